@@ -1,0 +1,1 @@
+"""Directory listings: PECR regulation 18. Its capabilities arrive with their issue."""

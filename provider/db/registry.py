@@ -1,0 +1,28 @@
+"""Imports every package's table models so SQLModel.metadata (and Alembic) sees all of them.
+
+This is a composition root for the database: the one place that knows every domain's models.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlmodel import SQLModel
+
+MODEL_MODULES = (
+    "provider.security.models",
+    "provider.profile.models",
+    "provider.subscribers.models",
+    "provider.scheduler.models",
+    "breach.models",
+)
+
+
+def load_all_models() -> type[SQLModel]:
+    for name in MODEL_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:
+                raise
+    return SQLModel

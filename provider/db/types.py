@@ -1,0 +1,44 @@
+"""Column types that keep the project's time and JSON conventions on every backend."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in, timezone-aware UTC out.
+
+    SQLite stores no offset and hands back naive values; PostgreSQL hands back the session zone.
+    Both come back as UTC here, and a naive value is refused on the way in so no code can store
+    local wall time by accident.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime refused: store timezone-aware UTC")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utc_field(*, nullable: bool = False, index: bool = False, default: Any = None) -> Any:
+    """A SQLModel field holding an aware UTC datetime."""
+    return Field(default=default, sa_type=UTCDateTime, nullable=nullable, index=index)

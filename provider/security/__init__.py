@@ -1,0 +1,1 @@
+"""Accounts, roles, web sessions, CSRF, API tokens, field encryption and the audit hash chain."""

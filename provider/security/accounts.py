@@ -1,0 +1,142 @@
+"""Staff accounts: creation, role changes, disabling, and password login with lock-out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from provider.errors import Conflict, NotFound, invalid
+from provider.security import audit
+from provider.security.actor import Actor
+from provider.security.models import User
+from provider.security.passwords import WeakPassword, hash_password, needs_rehash, verify_password
+from provider.security.roles import Role
+
+USERNAME_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
+
+
+def _account_summary(user: User) -> dict[str, object]:
+    return {"username": user.username, "role": user.role, "is_active": user.is_active,
+            "full_name": user.full_name, "email": user.email, "mfa": user.totp_enabled}
+
+
+def normalise_username(username: str) -> str:
+    name = username.strip().lower()
+    if not 2 <= len(name) <= 64 or not set(name) <= USERNAME_CHARACTERS:
+        raise invalid("username", "2-64 characters: letters, digits, '.', '_', '-', '@'")
+    return name
+
+
+def create_user(
+    session: Session, *, actor: Actor, now: datetime, username: str, password: str, role: Role | str,
+    full_name: str = "", email: str = "",
+) -> User:
+    name = normalise_username(username)
+    try:
+        role = Role(role)
+    except ValueError as error:
+        raise invalid("role", f"must be one of {', '.join(r.value for r in Role)}") from error
+    if session.exec(select(User).where(User.username == name)).first() is not None:
+        raise Conflict(f"user {name!r} already exists")
+    try:
+        password_hash = hash_password(password)
+    except WeakPassword as error:
+        raise invalid("password", str(error)) from error
+    user = User(username=name, full_name=full_name.strip(), email=email.strip(), role=role,
+                password_hash=password_hash, created_at=now)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor=actor, action="account.created", entity_type="user", entity_id=user.id,
+                 now=now, after=_account_summary(user))
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+def get_by_username(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"user {username!r} not found")
+    return user
+
+
+def update_user(
+    session: Session, *, actor: Actor, now: datetime, user: User, role: Role | str | None = None,
+    is_active: bool | None = None, full_name: str | None = None, email: str | None = None,
+) -> User:
+    before = _account_summary(user)
+    if role is not None:
+        try:
+            user.role = Role(role)
+        except ValueError as error:
+            raise invalid("role", f"must be one of {', '.join(r.value for r in Role)}") from error
+    if is_active is not None:
+        if not is_active and actor.user_id == user.id:
+            raise invalid("is_active", "you cannot disable your own account")
+        user.is_active = is_active
+    if full_name is not None:
+        user.full_name = full_name.strip()
+    if email is not None:
+        user.email = email.strip()
+    session.add(user)
+    audit.record(session, actor=actor, action="account.updated", entity_type="user", entity_id=user.id,
+                 now=now, before=before, after=_account_summary(user))
+    return user
+
+
+def set_password(session: Session, *, actor: Actor, now: datetime, user: User, password: str) -> None:
+    try:
+        user.password_hash = hash_password(password)
+    except WeakPassword as error:
+        raise invalid("password", str(error)) from error
+    session.add(user)
+    audit.record(session, actor=actor, action="account.password_changed", entity_type="user",
+                 entity_id=user.id, now=now)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def authenticate(
+    session: Session, *, username: str, password: str, now: datetime, max_failures: int, lockout_minutes: int,
+) -> LoginResult:
+    """Check a password; after `max_failures` consecutive failures the account locks for a while.
+
+    The caller commits in every case, so failure counts persist. The reason given to the person is
+    deliberately the same for an unknown user, a wrong password and a disabled account.
+    """
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        verify_password(None, password)
+        return LoginResult(None, "locked")
+    good = verify_password(user.password_hash if user else None, password)
+    if user is None or not user.is_active:
+        return LoginResult(None, "invalid")
+    if not good:
+        user.failed_logins += 1
+        if user.failed_logins >= max_failures:
+            user.locked_until = now + timedelta(minutes=lockout_minutes)
+            user.failed_logins = 0
+        session.add(user)
+        return LoginResult(None, "locked" if user.locked_until and user.locked_until > now else "invalid")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.add(user)
+    return LoginResult(user)

@@ -1,0 +1,80 @@
+"""Configuration from the environment (prefix PECR_), with safe laptop defaults.
+
+Production mode (PECR_ENV=production) refuses to start with a default or missing secret, because a
+known secret key forges sessions and a known master key decrypts every protected field.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-key-change-me"
+DEVELOPMENT_MASTER_KEY = "development-only-master-key-change-me"
+
+
+class InsecureConfiguration(RuntimeError):
+    """Raised when production mode would run with a default or missing secret."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PECR_", env_file=None, extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./pecr.db"
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    master_key: SecretStr | None = None
+    master_key_file: str | None = None
+    timezone: str = "Europe/London"
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_sender: str = "pecr@localhost"
+
+    session_hours: int = Field(default=8, ge=1, le=72)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    scheduler_lease_seconds: int = Field(default=30, ge=5)
+    scheduler_heartbeat_seconds: int = Field(default=10, ge=1)
+    breach_log_due_day: int = Field(default=7, ge=1, le=28)
+    breach_escalation_email: str | None = None
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_in_production(self) -> Settings:
+        if self.env != "production":
+            return self
+        if self.secret_key.get_secret_value() in ("", DEVELOPMENT_SECRET):
+            raise InsecureConfiguration("PECR_SECRET_KEY must be set to a private value in production")
+        if self.master_key_value() in ("", DEVELOPMENT_MASTER_KEY):
+            raise InsecureConfiguration(
+                "PECR_MASTER_KEY or PECR_MASTER_KEY_FILE must be set to a private value in production"
+            )
+        return self
+
+    def master_key_value(self) -> str:
+        if self.master_key is not None:
+            return self.master_key.get_secret_value()
+        if self.master_key_file:
+            with open(self.master_key_file, encoding="utf-8") as handle:
+                return handle.read().strip()
+        return DEVELOPMENT_MASTER_KEY
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

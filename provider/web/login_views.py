@@ -1,0 +1,81 @@
+"""Login, multi-factor check and logout: the only pages open without a session."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import Response
+
+from provider.db.session import SessionDep
+from provider.security import accounts, mfa, web_sessions
+from provider.web.csrf import html_router
+from provider.web.deps import SESSION_COOKIE, NowDep, SettingsDep
+from provider.web.rendering import redirect, render
+
+router = html_router()
+
+
+def _set_session_cookie(request: Request, response: Response, secret: str, hours: int) -> None:
+    response.set_cookie(SESSION_COOKIE, secret, max_age=hours * 3600, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https")
+
+
+@router.get("/login")
+def login_page(request: Request) -> Response:
+    return render(request, "login.html", {"errors": [], "username": ""})
+
+
+@router.post("/login")
+def login_submit(
+    request: Request, session: SessionDep, settings: SettingsDep, now: NowDep,
+    username: Annotated[str, Form(max_length=64)] = "", password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    result = accounts.authenticate(session, username=username, password=password, now=now,
+                                   max_failures=settings.login_max_failures,
+                                   lockout_minutes=settings.login_lockout_minutes)
+    if not result.ok:
+        session.commit()
+        message = ("Too many failed attempts: this account is locked for a while. Try again later."
+                   if result.reason == "locked" else "The username or password is not correct.")
+        return render(request, "login.html", {"errors": [("username", message)], "username": username},
+                      status_code=401)
+    user = result.user
+    secret = web_sessions.start_session(session, user=user, now=now, hours=settings.session_hours,
+                                        mfa_passed=not user.totp_enabled)
+    session.commit()
+    response = redirect(request, "/login/mfa" if user.totp_enabled else "/")
+    _set_session_cookie(request, response, secret, settings.session_hours)
+    return response
+
+
+@router.get("/login/mfa")
+def mfa_page(request: Request) -> Response:
+    return render(request, "login_mfa.html", {"errors": []})
+
+
+@router.post("/login/mfa")
+def mfa_submit(
+    request: Request, session: SessionDep, settings: SettingsDep, now: NowDep,
+    code: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    found = web_sessions.find_session(session, request.cookies.get(SESSION_COOKIE, ""), now)
+    if found is None:
+        return redirect(request, "/login")
+    web_session, user = found
+    if not mfa.verify_login_code(session, user=user, code=code, now=now, settings=settings):
+        session.commit()
+        return render(request, "login_mfa.html",
+                      {"errors": [("code", "That code is not correct or has expired.")]}, status_code=401)
+    web_sessions.mark_mfa_passed(session, web_session)
+    session.commit()
+    return redirect(request, "/")
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep, now: NowDep) -> Response:
+    web_sessions.end_session(session, request.cookies.get(SESSION_COOKIE, ""), now)
+    session.commit()
+    response = redirect(request, "/login", "You have signed out.")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
