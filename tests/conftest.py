@@ -60,7 +60,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _worker_database_url(worker_id: str) -> str:
     base = make_url(POSTGRES_URL)
-    name = f"pecr_test_{re.sub(r'[^a-z0-9]', '', worker_id.lower()) or 'main'}"
+    # The process id keeps concurrent test runs on one server out of each other's databases.
+    name = f"pecr_test_{re.sub(r'[^a-z0-9]', '', worker_id.lower()) or 'main'}_{os.getpid()}"
     admin = make_engine(base.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -73,10 +74,15 @@ def _worker_database_url(worker_id: str) -> str:
 def postgres_engine(worker_id: str) -> Iterator[Engine]:
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL tests skipped: set PECR_TEST_POSTGRES_URL (CI sets it) to run them")
-    engine = make_engine(_worker_database_url(worker_id))
+    url = _worker_database_url(worker_id)
+    engine = make_engine(url)
     _create_schema(engine)
     yield engine
     engine.dispose()
+    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _truncate(engine: Engine) -> None:

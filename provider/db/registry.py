@@ -15,6 +15,9 @@ MODEL_MODULES = (
     "provider.subscribers.models",
     "provider.scheduler.models",
     "breach.models",
+    "breach.log.models",
+    "breach.notices.models",
+    "breach.reminders.models",
 )
 
 

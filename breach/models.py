@@ -1,0 +1,165 @@
+"""Breach tables: the breach record, its obligations (stored deadlines) and its immutable ICO filings.
+
+API request/response schemas live beside the tables (SQLModel family: Base / table / Create / Update /
+Public). Enums are stored as plain strings so adding a member never needs a database type change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from provider.db.types import utc_field
+
+
+class Circumstance(StrEnum):
+    loss = "loss"
+    theft = "theft"
+    copying = "copying"
+    unauthorised_access = "unauthorised_access"
+    misdirection = "misdirection"
+    alteration = "alteration"
+    destruction = "destruction"
+    other = "other"
+
+
+class DataCategory(StrEnum):
+    """Kinds of personal data; the first six are those 611/2013 Art 3(2) names as aggravating."""
+
+    traffic_data = "traffic_data"
+    location_data = "location_data"
+    itemised_call_lists = "itemised_call_lists"
+    internet_logs = "internet_logs"
+    email_data = "email_data"
+    financial = "financial"
+    special_category = "special_category"
+    contact_details = "contact_details"
+    account_credentials = "account_credentials"
+    identity_documents = "identity_documents"
+    other = "other"
+
+
+class BreachStatus(StrEnum):
+    open = "open"
+    contained = "contained"
+    closed = "closed"
+
+
+class Regime(StrEnum):
+    """The rule set chosen by the moment of awareness (rules.md §1)."""
+
+    eu_611_2013 = "611/2013"
+    duaa = "DUAA"
+
+
+class ObligationKind(StrEnum):
+    ico_notification = "ico_notification"          # statutory deadline of the regime
+    ico_initial_target = "ico_initial_target"      # 24 hours: statutory before DUAA, internal target after
+    ico_second_target = "ico_second_target"        # 3 days after the initial filing
+    customer_notice_decision = "customer_notice_decision"  # no statutory hours; internal target only
+    log_inclusion = "log_inclusion"                # the breach appears in its month's log
+    log_submission = "log_submission"              # the monthly log (or nil return) sent to the ICO
+
+
+class ObligationStatus(StrEnum):
+    open = "open"
+    met = "met"
+    not_required = "not_required"
+
+
+class FilingStage(StrEnum):
+    initial = "initial"
+    second = "second"
+    follow_up = "follow_up"
+
+
+class Breach(SQLModel, table=True):
+    __tablename__ = "breach"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True, index=True)
+    title: str = Field(max_length=200)
+    circumstance: Circumstance = Field(sa_type=String(32))
+    circumstance_detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    occurred_at: datetime | None = utc_field(nullable=True)
+    occurred_is_estimate: bool = False
+    detected_at: datetime = utc_field()
+    aware_at: datetime = utc_field(index=True)
+    aware_recorded_by: str = Field(default="", max_length=200)
+    aware_evidence: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    awareness_justification: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    regime: Regime = Field(sa_type=String(16))
+    data_categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    data_description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    individuals_affected: int | None = Field(default=None, ge=0)
+    individuals_is_estimate: bool = False
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    location_and_media: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    protection_measures: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    encryption_details: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    mitigation_measures: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    likely_consequences: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    other_providers: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    cross_border: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    customer_notification_summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: BreachStatus = Field(default=BreachStatus.open, sa_type=String(16), index=True)
+    ico_reference: str | None = Field(default=None, max_length=50)
+    created_at: datetime = utc_field()
+    created_by: str = Field(max_length=100)
+    updated_at: datetime = utc_field()
+
+
+class Obligation(SQLModel, table=True):
+    """One deadline: stored so it can be listed, swept and proven; frozen once first met."""
+
+    __tablename__ = "breach_obligation"
+    __table_args__ = (UniqueConstraint("breach_id", "kind", "period", name="uq_obligation_breach_kind_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    breach_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("breach.id", ondelete="CASCADE"), index=True)
+    )
+    period: str = Field(default="", max_length=7, description="YYYY-MM for monthly log obligations")
+    kind: ObligationKind = Field(sa_type=String(32), index=True)
+    recipient: str = Field(max_length=32, description="ico, customers or internal")
+    statutory: bool = Field(description="false for internal targets, which are labelled as such")
+    basis: str = Field(max_length=300, description="regime and citation")
+    anchor_at: datetime | None = utc_field(nullable=True)
+    due_at: datetime | None = utc_field(nullable=True, index=True)
+    status: ObligationStatus = Field(default=ObligationStatus.open, sa_type=String(16), index=True)
+    first_filed_at: datetime | None = utc_field(nullable=True)
+    late_by_seconds: int | None = None
+    decision: str = Field(default="", max_length=64)
+    decided_by: str = Field(default="", max_length=100)
+    decided_at: datetime | None = utc_field(nullable=True)
+    decision_rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = utc_field()
+
+
+class Filing(SQLModel, table=True):
+    """A notification as sent to the ICO: exact PDF bytes, their SHA-256 and the data they were made from.
+
+    Never updated after insert; an amendment is a new filing whose `supersedes_id` names the old one.
+    """
+
+    __tablename__ = "breach_filing"
+    __table_args__ = (UniqueConstraint("breach_id", "sequence", name="uq_filing_breach_sequence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    breach_id: int = Field(sa_column=Column(Integer, ForeignKey("breach.id"), nullable=False, index=True))
+    sequence: int = Field(description="1, 2, 3… per breach")
+    stage: FilingStage = Field(sa_type=String(16))
+    filed_at: datetime = utc_field()
+    filed_by: str = Field(max_length=100)
+    late: bool = False
+    late_by_seconds: int | None = None
+    delay_reasons: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    ico_reference: str | None = Field(default=None, max_length=50)
+    supersedes_id: int | None = Field(default=None, foreign_key="breach_filing.id")
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    pdf_sha256: str = Field(max_length=64)
+    pdf_bytes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
