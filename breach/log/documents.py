@@ -1,0 +1,189 @@
+"""The monthly breach log as the ICO receives it: a CSV laid out like the ICO's spreadsheet template,
+and a landscape PDF. Pure: a `BreachLog` in, bytes out; the same log always gives the same bytes.
+
+An empty month is an explicit nil return in both documents, never an empty file: the ICO asks for a
+nil return when there were no breaches.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from reportlab.platypus import Flowable, Paragraph
+
+from breach.log import rules
+from breach.log.models import BreachLog, LogRow
+from provider.clock import london
+from provider.notices import pdf
+
+CSV_COLUMNS = (
+    "Provider", "ICO registration number", "Log month", "Breach reference", "ICO case reference", "Title",
+    "Date of breach", "Date detected", "Date aware", "Regime", "ICO deadline", "Date notified to ICO",
+    "Second notification to ICO", "Follow-up notification to ICO", "Notified late?", "Reasons for delay",
+    "Nature of breach", "Facts (summary)", "Location and storage media", "Personal data concerned",
+    "Individuals affected", "Consequences (effects)", "Remedial action taken", "Protection measures",
+    "Customers notified?", "Customer notification details", "Other providers and cross-border", "Status",
+)
+NIL_REFERENCE = "NIL RETURN"
+GRID_CELL_CHARACTERS = 300  # keeps every summary row shorter than a page; the full text follows in Details
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def nil_return_text(log: BreachLog) -> str:
+    return f"Nil return — no personal data breaches in {log.label}"
+
+
+def when(value: datetime | None, estimate: bool = False) -> str:
+    """Local (Europe/London) time with its zone name: '2026-03-10 14:00 GMT'."""
+    if value is None:
+        return ""
+    local = london(value)
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or "") + (" (estimate)" if estimate else "")
+
+
+def lateness(row: LogRow) -> str:
+    if row.notified_late_by_seconds is None:
+        due = f" (due {when(row.ico_due_at)})" if row.ico_due_at else ""
+        return f"Not yet notified{due}"
+    if row.notified_late_by_seconds > 0:
+        return f"Yes, {rules.describe_duration(row.notified_late_by_seconds)} late"
+    return "No"
+
+
+def humanise(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+# The customer-notice outcomes the notices module records (reg 5A(3), 5A(6); 611/2013 Art 3, 4).
+DECISION_LABELS = {
+    "notify": "Yes: likely to adversely affect, customers to be notified",
+    "notify_after_agreed_delay": "Yes, after a delay agreed with the ICO",
+    "do_not_notify": "No: not likely to adversely affect",
+    "exempt_unintelligible": "No: data unintelligible to others (reg 5A(6) exemption)",
+}
+
+
+def customers_notified(row: LogRow) -> str:
+    if not row.customer_notice_decision:
+        return "Not yet decided"
+    decided = f" (decided {when(row.customer_notice_decided_at)})" if row.customer_notice_decided_at else ""
+    label = DECISION_LABELS.get(row.customer_notice_decision) or humanise(row.customer_notice_decision)
+    return label + decided
+
+
+def individuals(row: LogRow) -> str:
+    if row.individuals_affected is None:
+        return "Not yet known"
+    return f"{row.individuals_affected}{' (estimate)' if row.individuals_is_estimate else ''}"
+
+
+def _joined(*parts: str) -> str:
+    return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def row_cells(row: LogRow) -> dict[str, str]:
+    """Every column of one breach, as text (shared by the CSV and the PDF's detail section)."""
+    return {
+        "Breach reference": row.reference, "ICO case reference": row.ico_reference or "", "Title": row.title,
+        "Date of breach": when(row.occurred_at, row.occurred_is_estimate) or "Not yet known",
+        "Date detected": when(row.detected_at), "Date aware": when(row.aware_at), "Regime": row.regime,
+        "ICO deadline": _joined(when(row.ico_due_at), "" if row.ico_deadline_statutory else "(internal target)"),
+        "Date notified to ICO": when(row.initial_notified_at),
+        "Second notification to ICO": when(row.second_notified_at),
+        "Follow-up notification to ICO": when(row.follow_up_notified_at), "Notified late?": lateness(row),
+        "Reasons for delay": row.delay_reasons,
+        "Nature of breach": _joined(humanise(row.circumstance), row.circumstance_detail),
+        "Facts (summary)": row.summary, "Location and storage media": row.location_and_media,
+        "Personal data concerned": _joined(", ".join(humanise(c) for c in row.data_categories), row.data_description),
+        "Individuals affected": individuals(row), "Consequences (effects)": row.likely_consequences,
+        "Remedial action taken": row.mitigation_measures, "Protection measures": row.protection_measures,
+        "Customers notified?": customers_notified(row),
+        "Customer notification details": _joined(row.customer_notice_rationale, row.customer_notification_summary),
+        "Other providers and cross-border": _joined(row.other_providers, row.cross_border),
+        "Status": humanise(row.status),
+    }
+
+
+def _safe(value: str) -> str:
+    """Defuse spreadsheet formulas: a cell starting with = + - @ is shown as text, never evaluated."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def render_csv(log: BreachLog) -> bytes:
+    """UTF-8 with a byte-order mark (so spreadsheets read the accents), one header, one line per breach;
+    a month without breaches has one line marked NIL RETURN."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    provider = [log.provider.get("legal_name", ""), log.provider.get("ico_registration_number", ""), log.period]
+    if not log.rows:
+        nil = {"Breach reference": NIL_REFERENCE, "Nature of breach": nil_return_text(log)}
+        writer.writerow(provider + [nil.get(column, "") for column in CSV_COLUMNS[3:]])
+    for row in log.rows:
+        cells = row_cells(row)
+        writer.writerow([_safe(value) for value in provider + [cells[column] for column in CSV_COLUMNS[3:]]])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# --- PDF -------------------------------------------------------------------------------------------
+
+GRID_HEADER = ("Reference", "Dates", "ICO notification", "Nature of breach and data", "Individuals",
+               "Effects", "Remedial action", "Customers notified?")
+GRID_WIDTHS_MM = (24, 44, 44, 50, 20, 25, 25, 25)  # 257 mm: landscape A4 inside 20 mm margins
+DETAIL_FIELDS = tuple(column for column in CSV_COLUMNS[5:] if column != "Title")
+
+
+def _cell(value: str) -> str:
+    """One line of bounded length, with long unbroken runs split so they wrap inside narrow columns."""
+    flat = " ".join(value.split())
+    if len(flat) > GRID_CELL_CHARACTERS:
+        flat = flat[:GRID_CELL_CHARACTERS].rstrip() + "… (see details)"
+    return re.sub(r"(\S{24})", r"\1 ", flat)
+
+
+def _grid_row(row: LogRow, cells: dict[str, str]) -> list[str]:
+    dates = _joined(f"Occurred: {cells['Date of breach']}", f"Detected: {cells['Date detected']}",
+                    f"Aware: {cells['Date aware']}")
+    ico = _joined(f"Due: {when(row.ico_due_at) or 'none recorded'}",
+                  f"Notified: {cells['Date notified to ICO'] or 'not yet'}", f"Late: {cells['Notified late?']}")
+    nature = _joined(_cell(cells["Nature of breach"]), _cell(cells["Personal data concerned"]))
+    return [row.reference, dates, ico, nature, cells["Individuals affected"],
+            _cell(cells["Consequences (effects)"]), _cell(cells["Remedial action taken"]),
+            _cell(cells["Customers notified?"])]
+
+
+def _details(rows: Iterable[LogRow]) -> list[Flowable]:
+    """Full text of every field; paragraphs (not table cells) so any length splits across pages."""
+    story: list[Flowable] = [pdf.heading("Details")]
+    for row in rows:
+        cells = row_cells(row)
+        story.append(pdf.heading(f"{row.reference} — {row.title}"))
+        for label in DETAIL_FIELDS:
+            story.append(Paragraph(label, pdf.STYLES["label"]))
+            story.append(pdf.text(cells[label]))
+    return story
+
+
+def render_pdf(log: BreachLog) -> bytes:
+    start_local = london(log.period_start).strftime("%d %B %Y")
+    story: list[Flowable] = [
+        pdf.title(f"Personal data breach log — {log.label}"),
+        pdf.text(f"PECR regulation 5A(8): the facts of each personal data breach, its effects and the remedial "
+                 f"action taken. Breaches are listed in the month the provider became aware of them "
+                 f"(Europe/London); this log covers {log.label}, from {start_local}."),
+        pdf.heading("Provider"),
+        pdf.provider_block(log.provider),
+        pdf.spacer(),
+    ]
+    if not log.rows:
+        story += [pdf.heading("Nil return"), pdf.text(nil_return_text(log) + ".")]
+    else:
+        story += [pdf.heading(f"Summary: {len(log.rows)} breach{'es' if len(log.rows) != 1 else ''}"),
+                  pdf.grid(GRID_HEADER, [_grid_row(row, row_cells(row)) for row in log.rows], GRID_WIDTHS_MM)]
+        story += _details(log.rows)
+    return pdf.build(story, document_title=f"Breach log {log.label}", reference=f"Breach log {log.period}",
+                     author=log.provider.get("legal_name") or "pecr", landscape_pages=True)

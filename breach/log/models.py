@@ -1,0 +1,168 @@
+"""The breach log's tables and schemas: one recorded submission per month, and the log as data.
+
+A submission keeps the exact CSV and PDF that were sent (bytes and SHA-256) and the snapshot they were
+rendered from, so what the ICO received can be proven later even after the breaches' facts change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import AwareDatetime
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlmodel import Field, SQLModel
+
+from breach.models import Obligation
+from provider.db.types import utc_field
+
+# The monthly log_submission obligation has no breach, and NULLs never collide in a unique constraint,
+# so (breach_id, kind, period) alone cannot stop two schedulers creating the same month twice. This
+# partial index makes "one provider-level obligation per kind and month" a database fact.
+Index(
+    "uq_obligation_provider_kind_period",
+    Obligation.__table__.c.kind,
+    Obligation.__table__.c.period,
+    unique=True,
+    sqlite_where=Obligation.__table__.c.breach_id.is_(None),
+    postgresql_where=Obligation.__table__.c.breach_id.is_(None),
+)
+
+
+class SubmissionMethod(StrEnum):
+    ico_online_form = "ico_online_form"   # the ICO's "report a breach (PECR)" form, monthly log option
+    email = "email"                       # nil returns may simply be e-mailed
+    other = "other"
+
+
+class LogSubmission(SQLModel, table=True):
+    """A month's log (or nil return) as sent to the ICO. Never updated after insert."""
+
+    __tablename__ = "breach_log_submission"
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=7, unique=True, index=True, description="YYYY-MM, London months")
+    obligation_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("breach_obligation.id", ondelete="SET NULL"))
+    )
+    sent_at: datetime = utc_field()
+    sent_by: str = Field(max_length=100)
+    method: SubmissionMethod = Field(sa_type=String(32))
+    recipient: str = Field(max_length=254)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    nil_return: bool
+    breach_count: int = Field(ge=0)
+    due_at: datetime = utc_field()
+    late_by_seconds: int = Field(ge=0, description="frozen when recorded")
+    recorded_at: datetime = utc_field()
+    csv_sha256: str = Field(max_length=64)
+    csv_bytes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    pdf_sha256: str = Field(max_length=64)
+    pdf_bytes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# --- the log as data (what documents render and the API returns) --------------------------------------
+
+
+class LogRow(SQLModel):
+    """One breach as the log shows it: the facts, the effects and the remedial action (reg 5A(8)),
+    plus when the ICO was told and what was decided about telling customers."""
+
+    breach_id: int
+    reference: str
+    title: str
+    status: str
+    ico_reference: str | None = None
+    occurred_at: datetime | None = None
+    occurred_is_estimate: bool = False
+    detected_at: datetime
+    aware_at: datetime
+    regime: str
+    circumstance: str
+    circumstance_detail: str = ""
+    summary: str = ""
+    location_and_media: str = ""
+    data_categories: list[str] = Field(default_factory=list)
+    data_description: str = ""
+    individuals_affected: int | None = None
+    individuals_is_estimate: bool = False
+    likely_consequences: str = ""
+    mitigation_measures: str = ""
+    protection_measures: str = ""
+    other_providers: str = ""
+    cross_border: str = ""
+    ico_due_at: datetime | None = None
+    ico_deadline_statutory: bool = True
+    initial_notified_at: datetime | None = None
+    second_notified_at: datetime | None = None
+    follow_up_notified_at: datetime | None = None
+    notified_late_by_seconds: int | None = None
+    delay_reasons: str = ""
+    customer_notice_decision: str = ""
+    customer_notice_status: str = ""
+    customer_notice_decided_at: datetime | None = None
+    customer_notice_rationale: str = ""
+    customer_notification_summary: str = ""
+
+
+class BreachLog(SQLModel):
+    """The log for one month. `provider` is the profile as it stood when the log was built."""
+
+    period: str
+    label: str
+    period_start: datetime
+    period_end: datetime
+    provider: dict[str, str] = Field(default_factory=dict)
+    rows: list[LogRow] = Field(default_factory=list)
+
+
+class LogObligationPublic(SQLModel):
+    id: int
+    status: str
+    statutory: bool
+    basis: str
+    anchor_at: datetime | None
+    due_at: datetime | None
+    first_filed_at: datetime | None
+    late_by_seconds: int | None
+
+
+class LogSubmissionPublic(SQLModel):
+    id: int
+    period: str
+    sent_at: datetime
+    sent_by: str
+    method: SubmissionMethod
+    recipient: str
+    note: str
+    nil_return: bool
+    breach_count: int
+    due_at: datetime
+    late_by_seconds: int
+    recorded_at: datetime
+    csv_sha256: str
+    pdf_sha256: str
+
+
+class BreachLogPublic(BreachLog):
+    """GET /api/v1/breach-log?format=json: the rows, the month's due time and whether it was sent."""
+
+    nil_return: bool
+    due_at: datetime
+    obligation: LogObligationPublic | None = None
+    submission: LogSubmissionPublic | None = None
+
+
+class LogSubmissionCreate(SQLModel):
+    """POST /api/v1/breach-log/{month}/submissions: record that the month's log was sent."""
+
+    sent_at: AwareDatetime = Field(description="when it was sent (with a zone offset)")
+    method: SubmissionMethod = SubmissionMethod.ico_online_form
+    recipient: str = Field(default="ICO", min_length=1, max_length=254)
+    note: str = Field(default="", max_length=2000)
+    expected_pdf_sha256: str | None = Field(
+        default=None, min_length=64, max_length=64, regex=r"^[0-9a-f]{64}$",
+        description="the SHA-256 of the PDF that was sent; refused if the log has changed since",
+    )

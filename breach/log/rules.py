@@ -1,0 +1,127 @@
+"""Which month a breach belongs to, and when that month's log is due. Pure functions.
+
+A month is a calendar month in the provider's zone (Europe/London): a breach the provider became
+aware of at 00:30 BST on 1 April belongs to April even though it is still 31 March in UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from provider.clock import LONDON, ensure_utc
+
+
+def period_of(moment: datetime, zone: ZoneInfo = LONDON) -> str:
+    """The 'YYYY-MM' log period containing `moment` in local time."""
+    return ensure_utc(moment).astimezone(zone).strftime("%Y-%m")
+
+
+def parse_period(period: str) -> tuple[int, int]:
+    """'2026-03' -> (2026, 3); raises ValueError naming the expected form."""
+    if not isinstance(period, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}", period):
+        raise ValueError("period must be YYYY-MM")  # ASCII digits only: int() would also take ' 3' or '٣'
+    year, month = int(period[:4]), int(period[5:])
+    if not 1 <= month <= 12 or not 2000 <= year <= 2199:  # 2199-12 still has a following month
+        raise ValueError("period must be YYYY-MM with a month from 01 to 12")
+    return year, month
+
+
+def _following(year: int, month: int) -> tuple[int, int]:
+    return year + month // 12, month % 12 + 1
+
+
+def next_period(period: str) -> str:
+    year, month = _following(*parse_period(period))
+    return f"{year}-{month:02d}"
+
+
+def period_bounds(period: str, zone: ZoneInfo = LONDON) -> tuple[datetime, datetime]:
+    """[start, end) of the month in UTC, from local midnights (so clock changes are respected)."""
+    year, month = parse_period(period)
+    following_year, following_month = _following(year, month)
+    start = datetime(year, month, 1, tzinfo=zone).astimezone(UTC)
+    end = datetime(following_year, following_month, 1, tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def submission_due_at(period: str, due_day: int, zone: ZoneInfo = LONDON) -> datetime:
+    """The log for `period` is due by the end of `due_day` of the following month, local time.
+
+    Policy default: the 7th. Returned as the first instant after that day, in UTC.
+    """
+    year, month = _following(*parse_period(period))
+    end_of_day = datetime(year, month, due_day, tzinfo=zone) + timedelta(days=1)
+    return datetime(end_of_day.year, end_of_day.month, end_of_day.day, tzinfo=zone).astimezone(UTC)
+
+
+def previous_period(period: str) -> str:
+    year, month = parse_period(period)
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+def period_label(period: str) -> str:
+    """'2026-04' -> 'April 2026', as the nil return and the document titles name the month."""
+    year, month = parse_period(period)
+    return datetime(year, month, 1, tzinfo=UTC).strftime("%B %Y")
+
+
+def contains(period: str, aware_at: datetime, zone: ZoneInfo = LONDON) -> bool:
+    """Whether a breach belongs to `period`'s log.
+
+    Decision: a breach is logged in the month (local time) in which the provider became aware of it
+    (`aware_at`, the legal anchor). Each breach is therefore reported once, in the first log after it
+    became notifiable; a month in which no breach became known is a nil return, which is how the ICO
+    frames it ("no personal data breaches during this month"). Breaches still open from earlier months
+    are not repeated: their later facts reach the ICO through the second and follow-up notifications.
+    """
+    return period_of(aware_at, zone) == period
+
+
+def late_by_seconds(done_at: datetime, due_at: datetime | None) -> int:
+    """Whole seconds `done_at` fell after `due_at`; 0 when on time or when there is no due time.
+
+    Stored at the moment of filing and never recomputed, so a later change of the due time (or of the
+    policy's due day) cannot turn a late submission into an on-time one.
+    """
+    if due_at is None:
+        return 0
+    return max(0, int((ensure_utc(done_at) - ensure_utc(due_at)).total_seconds()))
+
+
+def submission_problems(period: str, sent_at: datetime, now: datetime, zone: ZoneInfo = LONDON) -> list[str]:
+    """Reasons a claimed sending time cannot be right: a month's log covers the whole month, so it
+    cannot have been sent before the month ended, and nothing can have been sent in the future."""
+    _start, end = period_bounds(period, zone)
+    problems = []
+    if ensure_utc(sent_at) < end:
+        problems.append(f"the log for {period_label(period)} cannot be sent before the month has ended")
+    if ensure_utc(sent_at) > ensure_utc(now):
+        problems.append("the sending time is in the future")
+    return problems
+
+
+def notification_lateness(
+    due_at: datetime | None, first_filed_at: datetime | None, frozen_late_by: int | None,
+) -> int | None:
+    """Seconds late of the first ICO notification: the frozen value when the obligation recorded one,
+    otherwise computed from the first filing; None while nothing has been filed."""
+    if first_filed_at is None:
+        return None
+    if frozen_late_by is not None:
+        return frozen_late_by
+    return late_by_seconds(first_filed_at, due_at)
+
+
+def describe_duration(seconds: int) -> str:
+    """'1 d 10 h 5 min' for a lateness shown to people (exact seconds stay in the data)."""
+    minutes_total = seconds // 60
+    days, remainder = divmod(minutes_total, 24 * 60)
+    hours, minutes = divmod(remainder, 60)
+    parts = [f"{days} d"] if days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if minutes or not parts:
+        parts.append(f"{minutes} min")
+    return " ".join(parts)
