@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AwareDatetime, StringConstraints
 from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -163,3 +164,168 @@ class Filing(SQLModel, table=True):
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     pdf_sha256: str = Field(max_length=64)
     pdf_bytes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+# --- API schemas -------------------------------------------------------------------------------------
+# Bounds on every input so no request can reach the database with an absurd value (never a 500).
+# Datetimes are `AwareDatetime`: a naive time is a 422 naming the field, never guessed as UTC or London.
+
+LONG_TEXT = 10_000
+MAX_INDIVIDUALS = 10_000_000_000
+IcoReference = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50,
+                           pattern=r"^[A-Za-z0-9][A-Za-z0-9/ ._-]*$"),
+]
+
+
+class BreachFacts(SQLModel):
+    """The editable facts of a breach (everything the staff record; not the derived fields)."""
+
+    title: str = Field(min_length=1, max_length=200)
+    circumstance: Circumstance
+    circumstance_detail: str = Field(default="", max_length=LONG_TEXT)
+    occurred_at: AwareDatetime | None = None
+    occurred_is_estimate: bool = False
+    detected_at: AwareDatetime
+    aware_at: AwareDatetime = Field(description="the legal anchor: enough awareness for a meaningful notification")
+    aware_recorded_by: str = Field(default="", max_length=200)
+    aware_evidence: str = Field(default="", max_length=LONG_TEXT)
+    awareness_justification: str = Field(default="", max_length=LONG_TEXT)
+    data_categories: list[DataCategory] = Field(default_factory=list, max_length=len(DataCategory))
+    data_description: str = Field(default="", max_length=LONG_TEXT)
+    individuals_affected: int | None = Field(default=None, ge=0, le=MAX_INDIVIDUALS)
+    individuals_is_estimate: bool = False
+    summary: str = Field(default="", max_length=LONG_TEXT)
+    location_and_media: str = Field(default="", max_length=LONG_TEXT)
+    protection_measures: str = Field(default="", max_length=LONG_TEXT)
+    encryption_details: str = Field(default="", max_length=LONG_TEXT)
+    mitigation_measures: str = Field(default="", max_length=LONG_TEXT)
+    likely_consequences: str = Field(default="", max_length=LONG_TEXT)
+    other_providers: str = Field(default="", max_length=LONG_TEXT,
+                                 description='relevant use of other providers, or "none"')
+    cross_border: str = Field(default="", max_length=LONG_TEXT)
+    customer_notification_summary: str = Field(default="", max_length=LONG_TEXT)
+
+
+class BreachCreate(BreachFacts):
+    """What POST /api/v1/breaches (and the create form) accepts; reference, regime and deadlines are derived."""
+
+
+class BreachUpdate(SQLModel):
+    """A partial change: only the fields sent are changed (`exclude_unset`). `null` clears a nullable field."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    circumstance: Circumstance | None = None
+    circumstance_detail: str | None = Field(default=None, max_length=LONG_TEXT)
+    occurred_at: AwareDatetime | None = None
+    occurred_is_estimate: bool | None = None
+    detected_at: AwareDatetime | None = None
+    aware_at: AwareDatetime | None = None
+    aware_recorded_by: str | None = Field(default=None, max_length=200)
+    aware_evidence: str | None = Field(default=None, max_length=LONG_TEXT)
+    awareness_justification: str | None = Field(default=None, max_length=LONG_TEXT)
+    data_categories: list[DataCategory] | None = Field(default=None, max_length=len(DataCategory))
+    data_description: str | None = Field(default=None, max_length=LONG_TEXT)
+    individuals_affected: int | None = Field(default=None, ge=0, le=MAX_INDIVIDUALS)
+    individuals_is_estimate: bool | None = None
+    summary: str | None = Field(default=None, max_length=LONG_TEXT)
+    location_and_media: str | None = Field(default=None, max_length=LONG_TEXT)
+    protection_measures: str | None = Field(default=None, max_length=LONG_TEXT)
+    encryption_details: str | None = Field(default=None, max_length=LONG_TEXT)
+    mitigation_measures: str | None = Field(default=None, max_length=LONG_TEXT)
+    likely_consequences: str | None = Field(default=None, max_length=LONG_TEXT)
+    other_providers: str | None = Field(default=None, max_length=LONG_TEXT)
+    cross_border: str | None = Field(default=None, max_length=LONG_TEXT)
+    customer_notification_summary: str | None = Field(default=None, max_length=LONG_TEXT)
+    status: BreachStatus | None = None
+
+
+class ObligationPublic(SQLModel):
+    id: int
+    kind: ObligationKind
+    recipient: str
+    statutory: bool
+    basis: str
+    period: str
+    anchor_at: datetime | None
+    due_at: datetime | None
+    status: ObligationStatus
+    first_filed_at: datetime | None
+    late_by_seconds: int | None
+    decision: str
+    decided_by: str
+    decided_at: datetime | None
+    decision_rationale: str
+
+
+class BreachPublic(SQLModel):
+    id: int
+    reference: str
+    title: str
+    circumstance: Circumstance
+    circumstance_detail: str
+    occurred_at: datetime | None
+    occurred_is_estimate: bool
+    detected_at: datetime
+    aware_at: datetime
+    aware_recorded_by: str
+    aware_evidence: str
+    awareness_justification: str
+    regime: Regime
+    data_categories: list[str]
+    data_description: str
+    individuals_affected: int | None
+    individuals_is_estimate: bool
+    summary: str
+    location_and_media: str
+    protection_measures: str
+    encryption_details: str
+    mitigation_measures: str
+    likely_consequences: str
+    other_providers: str
+    cross_border: str
+    customer_notification_summary: str
+    status: BreachStatus
+    ico_reference: str | None
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    obligations: list[ObligationPublic] = Field(default_factory=list)
+
+
+class BreachPage(SQLModel):
+    items: list[BreachPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+class FilingCreate(SQLModel):
+    """POST /api/v1/breaches/{id}/filings: which stage, and reasons when the statutory deadline has passed."""
+
+    stage: FilingStage
+    delay_reasons: str = Field(default="", max_length=LONG_TEXT)
+    ico_reference: IcoReference | None = None
+    supersedes_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+
+
+class FilingPublic(SQLModel):
+    id: int
+    breach_id: int
+    stage: FilingStage
+    sequence: int
+    filed_at: datetime
+    filed_by: str
+    late: bool
+    late_by_seconds: int | None
+    delay_reasons: str
+    ico_reference: str | None
+    supersedes_id: int | None
+    sha256: str
+    pdf_url: str
+
+
+class IcoReferenceUpdate(SQLModel):
+    """PUT /api/v1/breaches/{id}/ico-reference: the case reference the ICO gave, carried onto later filings."""
+
+    ico_reference: IcoReference

@@ -1,0 +1,236 @@
+"""Filing ICO notifications: check content and lateness, snapshot, render, store, meet obligations.
+
+A filing is append-only (an amendment is a new filing with `supersedes_id`). The obligation it meets gets
+`first_filed_at` and `late_by_seconds` once, at the first filing that meets it, and never again (frozen
+clock: correcting `aware_at` later cannot turn a late filing into an on-time one). The filing stores the
+exact PDF bytes, their SHA-256 and the snapshot they were rendered from, so what was sent can be proven.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from breach import documents, obligations, rules
+from breach.models import Breach, Filing, FilingStage, Obligation, ObligationKind, ObligationStatus
+from provider.clock import ensure_utc
+from provider.errors import FieldError, Invalid, NotFound
+from provider.profile.models import ProfileBase, ProviderProfile
+from provider.profile.service import find_profile
+from provider.security import audit
+from provider.security.actor import Actor
+
+SNAPSHOT_PROVIDER_FIELDS = ("legal_name", "trading_name", "address", "ico_registration_number", "contact_name",
+                            "contact_role", "contact_email", "contact_phone")
+SNAPSHOT_BREACH_EXCLUDED = ("id", "created_by", "updated_at")
+SNAPSHOT_ZONE = "Europe/London"
+
+
+def lock_breach(session: Session, breach_id: int) -> Breach:
+    """Load the breach with a row lock (PostgreSQL; SQLite transactions already hold the write lock), so two
+    filings or corrections of one breach run one after the other. NotFound when there is no such breach."""
+    breach = session.exec(
+        select(Breach).where(Breach.id == breach_id).with_for_update().execution_options(populate_existing=True)
+    ).first()
+    if breach is None:
+        raise NotFound(f"breach {breach_id} not found")
+    return breach
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return ensure_utc(value).isoformat()
+    if isinstance(value, list):
+        return [_json_value(item) for item in value]
+    return getattr(value, "value", value)
+
+
+def breach_snapshot(breach: Breach) -> dict[str, Any]:
+    return {name: _json_value(getattr(breach, name)) for name in Breach.model_fields
+            if name not in SNAPSHOT_BREACH_EXCLUDED}
+
+
+def provider_snapshot(profile: ProviderProfile | ProfileBase) -> dict[str, Any]:
+    return {name: getattr(profile, name) for name in SNAPSHOT_PROVIDER_FIELDS}
+
+
+def _earlier_filings(session: Session, breach_id: int) -> list[Filing]:
+    return list(session.exec(select(Filing).where(Filing.breach_id == breach_id).order_by(Filing.sequence)).all())
+
+
+def _order_errors(stage: FilingStage, earlier: list[Filing], supersedes_id: int | None) -> list[FieldError]:
+    """A second or follow-up needs an initial first; a further initial must be an amendment; an amendment
+    names a filing of the same breach that nothing has superseded yet."""
+    initials = [f for f in earlier if FilingStage(f.stage) is FilingStage.initial]
+    errors = []
+    if stage is not FilingStage.initial and not initials:
+        errors.append(FieldError("stage", "file the initial notification first"))
+    if stage is FilingStage.initial and initials and supersedes_id is None:
+        errors.append(FieldError("stage", f"an initial notification was already filed (filing "
+                                          f"{initials[0].sequence}); to correct it, file an amendment that "
+                                          "supersedes it"))
+    if supersedes_id is not None:
+        by_id = {f.id: f for f in earlier}
+        newer = [f for f in earlier if f.supersedes_id == supersedes_id]
+        if supersedes_id not in by_id:
+            errors.append(FieldError("supersedes_id", "is not a filing of this breach"))
+        elif newer:
+            errors.append(FieldError("supersedes_id", f"filing {by_id[supersedes_id].sequence} was already "
+                                                      f"superseded by filing {newer[0].sequence}; amend that one"))
+    return errors
+
+
+def _statutory_row(stage: FilingStage, rows: dict[ObligationKind, Obligation]) -> Obligation | None:
+    """The statutory deadline a filing of `stage` answers (none for a follow-up, nor for DUAA's second)."""
+    for kind in rules.kinds_met_by(stage):
+        row = rows.get(kind)
+        if row is not None and row.statutory:
+            return row
+    return None
+
+
+def _reference_errors(breach: Breach, ico_reference: str | None) -> list[FieldError]:
+    if ico_reference and breach.ico_reference and ico_reference != breach.ico_reference:
+        return [FieldError("ico_reference", f"differs from the ICO reference already recorded "
+                                            f"({breach.ico_reference}); correct that first")]
+    return []
+
+
+def _lateness(statutory: Obligation | None, now: datetime) -> int | None:
+    """Seconds late for the statutory deadline this filing is the first to meet; None when it meets none."""
+    if statutory is None or ObligationStatus(statutory.status) is not ObligationStatus.open:
+        return None
+    return rules.frozen_lateness(statutory.due_at, now)
+
+
+def file_notification(
+    session: Session, *, actor: Actor, now: datetime, breach_id: int, stage: FilingStage | str,
+    delay_reasons: str = "", ico_reference: str | None = None, supersedes_id: int | None = None,
+) -> Filing:
+    """File a notification of `stage` now.
+
+    Invalid (one FieldError per field, all at once) when a field its stage needs is missing
+    (rules.missing_fields) or when it is late for a statutory deadline without `delay_reasons`. Stores the
+    PDF bytes, SHA-256 and snapshot; meets the matching open obligations with frozen lateness; after the
+    first initial filing creates the ico_second_target obligation (not_required when Section 2 was already
+    complete); audited "breach.filed". A second/follow-up needs an initial first; a further initial needs
+    `supersedes_id` (an amendment)."""
+    stage, delay_reasons = FilingStage(stage), (delay_reasons or "").strip()
+    ico_reference = (ico_reference or "").strip() or None
+    breach = lock_breach(session, breach_id)
+    earlier = _earlier_filings(session, breach.id)
+    profile = find_profile(session)
+    rows = obligations.load(session, breach.id)
+    statutory = _statutory_row(stage, rows)
+    late_by = _lateness(statutory, now)
+    errors = _order_errors(stage, earlier, supersedes_id) + rules.missing_fields(breach, profile, stage)
+    errors += rules.delay_errors(late=bool(late_by), delay_reasons=delay_reasons, regime=breach.regime)
+    errors += _reference_errors(breach, ico_reference)
+    if errors:
+        raise Invalid(f"the {stage.value} notification cannot be filed: "
+                      + "; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
+    if ico_reference and not breach.ico_reference:
+        breach.ico_reference = ico_reference
+        session.add(breach)
+    superseded = next((f for f in earlier if f.id == supersedes_id), None)
+    filing = Filing(breach_id=breach.id, sequence=(earlier[-1].sequence if earlier else 0) + 1, stage=stage,
+                    filed_at=now, filed_by=actor.name, late=bool(late_by), late_by_seconds=late_by,
+                    delay_reasons=delay_reasons, ico_reference=breach.ico_reference, supersedes_id=supersedes_id,
+                    pdf_sha256="", pdf_bytes=b"")
+    filing.snapshot = {
+        "provider": provider_snapshot(profile), "breach": breach_snapshot(breach),
+        "filing": _filing_snapshot(filing, breach, statutory, superseded), "timezone": SNAPSHOT_ZONE,
+    }
+    filing.pdf_bytes = documents.render_ico_notification(filing.snapshot)
+    filing.pdf_sha256 = hashlib.sha256(filing.pdf_bytes).hexdigest()
+    session.add(filing)
+    session.flush()
+    met = _meet_obligations(session, breach, stage, rows, earlier, profile, now)
+    audit.record(session, actor=actor, action="breach.filed", entity_type="breach", entity_id=breach.id, now=now,
+                 after={"filing_id": filing.id, "sequence": filing.sequence, "stage": stage, "late": filing.late,
+                        "late_by_seconds": late_by, "sha256": filing.pdf_sha256, "supersedes_id": supersedes_id,
+                        "ico_reference": filing.ico_reference, "obligations": met})
+    return filing
+
+
+def _filing_snapshot(
+    filing: Filing, breach: Breach, statutory: Obligation | None, superseded: Filing | None,
+) -> dict[str, Any]:
+    return {
+        "stage": filing.stage.value if isinstance(filing.stage, FilingStage) else filing.stage,
+        "sequence": filing.sequence, "filed_at": _json_value(filing.filed_at), "filed_by": filing.filed_by,
+        "late": filing.late, "late_by_seconds": filing.late_by_seconds, "delay_reasons": filing.delay_reasons,
+        "ico_reference": filing.ico_reference,
+        "supersedes_sequence": superseded.sequence if superseded is not None else None,
+        "statutory_due_at": _json_value(statutory.due_at) if statutory is not None else None,
+        "regime": _json_value(breach.regime),
+    }
+
+
+def _meet_obligations(
+    session: Session, breach: Breach, stage: FilingStage, rows: dict[ObligationKind, Obligation],
+    earlier: list[Filing], profile: ProviderProfile | None, now: datetime,
+) -> dict[str, Any]:
+    """Meet the open obligations this stage answers (frozen); after the first initial, plan the second."""
+    met: dict[str, Any] = {}
+    for kind in rules.kinds_met_by(stage):
+        row = rows.get(kind)
+        if row is not None and ObligationStatus(row.status) is ObligationStatus.open:
+            obligations.meet(row, now)
+            session.add(row)
+            met[kind.value] = {"status": "met", "late_by_seconds": row.late_by_seconds}
+    first_initial = stage is FilingStage.initial and not any(
+        FilingStage(f.stage) is FilingStage.initial for f in earlier)
+    if first_initial and ObligationKind.ico_second_target not in rows:
+        complete = not rules.missing_fields(breach, profile, FilingStage.second)
+        plan = rules.second_obligation(breach.regime, now, initial_complete=complete)
+        obligations.store(session, breach.id, plan, now)
+        met[plan.kind.value] = {"status": plan.status, "due_at": plan.due_at, "statutory": plan.statutory}
+    session.flush()
+    return met
+
+
+def record_ico_reference(
+    session: Session, *, actor: Actor, now: datetime, breach_id: int, ico_reference: str,
+) -> Breach:
+    """Store (or correct) the ICO's case reference on the breach, audited "breach.ico_reference_recorded" with
+    before and after; filings made afterwards carry it, filings already made keep what they carried."""
+    ico_reference = ico_reference.strip()
+    if not ico_reference:
+        raise Invalid("ico_reference: must not be blank", errors=[FieldError("ico_reference", "must not be blank")])
+    breach = lock_breach(session, breach_id)
+    if breach.ico_reference == ico_reference:
+        return breach
+    before = {"ico_reference": breach.ico_reference}
+    breach.ico_reference = ico_reference
+    breach.updated_at = now
+    session.add(breach)
+    session.flush()
+    audit.record(session, actor=actor, action="breach.ico_reference_recorded", entity_type="breach",
+                 entity_id=breach.id, now=now, before=before, after={"ico_reference": ico_reference})
+    return breach
+
+
+def list_filings(session: Session, *, breach_id: int) -> list[Filing]:
+    """The breach's filings in sequence order (NotFound for an unknown breach)."""
+    if session.get(Breach, breach_id) is None:
+        raise NotFound(f"breach {breach_id} not found")
+    return _earlier_filings(session, breach_id)
+
+
+def get_filing(session: Session, *, filing_id: int) -> Filing:
+    filing = session.get(Filing, filing_id)
+    if filing is None:
+        raise NotFound(f"filing {filing_id} not found")
+    return filing
+
+
+def get_filing_pdf(session: Session, *, filing_id: int) -> tuple[bytes, str, str]:
+    """(exact stored bytes, their SHA-256, a download file name like BR-2026-0001-01-initial.pdf)."""
+    filing = get_filing(session, filing_id=filing_id)
+    breach = session.get(Breach, filing.breach_id)
+    reference = breach.reference if breach is not None else f"breach-{filing.breach_id}"
+    return bytes(filing.pdf_bytes), filing.pdf_sha256, f"{reference}-{filing.sequence:02d}-{filing.stage}.pdf"
