@@ -1,0 +1,145 @@
+"""Read-only helpers for the breach pages and dashboard: picking and presenting what the service loaded.
+
+Nothing here decides a rule: overdue-ness comes from `rules.deadline_state`, which obligations a stage
+answers from `rules.kinds_met_by`, what a stage needs from `rules.missing_fields`, exposure from
+`rules.penalty_exposure`. These functions only choose rows and turn them into words for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+
+from sqlmodel import Session, select
+
+from breach import rules
+from breach.models import Breach, FilingStage, Obligation, ObligationKind, ObligationStatus
+from breach.timeline import TimelineItem, Window, window_for
+from provider.errors import FieldError
+
+KIND_WORDS = {
+    ObligationKind.ico_notification: "Notify the ICO",
+    ObligationKind.ico_initial_target: "Initial notification to the ICO",
+    ObligationKind.ico_second_target: "Second notification to the ICO",
+    ObligationKind.customer_notice_decision: "Decide whether to notify customers",
+    ObligationKind.log_inclusion: "Include in the monthly breach log",
+    ObligationKind.log_submission: "Send the monthly breach log to the ICO",
+}
+LOG_KINDS = frozenset({ObligationKind.log_inclusion, ObligationKind.log_submission})
+RECIPIENT_WORDS = {"ico": "ICO", "customers": "Customers", "internal": "Internal"}
+STATE_WORDS = {"met": "met", "met_late": "met late", "not_required": "not required", "overdue": "overdue",
+               "open": "open"}
+STAGE_WORDS = {FilingStage.initial: "Initial notification", FilingStage.second: "Second notification",
+               FilingStage.follow_up: "Follow-up notification"}
+
+
+@dataclass(frozen=True)
+class ObligationView:
+    """One obligation as a page shows it."""
+
+    row: Obligation
+    kind_words: str
+    recipient_words: str
+    label: str             # "Statutory deadline" or "Internal target (policy)"
+    state: str             # rules.deadline_state
+    state_words: str
+    overdue_by: timedelta | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == "overdue"
+
+    @property
+    def late_by(self) -> timedelta | None:
+        seconds = self.row.late_by_seconds
+        return timedelta(seconds=seconds) if seconds else None
+
+
+def present(row: Obligation, now: datetime) -> ObligationView:
+    state = rules.deadline_state(row, now)
+    overdue_by = now - row.due_at if state == "overdue" and row.due_at is not None else None
+    return ObligationView(row=row, kind_words=KIND_WORDS.get(ObligationKind(row.kind), str(row.kind)),
+                          recipient_words=RECIPIENT_WORDS.get(row.recipient, row.recipient),
+                          label=rules.label(row.statutory), state=state,
+                          state_words=STATE_WORDS.get(state, state), overdue_by=overdue_by)
+
+
+def next_open(rows: Iterable[Obligation], now: datetime, *, statutory: bool) -> ObligationView | None:
+    """The soonest open obligation with a due time, statutory or internal, for the list page."""
+    candidates = [row for row in rows if row.statutory == statutory and row.due_at is not None
+                  and ObligationStatus(row.status) is ObligationStatus.open]
+    if not candidates:
+        return None
+    return present(min(candidates, key=lambda row: row.due_at), now)
+
+
+def duration_words(delta: timedelta | None) -> str:
+    """'2 d 3 h 5 min' for a page; '' for none."""
+    if delta is None:
+        return ""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    return " ".join(part for part in parts if part) or "under a minute"
+
+
+def seconds_words(seconds: int | None) -> str:
+    return duration_words(timedelta(seconds=seconds)) if seconds else ""
+
+
+def statutory_deadline_passed(rows: Iterable[Obligation], stage: FilingStage, now: datetime) -> Obligation | None:
+    """The open statutory deadline a filing of `stage` would answer, if it has passed (reasons needed)."""
+    kinds = set(rules.kinds_met_by(stage))
+    for row in rows:
+        if ObligationKind(row.kind) in kinds and row.statutory and rules.deadline_state(row, now) == "overdue":
+            return row
+    return None
+
+
+def required_items(stage: FilingStage) -> list[FieldError]:
+    """Everything a filing of `stage` needs, as the rules name it: what they would report missing if
+    nothing had been filled in. Asking the rule function keeps this checklist in step with it."""
+    blank_breach = SimpleNamespace(occurred_at=None, detected_at=None, circumstance="", circumstance_detail="",
+                                   data_categories=[], individuals_affected=None,
+                                   **{name: "" for name, _ in rules.SECTION_1_TEXT + rules.SECTION_2_TEXT})
+    blank_profile = SimpleNamespace(**{name: "" for name, _ in rules.PROFILE_FIELDS})
+    return rules.missing_fields(blank_breach, blank_profile, stage)
+
+
+def edit_link(field: str, breach_id: int) -> str:
+    """Where a person fixes a missing field: the provider profile, or the breach's edit form."""
+    if field.startswith("provider"):
+        return "/admin/profile"
+    return f"/breaches/{breach_id}/edit#{field}"
+
+
+def statutory_notifications(session: Session) -> list[Obligation]:
+    """Every statutory ICO-notification obligation, met or not, for the penalty exposure figure."""
+    statement = select(Obligation).where(Obligation.statutory.is_(True),
+                                         Obligation.kind.in_([kind.value for kind in rules.NOTIFICATION_KINDS]))
+    return list(session.exec(statement).all())
+
+
+def timeline_items(pairs: Sequence[tuple[Obligation, Breach]], now: datetime, *, with_reference: bool) -> list[
+        TimelineItem]:
+    """Obligations (with their breach) as bars for the timeline picture; not-required ones are left out."""
+    items = []
+    for row, breach in pairs:
+        view = present(row, now)
+        if row.due_at is None or view.state == "not_required":
+            continue
+        label = f"{breach.reference} · {view.kind_words}" if with_reference else view.kind_words
+        items.append(TimelineItem(label=label, due_at=row.due_at, anchor_at=row.anchor_at, statutory=row.statutory,
+                                  overdue=view.overdue, done=view.state in ("met", "met_late"),
+                                  late=view.state == "met_late", href=f"/breaches/{breach.id}"))
+    return items
+
+
+def focus_window(pairs: Sequence[tuple[Obligation, Breach]], now: datetime) -> Window:
+    """The span worth drawing: the notification deadlines, not the month-end log date weeks later (a bar
+    that runs past the edge is drawn to it with an arrow, and its due time is written out)."""
+    focused = [(row, breach) for row, breach in pairs if ObligationKind(row.kind) not in LOG_KINDS]
+    return window_for(timeline_items(focused or pairs, now, with_reference=False), now)
