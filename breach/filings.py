@@ -83,27 +83,11 @@ def _order_errors(stage: FilingStage, earlier: list[Filing], supersedes_id: int 
     return errors
 
 
-def _statutory_row(stage: FilingStage, rows: dict[ObligationKind, Obligation]) -> Obligation | None:
-    """The statutory deadline a filing of `stage` answers (none for a follow-up, nor for DUAA's second)."""
-    for kind in rules.kinds_met_by(stage):
-        row = rows.get(kind)
-        if row is not None and row.statutory:
-            return row
-    return None
-
-
 def _reference_errors(breach: Breach, ico_reference: str | None) -> list[FieldError]:
     if ico_reference and breach.ico_reference and ico_reference != breach.ico_reference:
         return [FieldError("ico_reference", f"differs from the ICO reference already recorded "
                                             f"({breach.ico_reference}); correct that first")]
     return []
-
-
-def _lateness(statutory: Obligation | None, now: datetime) -> int | None:
-    """Seconds late for the statutory deadline this filing is the first to meet; None when it meets none."""
-    if statutory is None or ObligationStatus(statutory.status) is not ObligationStatus.open:
-        return None
-    return rules.frozen_lateness(statutory.due_at, now)
 
 
 def file_notification(
@@ -124,8 +108,8 @@ def file_notification(
     earlier = _earlier_filings(session, breach.id)
     profile = find_profile(session)
     rows = obligations.load(session, breach.id)
-    statutory = _statutory_row(stage, rows)
-    late_by = _lateness(statutory, now)
+    statutory = rules.statutory_obligation_for(stage, rows.values())
+    late_by = rules.lateness_if_filed(stage, rows.values(), now)
     errors = _order_errors(stage, earlier, supersedes_id) + rules.missing_fields(breach, profile, stage)
     errors += rules.delay_errors(late=bool(late_by), delay_reasons=delay_reasons, regime=breach.regime)
     errors += _reference_errors(breach, ico_reference)

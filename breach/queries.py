@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 
 from sqlmodel import Session, select
 
@@ -91,22 +90,16 @@ def seconds_words(seconds: int | None) -> str:
 
 
 def statutory_deadline_passed(rows: Iterable[Obligation], stage: FilingStage, now: datetime) -> Obligation | None:
-    """The open statutory deadline a filing of `stage` would answer, if it has passed (reasons needed)."""
-    kinds = set(rules.kinds_met_by(stage))
-    for row in rows:
-        if ObligationKind(row.kind) in kinds and row.statutory and rules.deadline_state(row, now) == "overdue":
-            return row
-    return None
+    """The statutory deadline a filing of `stage` now would be late for (so reasons are needed), if any."""
+    rows = list(rows)
+    if not rules.lateness_if_filed(stage, rows, now):
+        return None
+    return rules.statutory_obligation_for(stage, rows)
 
 
 def required_items(stage: FilingStage) -> list[FieldError]:
-    """Everything a filing of `stage` needs, as the rules name it: what they would report missing if
-    nothing had been filled in. Asking the rule function keeps this checklist in step with it."""
-    blank_breach = SimpleNamespace(occurred_at=None, detected_at=None, circumstance="", circumstance_detail="",
-                                   data_categories=[], individuals_affected=None,
-                                   **{name: "" for name, _ in rules.SECTION_1_TEXT + rules.SECTION_2_TEXT})
-    blank_profile = SimpleNamespace(**{name: "" for name, _ in rules.PROFILE_FIELDS})
-    return rules.missing_fields(blank_breach, blank_profile, stage)
+    """Everything a filing of `stage` needs, for the checklist (from the rules, so it cannot drift)."""
+    return rules.required_fields(stage)
 
 
 def edit_link(field: str, breach_id: int) -> str:

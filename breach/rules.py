@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any, Protocol
 
 from breach.log.rules import period_of, submission_due_at
@@ -203,6 +204,25 @@ def kinds_met_by(stage: FilingStage) -> tuple[ObligationKind, ...]:
     return ()
 
 
+def statutory_obligation_for(stage: FilingStage, obligations: Iterable[ObligationLike]) -> ObligationLike | None:
+    """The statutory deadline a filing of `stage` answers (none for a follow-up, nor for DUAA's second)."""
+    by_kind = {ObligationKind(row.kind): row for row in obligations}
+    for kind in kinds_met_by(stage):
+        row = by_kind.get(kind)
+        if row is not None and row.statutory:
+            return row
+    return None
+
+
+def lateness_if_filed(stage: FilingStage, obligations: Iterable[ObligationLike], now: datetime) -> int | None:
+    """Seconds late a filing of `stage` made at `now` would be for the statutory deadline it is the first to
+    meet (0 when on time); None when it meets no open statutory deadline. Truthy means reasons are needed."""
+    statutory = statutory_obligation_for(stage, obligations)
+    if statutory is None or ObligationStatus(statutory.status) is not ObligationStatus.open:
+        return None
+    return frozen_lateness(statutory.due_at, now)
+
+
 def frozen_lateness(due_at: datetime | None, filed_at: datetime) -> int | None:
     """Seconds late (0 when on time; None when there is no due time), fixed at the first filing."""
     if due_at is None:
@@ -322,6 +342,15 @@ def missing_fields(breach: Any, profile: Any | None, stage: FilingStage | str) -
     if FilingStage(stage) is not FilingStage.initial:
         errors += _section_2_errors(breach)
     return errors
+
+
+def required_fields(stage: FilingStage | str) -> list[FieldError]:
+    """Everything a filing of `stage` needs: what `missing_fields` reports when nothing is filled in."""
+    blank_breach = SimpleNamespace(occurred_at=None, detected_at=None, circumstance="", circumstance_detail="",
+                                   data_categories=[], individuals_affected=None,
+                                   **{name: "" for name, _ in SECTION_1_TEXT + SECTION_2_TEXT})
+    blank_profile = SimpleNamespace(**{name: "" for name, _ in PROFILE_FIELDS})
+    return missing_fields(blank_breach, blank_profile, stage)
 
 
 def _profile_errors(profile: Any | None) -> list[FieldError]:
