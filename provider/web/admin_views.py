@@ -1,0 +1,190 @@
+"""/admin/users: administrators create staff accounts, change roles, reset passwords, disable and enable.
+
+Every change goes through provider.security.accounts, which audits it. Disabling an account ends its
+web sessions and stops its API tokens at once, because both are checked against the account on every
+request. The last active administrator can be neither demoted nor disabled, or nobody could fix it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from email_validator import EmailNotValidError, validate_email
+from fastapi import Form, Request
+from fastapi.responses import Response
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from provider.db.session import SessionDep
+from provider.errors import Conflict, DomainError, invalid
+from provider.security import accounts, mfa
+from provider.security.actor import Actor
+from provider.security.models import User
+from provider.security.passwords import MIN_PASSWORD_LENGTH
+from provider.security.roles import Permission, Role
+from provider.web.csrf import html_router
+from provider.web.deps import NowDep, page_permission
+from provider.web.params import IdPath
+from provider.web.rendering import redirect, render
+
+router = html_router(prefix="/admin/users")
+AdminActor = Annotated[Actor, page_permission(Permission.admin)]
+ROLE_OPTIONS = [(role.value, role.value.replace("_", " ")) for role in Role]
+Errors = list[tuple[str, str]]
+
+
+def _form_errors(error: DomainError, default_field: str) -> Errors:
+    if error.errors:
+        return [(e.field, e.reason) for e in error.errors]
+    return [(default_field, error.detail)]
+
+
+def check_email(email: str) -> str:
+    email = email.strip()
+    if not email:
+        return ""
+    try:
+        return validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise invalid("email", str(error)) from error
+
+
+def _active_admins(session: Session) -> int:
+    statement = select(func.count()).select_from(User).where(User.role == Role.admin, User.is_active.is_(True))
+    return session.exec(statement).one()
+
+
+def guard_last_admin(session: Session, *, user: User, role: str | None = None, is_active: bool | None = None) -> None:
+    """Refuse a change that would leave no active administrator."""
+    stays_admin = (role is None or role == Role.admin) and is_active is not False
+    if user.role == Role.admin and user.is_active and not stays_admin and _active_admins(session) <= 1:
+        field = "role" if role is not None else "is_active"
+        raise invalid(field, "this is the last active administrator: make another administrator first")
+
+
+@router.get("")
+def users_list(request: Request, session: SessionDep, actor: AdminActor) -> Response:
+    """Every staff account with its role and state."""
+    users = list(session.exec(select(User).order_by(User.username)))
+    return render(request, "admin/users.html", {"users": users})
+
+
+def _new_user_page(request: Request, values: dict[str, str], errors: Errors, status_code: int = 200) -> Response:
+    return render(request, "admin/user_new.html",
+                  {"values": values, "errors": errors, "roles": ROLE_OPTIONS, "min_length": MIN_PASSWORD_LENGTH},
+                  status_code=status_code)
+
+
+@router.get("/new")
+def user_new(request: Request, actor: AdminActor) -> Response:
+    """The form for a new account."""
+    return _new_user_page(request, {"role": Role.agent.value}, [])
+
+
+@router.post("")
+def user_create(
+    request: Request, session: SessionDep, now: NowDep, actor: AdminActor,
+    username: Annotated[str, Form(max_length=64)] = "", full_name: Annotated[str, Form(max_length=200)] = "",
+    email: Annotated[str, Form(max_length=254)] = "", role: Annotated[str, Form(max_length=32)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    """Create the account with an initial password the person should change at first sign-in."""
+    values = {"username": username, "full_name": full_name, "email": email, "role": role}
+    try:
+        user = accounts.create_user(session, actor=actor, now=now, username=username, password=password, role=role,
+                                    full_name=full_name, email=check_email(email))
+    except Conflict as error:
+        session.rollback()
+        return _new_user_page(request, values, [("username", error.detail)], 422)
+    except DomainError as error:
+        session.rollback()
+        return _new_user_page(request, values, _form_errors(error, "username"), 422)
+    session.commit()
+    return redirect(request, f"/admin/users/{user.id}", f"Account {user.username} created.")
+
+
+def _user_page(request: Request, user: User, errors: Errors, values: dict[str, str] | None = None,
+               status_code: int = 200) -> Response:
+    values = values or {"full_name": user.full_name, "email": user.email, "role": user.role}
+    return render(request, "admin/user.html",
+                  {"user": user, "values": values, "errors": errors, "roles": ROLE_OPTIONS,
+                   "min_length": MIN_PASSWORD_LENGTH}, status_code=status_code)
+
+
+@router.get("/{user_id}")
+def user_detail(request: Request, session: SessionDep, user_id: IdPath, actor: AdminActor) -> Response:
+    """One account: details, role, password reset, two-step verification, enable or disable."""
+    return _user_page(request, accounts.get_user(session, user_id), [])
+
+
+@router.post("/{user_id}")
+def user_update(
+    request: Request, session: SessionDep, now: NowDep, user_id: IdPath, actor: AdminActor,
+    full_name: Annotated[str, Form(max_length=200)] = "", email: Annotated[str, Form(max_length=254)] = "",
+    role: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    """Change name, e-mail and role."""
+    user = accounts.get_user(session, user_id)
+    values = {"full_name": full_name, "email": email, "role": role}
+    try:
+        guard_last_admin(session, user=user, role=role)
+        accounts.update_user(session, actor=actor, now=now, user=user, role=role, full_name=full_name,
+                             email=check_email(email))
+    except DomainError as error:
+        session.rollback()
+        return _user_page(request, accounts.get_user(session, user_id), _form_errors(error, "role"), values, 422)
+    session.commit()
+    return redirect(request, f"/admin/users/{user.id}", f"Account {user.username} updated.")
+
+
+def _set_active(session: Session, *, actor: Actor, now: datetime, user: User, is_active: bool) -> None:
+    guard_last_admin(session, user=user, is_active=is_active)
+    accounts.update_user(session, actor=actor, now=now, user=user, is_active=is_active)
+
+
+@router.post("/{user_id}/active")
+def user_set_active(
+    request: Request, session: SessionDep, now: NowDep, user_id: IdPath, actor: AdminActor,
+    active: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """Disable (sessions and tokens stop at once) or enable again."""
+    user = accounts.get_user(session, user_id)
+    if active not in ("yes", "no"):
+        return _user_page(request, user, [("active", "choose enable or disable")], status_code=422)
+    try:
+        _set_active(session, actor=actor, now=now, user=user, is_active=active == "yes")
+    except DomainError as error:
+        session.rollback()
+        return _user_page(request, accounts.get_user(session, user_id), _form_errors(error, "active"),
+                          status_code=422)
+    session.commit()
+    state = "enabled" if user.is_active else "disabled"
+    return redirect(request, f"/admin/users/{user.id}", f"Account {user.username} {state}.")
+
+
+@router.post("/{user_id}/password")
+def user_password(
+    request: Request, session: SessionDep, now: NowDep, user_id: IdPath, actor: AdminActor,
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    """Set a new password for someone who has lost theirs (tell them to change it after signing in)."""
+    user = accounts.get_user(session, user_id)
+    try:
+        accounts.set_password(session, actor=actor, now=now, user=user, password=password)
+    except DomainError as error:
+        session.rollback()
+        return _user_page(request, user, _form_errors(error, "password"), status_code=422)
+    session.commit()
+    return redirect(request, f"/admin/users/{user.id}", f"New password set for {user.username}.")
+
+
+@router.post("/{user_id}/mfa-reset")
+def user_mfa_reset(request: Request, session: SessionDep, now: NowDep, user_id: IdPath, actor: AdminActor) -> Response:
+    """Turn off two-step verification for someone who lost their device, so they can enrol again."""
+    user = accounts.get_user(session, user_id)
+    if user.totp_enabled:
+        mfa.disable(session, actor=actor, user=user, now=now)
+        session.commit()
+    return redirect(request, f"/admin/users/{user.id}", f"Two-step verification is off for {user.username}.")
+
