@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from provider.errors import Conflict, NotFound, invalid
-from provider.security import audit
+from provider.security import audit, web_sessions
 from provider.security.actor import Actor
 from provider.security.models import User
 from provider.security.passwords import WeakPassword, hash_password, needs_rehash, verify_password
@@ -91,12 +91,17 @@ def update_user(
     return user
 
 
-def set_password(session: Session, *, actor: Actor, now: datetime, user: User, password: str) -> None:
+def set_password(
+    session: Session, *, actor: Actor, now: datetime, user: User, password: str, keep_session_secret: str = "",
+) -> None:
+    """Set a new password and end the user's other sessions: whoever learnt the old one is signed out
+    everywhere. A person changing their own keeps the session they did it from (`keep_session_secret`)."""
     try:
         user.password_hash = hash_password(password)
     except WeakPassword as error:
         raise invalid("password", str(error)) from error
     session.add(user)
+    web_sessions.end_other_sessions(session, user_id=user.id, keep_secret=keep_session_secret, now=now)
     audit.record(session, actor=actor, action="account.password_changed", entity_type="user",
                  entity_id=user.id, now=now)
 

@@ -23,6 +23,7 @@ class User(SQLModel, table=True):
     is_active: bool = True
     totp_secret_encrypted: str | None = Field(default=None, max_length=500)
     totp_enabled: bool = False
+    totp_last_step: int | None = Field(default=None, description="last accepted TOTP time step (no replay)")
     failed_logins: int = 0
     locked_until: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from provider.security.crypto import new_secret_token, token_digest
@@ -42,3 +43,15 @@ def end_session(session: Session, secret: str, now: datetime) -> None:
 def mark_mfa_passed(session: Session, web_session: WebSession) -> None:
     web_session.mfa_passed = True
     session.add(web_session)
+
+
+def end_other_sessions(session: Session, *, user_id: int, keep_secret: str, now: datetime) -> None:
+    """End every open session of a user except the one holding `keep_secret` ("" ends them all): a changed
+    password should lock out whoever may have learnt the old one, wherever they are signed in."""
+    session.execute(
+        update(WebSession)
+        .where(WebSession.user_id == user_id, WebSession.ended_at.is_(None),
+               WebSession.token_hash != token_digest(keep_secret))
+        .values(ended_at=now)
+        .execution_options(synchronize_session=False)
+    )

@@ -14,15 +14,13 @@ from typing import Annotated
 
 from fastapi import Form, Request
 from fastapi.responses import Response
-from sqlalchemy import update
-from sqlmodel import Session
 
 from provider.clock import ensure_utc
 from provider.db.session import SessionDep
 from provider.errors import Invalid
 from provider.security import accounts, mfa, web_sessions
-from provider.security.crypto import FieldCipher, token_digest
-from provider.security.models import User, WebSession
+from provider.security.crypto import FieldCipher
+from provider.security.models import User
 from provider.security.passwords import MIN_PASSWORD_LENGTH, verify_password
 from provider.settings import Settings
 from provider.web.csrf import html_router
@@ -81,17 +79,6 @@ def account_page(request: Request, session: SessionDep, actor: PageActor) -> Res
     return _account_page(request, accounts.get_user(session, actor.user_id))
 
 
-def _end_other_sessions(session: Session, *, user: User, current_secret: str, now: datetime) -> None:
-    """A changed password should lock out whoever may have learnt the old one, wherever they are signed in."""
-    session.execute(
-        update(WebSession)
-        .where(WebSession.user_id == user.id, WebSession.ended_at.is_(None),
-               WebSession.token_hash != token_digest(current_secret))
-        .values(ended_at=now)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def _password_problems(user: User, current: str, new: str, confirm: str) -> list[tuple[str, str]]:
     if not verify_password(user.password_hash, current):
         return [("current_password", "Your current password is not correct.")]
@@ -115,13 +102,13 @@ def change_password(
     errors = _password_problems(user, current_password, new_password, confirm_password)
     if not errors:
         try:
-            accounts.set_password(session, actor=actor, now=now, user=user, password=new_password)
+            accounts.set_password(session, actor=actor, now=now, user=user, password=new_password,
+                                  keep_session_secret=request.cookies.get(SESSION_COOKIE, ""))
         except Invalid as error:
             errors = [(e.field.replace("password", "new_password"), e.reason) for e in error.errors]
     if errors:
         session.rollback()
         return _account_page(request, user, errors, 422)
-    _end_other_sessions(session, user=user, current_secret=request.cookies.get(SESSION_COOKIE, ""), now=now)
     session.commit()
     return redirect(request, "/account", "Your password was changed. Any other sessions were signed out.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -40,7 +41,7 @@ def render(
     nav = [item for item in request.app.state.nav
            if actor is not None and (item.permission is None or actor.can(item.permission))]
     page = {"request": request, "actor": actor, "nav": nav, "csrf_token": csrf_token(request),
-            "flash": request.cookies.get(FLASH_COOKIE, ""), "zone": request.app.state.settings.zone}
+            "flash": unquote(request.cookies.get(FLASH_COOKIE, "")), "zone": request.app.state.settings.zone}
     page.update(context or {})
     response = request.app.state.templates.TemplateResponse(request, name, page, status_code=status_code)
     presession = getattr(request.state, "presession", None)
@@ -56,7 +57,8 @@ def redirect(request: Request, url: str, flash: str = "") -> RedirectResponse:
     """Post/redirect/get with an optional one-time message shown on the next page."""
     response = RedirectResponse(url, status_code=303)
     if flash:
-        response.set_cookie(FLASH_COOKIE, flash[:300], httponly=True, samesite="lax",
+        # Percent-encoded: cookie values are Latin-1 on the wire and the message may hold any character.
+        response.set_cookie(FLASH_COOKIE, quote(flash[:300]), httponly=True, samesite="lax",
                             secure=request.url.scheme == "https")
     return response
 

@@ -143,6 +143,7 @@ def test_full_flow_enrol_sign_in_with_a_code_then_disable(signed_in, app, engine
     assert client.get("/account").status_code == 200, "the enrolling session stays signed in"
     user = _user(engine, "carol")
     assert user.totp_enabled and secret not in (user.totp_secret_encrypted or "")
+    clock.advance(seconds=30)  # the enrolment code has been used; sign-in needs the next one
     with TestClient(app, follow_redirects=False) as fresh:
         token = csrf_from(fresh.get("/login").text)
         first = fresh.post("/login", data={"username": "carol", "password": TEST_PASSWORD, "csrf_token": token})
@@ -183,3 +184,49 @@ def test_a_second_enrolment_is_refused_while_mfa_is_on(signed_in, engine, clock)
 def test_account_pages_need_a_session(client, engine, clock):
     make_user(engine, clock, "agent", "carol")
     assert client.get("/account").headers["location"] == "/login"
+
+
+def test_a_totp_code_is_accepted_only_once(engine, clock, settings):
+    """A code seen over someone's shoulder must not open a second session within its 30 seconds."""
+    import pyotp
+    from sqlmodel import Session
+
+    from provider.security import mfa
+    from provider.security.actor import system_actor
+    from provider.security.models import User
+    from tests.conftest import make_user
+
+    user = make_user(engine, clock, "auditor", "replayed")
+    seed = mfa.new_seed()
+    with Session(engine, expire_on_commit=False) as session:
+        stored = session.get(User, user.id)
+        assert mfa.enable(session, actor=system_actor("tests"), user=stored, seed=seed,
+                          code=pyotp.TOTP(seed).at(clock.now()), now=clock.now(), settings=settings)
+        session.commit()
+        clock.advance(seconds=31)
+        code = pyotp.TOTP(seed).at(clock.now())
+        assert mfa.verify_login_code(session, user=stored, code=code, now=clock.now(), settings=settings)
+        assert not mfa.verify_login_code(session, user=stored, code=code, now=clock.now(), settings=settings)
+
+
+def test_an_admin_setting_a_password_ends_that_persons_sessions(signed_in, engine, clock):
+    from tests.conftest import csrf_from
+
+    victim = signed_in("agent", "forgetful")
+    assert victim.get("/subscribers").status_code == 200
+    admin = signed_in("admin", "boss")
+    page = admin.get("/admin/users")
+    user_id = _user_id(engine, "forgetful")
+    response = admin.post(f"/admin/users/{user_id}/password",
+                          data={"password": "a brand new long password", "csrf_token": csrf_from(page.text)})
+    assert response.status_code == 303
+    assert victim.get("/subscribers").status_code == 303
+
+
+def _user_id(engine, username):  # noqa: ANN001, ANN202
+    from sqlmodel import Session, select
+
+    from provider.security.models import User
+
+    with Session(engine) as session:
+        return session.exec(select(User.id).where(User.username == username)).one()
