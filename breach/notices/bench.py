@@ -1,0 +1,103 @@
+"""Benchmark: time and peak memory to generate N customer notices (a PDF letter and an e-mail body each).
+
+`bench_generation(engine, count)` seeds its own breach, subscribers and recipients into the database
+behind `engine` (use a scratch database that has the schema and the audit head, e.g. after
+`pecr db upgrade`), then times choosing the recipients and generating the notices. Provider-independent:
+the lead wires it into `pecr bench`.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+import tracemalloc
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, insert
+from sqlmodel import Session
+
+from breach.models import Breach, Circumstance, Regime
+from breach.notices import bulk, recipients, service
+from breach.notices.models import AssessmentInput, TemplateInput
+from provider.clock import FrozenClock
+from provider.profile.models import ProviderProfile
+from provider.profile.service import find_profile
+from provider.security.actor import system_actor
+from provider.subscribers.models import Subscriber
+
+ACTOR = system_actor("bench")
+PROFILE = {"legal_name": "Bench Telecom Ltd", "address": "1 Test Street, London", "ico_registration_number": "Z0000000",
+           "contact_name": "Data Protection Officer", "contact_email": "dpo@bench.example",
+           "contact_phone": "020 7946 0000"}
+WORDING = TemplateInput(
+    subject="Important: a personal data breach affecting your information", provider_name="Bench Telecom",
+    contact_details="Data Protection Officer, dpo@bench.example, 020 7946 0000",
+    summary="A backup of call records was taken from one of our systems without permission.",
+    estimated_date="On or about 1 March 2026", data_nature="Itemised call lists for lines {lines}.",
+    likely_consequences="Someone could learn whom you called and when.", circumstances="The data was copied.",
+    provider_measures="We closed the access route and told the ICO.",
+    customer_measures="Be wary of calls or messages about this breach that ask for your details.")
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def _seed(engine: Engine, count: int, now: datetime, tag: str) -> int:
+    with Session(engine) as session:
+        if find_profile(session) is None:
+            session.add(ProviderProfile(id=1, updated_at=now, **PROFILE))
+        breach = Breach(reference=f"BENCH-{tag}", title="Benchmark breach", circumstance=Circumstance.copying,
+                        detected_at=now, aware_at=now, regime=Regime.duaa, created_at=now, created_by="bench",
+                        updated_at=now)
+        session.add(breach)
+        session.flush()
+        for start in range(0, count, 1000):
+            session.execute(insert(Subscriber).values([
+                {"kind": "individual", "name": f"Bench Customer {i}", "address": f"{i} Bench Road, Leeds",
+                 "email": "", "phone": "", "account_reference": f"B{tag}-{i}", "name_key": f"bench customer {i}",
+                 "created_at": now, "updated_at": now} for i in range(start, min(count, start + 1000))]))
+        service.record_assessment(session, actor=ACTOR, now=now, breach_id=breach.id, data=AssessmentInput(
+            natures=["itemised_call_lists"], circumstances=["unauthorised_possession"], rationale="benchmark"))
+        service.save_template(session, actor=ACTOR, now=now, breach_id=breach.id, data=WORDING)
+        session.commit()
+        return breach.id
+
+
+def bench_generation(engine: Engine, count: int, *, chunk_size: int = bulk.GENERATION_CHUNK,
+                     trace_memory: bool = False) -> dict[str, float | int | str]:
+    """Seed `count` subscribers, choose them all, generate their notices; report seconds and memory.
+
+    Wall seconds depend on what else the machine runs; CPU seconds (this process) do much less so.
+
+    `trace_memory` adds a tracemalloc peak (Python allocations), at a cost of roughly twice the run time.
+    """
+    clock = FrozenClock(datetime.now(UTC))
+    tag = clock.now().strftime("%Y%m%d%H%M%S")
+    breach_id = _seed(engine, count, clock.now(), tag)
+    rss_before = _maxrss_mb()
+    if trace_memory:
+        tracemalloc.start()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with Session(engine, expire_on_commit=False) as session:
+        references = [(f"item {i}", f"B{tag}-{i}") for i in range(count)]
+        recipients.add_recipients(session, actor=ACTOR, now=clock.now(), breach_id=breach_id,
+                                  account_references=references)
+        del references
+        batch = bulk.start_generation(session, actor=ACTOR, now=clock.now(), breach_id=breach_id)
+        session.commit()
+    chosen, cpu_chosen = time.perf_counter(), time.process_time()
+    done = bulk.run_generation(engine, batch_id=batch.id, clock=clock, actor=ACTOR, chunk_size=chunk_size)
+    finished, cpu_finished = time.perf_counter(), time.process_time()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace_memory else -1.0
+    if trace_memory:
+        tracemalloc.stop()
+    return {"backend": engine.dialect.name, "notices": done.generated, "chunk_size": chunk_size,
+            "select_recipients_seconds": round(chosen - started, 2),
+            "generation_seconds": round(finished - chosen, 2),
+            "select_recipients_cpu_seconds": round(cpu_chosen - cpu_started, 2),
+            "generation_cpu_seconds": round(cpu_finished - cpu_chosen, 2),
+            "ms_per_notice": round((finished - chosen) * 1000 / max(done.generated, 1), 3),
+            "notices_per_second": round(done.generated / max(finished - chosen, 1e-9), 1),
+            "tracemalloc_peak_mb": round(peak, 1), "maxrss_before_mb": round(rss_before, 1),
+            "maxrss_delta_mb": round(_maxrss_mb() - rss_before, 1)}

@@ -1,0 +1,286 @@
+"""Generating and sending customer notices for up to hundreds of thousands of recipients.
+
+Storage decision: a recipient row keeps the SHA-256 of its letter and e-mail body, not the PDF bytes
+(100,000 letters x ~5 KB would be ~500 MB per breach). The letter is rebuilt on demand from what is
+stored — the template version, the batch snapshot (provider details, letter date, breach reference)
+and the recipient snapshot — in reportlab's invariant mode, so the rebuilt bytes hash to the stored
+SHA-256; every download checks that, and refuses a letter that no longer matches.
+
+Memory stays flat: recipients are read, rendered and updated in chunks (default 1,000) with each
+chunk's PDFs discarded after hashing; progress (generated/total) is committed on the batch row after
+every chunk, so a page can show it and an interrupted run resumes where it stopped. Rendering happens
+outside any transaction, so the SQLite write lock is held only for the short read and update.
+Auditing is per batch (start, finish, send), not per recipient: 100,000 events would drown the trail.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, func, select, update
+from sqlmodel import Session
+
+from breach.notices import documents, rules, service
+from breach.notices.models import (
+    BatchStatus,
+    Channel,
+    NoticeBatch,
+    NoticeRecipient,
+    NoticeTemplate,
+    RecipientStatus,
+    SendResult,
+)
+from provider.clock import Clock
+from provider.errors import Conflict, NotFound
+from provider.notices import mail
+from provider.security import audit
+from provider.security.actor import Actor
+from provider.settings import Settings
+
+GENERATION_CHUNK = 1000
+SEND_CHUNK = 100
+RECIPIENTS = NoticeRecipient.__table__
+Progress = Callable[[int, int], None]
+
+
+def reference_for(batch_snapshot: dict[str, Any], recipient_id: int) -> str:
+    return f"{batch_snapshot['breach_reference']}-N{recipient_id}"
+
+
+def _notice_due(session: Session, breach_id: int) -> Any:
+    assessment = service.current_assessment(session, breach_id)
+    if assessment is None:
+        raise Conflict("record the assessment first: no decision on customer notices has been made")
+    if assessment.outcome not in rules.NOTICE_DUE:
+        raise Conflict(f"the current decision is '{rules.LABELS[assessment.outcome]}': no notices are due")
+    return assessment
+
+
+def start_generation(session: Session, *, actor: Actor, now: datetime, breach_id: int) -> NoticeBatch:
+    """Claim every waiting recipient for a new batch under the current wording; the caller commits, then runs it."""
+    breach = service.get_breach(session, breach_id)
+    assessment = _notice_due(session, breach_id)
+    template = service.current_template(session, breach_id)
+    if template is None:
+        raise Conflict("write the notice wording first")
+    waiting = session.execute(select(func.count()).select_from(NoticeRecipient).where(
+        NoticeRecipient.breach_id == breach_id, NoticeRecipient.batch_id.is_(None))).scalar_one()
+    if not waiting:
+        raise Conflict("no recipients are waiting: choose the affected subscribers first")
+    last = session.execute(select(func.max(NoticeBatch.sequence)).where(NoticeBatch.breach_id == breach_id)).scalar()
+    snapshot = {"provider": service.provider_snapshot(session), "letter_date": service.local_date(now),
+                "breach_reference": breach.reference, "template_version": template.version}
+    batch = NoticeBatch(breach_id=breach_id, sequence=(last or 0) + 1, template_id=template.id,
+                        assessment_id=assessment.id, snapshot=snapshot, created_by=actor.name, created_at=now)
+    session.add(batch)
+    session.flush()
+    claimed = session.execute(update(RECIPIENTS).where(
+        RECIPIENTS.c.breach_id == breach_id, RECIPIENTS.c.batch_id.is_(None),
+    ).values(batch_id=batch.id, template_id=template.id))
+    batch.total = claimed.rowcount
+    template.first_used_at = template.first_used_at or now  # frozen from here: edits make a new version
+    session.add_all([batch, template])
+    session.flush()
+    audit.record(session, actor=actor, action="breach.notices_generation_started", entity_type="breach_notice_batch",
+                 entity_id=batch.id, now=now, after={"breach_id": breach_id, "recipients": batch.total,
+                                                     "template_version": template.version})
+    return batch
+
+
+def batch_of(session: Session, breach_id: int, batch_id: int) -> NoticeBatch:
+    batch = session.get(NoticeBatch, batch_id)
+    if batch is None or batch.breach_id != breach_id:
+        raise NotFound(f"breach {breach_id} has no notice batch {batch_id}")
+    return batch
+
+
+def _load_batch(engine: Engine, batch_id: int) -> tuple[NoticeBatch, dict[str, str]]:
+    with Session(engine, expire_on_commit=False) as session:
+        batch = session.get(NoticeBatch, batch_id)
+        if batch is None:
+            raise NotFound(f"notice batch {batch_id} does not exist")
+        template = session.get(NoticeTemplate, batch.template_id)
+        return batch, service.template_fields(template)
+
+
+def _next_chunk(engine: Engine, batch_id: int, after_id: int, size: int) -> list[Any]:
+    with Session(engine) as session:
+        rows = session.execute(select(RECIPIENTS.c.id, RECIPIENTS.c.snapshot).where(
+            RECIPIENTS.c.batch_id == batch_id, RECIPIENTS.c.status == RecipientStatus.pending,
+            RECIPIENTS.c.id > after_id).order_by(RECIPIENTS.c.id).limit(size)).all()
+        session.commit()
+        return rows
+
+
+def render(fields: dict[str, str], batch_snapshot: dict[str, Any], recipient_id: int,
+           snapshot: dict[str, Any]) -> tuple[bytes, str]:
+    reference = reference_for(batch_snapshot, recipient_id)
+    return (documents.letter_pdf(fields, batch_snapshot, snapshot, reference),
+            documents.email_body(fields, batch_snapshot, snapshot, reference))
+
+
+def run_generation(
+    engine: Engine, *, batch_id: int, clock: Clock, actor: Actor, chunk_size: int = GENERATION_CHUNK,
+    progress: Progress | None = None,
+) -> NoticeBatch:
+    """Render every pending recipient of the batch, chunk by chunk; safe to re-run after an interruption."""
+    batch, fields = _load_batch(engine, batch_id)
+    after_id = 0
+    while rows := _next_chunk(engine, batch_id, after_id, chunk_size):
+        now = clock.now()
+        updates = []
+        for recipient_id, snapshot in rows:
+            letter, body = render(fields, batch.snapshot, recipient_id, snapshot)
+            updates.append({"rid": recipient_id, "pdf": documents.sha256(letter), "body": documents.sha256(body)})
+        with Session(engine) as session:
+            session.execute(update(RECIPIENTS).where(RECIPIENTS.c.id == bindparam("rid")).values(
+                status=RecipientStatus.generated, pdf_sha256=bindparam("pdf"), email_sha256=bindparam("body"),
+                generated_at=now), updates)
+            done = session.execute(select(func.count()).select_from(NoticeRecipient).where(
+                NoticeRecipient.batch_id == batch_id, NoticeRecipient.status != RecipientStatus.pending)).scalar_one()
+            session.execute(update(NoticeBatch).where(NoticeBatch.id == batch_id).values(generated=done))
+            session.commit()
+        after_id = rows[-1][0]
+        if progress is not None:
+            progress(done, batch.total)
+    return _finish_generation(engine, batch_id=batch_id, clock=clock, actor=actor)
+
+
+def _finish_generation(engine: Engine, *, batch_id: int, clock: Clock, actor: Actor) -> NoticeBatch:
+    with Session(engine, expire_on_commit=False) as session:
+        batch = session.get(NoticeBatch, batch_id)
+        now = clock.now()
+        if batch.status != BatchStatus.generated:
+            batch.status, batch.generated_at = BatchStatus.generated, now
+            session.add(batch)
+            audit.record(session, actor=actor, action="breach.notices_generated", entity_type="breach_notice_batch",
+                         entity_id=batch_id, now=now, after={"generated": batch.generated, "total": batch.total})
+            service.refresh_customer_summary(session, actor=actor, now=now, breach_id=batch.breach_id)
+        session.commit()
+        return batch
+
+
+def regenerate(session: Session, recipient_id: int) -> tuple[NoticeRecipient, bytes, str]:
+    """Rebuild a recipient's letter and e-mail body from the stored snapshots; refuse if the hash differs."""
+    recipient = session.get(NoticeRecipient, recipient_id)
+    if recipient is None or recipient.batch_id is None or recipient.status == RecipientStatus.pending:
+        raise NotFound(f"no generated notice for recipient {recipient_id}")
+    batch = session.get(NoticeBatch, recipient.batch_id)
+    fields = service.template_fields(session.get(NoticeTemplate, recipient.template_id))
+    letter, body = render(fields, batch.snapshot, recipient.id, recipient.snapshot)
+    if documents.sha256(letter) != recipient.pdf_sha256:
+        raise Conflict(f"the rebuilt letter for recipient {recipient_id} does not match its stored SHA-256")
+    return recipient, letter, body
+
+
+# --- sending -----------------------------------------------------------------------------------------------
+
+def check_can_send(session: Session, *, settings: Settings, now: datetime, breach_id: int) -> None:
+    service.get_breach(session, breach_id)
+    if not settings.smtp_configured:
+        raise Conflict("e-mail sending is not configured (set PECR_SMTP_HOST): nothing was sent; the letters can"
+                       " still be downloaded and posted")
+    assessment = _notice_due(session, breach_id)
+    if assessment.delay_until is not None and now < assessment.delay_until:
+        raise Conflict(f"the ICO agreed a delay ({assessment.delay_ico_reference}): notices may not be sent before"
+                       f" {assessment.delay_until.isoformat()}")
+
+
+def _sendable(engine: Engine, breach_id: int, after_id: int, size: int) -> list[tuple[NoticeRecipient, mail.Mail]]:
+    with Session(engine, expire_on_commit=False) as session:
+        rows = session.execute(select(NoticeRecipient).where(
+            NoticeRecipient.breach_id == breach_id, NoticeRecipient.channel == Channel.email,
+            NoticeRecipient.status.in_([RecipientStatus.generated, RecipientStatus.failed]),
+            NoticeRecipient.id > after_id).order_by(NoticeRecipient.id).limit(size)).scalars().all()
+        mails = []
+        for recipient in rows:
+            _, letter, body = regenerate(session, recipient.id)
+            fields = service.template_fields(session.get(NoticeTemplate, recipient.template_id))
+            mails.append(mail.Mail(to=recipient.snapshot["email"], body=body,
+                                   subject=documents.email_subject(fields, recipient.snapshot),
+                                   attachments=(mail.Attachment(f"breach-notice-{recipient.id}.pdf", letter),)))
+        session.commit()
+        return list(zip(rows, mails, strict=True))
+
+
+def _record_delivery(engine: Engine, outcomes: list[dict[str, Any]]) -> None:
+    with Session(engine) as session:
+        session.execute(update(RECIPIENTS).where(RECIPIENTS.c.id == bindparam("rid")).values(
+            status=bindparam("new_status"), sent_at=bindparam("at"), delivery_error=bindparam("error")), outcomes)
+        session.commit()
+
+
+def send(engine: Engine, *, settings: Settings, clock: Clock, actor: Actor, breach_id: int,
+         chunk_size: int = SEND_CHUNK) -> SendResult:
+    """E-mail every generated (or previously failed) notice; record sent or bounced per recipient."""
+    with Session(engine) as session:
+        check_can_send(session, settings=settings, now=clock.now(), breach_id=breach_id)
+        session.commit()
+    counts = {RecipientStatus.sent: 0, RecipientStatus.bounced: 0, RecipientStatus.failed: 0}
+    after_id, detail = 0, ""
+    while pairs := _sendable(engine, breach_id, after_id, chunk_size):
+        try:
+            results = mail.send_many(settings, [m for _, m in pairs])
+        except (OSError, smtplib.SMTPException) as error:
+            detail = f"the mail server failed: {error}"[:300]
+            results = [detail] * len(pairs)
+        now = clock.now()
+        outcomes = []
+        for (recipient, _), refusal in zip(pairs, results, strict=True):
+            status = RecipientStatus.sent if refusal is None else (
+                RecipientStatus.failed if detail else RecipientStatus.bounced)
+            counts[status] += 1
+            outcomes.append({"rid": recipient.id, "new_status": status, "error": (refusal or "")[:300],
+                             "at": now if status == RecipientStatus.sent else None})
+        _record_delivery(engine, outcomes)
+        if detail:
+            break
+        after_id = pairs[-1][0].id
+    return _finish_sending(engine, actor=actor, clock=clock, breach_id=breach_id, counts=counts, detail=detail)
+
+
+def _finish_sending(engine: Engine, *, actor: Actor, clock: Clock, breach_id: int,
+                    counts: dict[RecipientStatus, int], detail: str) -> SendResult:
+    result = SendResult(sent=counts[RecipientStatus.sent], bounced=counts[RecipientStatus.bounced],
+                        failed=counts[RecipientStatus.failed], stopped_early=bool(detail), detail=detail)
+    with Session(engine) as session:
+        now = clock.now()
+        audit.record(session, actor=actor, action="breach.notices_sent", entity_type="breach", entity_id=breach_id,
+                     now=now, after=result.model_dump())
+        service.refresh_customer_summary(session, actor=actor, now=now, breach_id=breach_id)
+        session.commit()
+    return result
+
+
+def record_posted(session: Session, *, actor: Actor, now: datetime, breach_id: int) -> int:
+    """Staff confirm the generated letters (recipients without e-mail) went in the post."""
+    service.get_breach(session, breach_id)
+    posted = session.execute(update(RECIPIENTS).where(
+        RECIPIENTS.c.breach_id == breach_id, RECIPIENTS.c.channel == Channel.post,
+        RECIPIENTS.c.status == RecipientStatus.generated).values(status=RecipientStatus.sent, sent_at=now)).rowcount
+    audit.record(session, actor=actor, action="breach.notice_letters_posted", entity_type="breach",
+                 entity_id=breach_id, now=now, after={"letters": posted})
+    service.refresh_customer_summary(session, actor=actor, now=now, breach_id=breach_id)
+    return posted
+
+
+def letter_ids(engine: Engine, breach_id: int, channel: Channel | None, size: int = GENERATION_CHUNK
+               ) -> Iterator[list[int]]:
+    after_id = 0
+    while True:
+        with Session(engine) as session:
+            query = select(NoticeRecipient.id).where(NoticeRecipient.breach_id == breach_id,
+                                                     NoticeRecipient.status != RecipientStatus.pending,
+                                                     NoticeRecipient.batch_id.is_not(None),
+                                                     NoticeRecipient.id > after_id)
+            if channel is not None:
+                query = query.where(NoticeRecipient.channel == channel)
+            ids = list(session.execute(query.order_by(NoticeRecipient.id).limit(size)).scalars())
+            session.commit()
+        if not ids:
+            return
+        yield ids
+        after_id = ids[-1]
