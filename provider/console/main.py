@@ -8,6 +8,10 @@ import typer
 
 from provider.console import context
 from provider.console.accounts import tokens_app, users_app
+from provider.console.bench import bench_app
+from provider.console.demo import demo_command
+from provider.console.jobs import jobs_app, scheduler_command
+from provider.console.subscribers import subscribers_app
 from provider.db.session import session_scope
 from provider.security.audit import verify_chain
 
@@ -18,6 +22,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
+app.add_typer(jobs_app, name="jobs")
+app.command("scheduler")(scheduler_command)
+app.add_typer(subscribers_app, name="subscribers")
+app.command("demo")(demo_command)
+app.add_typer(bench_app, name="bench")
 
 
 @db_app.command("upgrade")
