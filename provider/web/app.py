@@ -40,8 +40,8 @@ def create_app(
         title="pecr",
         summary="PECR compliance platform for UK communications providers",
         version="0.1.0",
-        openapi_url="/openapi.json",
-        docs_url="/docs",
+        openapi_url=None,  # served behind sign-in by provider.web.docs_routes
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -73,3 +73,51 @@ def _include_domains(app: FastAPI) -> None:
     from provider.web import dashboard
 
     app.include_router(dashboard.router)
+    # The breach log's pages go before the breach pages, so /breaches/log is never read as /breaches/{id}.
+    from breach.log import api as breach_log_api
+    from breach.log import views as breach_log_views
+    from breach.reminders import views as reminder_views
+    from provider.security.roles import Permission
+
+    for module in (breach_log_views, breach_log_api, reminder_views):
+        app.include_router(module.router)
+    app.state.nav += [NavItem("Breach log", "/breaches/log", Permission.breach_read),
+                      NavItem("Reminders", "/reminders", Permission.breach_read)]
+    from breach.notices import api as notices_api
+    from breach.notices import views as notices_views
+
+    app.include_router(notices_api.router)
+    app.include_router(notices_views.router)
+    from breach import api as breach_api
+
+    app.include_router(breach_api.router)
+    from breach import dashboard as breach_dashboard
+    from breach import views as breach_views
+
+    app.include_router(breach_views.router)
+    app.state.nav.insert(1, NavItem("Breaches", "/breaches", Permission.breach_read))
+    app.state.panels.append(breach_dashboard.PANEL)
+    from provider.profile import api as profile_api
+    from provider.profile import views as profile_views
+    from provider.security.roles import Permission
+    from provider.web import account_views, admin_api, admin_tokens, admin_views, audit_views, docs_routes
+
+    for module in (account_views, admin_views, admin_tokens, admin_api, audit_views, profile_views, profile_api,
+                   docs_routes):
+        app.include_router(module.router)
+    app.state.nav += [NavItem("Provider profile", "/admin/profile", Permission.provider_read),
+                      NavItem("Audit", "/audit", Permission.audit_read),
+                      NavItem("Accounts", "/admin/users", Permission.admin),
+                      NavItem("API tokens", "/admin/tokens", Permission.admin), NavItem("API docs", "/docs")]
+    from provider.scheduler import api as scheduler_api
+    from provider.scheduler import views as scheduler_views
+
+    app.include_router(scheduler_api.router)
+    app.include_router(scheduler_views.router)
+    app.state.nav.append(NavItem("Jobs", "/admin/jobs", Permission.jobs_read))
+    from provider.subscribers import api as subscribers_api
+    from provider.subscribers import views as subscribers_views
+
+    app.include_router(subscribers_api.router)
+    app.include_router(subscribers_views.router)
+    app.state.nav.insert(1, NavItem("Subscribers", "/subscribers", Permission.subscribers_read))
