@@ -11,10 +11,10 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, StringConstraints
-from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import utc_field
+from provider.db.types import StrEnumType, utc_field
 
 
 class Circumstance(StrEnum):
@@ -84,7 +84,7 @@ class Breach(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=20, unique=True, index=True)
     title: str = Field(max_length=200)
-    circumstance: Circumstance = Field(sa_type=String(32))
+    circumstance: Circumstance = Field(sa_type=StrEnumType(Circumstance, 32))
     circumstance_detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     occurred_at: datetime | None = utc_field(nullable=True)
     occurred_is_estimate: bool = False
@@ -93,7 +93,7 @@ class Breach(SQLModel, table=True):
     aware_recorded_by: str = Field(default="", max_length=200)
     aware_evidence: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     awareness_justification: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    regime: Regime = Field(sa_type=String(16))
+    regime: Regime = Field(sa_type=StrEnumType(Regime, 16))
     data_categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     data_description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     individuals_affected: int | None = Field(default=None, ge=0)
@@ -107,7 +107,7 @@ class Breach(SQLModel, table=True):
     other_providers: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     cross_border: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     customer_notification_summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    status: BreachStatus = Field(default=BreachStatus.open, sa_type=String(16), index=True)
+    status: BreachStatus = Field(default=BreachStatus.open, sa_type=StrEnumType(BreachStatus, 16), index=True)
     ico_reference: str | None = Field(default=None, max_length=50)
     created_at: datetime = utc_field()
     created_by: str = Field(max_length=100)
@@ -125,13 +125,15 @@ class Obligation(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("breach.id", ondelete="CASCADE"), index=True)
     )
     period: str = Field(default="", max_length=7, description="YYYY-MM for monthly log obligations")
-    kind: ObligationKind = Field(sa_type=String(32), index=True)
+    kind: ObligationKind = Field(sa_type=StrEnumType(ObligationKind, 32), index=True)
     recipient: str = Field(max_length=32, description="ico, customers or internal")
     statutory: bool = Field(description="false for internal targets, which are labelled as such")
     basis: str = Field(max_length=300, description="regime and citation")
     anchor_at: datetime | None = utc_field(nullable=True)
     due_at: datetime | None = utc_field(nullable=True, index=True)
-    status: ObligationStatus = Field(default=ObligationStatus.open, sa_type=String(16), index=True)
+    status: ObligationStatus = Field(
+        default=ObligationStatus.open, sa_type=StrEnumType(ObligationStatus, 16), index=True
+    )
     first_filed_at: datetime | None = utc_field(nullable=True)
     late_by_seconds: int | None = None
     decision: str = Field(default="", max_length=64)
@@ -153,7 +155,7 @@ class Filing(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     breach_id: int = Field(sa_column=Column(Integer, ForeignKey("breach.id"), nullable=False, index=True))
     sequence: int = Field(description="1, 2, 3… per breach")
-    stage: FilingStage = Field(sa_type=String(16))
+    stage: FilingStage = Field(sa_type=StrEnumType(FilingStage, 16))
     filed_at: datetime = utc_field()
     filed_by: str = Field(max_length=100)
     late: bool = False

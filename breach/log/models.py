@@ -11,11 +11,11 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import AwareDatetime
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from breach.models import Obligation
-from provider.db.types import utc_field
+from provider.db.types import StrEnumType, utc_field
 
 # The monthly log_submission obligation has no breach, and NULLs never collide in a unique constraint,
 # so (breach_id, kind, period) alone cannot stop two schedulers creating the same month twice. This
@@ -48,7 +48,7 @@ class LogSubmission(SQLModel, table=True):
     )
     sent_at: datetime = utc_field()
     sent_by: str = Field(max_length=100)
-    method: SubmissionMethod = Field(sa_type=String(32))
+    method: SubmissionMethod = Field(sa_type=StrEnumType(SubmissionMethod, 32))
     recipient: str = Field(max_length=254)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     nil_return: bool

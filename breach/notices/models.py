@@ -13,11 +13,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, StringConstraints
-from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from breach.notices.rules import CircumstanceFactor, Consequence, DataNature, Outcome
-from provider.db.types import utc_field
+from provider.db.types import StrEnumType, utc_field
 
 LONG_TEXT = 10_000
 MAX_SELECTION = 200_000
@@ -65,7 +65,7 @@ class NoticeAssessment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     breach_id: int = _breach_fk()
     sequence: int
-    outcome: Outcome = Field(sa_type=String(32))
+    outcome: Outcome = Field(sa_type=StrEnumType(Outcome, 32))
     likely_adverse: bool
     natures: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     consequences: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -125,7 +125,7 @@ class NoticeBatch(SQLModel, table=True):
     template_id: int = Field(foreign_key="breach_notice_template.id")
     assessment_id: int = Field(foreign_key="breach_notice_assessment.id")
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: BatchStatus = Field(default=BatchStatus.generating, sa_type=String(16))
+    status: BatchStatus = Field(default=BatchStatus.generating, sa_type=StrEnumType(BatchStatus, 16))
     total: int = 0
     generated: int = 0
     created_by: str = Field(max_length=100)
@@ -145,14 +145,14 @@ class NoticeRecipient(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     breach_id: int = _breach_fk()
     recipient_key: str = Field(max_length=40, description="s:<subscriber id> or u:<line user id>")
-    role: RecipientRole = Field(sa_type=String(16))
+    role: RecipientRole = Field(sa_type=StrEnumType(RecipientRole, 16))
     subscriber_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("subscriber.id", ondelete="SET NULL"), nullable=True))
     line_user_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("line_user.id", ondelete="SET NULL"), nullable=True))
-    channel: Channel = Field(sa_type=String(8))
+    channel: Channel = Field(sa_type=StrEnumType(Channel, 8))
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: RecipientStatus = Field(default=RecipientStatus.pending, sa_type=String(16))
+    status: RecipientStatus = Field(default=RecipientStatus.pending, sa_type=StrEnumType(RecipientStatus, 16))
     batch_id: int | None = Field(default=None, foreign_key="breach_notice_batch.id")
     template_id: int | None = Field(default=None, foreign_key="breach_notice_template.id")
     pdf_sha256: str = Field(default="", max_length=64)

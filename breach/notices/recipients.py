@@ -77,7 +77,7 @@ def _resolve_references(session: Session, items: Labelled, errors: list[FieldErr
     known: dict[str, int] = {}
     for chunk in _chunks(sorted({value for _, value in items})):
         known.update(session.execute(select(Subscriber.account_reference, Subscriber.id)
-                                     .where(Subscriber.account_reference.in_(chunk))).tuples().all())
+                                     .where(Subscriber.account_reference.in_(chunk))).all())
     errors += [FieldError(label, f"unknown account reference {value!r}") for label, value in items
                if value not in known]
     return {known[value]: None for _, value in items if value in known}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String
+from sqlalchemy import JSON, Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import utc_field
+from provider.db.types import StrEnumType, utc_field
 
 
 class Threshold(StrEnum):
@@ -39,12 +39,12 @@ class Reminder(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("breach_obligation.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     key: str = Field(max_length=64, unique=True, description="obligation:threshold:due epoch")
-    threshold: Threshold = Field(sa_type=String(16))
+    threshold: Threshold = Field(sa_type=StrEnumType(Threshold, 16))
     due_at: datetime = utc_field()  # the obligation's due time this reminder was about
     created_at: datetime = utc_field(index=True)
     recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    channel: Channel = Field(sa_type=String(16))
-    email_outcome: EmailOutcome = Field(default=EmailOutcome.none, sa_type=String(16))
+    channel: Channel = Field(sa_type=StrEnumType(Channel, 16))
+    email_outcome: EmailOutcome = Field(default=EmailOutcome.none, sa_type=StrEnumType(EmailOutcome, 16))
     email_error: str = Field(default="", max_length=300)
     emailed_at: datetime | None = utc_field(nullable=True)
     acknowledged_at: datetime | None = utc_field(nullable=True)

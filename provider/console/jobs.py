@@ -25,13 +25,23 @@ def list_jobs() -> None:
     settings = context.settings()
     jobs = status.overview(context.engine(), runner.load_registered_jobs(), now=context.clock().now(),
                            zone=settings.zone, runs_per_job=1)
-    table = Table("job", "runs", "next run", "last outcome")
-    table.columns[0].no_wrap = True
+    rows = []
     for job in jobs:
         last = job.last_run
         outcome = (f"{last.outcome} {format_local(last.started_at, settings.zone)}"
                    + (f" ({last.rows_touched} rows)" if last.rows_touched is not None else "")) if last else "never run"
-        table.add_row(job.spec.id, job.trigger, format_local(job.next_run_at, settings.zone) or "never", outcome)
+        rows.append((job.spec.id, job.trigger, format_local(job.next_run_at, settings.zone) or "never", outcome))
+    header = ("job", "runs", "next run", "last outcome")
+    if not context.out.is_terminal:
+        # Scripts get one tab-separated line per job, never a table wrapped to the terminal width.
+        for row in (header, *rows):
+            typer.echo("\t".join(row))
+        return
+    table = Table(*header)
+    for column in table.columns[:3]:
+        column.no_wrap = True
+    for row in rows:
+        table.add_row(*row)
     context.out.print(table)
 
 

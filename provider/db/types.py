@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
 
@@ -42,3 +43,23 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utc_field(*, nullable: bool = False, index: bool = False, default: Any = None) -> Any:
     """A SQLModel field holding an aware UTC datetime."""
     return Field(default=default, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class StrEnumType(TypeDecorator[StrEnum]):
+    """A StrEnum stored as its plain string value (VARCHAR, so adding a member needs no migration),
+    handed back as the enum member so API schemas and comparisons see the declared type."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_class: type[StrEnum], length: int = 32) -> None:
+        super().__init__(length)
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value: StrEnum | str | None, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        return self.enum_class(value).value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> StrEnum | None:
+        return None if value is None else self.enum_class(value)

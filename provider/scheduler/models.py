@@ -11,10 +11,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import utc_field
+from provider.db.types import StrEnumType, utc_field
 
 
 class RunOutcome(StrEnum):
@@ -48,7 +48,7 @@ class JobRun(SQLModel, table=True):
     scheduled_for: datetime = utc_field()
     started_at: datetime = utc_field(index=True)
     finished_at: datetime | None = utc_field(nullable=True)
-    outcome: RunOutcome = Field(sa_type=String(16), index=True)
+    outcome: RunOutcome = Field(sa_type=StrEnumType(RunOutcome, 16), index=True)
     rows_touched: int | None = None
     error: str | None = Field(default=None, max_length=500)
     runner: str = Field(max_length=200, description="holder id of the scheduler or console that ran it")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import utc_field
+from provider.db.types import StrEnumType, utc_field
 from provider.security.roles import Role
 
 
@@ -18,7 +18,7 @@ class User(SQLModel, table=True):
     username: str = Field(max_length=64, unique=True, index=True)
     full_name: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=254)
-    role: Role = Field(sa_type=String(32))
+    role: Role = Field(sa_type=StrEnumType(Role, 32))
     password_hash: str = Field(max_length=200)
     is_active: bool = True
     totp_secret_encrypted: str | None = Field(default=None, max_length=500)

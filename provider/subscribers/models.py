@@ -19,10 +19,10 @@ from functools import lru_cache
 from email_validator import EmailNotValidError, validate_email
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
-from sqlalchemy import Index, String
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import utc_field
+from provider.db.types import StrEnumType, utc_field
 from provider.subscribers import phone
 
 ACCOUNT_REFERENCE_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./")
@@ -110,7 +110,7 @@ def check_text(value: object) -> object:
 # --- subscribers ----------------------------------------------------------------------------
 
 class SubscriberBase(SQLModel):
-    kind: SubscriberKind = Field(sa_type=String(16))
+    kind: SubscriberKind = Field(sa_type=StrEnumType(SubscriberKind, 16))
     name: str = Field(min_length=1, max_length=200, description="person's or organisation's name")
     address: str = Field(min_length=1, max_length=500, description="postal address")
     email: str = Field(default="", max_length=254)
@@ -132,7 +132,7 @@ class Subscriber(SubscriberBase, table=True):
 
 class LineBase(SQLModel):
     number: str = Field(min_length=1, max_length=40, description="UK national form or +international")
-    service: LineService = Field(sa_type=String(16))
+    service: LineService = Field(sa_type=StrEnumType(LineService, 16))
 
 
 class LineCreate(LineBase):
@@ -184,7 +184,7 @@ class Line(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
     number: str = Field(max_length=phone.E164_MAX_LENGTH, unique=True, index=True, description="E.164")
-    service: LineService = Field(sa_type=String(16))
+    service: LineService = Field(sa_type=StrEnumType(LineService, 16))
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
 
