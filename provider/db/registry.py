@@ -23,9 +23,5 @@ MODEL_MODULES = (
 
 def load_all_models() -> type[SQLModel]:
     for name in MODEL_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as missing:
-            if missing.name != name:
-                raise
+        importlib.import_module(name)
     return SQLModel

@@ -15,9 +15,5 @@ JOB_MODULES = (
 
 def load_jobs() -> list[JobSpec]:
     for name in JOB_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as missing:
-            if missing.name != name:
-                raise
+        importlib.import_module(name)
     return all_jobs()
