@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 
-from breach.notices import bulk, recipients, service
+from breach.notices import bulk, recipients, sending, service
 from breach.notices.models import (
     AssessmentInput,
     AssessmentPublic,
@@ -14,7 +14,7 @@ from breach.notices.models import (
     NoticesOverview,
     RecipientSelection,
     SelectionResult,
-    SendResult,
+    SendProgress,
     TemplateInput,
     TemplatePublic,
 )
@@ -88,13 +88,38 @@ def post_generate(breach_id: IdPath, request: Request, background: BackgroundTas
     return BatchPublic(**batch.model_dump(), template_version=batch.snapshot["template_version"])
 
 
-@router.post("/breaches/{breach_id}/notices/send", response_model=SendResult)
-def post_send(breach_id: IdPath, request: Request, session: SessionDep, settings: SettingsDep,
-              actor: Actor = WRITE) -> SendResult:
-    """E-mail the generated notices (refused when SMTP is not configured); runs to the end before answering."""
-    session.commit()  # end the token look-up's transaction: sending uses its own sessions (SQLite write lock)
-    return bulk.send(request.app.state.engine, settings=settings, clock=request.app.state.clock, actor=actor,
-                     breach_id=breach_id)
+def _run_in_background(request: Request, response: Response, session: SessionDep, settings: SettingsDep,
+                       actor: Actor, breach_id: int) -> SendProgress:
+    """Commit the start, answer with the progress so far, and leave the sending to a thread."""
+    started = sending.progress(session, breach_id)
+    session.commit()
+    sending.start_in_background(request.app.state.engine, settings=settings, clock=request.app.state.clock,
+                                actor=actor, breach_id=breach_id)
+    response.headers["Location"] = started.status_url
+    return started
+
+
+@router.post("/breaches/{breach_id}/notices/send", response_model=SendProgress, status_code=202)
+def post_send(breach_id: IdPath, request: Request, response: Response, session: SessionDep, settings: SettingsDep,
+              now: NowDep, actor: Actor = WRITE) -> SendProgress:
+    """Start e-mailing the generated notices in the background (409 when SMTP is not configured, nothing
+    waits, or a send is already running); poll the `status_url` (also the Location header)."""
+    sending.start_sending(session, actor=actor, now=now, settings=settings, breach_id=breach_id)
+    return _run_in_background(request, response, session, settings, actor, breach_id)
+
+
+@router.post("/breaches/{breach_id}/notices/send/resume", response_model=SendProgress, status_code=202)
+def post_send_resume(breach_id: IdPath, request: Request, response: Response, session: SessionDep,
+                     settings: SettingsDep, now: NowDep, actor: Actor = WRITE) -> SendProgress:
+    """Continue a send that stopped (restart, crash): only notices not recorded as sent go out."""
+    sending.resume_sending(session, actor=actor, now=now, settings=settings, breach_id=breach_id)
+    return _run_in_background(request, response, session, settings, actor, breach_id)
+
+
+@router.get("/breaches/{breach_id}/notices/sending", response_model=SendProgress)
+def get_sending(breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> SendProgress:
+    """E-mail notices by status and whether a send is running (`running` false: finished or never started)."""
+    return sending.progress(session, breach_id)
 
 
 @router.get("/breaches/{breach_id}/notices", response_model=NoticesOverview)

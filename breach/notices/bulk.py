@@ -1,4 +1,4 @@
-"""Generating and sending customer notices for up to hundreds of thousands of recipients.
+"""Generating customer notices for up to hundreds of thousands of recipients (sending: see sending.py).
 
 Storage decision: a recipient row keeps the SHA-256 of its letter and e-mail body, not the PDF bytes
 (100,000 letters x ~5 KB would be ~500 MB per breach). The letter is rebuilt on demand from what is
@@ -15,7 +15,6 @@ Auditing is per batch (start, finish, send), not per recipient: 100,000 events w
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -31,17 +30,13 @@ from breach.notices.models import (
     NoticeRecipient,
     NoticeTemplate,
     RecipientStatus,
-    SendResult,
 )
 from provider.clock import Clock
 from provider.errors import Conflict, NotFound
-from provider.notices import mail
 from provider.security import audit
 from provider.security.actor import Actor
-from provider.settings import Settings
 
 GENERATION_CHUNK = 1000
-SEND_CHUNK = 100
 RECIPIENTS = NoticeRecipient.__table__
 Progress = Callable[[int, int], None]
 
@@ -50,7 +45,7 @@ def reference_for(batch_snapshot: dict[str, Any], recipient_id: int) -> str:
     return f"{batch_snapshot['breach_reference']}-N{recipient_id}"
 
 
-def _notice_due(session: Session, breach_id: int) -> Any:
+def notice_due(session: Session, breach_id: int) -> Any:
     assessment = service.current_assessment(session, breach_id)
     if assessment is None:
         raise Conflict("record the assessment first: no decision on customer notices has been made")
@@ -62,7 +57,7 @@ def _notice_due(session: Session, breach_id: int) -> Any:
 def start_generation(session: Session, *, actor: Actor, now: datetime, breach_id: int) -> NoticeBatch:
     """Claim every waiting recipient for a new batch under the current wording; the caller commits, then runs it."""
     breach = service.get_breach(session, breach_id)
-    assessment = _notice_due(session, breach_id)
+    assessment = notice_due(session, breach_id)
     template = service.current_template(session, breach_id)
     if template is None:
         raise Conflict("write the notice wording first")
@@ -97,7 +92,7 @@ def batch_of(session: Session, breach_id: int, batch_id: int) -> NoticeBatch:
     return batch
 
 
-def _load_batch(engine: Engine, batch_id: int) -> tuple[NoticeBatch, dict[str, str]]:
+def load_batch(engine: Engine, batch_id: int) -> tuple[NoticeBatch, dict[str, str]]:
     with Session(engine, expire_on_commit=False) as session:
         batch = session.get(NoticeBatch, batch_id)
         if batch is None:
@@ -127,7 +122,7 @@ def run_generation(
     progress: Progress | None = None,
 ) -> NoticeBatch:
     """Render every pending recipient of the batch, chunk by chunk; safe to re-run after an interruption."""
-    batch, fields = _load_batch(engine, batch_id)
+    batch, fields = load_batch(engine, batch_id)
     after_id = 0
     while rows := _next_chunk(engine, batch_id, after_id, chunk_size):
         now = clock.now()
@@ -176,84 +171,7 @@ def regenerate(session: Session, recipient_id: int) -> tuple[NoticeRecipient, by
     return recipient, letter, body
 
 
-# --- sending -----------------------------------------------------------------------------------------------
-
-def check_can_send(session: Session, *, settings: Settings, now: datetime, breach_id: int) -> None:
-    service.get_breach(session, breach_id)
-    if not settings.smtp_configured:
-        raise Conflict("e-mail sending is not configured (set PECR_SMTP_HOST): nothing was sent; the letters can"
-                       " still be downloaded and posted")
-    assessment = _notice_due(session, breach_id)
-    if assessment.delay_until is not None and now < assessment.delay_until:
-        raise Conflict(f"the ICO agreed a delay ({assessment.delay_ico_reference}): notices may not be sent before"
-                       f" {assessment.delay_until.isoformat()}")
-
-
-def _sendable(engine: Engine, breach_id: int, after_id: int, size: int) -> list[tuple[NoticeRecipient, mail.Mail]]:
-    with Session(engine, expire_on_commit=False) as session:
-        rows = session.execute(select(NoticeRecipient).where(
-            NoticeRecipient.breach_id == breach_id, NoticeRecipient.channel == Channel.email,
-            NoticeRecipient.status.in_([RecipientStatus.generated, RecipientStatus.failed]),
-            NoticeRecipient.id > after_id).order_by(NoticeRecipient.id).limit(size)).scalars().all()
-        mails = []
-        for recipient in rows:
-            _, letter, body = regenerate(session, recipient.id)
-            fields = service.template_fields(session.get(NoticeTemplate, recipient.template_id))
-            mails.append(mail.Mail(to=recipient.snapshot["email"], body=body,
-                                   subject=documents.email_subject(fields, recipient.snapshot),
-                                   attachments=(mail.Attachment(f"breach-notice-{recipient.id}.pdf", letter),)))
-        session.commit()
-        return list(zip(rows, mails, strict=True))
-
-
-def _record_delivery(engine: Engine, outcomes: list[dict[str, Any]]) -> None:
-    with Session(engine) as session:
-        session.execute(update(RECIPIENTS).where(RECIPIENTS.c.id == bindparam("rid")).values(
-            status=bindparam("new_status"), sent_at=bindparam("at"), delivery_error=bindparam("error")), outcomes)
-        session.commit()
-
-
-def send(engine: Engine, *, settings: Settings, clock: Clock, actor: Actor, breach_id: int,
-         chunk_size: int = SEND_CHUNK) -> SendResult:
-    """E-mail every generated (or previously failed) notice; record sent or bounced per recipient."""
-    with Session(engine) as session:
-        check_can_send(session, settings=settings, now=clock.now(), breach_id=breach_id)
-        session.commit()
-    counts = {RecipientStatus.sent: 0, RecipientStatus.bounced: 0, RecipientStatus.failed: 0}
-    after_id, detail = 0, ""
-    while pairs := _sendable(engine, breach_id, after_id, chunk_size):
-        try:
-            results = mail.send_many(settings, [m for _, m in pairs])
-        except (OSError, smtplib.SMTPException) as error:
-            detail = f"the mail server failed: {error}"[:300]
-            results = [detail] * len(pairs)
-        now = clock.now()
-        outcomes = []
-        for (recipient, _), refusal in zip(pairs, results, strict=True):
-            status = RecipientStatus.sent if refusal is None else (
-                RecipientStatus.failed if detail else RecipientStatus.bounced)
-            counts[status] += 1
-            outcomes.append({"rid": recipient.id, "new_status": status, "error": (refusal or "")[:300],
-                             "at": now if status == RecipientStatus.sent else None})
-        _record_delivery(engine, outcomes)
-        if detail:
-            break
-        after_id = pairs[-1][0].id
-    return _finish_sending(engine, actor=actor, clock=clock, breach_id=breach_id, counts=counts, detail=detail)
-
-
-def _finish_sending(engine: Engine, *, actor: Actor, clock: Clock, breach_id: int,
-                    counts: dict[RecipientStatus, int], detail: str) -> SendResult:
-    result = SendResult(sent=counts[RecipientStatus.sent], bounced=counts[RecipientStatus.bounced],
-                        failed=counts[RecipientStatus.failed], stopped_early=bool(detail), detail=detail)
-    with Session(engine) as session:
-        now = clock.now()
-        audit.record(session, actor=actor, action="breach.notices_sent", entity_type="breach", entity_id=breach_id,
-                     now=now, after=result.model_dump())
-        service.refresh_customer_summary(session, actor=actor, now=now, breach_id=breach_id)
-        session.commit()
-    return result
-
+# --- letters by post and downloads (sending e-mail lives in breach.notices.sending) ----------------------
 
 def record_posted(session: Session, *, actor: Actor, now: datetime, breach_id: int) -> int:
     """Staff confirm the generated letters (recipients without e-mail) went in the post."""

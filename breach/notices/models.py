@@ -27,6 +27,7 @@ MAX_ID = 2**63 - 1
 class RecipientStatus(StrEnum):
     pending = "pending"
     generated = "generated"
+    sending = "sending"      # claimed by a send run; `sent_at` holds the moment of the claim until the outcome
     sent = "sent"
     bounced = "bounced"
     failed = "failed"
@@ -45,6 +46,8 @@ class Channel(StrEnum):
 class BatchStatus(StrEnum):
     generating = "generating"
     generated = "generated"
+    sending = "sending"      # an e-mail run over its recipients is under way (or stopped: resume it)
+    sent = "sent"            # the e-mail run ended; each recipient's own status says sent, bounced or failed
 
 
 def _text_column() -> Any:
@@ -301,6 +304,20 @@ class NoticesOverview(SQLModel):
     channels: dict[str, int] = Field(description="count per channel")
     batches: list[BatchPublic]
     customer_notification_summary: str
+
+
+class SendProgress(SQLModel):
+    """E-mail sending for one breach: recipients by status, and whether a run is under way."""
+
+    breach_id: int
+    running: bool = Field(description="true while any batch is being sent (or a run stopped: resume it)")
+    batches_sending: list[int] = Field(description="ids of the batches being sent")
+    waiting: int = Field(description="e-mail notices generated and not yet sent")
+    in_flight: int = Field(description="claimed by a run, outcome not yet recorded")
+    sent: int
+    bounced: int
+    failed: int
+    status_url: str
 
 
 class SendResult(SQLModel):

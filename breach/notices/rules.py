@@ -311,7 +311,7 @@ def customer_summary(
     def total(channel: str, *statuses: str) -> int:
         return sum(counts.get((channel, status), 0) for status in statuses)
 
-    done = ("generated", "sent", "bounced", "failed")
+    done = ("generated", "sending", "sent", "bounced", "failed")
     parts: list[str] = []
     if versions:
         parts.append("Content: a notice dedicated to this breach giving the 611/2013 Annex II information (summary,"
@@ -320,7 +320,8 @@ def customer_summary(
                      + ", ".join(f"v{version} (SHA-256 {digest[:12]})" for version, digest in versions) + ".")
     if total("email", *done):
         parts.append(f"By e-mail: {total('email', 'sent')} sent, {total('email', 'bounced')} bounced,"
-                     f" {total('email', 'failed')} failed, {total('email', 'generated')} not yet sent.")
+                     f" {total('email', 'failed')} failed, {total('email', 'generated')} not yet sent"
+                     + (f", {total('email', 'sending')} being sent." if total("email", "sending") else "."))
     if total("post", *done):
         parts.append(f"By post: {total('post', *done)} letters produced, {total('post', 'sent')} recorded as posted.")
     if media_count:

@@ -3,7 +3,8 @@ recipients, generate, send, downloads and the media notice. Thin: parse the form
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import BackgroundTasks, Request
@@ -11,7 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
-from breach.notices import archive, bulk, recipients, rules, service
+from breach.notices import archive, bulk, recipients, rules, sending, service
 from breach.notices.models import AssessmentInput, Channel, DatasetInput, TemplateInput
 from provider.clock import parse_local
 from provider.db.session import SessionDep
@@ -42,7 +43,8 @@ def _overview_page(request: Request, session: SessionDep, breach_id: int, errors
     data = service.overview(session, breach_id)
     context = {"breach": service.get_breach(session, breach_id), "overview": data, "labels": rules.LABELS,
                "media": service.latest_media_notice(session, breach_id), "errors": errors or [],
-               "generating": any(b.status == "generating" for b in data.batches)}
+               "generating": any(b.status == "generating" for b in data.batches),
+               "sending": sending.progress(session, breach_id)}
     return render(request, "breach_notices/overview.html", context, status_code=status_code)
 
 
@@ -252,17 +254,33 @@ def resume_submit(request: Request, breach_id: IdPath, batch_id: IdPath, backgro
     return redirect(request, BASE.format(breach_id=breach_id), "Generation resumed.")
 
 
-@router.post(BASE + "/send")
-def send_submit(request: Request, breach_id: IdPath, session: SessionDep, settings: SettingsDep,
-                actor: Actor = WRITE) -> Response:
-    session.commit()  # end the session look-up's transaction: sending uses its own sessions (SQLite write lock)
+def _start_send(request: Request, breach_id: int, session: SessionDep, settings: SettingsDep, now: datetime,
+                actor: Actor, starter: Callable[..., int], started: str) -> Response:
     try:
-        result = bulk.send(request.app.state.engine, settings=settings, clock=request.app.state.clock, actor=actor,
-                           breach_id=breach_id)
+        waiting = starter(session, actor=actor, now=now, settings=settings, breach_id=breach_id)
+        session.commit()
     except DomainError as error:
+        session.rollback()
         return _overview_page(request, session, breach_id, _errors(error), status_code=error.status)
-    return redirect(request, BASE.format(breach_id=breach_id),
-                    f"E-mail: {result.sent} sent, {result.bounced} bounced, {result.failed} failed. {result.detail}")
+    sending.start_in_background(request.app.state.engine, settings=settings, clock=request.app.state.clock,
+                                actor=actor, breach_id=breach_id)
+    return redirect(request, BASE.format(breach_id=breach_id), started.format(waiting=waiting))
+
+
+@router.post(BASE + "/send")
+def send_submit(request: Request, breach_id: IdPath, session: SessionDep, settings: SettingsDep, now: NowDep,
+                actor: Actor = WRITE) -> Response:
+    """Start e-mailing in the background; this page then shows the progress."""
+    return _start_send(request, breach_id, session, settings, now, actor, sending.start_sending,
+                       "Sending {waiting} e-mails in the background; the counts below show the progress.")
+
+
+@router.post(BASE + "/send/resume")
+def send_resume_submit(request: Request, breach_id: IdPath, session: SessionDep, settings: SettingsDep,
+                       now: NowDep, actor: Actor = WRITE) -> Response:
+    """After a restart a send can stay 'sending'; resuming sends only what has not been sent."""
+    return _start_send(request, breach_id, session, settings, now, actor, sending.resume_sending,
+                       "Sending resumed: {waiting} e-mails still to send.")
 
 
 @router.post(BASE + "/posted")

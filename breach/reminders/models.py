@@ -49,3 +49,40 @@ class Reminder(SQLModel, table=True):
     emailed_at: datetime | None = utc_field(nullable=True)
     acknowledged_at: datetime | None = utc_field(nullable=True)
     acknowledged_by: str = Field(default="", max_length=100)
+
+
+# --- API schemas ---------------------------------------------------------------------------------------
+
+
+class ReminderPublic(SQLModel):
+    """A reminder with what it is about; `link` is the page to open (the breach, or the month's log)."""
+
+    id: int
+    key: str
+    threshold: Threshold
+    phrase: str = Field(description="e.g. 'is overdue'")
+    description: str = Field(description="what is due, for which breach or month; never personal data")
+    link: str
+    obligation_id: int
+    obligation_kind: str
+    obligation_status: str = Field(description="open, met or not_required now")
+    breach_id: int | None
+    breach_reference: str | None
+    period: str = Field(description="YYYY-MM for the monthly log, else empty")
+    due_at: datetime
+    created_at: datetime
+    channel: Channel
+    email_outcome: EmailOutcome
+    email_error: str
+    emailed_at: datetime | None
+    recipients: list[str]
+    acknowledged_at: datetime | None
+    acknowledged_by: str
+
+
+class ReminderPage(SQLModel):
+    """Newest first; pass `next_after` as `after` for the next page (null on the last page)."""
+
+    items: list[ReminderPublic]
+    limit: int
+    next_after: int | None = None

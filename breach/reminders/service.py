@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, true, update
+from sqlalchemy import and_, func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -62,12 +62,18 @@ def staff_recipients(session: Session) -> list[str]:
     return [address.strip() for address in session.execute(statement).scalars() if address.strip()]
 
 
+# A breach's log_inclusion falls due with its month's log_submission: the monthly reminder covers both, and
+# reminding for each breach as well would send the same message once per breach of the month.
+NOT_REMINDED = (ObligationKind.log_inclusion,)
+
+
 def _open_obligations(session: Session) -> list[Any]:
     return session.execute(
         select(Obligation.id, Obligation.kind, Obligation.statutory, Obligation.period, Obligation.anchor_at,
                Obligation.due_at, Obligation.created_at, Obligation.breach_id, Breach.reference)
         .outerjoin(Breach, Breach.id == Obligation.breach_id)
-        .where(Obligation.status == ObligationStatus.open, Obligation.due_at.is_not(None))
+        .where(Obligation.status == ObligationStatus.open, Obligation.due_at.is_not(None),
+               Obligation.kind.not_in(NOT_REMINDED))
         .order_by(Obligation.id)
     ).all()
 
@@ -180,6 +186,25 @@ class ReminderItem:
     link: str
     obligation_status: str
     phrase: str
+    kind: str = ""
+    breach_id: int | None = None
+    reference: str | None = None
+    period: str = ""
+
+
+def _with_obligation(condition: Any) -> Any:
+    return (select(Reminder, Obligation.kind, Obligation.statutory, Obligation.period, Obligation.status,
+                   Obligation.breach_id, Breach.reference)
+            .join(Obligation, Obligation.id == Reminder.obligation_id)
+            .outerjoin(Breach, Breach.id == Obligation.breach_id).where(condition))
+
+
+def _items(rows: Sequence[Any]) -> list[ReminderItem]:
+    return [ReminderItem(reminder, rules.describe(kind, statutory, reference, period),
+                         link_for(breach_id, kind, period), str(status),
+                         rules.THRESHOLD_PHRASES[Threshold(reminder.threshold)], str(kind), breach_id, reference,
+                         period)
+            for reminder, kind, statutory, period, status, breach_id, reference in rows]
 
 
 def list_reminders(
@@ -188,25 +213,42 @@ def list_reminders(
     """Newest first, with the obligation and breach they are about; returns (items, total)."""
     condition = Reminder.acknowledged_at.is_(None) if unacknowledged_only else true()
     total = session.execute(select(func.count()).select_from(Reminder).where(condition)).scalar_one()
-    rows = session.execute(
-        select(Reminder, Obligation.kind, Obligation.statutory, Obligation.period, Obligation.status,
-               Obligation.breach_id, Breach.reference)
-        .join(Obligation, Obligation.id == Reminder.obligation_id)
-        .outerjoin(Breach, Breach.id == Obligation.breach_id)
-        .where(condition).order_by(Reminder.created_at.desc(), Reminder.id.desc())
-        .offset((page - 1) * page_size).limit(page_size)
-    ).all()
-    items = [ReminderItem(reminder, rules.describe(kind, statutory, reference, period),
-                          link_for(breach_id, kind, period), str(status),
-                          rules.THRESHOLD_PHRASES[Threshold(reminder.threshold)])
-             for reminder, kind, statutory, period, status, breach_id, reference in rows]
-    return items, total
+    rows = session.execute(_with_obligation(condition).order_by(Reminder.created_at.desc(), Reminder.id.desc())
+                           .offset((page - 1) * page_size).limit(page_size)).all()
+    return _items(rows), total
+
+
+def page_reminders(
+    session: Session, *, acknowledged: bool | None = None, after: int | None = None, limit: int = 50,
+) -> tuple[list[ReminderItem], int | None]:
+    """A keyset page, newest (highest id) first: items with an id below `after`; returns (items, next after)."""
+    condition = true()
+    if acknowledged is not None:
+        condition = Reminder.acknowledged_at.is_not(None) if acknowledged else Reminder.acknowledged_at.is_(None)
+    if after is not None:
+        condition = and_(condition, Reminder.id < after)
+    rows = session.execute(_with_obligation(condition).order_by(Reminder.id.desc()).limit(limit + 1)).all()
+    items = _items(rows[:limit])
+    return items, (items[-1].reminder.id if len(rows) > limit else None)
+
+
+def reminder_item(session: Session, reminder_id: int) -> ReminderItem:
+    rows = session.execute(_with_obligation(Reminder.id == reminder_id)).all()
+    if not rows:
+        raise NotFound(f"reminder {reminder_id} not found")
+    return _items(rows)[0]
 
 
 def unacknowledged_count(session: Session) -> int:
     return session.execute(
         select(func.count()).select_from(Reminder).where(Reminder.acknowledged_at.is_(None))
     ).scalar_one()
+
+
+def unacknowledged_by_threshold(session: Session) -> dict[Threshold, int]:
+    rows = session.execute(select(Reminder.threshold, func.count()).where(Reminder.acknowledged_at.is_(None))
+                           .group_by(Reminder.threshold)).all()
+    return {Threshold(threshold): count for threshold, count in rows}
 
 
 def acknowledge(session: Session, *, actor: Actor, now: datetime, reminder_id: int) -> Reminder:

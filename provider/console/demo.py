@@ -1,4 +1,4 @@
-"""Demo data: a demo provider profile and subscribers for a first look, or millions for a benchmark."""
+"""Demo data: a demo provider profile, subscribers and breaches for a first look, or millions for a benchmark."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from breach import demo as breach_demo
+from breach.models import Breach
 from provider.clock import Clock
 from provider.console import context
 from provider.db.session import session_scope
@@ -19,6 +21,7 @@ from provider.subscribers.models import Subscriber
 
 DEMO = system_actor("demo")
 DEFAULT_DEMO_SUBSCRIBERS = 2000
+DEMO_REFERENCE_PREFIX = "DEMO-"  # provider.subscribers.demo numbers its account references DEMO-00000001, ...
 DEMO_PROFILE = {
     "legal_name": "Demo Telecom Ltd",
     "trading_name": "Demo Telecom",
@@ -41,20 +44,35 @@ def _ensure_profile(session: Session, clock: Clock) -> bool:
     return True
 
 
-def load_demo_if_empty(engine: Engine, clock: Clock, count: int = DEFAULT_DEMO_SUBSCRIBERS) -> bool:
-    """On a database with no subscribers, load the demo profile (if none) and `count` subscribers.
+def _wants_demo_breaches(session: Session) -> bool:
+    """No breach yet and every subscriber (if any) a demo one: demo breaches never join real customer data."""
+    if session.exec(select(Breach.id).limit(1)).first() is not None:
+        return False
+    real = select(Subscriber.id).where(Subscriber.account_reference.not_like(f"{DEMO_REFERENCE_PREFIX}%")).limit(1)
+    return session.exec(real).first() is None
 
-    One audit event (demo.loaded) covers the profile and the subscribers. Returns whether it loaded.
+
+def load_demo_if_empty(engine: Engine, clock: Clock, count: int = DEFAULT_DEMO_SUBSCRIBERS) -> bool:
+    """On a database with no subscribers, load the demo profile (if none) and `count` subscribers; on one
+    with no breaches and no real subscribers, three demo breaches (breach.demo) relative to now.
+
+    One audit event (demo.loaded) covers the profile and the subscribers; the breaches are audited by the
+    breach services like any other. Returns whether anything was loaded.
     """
     with session_scope(engine) as session:
-        if session.exec(select(Subscriber.id).limit(1)).first() is not None:
-            return False
-        profile_added = _ensure_profile(session, clock)
-        written = demo.load_demo(session, actor=DEMO, now=clock.now(), count=count,
-                                 summary={"provider_profile": "added" if profile_added else "kept"})
-    context.err.print(f"demo data loaded: {written.subscribers:,} subscribers, {written.lines:,} lines, "
-                      f"{written.users:,} named users" + (" and a demo provider profile" if profile_added else ""))
-    return True
+        written, profile_added = None, False
+        if session.exec(select(Subscriber.id).limit(1)).first() is None:
+            profile_added = _ensure_profile(session, clock)
+            written = demo.load_demo(session, actor=DEMO, now=clock.now(), count=count,
+                                     summary={"provider_profile": "added" if profile_added else "kept"})
+        breaches = breach_demo.load_if_no_breaches(session, actor=DEMO, now=clock.now()) \
+            if _wants_demo_breaches(session) else []
+    if written is not None:
+        context.err.print(f"demo data loaded: {written.subscribers:,} subscribers, {written.lines:,} lines, "
+                          f"{written.users:,} named users" + (" and a demo provider profile" if profile_added else ""))
+    if breaches:
+        context.err.print("demo breaches loaded: " + ", ".join(b.reference for b in breaches))
+    return written is not None or bool(breaches)
 
 
 def demo_command(

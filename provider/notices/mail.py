@@ -33,6 +33,16 @@ class MailNotConfigured(RuntimeError):
     pass
 
 
+class DeliveryInterrupted(smtplib.SMTPException):
+    """The connection failed part-way: `delivered` holds the outcomes of the messages sent before it, so a
+    caller records those and retries only the rest instead of sending the whole batch again."""
+
+    def __init__(self, delivered: list[str | None], reason: str) -> None:
+        super().__init__(reason)
+        self.delivered = delivered
+        self.reason = reason
+
+
 def build_message(settings: Settings, mail: Mail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.smtp_sender
@@ -62,6 +72,8 @@ def send_many(settings: Settings, mails: Sequence[Mail]) -> list[str | None]:
                 results.append("; ".join(f"{k}: {v}" for k, v in refused.items()) or None)
             except smtplib.SMTPRecipientsRefused as error:
                 results.append(str(error.recipients)[:300])
+            except (OSError, smtplib.SMTPException) as error:
+                raise DeliveryInterrupted(results, str(error)) from error
     return results
 
 

@@ -113,6 +113,8 @@ class Sink:
     messages: list[dict] = field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 0
+    hold: threading.Event | None = None  # when set to an Event, every MAIL waits for it (a slow mail server)
+    drop_after: int | None = None  # once this many messages are queued, the next MAIL drops the connection
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -128,6 +130,11 @@ class _Handler(socketserver.StreamRequestHandler):
             if verb in ("EHLO", "HELO"):
                 self._reply("250 sink")
             elif verb == "MAIL":
+                if self.server.sink.drop_after is not None and len(self.server.sink.messages) >= \
+                        self.server.sink.drop_after:
+                    return
+                if self.server.sink.hold is not None:
+                    self.server.sink.hold.wait(timeout=20)
                 envelope = {"from": command[10:], "to": []}
                 self._reply("250 OK")
             elif verb == "RCPT":

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from breach.models import Breach, Obligation, ObligationKind
-from breach.notices import archive, bulk, recipients, service
+from breach.notices import archive, bulk, recipients, sending, service
 from breach.notices.models import AssessmentInput, DatasetInput, NoticeRecipient, NoticeTemplate
 from provider.errors import Conflict, Invalid
 from provider.security.models import AuditEvent
@@ -223,7 +223,7 @@ def test_sending_by_smtp_records_sent_and_bounced_per_recipient(engine, breach, 
                                   account_references=recipients.labelled(["ACC-1", "ACC-2", "ACC-3"], "refs"))
         session.commit()
         generate(engine, session, breach, clock)
-        result = bulk.send(engine, settings=_smtp(smtp_sink), clock=clock, actor=TESTER, breach_id=breach.id)
+        result = sending.send(engine, settings=_smtp(smtp_sink), clock=clock, actor=TESTER, breach_id=breach.id)
         assert (result.sent, result.bounced, result.failed) == (1, 1, 0)
         statuses = dict(session.execute(select(NoticeRecipient.snapshot, NoticeRecipient.status)).all()
                         and [(r.snapshot["name"], r.status) for r in session.execute(select(NoticeRecipient))
@@ -246,7 +246,7 @@ def test_sending_without_smtp_is_refused_and_letters_remain_downloadable(engine,
         session.commit()
         generate(engine, session, breach, clock)
         with pytest.raises(Conflict, match="not configured"):
-            bulk.send(engine, settings=Settings(env="test"), clock=clock, actor=TESTER, breach_id=breach.id)
+            sending.send(engine, settings=Settings(env="test"), clock=clock, actor=TESTER, breach_id=breach.id)
         assert session.execute(select(NoticeRecipient.status)).scalar_one() == "generated"
         session.commit()  # SQLite: release the write lock before the download opens its own sessions
         import zipfile
@@ -267,9 +267,9 @@ def test_sending_before_the_ico_agreed_delay_ends_is_refused(engine, breach, clo
         session.commit()
         generate(engine, session, breach, clock)
         with pytest.raises(Conflict, match="ICO/77"):
-            bulk.send(engine, settings=_smtp(smtp_sink), clock=clock, actor=TESTER, breach_id=breach.id)
+            sending.send(engine, settings=_smtp(smtp_sink), clock=clock, actor=TESTER, breach_id=breach.id)
         clock.advance(timedelta(days=5))
-        assert bulk.send(engine, settings=_smtp(smtp_sink), clock=clock, actor=TESTER, breach_id=breach.id).sent == 1
+        assert sending.send(engine, settings=_smtp(smtp_sink), clock=clock, actor=TESTER, breach_id=breach.id).sent == 1
 
 
 def test_no_generation_when_the_decision_is_not_to_notify(engine, breach, clock):

@@ -210,3 +210,23 @@ def test_a_sweeper_whose_plan_went_stale_inserts_and_sends_nothing(engine, clock
         assert service.insert_new(slow, rows) == {}
         slow.commit()
     assert len(smtp_sink.messages) == 2 and len(_reminders(engine)) == 2
+
+
+def test_a_breachs_log_inclusion_is_not_reminded_the_monthly_submission_covers_it(engine, clock, settings):
+    """Each breach of a month has a log_inclusion due with that month's log_submission; reminding for both
+    would send near-identical reminders once per breach as the log deadline nears."""
+    log_due = datetime(2026, 4, 7, 23, 0, tzinfo=UTC)
+    breach = add_breach(engine, aware_at=ANCHOR, now=clock.now())
+    inclusion = add_obligation(engine, breach_id=breach.id, kind=ObligationKind.log_inclusion, anchor_at=ANCHOR,
+                               due_at=log_due, period="2026-03", statutory=False, now=clock.now())
+    submission = add_obligation(engine, breach_id=None, kind=ObligationKind.log_submission, period="2026-03",
+                                statutory=False, anchor_at=datetime(2026, 3, 31, 23, 0, tzinfo=UTC),
+                                due_at=log_due, now=clock.now())
+    for moment in (datetime(2026, 3, 25, 12, 0, tzinfo=UTC), datetime(2026, 4, 4, 11, 0, tzinfo=UTC),
+                   datetime(2026, 4, 7, 12, 0, tzinfo=UTC), log_due):
+        _sweep(engine, moment, settings)
+    reminded = {(r.obligation_id, r.threshold) for r in _reminders(engine)}
+    assert {obligation for obligation, _ in reminded} == {submission.id}
+    assert inclusion.id not in {obligation for obligation, _ in reminded}
+    assert reminded == {(submission.id, Threshold.half), (submission.id, Threshold.ninety),
+                        (submission.id, Threshold.overdue), (submission.id, Threshold.escalated)}
