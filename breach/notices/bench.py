@@ -11,7 +11,7 @@ from __future__ import annotations
 import resource
 import time
 import tracemalloc
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine, insert
 from sqlmodel import Session
@@ -19,7 +19,7 @@ from sqlmodel import Session
 from breach.models import Breach, Circumstance, Regime
 from breach.notices import bulk, recipients, service
 from breach.notices.models import AssessmentInput, TemplateInput
-from provider.clock import FrozenClock
+from provider.clock import FrozenClock, SystemClock
 from provider.profile.models import ProviderProfile
 from provider.profile.service import find_profile
 from provider.security.actor import system_actor
@@ -72,7 +72,7 @@ def bench_generation(engine: Engine, count: int, *, chunk_size: int = bulk.GENER
 
     `trace_memory` adds a tracemalloc peak (Python allocations), at a cost of roughly twice the run time.
     """
-    clock = FrozenClock(datetime.now(UTC))
+    clock = FrozenClock(SystemClock().now())
     tag = clock.now().strftime("%Y%m%d%H%M%S")
     breach_id = _seed(engine, count, clock.now(), tag)
     rss_before = _maxrss_mb()
