@@ -121,6 +121,15 @@ class _Handler(socketserver.StreamRequestHandler):
     def _reply(self, line: str) -> None:
         self.wfile.write((line + "\r\n").encode("ascii"))
 
+    def _accept_mail(self) -> bool:
+        """False drops the connection (a mail server failing part-way); a held sink waits first."""
+        sink = self.server.sink
+        if sink.drop_after is not None and len(sink.messages) >= sink.drop_after:
+            return False
+        if sink.hold is not None:
+            sink.hold.wait(timeout=20)
+        return True
+
     def handle(self) -> None:
         self._reply("220 sink ready")
         envelope: dict = {"to": []}
@@ -130,11 +139,8 @@ class _Handler(socketserver.StreamRequestHandler):
             if verb in ("EHLO", "HELO"):
                 self._reply("250 sink")
             elif verb == "MAIL":
-                if self.server.sink.drop_after is not None and len(self.server.sink.messages) >= \
-                        self.server.sink.drop_after:
+                if not self._accept_mail():
                     return
-                if self.server.sink.hold is not None:
-                    self.server.sink.hold.wait(timeout=20)
                 envelope = {"from": command[10:], "to": []}
                 self._reply("250 OK")
             elif verb == "RCPT":
