@@ -47,7 +47,8 @@ def _detail(session: SessionDep, subscriber: Subscriber) -> SubscriberDetail:
 @router.get("/subscribers", response_model=SubscriberPage)
 def list_subscribers(session: SessionDep, _actor: Reader, q: SearchQuery = None, after: AfterQuery = None,
                      limit: LimitQuery = 50) -> SubscriberPage:
-    """Subscribers in name order; `q` matches a name prefix, an account reference or a line number."""
+    """Subscribers in name order; `q` matches the start of any word of the name (every word of `q` must
+    begin some word of the name: "john smi"), an account reference or a line number."""
     try:
         cursor = decode_cursor(after) if after else None
     except BadCursor as error:

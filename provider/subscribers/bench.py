@@ -1,10 +1,12 @@
 """Benchmark of the subscriber list page at scale (for `pecr bench` and tests/benchmarks).
 
 `bench_list(engine, count)` tops the database up to `count` subscribers with demo data (timing the
-load), then requests GET /subscribers through the real app — first page, name searches, exact
-look-ups and a page deep in the list by cursor — and returns milliseconds per request (median and
-95th percentile). It signs in as a read-only account `pecr-bench` (created if missing, with a
-random password), so run it against a scratch database.
+load), then requests GET /subscribers through the real app — first page, name searches (word
+prefixes: a surname, a first name with a surname prefix, one letter, two initials), exact look-ups and a page deep
+in the list by cursor — and returns milliseconds per request (median and 95th percentile), plus the
+time the dashboard's volumes panel takes to count (exact GROUP BY and what the panel really runs).
+It signs in as a read-only account `pecr-bench` (created if missing, with a random password), so run
+it against a scratch database.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlmodel import Session, select
 
 from provider.clock import Clock, SystemClock
 from provider.security.actor import system_actor
-from provider.subscribers import demo
+from provider.subscribers import dashboard, demo
 from provider.subscribers.models import Line, Subscriber
 from provider.subscribers.search import Cursor, encode_cursor
 
@@ -52,9 +54,20 @@ def ensure_subscribers(engine: Engine, count: int, clock: Clock,
         written = demo.load_demo(session, actor=BENCH, now=clock.now(), count=missing, progress=advance)
         session.commit()
     seconds = time.perf_counter() - started
-    return {"existing": existing, "loaded": written.subscribers, "lines": written.lines,
+    return {"existing": existing, "loaded": written.subscribers, "lines": written.lines, "name_words": written.words,
             "load_seconds": round(seconds, 1), "rows_per_second": round((written.subscribers + written.lines
                                                                          + written.users) / seconds)}
+
+
+def vacuum(engine: Engine) -> float | None:
+    """PostgreSQL: VACUUM (ANALYZE) the subscriber tables after a load, as autovacuum soon would, so the
+    timings are of the steady state (index-only scans need the visibility map a vacuum sets). Seconds."""
+    if engine.dialect.name != "postgresql":
+        return None
+    started = time.perf_counter()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM (ANALYZE) subscriber, subscriber_line, line_user, subscriber_name_word"))
+    return round(time.perf_counter() - started, 1)
 
 
 def _signed_in_client(engine: Engine, clock: Clock) -> Any:
@@ -116,11 +129,16 @@ def bench_list(engine: Engine, count: int, *, repeats: int = 20, clock: Clock | 
     clock = clock or SystemClock()
     result: dict[str, Any] = {"backend": engine.dialect.name, "subscribers": count,
                               "load": ensure_subscribers(engine, count, clock, progress)}
+    result["vacuum_seconds"] = vacuum(engine)
     reference, number = _sample_lookups(engine)
     cases = {
         "first_page": {},
         "search_common_prefix": {"q": "smi"},
         "search_rare_prefix": {"q": "zainab k"},
+        "search_surname": {"q": "smith"},
+        "search_first_name_and_surname_prefix": {"q": "oliver smi"},
+        "search_single_letter": {"q": "s"},
+        "search_initials": {"q": "j s"},
         "search_no_match": {"q": "qqqq"},
         "search_account_reference": {"q": reference},
         "search_line_number": {"q": number},
@@ -130,4 +148,27 @@ def bench_list(engine: Engine, count: int, *, repeats: int = 20, clock: Clock | 
         result["pages"] = {name: _time(client, params, repeats) for name, params in cases.items()}
         deep = client.get("/subscribers", params=cases["deep_page_by_cursor"])
         result["deep_page_ok"] = deep.status_code == 200 and 'rel="next"' in deep.text
+        surname = client.get("/subscribers", params=cases["search_surname"])
+        result["search_surname_finds_surnames"] = surname.status_code == 200 and " Smith</a>" in surname.text
+    result["volumes_panel"] = bench_volumes(engine, repeats=max(3, repeats // 4))
     return result
+
+
+def _median_ms(action: Callable[[], object], repeats: int) -> float:
+    action()  # warm caches once
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(samples), 1)
+
+
+def bench_volumes(engine: Engine, repeats: int = 5) -> dict[str, Any]:
+    """Milliseconds to count lines by service and subscribers by kind: exactly, and as the panel does."""
+    with Session(engine) as session:
+        exact = _median_ms(lambda: (dashboard._exact(session, Line.service),
+                                    dashboard._exact(session, Subscriber.kind)), repeats)
+        panel = _median_ms(lambda: dashboard.count_volumes(session), repeats)
+        approximate = dashboard.count_volumes(session).approximate
+    return {"exact_group_by_ms": exact, "panel_ms": panel, "panel_approximate": approximate}

@@ -19,11 +19,16 @@ from functools import lru_cache
 from email_validator import EmailNotValidError, validate_email
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
-from sqlalchemy import Index
+from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import StrEnumType, utc_field
 from provider.subscribers import phone
+
+# Search keys and words compare byte by byte on PostgreSQL as on SQLite, so the database orders them
+# exactly as Python does (keyset pages are merged in Python) whatever the database's own collation:
+# under a language collation "smith john" may sort after "smithers", and "ł" next to "l", not after "z".
+KEY_TYPE = String(200).with_variant(String(200, collation="C"), "postgresql")
 
 ACCOUNT_REFERENCE_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./")
 
@@ -125,9 +130,28 @@ class Subscriber(SubscriberBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     account_reference: str = Field(max_length=64, unique=True, index=True)
     phone: str = Field(default="", max_length=phone.E164_MAX_LENGTH)
-    name_key: str = Field(max_length=200, description="search key: see provider.subscribers.search")
+    name_key: str = Field(max_length=200, sa_type=KEY_TYPE, description="search key: see provider.subscribers.search")
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
+
+
+class SubscriberNameWord(SQLModel, table=True):
+    """A word of a subscriber's name after the first, so a search for a surname or any word of a company
+    name is an index range (the first word is found through `Subscriber.name_key`; see
+    provider.subscribers.search.indexed_words). Derived from `Subscriber.name`: written with the
+    subscriber and rewritten when the name changes; erasing the subscriber removes its words.
+
+    `name_key` is copied here so the search index `(word, name_key, subscriber_id)` alone yields the
+    matches already in list order: a page is read from the index without visiting subscriber rows.
+    """
+
+    __tablename__ = "subscriber_name_word"
+    __table_args__ = (Index("ix_subscriber_name_word_word", "word", "name_key", "subscriber_id"),
+                      {"sqlite_with_rowid": False})  # SQLite keeps rows in key order: one b-tree fewer
+
+    subscriber_id: int = Field(foreign_key="subscriber.id", primary_key=True, ondelete="CASCADE")
+    word: str = Field(max_length=200, primary_key=True, sa_type=KEY_TYPE)
+    name_key: str = Field(max_length=200, sa_type=KEY_TYPE)
 
 
 class LineBase(SQLModel):

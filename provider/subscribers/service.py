@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -30,9 +31,10 @@ from provider.subscribers.models import (
     LineUserCreate,
     Subscriber,
     SubscriberCreate,
+    SubscriberNameWord,
     SubscriberUpdate,
 )
-from provider.subscribers.search import name_key
+from provider.subscribers.search import indexed_words, name_key
 
 REQUIRED_ON_UPDATE = {"kind", "name", "address", "account_reference", "number", "service"}
 
@@ -128,6 +130,16 @@ def _ensure_distinct_numbers(lines: list[LineCreate]) -> None:
 
 # --- subscribers ----------------------------------------------------------------------------
 
+def _index_name(session: Session, subscriber: Subscriber) -> None:
+    """Write the words the subscriber's name is found by, replacing any from an earlier name."""
+    words = SubscriberNameWord.__table__  # type: ignore[attr-defined]
+    session.execute(delete(words).where(words.c.subscriber_id == subscriber.id))
+    rows = [{"subscriber_id": subscriber.id, "word": word, "name_key": subscriber.name_key}
+            for word in indexed_words(subscriber.name, subscriber.name_key)]
+    if rows:
+        session.execute(insert(words), rows)
+
+
 def create_subscriber(session: Session, *, actor: Actor, now: datetime, data: SubscriberCreate) -> Subscriber:
     """Create a subscriber and any first lines given with it."""
     _require_write(actor)
@@ -139,6 +151,7 @@ def create_subscriber(session: Session, *, actor: Actor, now: datetime, data: Su
                             created_at=now, updated_at=now)
     session.add(subscriber)
     _flush(session)
+    _index_name(session, subscriber)
     audit.record(session, actor=actor, action="subscriber.created", entity_type="subscriber",
                  entity_id=subscriber.id, now=now,
                  after={"account_reference": subscriber.account_reference, "kind": subscriber.kind,
@@ -175,6 +188,8 @@ def update_subscriber(
     subscriber.updated_at = now
     session.add(subscriber)
     _flush(session)
+    if "name" in changed:
+        _index_name(session, subscriber)
     audit.record(session, actor=actor, action="subscriber.updated", entity_type="subscriber",
                  entity_id=subscriber.id, now=now, before=before,
                  after={"changed": changed, "kind": subscriber.kind,

@@ -76,10 +76,11 @@ def _include_domains(app: FastAPI) -> None:
     # The breach log's pages go before the breach pages, so /breaches/log is never read as /breaches/{id}.
     from breach.log import api as breach_log_api
     from breach.log import views as breach_log_views
+    from breach.reminders import api as reminder_api
     from breach.reminders import views as reminder_views
     from provider.security.roles import Permission
 
-    for module in (breach_log_views, breach_log_api, reminder_views):
+    for module in (breach_log_views, breach_log_api, reminder_views, reminder_api):
         app.include_router(module.router)
     app.state.nav += [NavItem("Breach log", "/breaches/log", Permission.breach_read),
                       NavItem("Reminders", "/reminders", Permission.breach_read)]
@@ -97,6 +98,9 @@ def _include_domains(app: FastAPI) -> None:
     app.include_router(breach_views.router)
     app.state.nav.insert(1, NavItem("Breaches", "/breaches", Permission.breach_read))
     app.state.panels.append(breach_dashboard.PANEL)
+    from breach.reminders import dashboard as reminder_dashboard
+
+    app.state.panels.append(reminder_dashboard.PANEL)
     from provider.profile import api as profile_api
     from provider.profile import views as profile_views
     from provider.security.roles import Permission
@@ -121,3 +125,6 @@ def _include_domains(app: FastAPI) -> None:
     app.include_router(subscribers_api.router)
     app.include_router(subscribers_views.router)
     app.state.nav.insert(1, NavItem("Subscribers", "/subscribers", Permission.subscribers_read))
+    from provider.subscribers import dashboard as subscribers_dashboard
+
+    app.state.panels.append(subscribers_dashboard.PANEL)  # a DashboardPanel for Permission.subscribers_read
