@@ -4,10 +4,7 @@ with lines and users, and an in-process SMTP sink (aiosmtpd is not installed).""
 from __future__ import annotations
 
 import io
-import socketserver
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
@@ -20,6 +17,7 @@ from breach.notices.models import TemplateInput
 from provider.profile.models import ProviderProfile
 from provider.subscribers.models import Line, LineUser, Subscriber
 from tests.conftest import START
+from tests.support.smtp_sink import SmtpSink
 
 PROFILE = {"legal_name": "Northwind Telecom Ltd", "trading_name": "Northwind", "address": "1 Quay Street, Bristol",
            "ico_registration_number": "Z7654321", "contact_name": "Priya Shah",
@@ -106,72 +104,11 @@ def breach(engine: Engine) -> Breach:
         return add_breach(session)
 
 
-# --- a minimal SMTP receiver ---------------------------------------------------------------------------------
-
-@dataclass
-class Sink:
-    messages: list[dict] = field(default_factory=list)
-    host: str = "127.0.0.1"
-    port: int = 0
-    hold: threading.Event | None = None  # when set to an Event, every MAIL waits for it (a slow mail server)
-    drop_after: int | None = None  # once this many messages are queued, the next MAIL drops the connection
-
-
-class _Handler(socketserver.StreamRequestHandler):
-    def _reply(self, line: str) -> None:
-        self.wfile.write((line + "\r\n").encode("ascii"))
-
-    def _accept_mail(self) -> bool:
-        """False drops the connection (a mail server failing part-way); a held sink waits first."""
-        sink = self.server.sink
-        if sink.drop_after is not None and len(sink.messages) >= sink.drop_after:
-            return False
-        if sink.hold is not None:
-            sink.hold.wait(timeout=20)
-        return True
-
-    def handle(self) -> None:
-        self._reply("220 sink ready")
-        envelope: dict = {"to": []}
-        while raw := self.rfile.readline():
-            command = raw.decode("utf-8", "replace").strip()
-            verb = command[:4].upper()
-            if verb in ("EHLO", "HELO"):
-                self._reply("250 sink")
-            elif verb == "MAIL":
-                if not self._accept_mail():
-                    return
-                envelope = {"from": command[10:], "to": []}
-                self._reply("250 OK")
-            elif verb == "RCPT":
-                if "bounce" in command.lower():
-                    self._reply("550 no such mailbox")
-                else:
-                    envelope["to"].append(command[8:].strip("<>"))
-                    self._reply("250 OK")
-            elif verb == "DATA":
-                self._reply("354 end with .")
-                lines = []
-                while (line := self.rfile.readline()) not in (b".\r\n", b""):
-                    lines.append(line)
-                envelope["data"] = b"".join(lines)
-                self.server.sink.messages.append(envelope)
-                self._reply("250 queued")
-            elif verb == "QUIT":
-                self._reply("221 bye")
-                return
-            else:
-                self._reply("250 OK")
-
+# --- an SMTP receiver ------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def smtp_sink() -> Iterator[Sink]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    sink = Sink(port=server.server_address[1])
-    server.sink = sink
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def smtp_sink() -> Iterator[SmtpSink]:
+    """Addresses containing "bounce" are refused at RCPT, so bounces can be tested."""
+    sink = SmtpSink(refuse_containing="bounce").start()
     yield sink
-    server.shutdown()
-    server.server_close()
+    sink.stop()

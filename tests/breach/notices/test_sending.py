@@ -72,7 +72,7 @@ def _wait_until_finished(engine, breach_id: int, timeout_seconds: float = 120):
 
 
 def _addresses(sink) -> Counter:
-    return Counter(address for message in sink.messages for address in message["to"])
+    return Counter(address for message in sink.messages for address in message.recipients)
 
 
 def _statuses(engine) -> Counter:

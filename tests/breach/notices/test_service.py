@@ -229,8 +229,8 @@ def test_sending_by_smtp_records_sent_and_bounced_per_recipient(engine, breach, 
                         and [(r.snapshot["name"], r.status) for r in session.execute(select(NoticeRecipient))
                              .scalars()])
         assert statuses == {"Ann Smith": "sent", "Bob Jones": "bounced", "Cat Brown": "generated"}
-        assert len(smtp_sink.messages) == 1 and smtp_sink.messages[0]["to"] == ["ann@example.test"]
-        message = smtp_sink.messages[0]["data"].decode()
+        assert len(smtp_sink.messages) == 1 and smtp_sink.messages[0].recipients == ["ann@example.test"]
+        message = smtp_sink.messages[0].data.decode()
         assert "Dear Ann Smith," in message and "application/pdf" in message
         summary = session.get(Breach, breach.id)
         session.refresh(summary)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from provider.settings import Settings
-from tests.breach.reminders.smtp_sink import SmtpSink
+from tests.support.smtp_sink import SmtpSink
 
 DEPUTY = "deputy@northwind.example"
 
