@@ -84,7 +84,10 @@ def _joined(name: str) -> bool:
 
 def indexed_words(name: str, key: str | None = None) -> list[str]:
     """The words of `name_words` the word table holds: all but the first word of the key and the words
-    that begin it, which the key's own index finds. "Zoë O'Brien-Smith" -> ['obrien', 'obriensmith', 'smith']."""
+    that begin it, which the key's own index finds. "Zoë O'Brien-Smith" -> ['obrien', 'obriensmith', 'smith'].
+
+    Migration 0006 fills the table with this function: changing what it returns needs a migration that
+    rebuilds subscriber_name_word, or existing subscribers stop being found by the changed words."""
     key = name_key(name) if key is None else key
     first, _, rest = key.partition(" ")
     if _joined(name):

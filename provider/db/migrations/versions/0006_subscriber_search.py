@@ -44,6 +44,8 @@ def upgrade() -> None:
 
 
 def _backfill() -> None:
+    # Deliberately the application's own splitting: the rows must be exactly what the running code
+    # searches for. Any later change to indexed_words() must ship a migration that rebuilds this table.
     from provider.subscribers.search import indexed_words
 
     bind = op.get_bind()
