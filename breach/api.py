@@ -44,26 +44,39 @@ def _public(session: Session, breach: Breach) -> BreachPublic:
 
 
 def _with_obligations(breach: Breach, rows: list) -> BreachPublic:
-    return BreachPublic(**breach.model_dump(),
-                        obligations=[ObligationPublic.model_validate(row, from_attributes=True) for row in rows])
+    return BreachPublic(
+        **breach.model_dump(), obligations=[ObligationPublic.model_validate(row, from_attributes=True) for row in rows]
+    )
 
 
 def _filing_public(filing: Filing) -> FilingPublic:
-    return FilingPublic(id=filing.id, breach_id=filing.breach_id, stage=filing.stage, sequence=filing.sequence,
-                        filed_at=filing.filed_at, filed_by=filing.filed_by, late=filing.late,
-                        late_by_seconds=filing.late_by_seconds, delay_reasons=filing.delay_reasons,
-                        ico_reference=filing.ico_reference, supersedes_id=filing.supersedes_id,
-                        sha256=filing.pdf_sha256, pdf_url=f"/api/v1/filings/{filing.id}.pdf")
+    return FilingPublic(
+        id=filing.id,
+        breach_id=filing.breach_id,
+        stage=filing.stage,
+        sequence=filing.sequence,
+        filed_at=filing.filed_at,
+        filed_by=filing.filed_by,
+        late=filing.late,
+        late_by_seconds=filing.late_by_seconds,
+        delay_reasons=filing.delay_reasons,
+        ico_reference=filing.ico_reference,
+        supersedes_id=filing.supersedes_id,
+        sha256=filing.pdf_sha256,
+        pdf_url=f"/api/v1/filings/{filing.id}.pdf",
+    )
 
 
 @router.post("/breaches", status_code=201, response_model=BreachPublic, summary="Record a breach")
 def create_breach(
-    data: BreachCreate, session: SessionDep, now: NowDep, settings: SettingsDep,
+    data: BreachCreate,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
     actor: Actor = api_permission(WRITE),
 ) -> BreachPublic:
     """Derives the reference, the regime and every deadline; 422 lists every problem with the times."""
-    breach = service.create_breach(session, actor=actor, now=now, data=data,
-                                   log_due_day=settings.breach_log_due_day)
+    breach = service.create_breach(session, actor=actor, now=now, data=data, log_due_day=settings.breach_log_due_day)
     session.commit()
     return _public(session, breach)
 
@@ -72,8 +85,9 @@ def create_breach(
 def list_breaches(
     session: SessionDep,
     status: BreachStatus | None = None,
-    due_before: Annotated[AwareDatetime | None, Query(description="only breaches with an open obligation "
-                                                                  "due before this instant")] = None,
+    due_before: Annotated[
+        AwareDatetime | None, Query(description="only breaches with an open obligation due before this instant")
+    ] = None,
     q: SearchQuery = None,
     limit: PageSizeQuery = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -82,8 +96,12 @@ def list_breaches(
     """Newest awareness first, each with its obligations."""
     page = service.list_breaches(session, status=status, due_before=due_before, q=q, limit=limit, offset=offset)
     rows = service.obligations_for(session, breach_ids=[b.id for b in page.items])
-    return BreachPage(items=[_with_obligations(b, rows[b.id]) for b in page.items], total=page.total,
-                      limit=page.limit, offset=page.offset)
+    return BreachPage(
+        items=[_with_obligations(b, rows[b.id]) for b in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.get("/breaches/{breach_id}", response_model=BreachPublic, summary="One breach with its obligations")
@@ -94,19 +112,26 @@ def read_breach(breach_id: IdPath, session: SessionDep, _actor: Actor = api_perm
 
 @router.patch("/breaches/{breach_id}", response_model=BreachPublic, summary="Correct or complete a breach")
 def update_breach(
-    breach_id: IdPath, data: BreachUpdate, session: SessionDep, now: NowDep, settings: SettingsDep,
+    breach_id: IdPath,
+    data: BreachUpdate,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
     actor: Actor = api_permission(WRITE),
 ) -> BreachPublic:
     """Only the fields sent change; a corrected aware_at moves open deadlines only (met ones stay frozen)."""
-    breach = service.update_breach(session, actor=actor, now=now, breach_id=breach_id, data=data,
-                                   log_due_day=settings.breach_log_due_day)
+    breach = service.update_breach(
+        session, actor=actor, now=now, breach_id=breach_id, data=data, log_due_day=settings.breach_log_due_day
+    )
     session.commit()
     return _public(session, breach)
 
 
 @router.get("/breaches/{breach_id}/missing-fields", summary="What a filing of a stage would still lack")
 def missing_fields(
-    breach_id: IdPath, session: SessionDep, stage: FilingStage = FilingStage.initial,
+    breach_id: IdPath,
+    session: SessionDep,
+    stage: FilingStage = FilingStage.initial,
     _actor: Actor = api_permission(READ),
 ) -> dict:
     """The same list a filing would be refused with; empty when the stage can be filed."""
@@ -114,15 +139,27 @@ def missing_fields(
     return {"stage": stage.value, "missing": [{"field": e.field, "reason": e.reason} for e in errors]}
 
 
-@router.post("/breaches/{breach_id}/filings", status_code=201, response_model=FilingPublic,
-             summary="File an ICO notification")
+@router.post(
+    "/breaches/{breach_id}/filings", status_code=201, response_model=FilingPublic, summary="File an ICO notification"
+)
 def file_notification(
-    breach_id: IdPath, data: FilingCreate, session: SessionDep, now: NowDep, actor: Actor = api_permission(WRITE),
+    breach_id: IdPath,
+    data: FilingCreate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Actor = api_permission(WRITE),
 ) -> FilingPublic:
     """Stores the PDF, its SHA-256 and the snapshot; 422 lists every missing field (and delay_reasons if late)."""
-    filing = service.file_notification(session, actor=actor, now=now, breach_id=breach_id, stage=data.stage,
-                                       delay_reasons=data.delay_reasons, ico_reference=data.ico_reference,
-                                       supersedes_id=data.supersedes_id)
+    filing = service.file_notification(
+        session,
+        actor=actor,
+        now=now,
+        breach_id=breach_id,
+        stage=data.stage,
+        delay_reasons=data.delay_reasons,
+        ico_reference=data.ico_reference,
+        supersedes_id=data.supersedes_id,
+    )
     session.commit()
     return _filing_public(filing)
 
@@ -132,23 +169,35 @@ def list_filings(breach_id: IdPath, session: SessionDep, _actor: Actor = api_per
     return [_filing_public(f) for f in service.list_filings(session, breach_id=breach_id)]
 
 
-@router.get("/filings/{filing_id}.pdf", response_class=Response, summary="The exact PDF that was filed",
-            responses={200: {"content": {"application/pdf": {}}}})
+@router.get(
+    "/filings/{filing_id}.pdf",
+    response_class=Response,
+    summary="The exact PDF that was filed",
+    responses={200: {"content": {"application/pdf": {}}}},
+)
 def filing_pdf(filing_id: IdPath, session: SessionDep, _actor: Actor = api_permission(READ)) -> Response:
     """The stored bytes; the ETag is their SHA-256, which the filing also records."""
     content, sha256, filename = service.get_filing_pdf(session, filing_id=filing_id)
-    return Response(content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "ETag": f'"{sha256}"'})
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "ETag": f'"{sha256}"'},
+    )
 
 
-@router.put("/breaches/{breach_id}/ico-reference", response_model=BreachPublic,
-            summary="Record the ICO's case reference")
+@router.put(
+    "/breaches/{breach_id}/ico-reference", response_model=BreachPublic, summary="Record the ICO's case reference"
+)
 def record_ico_reference(
-    breach_id: IdPath, data: IcoReferenceUpdate, session: SessionDep, now: NowDep,
+    breach_id: IdPath,
+    data: IcoReferenceUpdate,
+    session: SessionDep,
+    now: NowDep,
     actor: Actor = api_permission(WRITE),
 ) -> BreachPublic:
     """Later filings carry it; filings already made keep what they carried."""
-    breach = service.record_ico_reference(session, actor=actor, now=now, breach_id=breach_id,
-                                          ico_reference=data.ico_reference)
+    breach = service.record_ico_reference(
+        session, actor=actor, now=now, breach_id=breach_id, ico_reference=data.ico_reference
+    )
     session.commit()
     return _public(session, breach)

@@ -20,9 +20,9 @@ from breach.notices import service as notice_service
 from breach.notices.models import AssessmentInput
 from provider.security.actor import Actor
 
-OVERDUE_AWARE_HOURS = 80    # past the 72-hour DUAA deadline (floored to the hour, plus 73 hours)
-DUE_SOON_AWARE_HOURS = 58   # about 15 hours before it
-FILED_AWARE_HOURS = 20      # filed now: inside both the 24-hour internal target and the 72 hours
+OVERDUE_AWARE_HOURS = 80  # past the 72-hour DUAA deadline (floored to the hour, plus 73 hours)
+DUE_SOON_AWARE_HOURS = 58  # about 15 hours before it
+FILED_AWARE_HOURS = 20  # filed now: inside both the 24-hour internal target and the 72 hours
 
 OVERDUE = {
     "title": "Laptop holding a call-records extract stolen from a car",
@@ -30,7 +30,8 @@ OVERDUE = {
     "circumstance_detail": "An engineer's laptop was taken from a locked car; the disk was not encrypted.",
     "data_categories": [DataCategory.traffic_data, DataCategory.location_data],
     "data_description": "Call detail records (numbers called, times, cell sites) for business lines in Leeds.",
-    "individuals_affected": 1240, "individuals_is_estimate": True,
+    "individuals_affected": 1240,
+    "individuals_is_estimate": True,
     "protection_measures": "Password on the account; no disk encryption.",
     "summary": "A laptop with a spreadsheet of call records was stolen.",
 }
@@ -40,7 +41,8 @@ DUE_SOON = {
     "circumstance_detail": "A caching fault served one customer's bill page to others for 40 minutes.",
     "data_categories": [DataCategory.itemised_call_lists, DataCategory.contact_details],
     "data_description": "Itemised call lists, names and postal addresses.",
-    "individuals_affected": 37, "individuals_is_estimate": True,
+    "individuals_affected": 37,
+    "individuals_is_estimate": True,
     "protection_measures": "Customer log-in with two-factor authentication; the cache ignored it.",
     "other_providers": "Our content-delivery network provider ran the cache.",
 }
@@ -50,23 +52,31 @@ FILED = {
     "circumstance_detail": "A bill went to an address the customer had left; the new occupant returned it unopened.",
     "data_categories": [DataCategory.itemised_call_lists],
     "data_description": "One month's itemised call list and the customer's name.",
-    "individuals_affected": 1, "individuals_is_estimate": False,
+    "individuals_affected": 1,
+    "individuals_is_estimate": False,
     "protection_measures": "Address checks at move; this change had not been applied to billing.",
-    "other_providers": "none", "summary": "One bill was posted to the customer's previous address.",
+    "other_providers": "none",
+    "summary": "One bill was posted to the customer's previous address.",
     "location_and_media": "Paper bill, Royal Mail, Leeds.",
     "likely_consequences": "Little: the envelope came back unopened.",
     "mitigation_measures": "Billing address corrected; address changes now reach billing the same day.",
     "customer_notification_summary": "No customer notice: no likely adverse effect (envelope returned unopened).",
 }
-NO_ADVERSE_EFFECT = AssessmentInput(natures=[], consequences=[], circumstances=[],
-                                    rationale="The envelope came back unopened; no one read the bill.")
+NO_ADVERSE_EFFECT = AssessmentInput(
+    natures=[], consequences=[], circumstances=[], rationale="The envelope came back unopened; no one read the bill."
+)
 
 
 def _create(session: Session, *, actor: Actor, now: datetime, aware_hours: int, facts: dict[str, Any]) -> Breach:
     aware = now - timedelta(hours=aware_hours)
-    data = BreachCreate(detected_at=aware - timedelta(minutes=45), aware_at=aware,
-                        occurred_at=aware - timedelta(hours=6), occurred_is_estimate=True,
-                        aware_recorded_by="Priya Shah, Data Protection Officer", **facts)
+    data = BreachCreate(
+        detected_at=aware - timedelta(minutes=45),
+        aware_at=aware,
+        occurred_at=aware - timedelta(hours=6),
+        occurred_is_estimate=True,
+        aware_recorded_by="Priya Shah, Data Protection Officer",
+        **facts,
+    )
     return service.create_breach(session, actor=actor, now=now, data=data)
 
 
@@ -75,11 +85,13 @@ def _file_and_close(session: Session, *, actor: Actor, now: datetime, breach: Br
     Left open when the provider profile lacks what a filing needs: the demo must never stop a start."""
     if service.readiness(session, breach_id=breach.id, stage=FilingStage.initial):
         return
-    service.file_notification(session, actor=actor, now=now, breach_id=breach.id, stage=FilingStage.initial,
-                              ico_reference="DEMO-ICO-0001")
+    service.file_notification(
+        session, actor=actor, now=now, breach_id=breach.id, stage=FilingStage.initial, ico_reference="DEMO-ICO-0001"
+    )
     notice_service.record_assessment(session, actor=actor, now=now, breach_id=breach.id, data=NO_ADVERSE_EFFECT)
-    service.update_breach(session, actor=actor, now=now, breach_id=breach.id,
-                          data=BreachUpdate(status=BreachStatus.closed))
+    service.update_breach(
+        session, actor=actor, now=now, breach_id=breach.id, data=BreachUpdate(status=BreachStatus.closed)
+    )
 
 
 def load_if_no_breaches(session: Session, *, actor: Actor, now: datetime) -> list[Breach]:

@@ -23,27 +23,39 @@ STAGE_TITLES = {
 }
 REGIME_TEXT = {
     "611/2013": "Commission Regulation (EU) No 611/2013 (awareness before 20 August 2025): initial notification "
-                "within 24 hours of detection where feasible; second notification within 3 days of the initial.",
+    "within 24 hours of detection where feasible; second notification within 3 days of the initial.",
     "DUAA": "PECR regulation 5A as amended by the Data (Use and Access) Act 2025 (awareness on or after "
-            "20 August 2025): without undue delay and, where feasible, within 72 hours of becoming aware; "
-            "reasons must be given for any later notification.",
+    "20 August 2025): without undue delay and, where feasible, within 72 hours of becoming aware; "
+    "reasons must be given for any later notification.",
 }
 NO_STATUTORY_HOURS = {
     "611/2013": "No fixed hours for this notification: the remaining information as soon as possible "
-                "(611/2013 Art 2(3)).",
+    "(611/2013 Art 2(3)).",
     "DUAA": "No statutory hours for this notification: further information in phases without undue further "
-            "delay (DUAA).",
+    "delay (DUAA).",
 }
 CIRCUMSTANCES = {
-    "loss": "Loss", "theft": "Theft", "copying": "Copying", "unauthorised_access": "Unauthorised access",
-    "misdirection": "Misdirection (sent to the wrong recipient)", "alteration": "Alteration",
-    "destruction": "Destruction", "other": "Other",
+    "loss": "Loss",
+    "theft": "Theft",
+    "copying": "Copying",
+    "unauthorised_access": "Unauthorised access",
+    "misdirection": "Misdirection (sent to the wrong recipient)",
+    "alteration": "Alteration",
+    "destruction": "Destruction",
+    "other": "Other",
 }
 CATEGORIES = {
-    "traffic_data": "Traffic data", "location_data": "Location data", "itemised_call_lists": "Itemised call lists",
-    "internet_logs": "Internet logs / browsing history", "email_data": "E-mail data", "financial": "Financial data",
-    "special_category": "Special category data", "contact_details": "Contact details",
-    "account_credentials": "Account credentials", "identity_documents": "Identity documents", "other": "Other",
+    "traffic_data": "Traffic data",
+    "location_data": "Location data",
+    "itemised_call_lists": "Itemised call lists",
+    "internet_logs": "Internet logs / browsing history",
+    "email_data": "E-mail data",
+    "financial": "Financial data",
+    "special_category": "Special category data",
+    "contact_details": "Contact details",
+    "account_credentials": "Account credentials",
+    "identity_documents": "Identity documents",
+    "other": "Other",
 }
 
 
@@ -105,8 +117,10 @@ def _section_1(breach: dict[str, Any]) -> list[tuple[str, Any]]:
         circumstance = f"{circumstance}: {breach['circumstance_detail']}"
     categories = ", ".join(CATEGORIES.get(c, c) for c in breach.get("data_categories") or [])
     rows = [
-        ("Date and time of the incident", _flagged(when(breach.get("occurred_at")),
-                                                   bool(breach.get("occurred_is_estimate")))),
+        (
+            "Date and time of the incident",
+            _flagged(when(breach.get("occurred_at")), bool(breach.get("occurred_is_estimate"))),
+        ),
         ("Date and time of detection", when(breach.get("detected_at"))),
         ("Date and time the provider became aware", when(breach.get("aware_at"))),
     ]
@@ -128,9 +142,12 @@ def _section_2(breach: dict[str, Any]) -> list[tuple[str, Any]]:
     return [
         ("Summary of the incident", breach.get("summary")),
         ("Physical location and storage media", breach.get("location_and_media")),
-        ("Number of subscribers or individuals concerned",
-         _flagged(f"{individuals:,}" if individuals is not None else None,
-                  bool(breach.get("individuals_is_estimate")))),
+        (
+            "Number of subscribers or individuals concerned",
+            _flagged(
+                f"{individuals:,}" if individuals is not None else None, bool(breach.get("individuals_is_estimate"))
+            ),
+        ),
         ("Potential consequences and adverse effects", breach.get("likely_consequences")),
         ("Measures taken to mitigate possible adverse effects", breach.get("mitigation_measures")),
         ("Customer notifications: content, means and number", breach.get("customer_notification_summary")),
@@ -145,8 +162,11 @@ def render_ico_notification(snapshot: dict[str, Any]) -> bytes:
     story = [
         pdf.title(DOCUMENT_TITLE),
         pdf.text(f"{STAGE_TITLES.get(filing.get('stage'), filing.get('stage'))} · {breach.get('title', '')}"),
-        pdf.text(f"Times are shown on {snapshot.get('timezone', 'Europe/London')} clocks with the zone (GMT or "
-                 "BST) and, in brackets, in UTC. Items not yet known are marked as such.", "small"),
+        pdf.text(
+            f"Times are shown on {snapshot.get('timezone', 'Europe/London')} clocks with the zone (GMT or "
+            "BST) and, in brackets, in UTC. Items not yet known are marked as such.",
+            "small",
+        ),
         pdf.spacer(),
         pdf.heading("About this notification"),
         pdf.field_table(_about(filing, breach)),
@@ -159,9 +179,17 @@ def render_ico_notification(snapshot: dict[str, Any]) -> bytes:
     ]
     if filing.get("late") or filing.get("delay_reasons"):
         story += [pdf.heading("Reasons for delay"), pdf.text(filing.get("delay_reasons"))]
-    story += [pdf.spacer(), pdf.text(
-        f"Generated by the provider's PECR compliance system from the data recorded at filing. The SHA-256 of "
-        f"this document is stored with filing {filing.get('sequence')} of breach {breach.get('reference')}.",
-        "small")]
-    return pdf.build(story, document_title=DOCUMENT_TITLE, reference=str(breach.get("reference")),
-                     author=str(provider.get("legal_name") or "pecr"))
+    story += [
+        pdf.spacer(),
+        pdf.text(
+            f"Generated by the provider's PECR compliance system from the data recorded at filing. The SHA-256 of "
+            f"this document is stored with filing {filing.get('sequence')} of breach {breach.get('reference')}.",
+            "small",
+        ),
+    ]
+    return pdf.build(
+        story,
+        document_title=DOCUMENT_TITLE,
+        reference=str(breach.get("reference")),
+        author=str(provider.get("legal_name") or "pecr"),
+    )

@@ -23,8 +23,16 @@ from provider.profile.service import find_profile
 from provider.security import audit
 from provider.security.actor import Actor
 
-SNAPSHOT_PROVIDER_FIELDS = ("legal_name", "trading_name", "address", "ico_registration_number", "contact_name",
-                            "contact_role", "contact_email", "contact_phone")
+SNAPSHOT_PROVIDER_FIELDS = (
+    "legal_name",
+    "trading_name",
+    "address",
+    "ico_registration_number",
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
+)
 SNAPSHOT_BREACH_EXCLUDED = ("id", "created_by", "updated_at")
 SNAPSHOT_ZONE = "Europe/London"
 
@@ -49,8 +57,9 @@ def _json_value(value: Any) -> Any:
 
 
 def breach_snapshot(breach: Breach) -> dict[str, Any]:
-    return {name: _json_value(getattr(breach, name)) for name in Breach.model_fields
-            if name not in SNAPSHOT_BREACH_EXCLUDED}
+    return {
+        name: _json_value(getattr(breach, name)) for name in Breach.model_fields if name not in SNAPSHOT_BREACH_EXCLUDED
+    }
 
 
 def provider_snapshot(profile: ProviderProfile | ProfileBase) -> dict[str, Any]:
@@ -69,30 +78,51 @@ def _order_errors(stage: FilingStage, earlier: list[Filing], supersedes_id: int 
     if stage is not FilingStage.initial and not initials:
         errors.append(FieldError("stage", "file the initial notification first"))
     if stage is FilingStage.initial and initials and supersedes_id is None:
-        errors.append(FieldError("stage", f"an initial notification was already filed (filing "
-                                          f"{initials[0].sequence}); to correct it, file an amendment that "
-                                          "supersedes it"))
+        errors.append(
+            FieldError(
+                "stage",
+                f"an initial notification was already filed (filing "
+                f"{initials[0].sequence}); to correct it, file an amendment that "
+                "supersedes it",
+            )
+        )
     if supersedes_id is not None:
         by_id = {f.id: f for f in earlier}
         newer = [f for f in earlier if f.supersedes_id == supersedes_id]
         if supersedes_id not in by_id:
             errors.append(FieldError("supersedes_id", "is not a filing of this breach"))
         elif newer:
-            errors.append(FieldError("supersedes_id", f"filing {by_id[supersedes_id].sequence} was already "
-                                                      f"superseded by filing {newer[0].sequence}; amend that one"))
+            errors.append(
+                FieldError(
+                    "supersedes_id",
+                    f"filing {by_id[supersedes_id].sequence} was already "
+                    f"superseded by filing {newer[0].sequence}; amend that one",
+                )
+            )
     return errors
 
 
 def _reference_errors(breach: Breach, ico_reference: str | None) -> list[FieldError]:
     if ico_reference and breach.ico_reference and ico_reference != breach.ico_reference:
-        return [FieldError("ico_reference", f"differs from the ICO reference already recorded "
-                                            f"({breach.ico_reference}); correct that first")]
+        return [
+            FieldError(
+                "ico_reference",
+                f"differs from the ICO reference already recorded ({breach.ico_reference}); correct that first",
+            )
+        ]
     return []
 
 
 def file_notification(
-    session: Session, *, actor: Actor, now: datetime, breach_id: int, stage: FilingStage | str,
-    delay_reasons: str = "", ico_reference: str | None = None, supersedes_id: int | None = None,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    breach_id: int,
+    stage: FilingStage | str,
+    delay_reasons: str = "",
+    ico_reference: str | None = None,
+    supersedes_id: int | None = None,
 ) -> Filing:
     """File a notification of `stage` now.
 
@@ -114,39 +144,75 @@ def file_notification(
     errors += rules.delay_errors(late=bool(late_by), delay_reasons=delay_reasons, regime=breach.regime)
     errors += _reference_errors(breach, ico_reference)
     if errors:
-        raise Invalid(f"the {stage.value} notification cannot be filed: "
-                      + "; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
+        raise Invalid(
+            f"the {stage.value} notification cannot be filed: " + "; ".join(f"{e.field}: {e.reason}" for e in errors),
+            errors=errors,
+        )
     if ico_reference and not breach.ico_reference:
         breach.ico_reference = ico_reference
         session.add(breach)
     superseded = next((f for f in earlier if f.id == supersedes_id), None)
-    filing = Filing(breach_id=breach.id, sequence=(earlier[-1].sequence if earlier else 0) + 1, stage=stage,
-                    filed_at=now, filed_by=actor.name, late=bool(late_by), late_by_seconds=late_by,
-                    delay_reasons=delay_reasons, ico_reference=breach.ico_reference, supersedes_id=supersedes_id,
-                    pdf_sha256="", pdf_bytes=b"")
+    filing = Filing(
+        breach_id=breach.id,
+        sequence=(earlier[-1].sequence if earlier else 0) + 1,
+        stage=stage,
+        filed_at=now,
+        filed_by=actor.name,
+        late=bool(late_by),
+        late_by_seconds=late_by,
+        delay_reasons=delay_reasons,
+        ico_reference=breach.ico_reference,
+        supersedes_id=supersedes_id,
+        pdf_sha256="",
+        pdf_bytes=b"",
+    )
     filing.snapshot = {
-        "provider": provider_snapshot(profile), "breach": breach_snapshot(breach),
-        "filing": _filing_snapshot(filing, breach, statutory, superseded), "timezone": SNAPSHOT_ZONE,
+        "provider": provider_snapshot(profile),
+        "breach": breach_snapshot(breach),
+        "filing": _filing_snapshot(filing, breach, statutory, superseded),
+        "timezone": SNAPSHOT_ZONE,
     }
     filing.pdf_bytes = documents.render_ico_notification(filing.snapshot)
     filing.pdf_sha256 = hashlib.sha256(filing.pdf_bytes).hexdigest()
     session.add(filing)
     session.flush()
     met = _meet_obligations(session, breach, stage, rows, earlier, profile, now)
-    audit.record(session, actor=actor, action="breach.filed", entity_type="breach", entity_id=breach.id, now=now,
-                 after={"filing_id": filing.id, "sequence": filing.sequence, "stage": stage, "late": filing.late,
-                        "late_by_seconds": late_by, "sha256": filing.pdf_sha256, "supersedes_id": supersedes_id,
-                        "ico_reference": filing.ico_reference, "obligations": met})
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.filed",
+        entity_type="breach",
+        entity_id=breach.id,
+        now=now,
+        after={
+            "filing_id": filing.id,
+            "sequence": filing.sequence,
+            "stage": stage,
+            "late": filing.late,
+            "late_by_seconds": late_by,
+            "sha256": filing.pdf_sha256,
+            "supersedes_id": supersedes_id,
+            "ico_reference": filing.ico_reference,
+            "obligations": met,
+        },
+    )
     return filing
 
 
 def _filing_snapshot(
-    filing: Filing, breach: Breach, statutory: Obligation | None, superseded: Filing | None,
+    filing: Filing,
+    breach: Breach,
+    statutory: Obligation | None,
+    superseded: Filing | None,
 ) -> dict[str, Any]:
     return {
         "stage": filing.stage.value if isinstance(filing.stage, FilingStage) else filing.stage,
-        "sequence": filing.sequence, "filed_at": _json_value(filing.filed_at), "filed_by": filing.filed_by,
-        "late": filing.late, "late_by_seconds": filing.late_by_seconds, "delay_reasons": filing.delay_reasons,
+        "sequence": filing.sequence,
+        "filed_at": _json_value(filing.filed_at),
+        "filed_by": filing.filed_by,
+        "late": filing.late,
+        "late_by_seconds": filing.late_by_seconds,
+        "delay_reasons": filing.delay_reasons,
         "ico_reference": filing.ico_reference,
         "supersedes_sequence": superseded.sequence if superseded is not None else None,
         "statutory_due_at": _json_value(statutory.due_at) if statutory is not None else None,
@@ -155,8 +221,13 @@ def _filing_snapshot(
 
 
 def _meet_obligations(
-    session: Session, breach: Breach, stage: FilingStage, rows: dict[ObligationKind, Obligation],
-    earlier: list[Filing], profile: ProviderProfile | None, now: datetime,
+    session: Session,
+    breach: Breach,
+    stage: FilingStage,
+    rows: dict[ObligationKind, Obligation],
+    earlier: list[Filing],
+    profile: ProviderProfile | None,
+    now: datetime,
 ) -> dict[str, Any]:
     """Meet the open obligations this stage answers (frozen); after the first initial, plan the second."""
     met: dict[str, Any] = {}
@@ -167,7 +238,8 @@ def _meet_obligations(
             session.add(row)
             met[kind.value] = {"status": "met", "late_by_seconds": row.late_by_seconds}
     first_initial = stage is FilingStage.initial and not any(
-        FilingStage(f.stage) is FilingStage.initial for f in earlier)
+        FilingStage(f.stage) is FilingStage.initial for f in earlier
+    )
     if first_initial and ObligationKind.ico_second_target not in rows:
         complete = not rules.missing_fields(breach, profile, FilingStage.second)
         plan = rules.second_obligation(breach.regime, now, initial_complete=complete)
@@ -178,7 +250,12 @@ def _meet_obligations(
 
 
 def record_ico_reference(
-    session: Session, *, actor: Actor, now: datetime, breach_id: int, ico_reference: str,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    breach_id: int,
+    ico_reference: str,
 ) -> Breach:
     """Store (or correct) the ICO's case reference on the breach, audited "breach.ico_reference_recorded" with
     before and after; filings made afterwards carry it, filings already made keep what they carried."""
@@ -193,8 +270,16 @@ def record_ico_reference(
     breach.updated_at = now
     session.add(breach)
     session.flush()
-    audit.record(session, actor=actor, action="breach.ico_reference_recorded", entity_type="breach",
-                 entity_id=breach.id, now=now, before=before, after={"ico_reference": ico_reference})
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.ico_reference_recorded",
+        entity_type="breach",
+        entity_id=breach.id,
+        now=now,
+        before=before,
+        after={"ico_reference": ico_reference},
+    )
     return breach
 
 

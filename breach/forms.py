@@ -21,9 +21,21 @@ from provider.clock import LONDON, london, parse_local
 from provider.errors import FieldError
 
 TEXT_FIELDS = (
-    "title", "circumstance", "circumstance_detail", "aware_recorded_by", "aware_evidence",
-    "awareness_justification", "data_description", "summary", "location_and_media", "protection_measures",
-    "encryption_details", "mitigation_measures", "likely_consequences", "other_providers", "cross_border",
+    "title",
+    "circumstance",
+    "circumstance_detail",
+    "aware_recorded_by",
+    "aware_evidence",
+    "awareness_justification",
+    "data_description",
+    "summary",
+    "location_and_media",
+    "protection_measures",
+    "encryption_details",
+    "mitigation_measures",
+    "likely_consequences",
+    "other_providers",
+    "cross_border",
     "customer_notification_summary",
 )
 DATETIME_FIELDS = ("occurred_at", "detected_at", "aware_at")
@@ -36,9 +48,13 @@ MAX_CATEGORIES = 2 * len(DataCategory)
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
 CIRCUMSTANCE_WORDS = {
-    Circumstance.loss: "Loss", Circumstance.theft: "Theft", Circumstance.copying: "Copying",
-    Circumstance.unauthorised_access: "Unauthorised access", Circumstance.misdirection: "Misdirection "
-    "(sent to the wrong person)", Circumstance.alteration: "Alteration", Circumstance.destruction: "Destruction",
+    Circumstance.loss: "Loss",
+    Circumstance.theft: "Theft",
+    Circumstance.copying: "Copying",
+    Circumstance.unauthorised_access: "Unauthorised access",
+    Circumstance.misdirection: "Misdirection (sent to the wrong person)",
+    Circumstance.alteration: "Alteration",
+    Circumstance.destruction: "Destruction",
     Circumstance.other: "Other (describe below)",
 }
 CATEGORY_WORDS = {
@@ -70,8 +86,9 @@ async def read_form(request: Request) -> dict[str, Any]:
     raw["status"] = _text(form.get("status", ""))
     for name in FLAG_FIELDS:
         raw[name] = form.get(name) is not None
-    raw["data_categories"] = [value[:40] for value in form.getlist("data_categories")
-                              if isinstance(value, str)][:MAX_CATEGORIES]
+    raw["data_categories"] = [value[:40] for value in form.getlist("data_categories") if isinstance(value, str)][
+        :MAX_CATEGORIES
+    ]
     return raw
 
 
@@ -100,8 +117,11 @@ def _parse_time(name: str, text: str, zone: ZoneInfo) -> tuple[datetime | None, 
     try:
         return parse_local(text, zone), None
     except ValueError as error:
-        reason = str(error) if "does not exist" in str(error) else \
-            "enter a date and time such as 2026-03-10 14:30 (Europe/London)"
+        reason = (
+            str(error)
+            if "does not exist" in str(error)
+            else "enter a date and time such as 2026-03-10 14:30 (Europe/London)"
+        )
         return None, FieldError(name, reason)
 
 
@@ -114,8 +134,9 @@ def _parse_number(text: str) -> tuple[int | None, FieldError | None]:
     return int(text), None
 
 
-def convert(raw: dict[str, Any], zone: ZoneInfo = LONDON, *, with_status: bool = False) -> tuple[
-        dict[str, Any], list[FieldError]]:
+def convert(
+    raw: dict[str, Any], zone: ZoneInfo = LONDON, *, with_status: bool = False
+) -> tuple[dict[str, Any], list[FieldError]]:
     """Form text to schema values, with one error per field that could not be converted."""
     data: dict[str, Any] = {name: raw[name] for name in TEXT_FIELDS + FLAG_FIELDS + ("data_categories",)}
     errors: list[FieldError] = []
@@ -131,8 +152,9 @@ def convert(raw: dict[str, Any], zone: ZoneInfo = LONDON, *, with_status: bool =
     return data, errors
 
 
-def validate(schema: type[BaseModel], data: dict[str, Any], errors: list[FieldError],
-             now: datetime) -> tuple[BaseModel | None, list[FieldError]]:
+def validate(
+    schema: type[BaseModel], data: dict[str, Any], errors: list[FieldError], now: datetime
+) -> tuple[BaseModel | None, list[FieldError]]:
     """Check the converted values against the API schema; add the rules' time problems so the person
     sees every problem at once, not one round trip per rule."""
     errors = list(errors)
@@ -152,10 +174,14 @@ def validate(schema: type[BaseModel], data: dict[str, Any], errors: list[FieldEr
 
 
 def _time_problems(data: dict[str, Any], now: datetime) -> list[FieldError]:
-    return rules.time_errors(occurred_at=data.get("occurred_at"),
-                             occurred_is_estimate=bool(data.get("occurred_is_estimate")),
-                             detected_at=data["detected_at"], aware_at=data["aware_at"],
-                             awareness_justification=data.get("awareness_justification") or "", now=now)
+    return rules.time_errors(
+        occurred_at=data.get("occurred_at"),
+        occurred_is_estimate=bool(data.get("occurred_is_estimate")),
+        detected_at=data["detected_at"],
+        aware_at=data["aware_at"],
+        awareness_justification=data.get("awareness_justification") or "",
+        now=now,
+    )
 
 
 def changed_only(data: dict[str, Any], raw: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
@@ -164,8 +190,9 @@ def changed_only(data: dict[str, Any], raw: dict[str, Any], current: dict[str, A
     A time shown as local wall-clock and sent back unchanged must not be re-parsed: in the repeated
     October hour that would move a GMT time to BST, and it would drop seconds recorded by the API.
     """
-    return {name: value for name, value in data.items()
-            if name not in DATETIME_FIELDS or raw[name].strip() != current[name]}
+    return {
+        name: value for name, value in data.items() if name not in DATETIME_FIELDS or raw[name].strip() != current[name]
+    }
 
 
 def pairs(errors: list[FieldError]) -> list[tuple[str, str]]:

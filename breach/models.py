@@ -58,12 +58,12 @@ class Regime(StrEnum):
 
 
 class ObligationKind(StrEnum):
-    ico_notification = "ico_notification"          # statutory deadline of the regime
-    ico_initial_target = "ico_initial_target"      # 24 hours: statutory before DUAA, internal target after
-    ico_second_target = "ico_second_target"        # 3 days after the initial filing
+    ico_notification = "ico_notification"  # statutory deadline of the regime
+    ico_initial_target = "ico_initial_target"  # 24 hours: statutory before DUAA, internal target after
+    ico_second_target = "ico_second_target"  # 3 days after the initial filing
     customer_notice_decision = "customer_notice_decision"  # no statutory hours; internal target only
-    log_inclusion = "log_inclusion"                # the breach appears in its month's log
-    log_submission = "log_submission"              # the monthly log (or nil return) sent to the ICO
+    log_inclusion = "log_inclusion"  # the breach appears in its month's log
+    log_submission = "log_submission"  # the monthly log (or nil return) sent to the ICO
 
 
 class ObligationStatus(StrEnum):
@@ -175,8 +175,8 @@ class Filing(SQLModel, table=True):
 LONG_TEXT = 10_000
 MAX_INDIVIDUALS = 10_000_000_000
 IcoReference = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50,
-                           pattern=r"^[A-Za-z0-9][A-Za-z0-9/ ._-]*$"),
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9/ ._-]*$"),
 ]
 
 
@@ -203,8 +203,9 @@ class BreachFacts(SQLModel):
     encryption_details: str = Field(default="", max_length=LONG_TEXT)
     mitigation_measures: str = Field(default="", max_length=LONG_TEXT)
     likely_consequences: str = Field(default="", max_length=LONG_TEXT)
-    other_providers: str = Field(default="", max_length=LONG_TEXT,
-                                 description='relevant use of other providers, or "none"')
+    other_providers: str = Field(
+        default="", max_length=LONG_TEXT, description='relevant use of other providers, or "none"'
+    )
     cross_border: str = Field(default="", max_length=LONG_TEXT)
     customer_notification_summary: str = Field(default="", max_length=LONG_TEXT)
 

@@ -22,9 +22,19 @@ def load(session: Session, breach_id: int) -> dict[ObligationKind, Obligation]:
 
 
 def store(session: Session, breach_id: int, plan: rules.ObligationPlan, now: datetime) -> Obligation:
-    row = Obligation(breach_id=breach_id, kind=plan.kind, recipient=plan.recipient, statutory=plan.statutory,
-                     basis=plan.basis, anchor_at=plan.anchor_at, due_at=plan.due_at, period=plan.period,
-                     status=plan.status, decision=plan.decision, created_at=now)
+    row = Obligation(
+        breach_id=breach_id,
+        kind=plan.kind,
+        recipient=plan.recipient,
+        statutory=plan.statutory,
+        basis=plan.basis,
+        anchor_at=plan.anchor_at,
+        due_at=plan.due_at,
+        period=plan.period,
+        status=plan.status,
+        decision=plan.decision,
+        created_at=now,
+    )
     if plan.status is ObligationStatus.not_required:
         row.decided_by, row.decided_at = "system", now
     session.add(row)
@@ -42,14 +52,18 @@ def meet(row: Obligation, filed_at: datetime) -> None:
 
 def due_summary(rows: dict[ObligationKind, Obligation]) -> dict[str, Any]:
     """For audit before/after: each obligation's due time and status."""
-    return {kind.value: {"due_at": row.due_at, "status": row.status, "period": row.period or None}
-            for kind, row in sorted(rows.items())}
+    return {
+        kind.value: {"due_at": row.due_at, "status": row.status, "period": row.period or None}
+        for kind, row in sorted(rows.items())
+    }
 
 
 def _first_initial_filed_at(session: Session, breach_id: int) -> datetime | None:
     return session.exec(
-        select(Filing.filed_at).where(Filing.breach_id == breach_id, Filing.stage == FilingStage.initial)
-        .order_by(Filing.sequence).limit(1)
+        select(Filing.filed_at)
+        .where(Filing.breach_id == breach_id, Filing.stage == FilingStage.initial)
+        .order_by(Filing.sequence)
+        .limit(1)
     ).first()
 
 
@@ -74,8 +88,9 @@ def recompute(session: Session, breach: Breach, now: datetime, *, log_due_day: i
     """
     rows = load(session, breach.id)
     before = due_summary(rows)
-    plans = {plan.kind: plan for plan in rules.plan_obligations(breach.regime, breach.aware_at,
-                                                                 log_due_day=log_due_day)}
+    plans = {
+        plan.kind: plan for plan in rules.plan_obligations(breach.regime, breach.aware_at, log_due_day=log_due_day)
+    }
     for kind, row in rows.items():
         if ObligationStatus(row.status) is not ObligationStatus.open:
             continue

@@ -28,10 +28,18 @@ KIND_WORDS = {
 }
 LOG_KINDS = frozenset({ObligationKind.log_inclusion, ObligationKind.log_submission})
 RECIPIENT_WORDS = {"ico": "ICO", "customers": "Customers", "internal": "Internal"}
-STATE_WORDS = {"met": "met", "met_late": "met late", "not_required": "not required", "overdue": "overdue",
-               "open": "open"}
-STAGE_WORDS = {FilingStage.initial: "Initial notification", FilingStage.second: "Second notification",
-               FilingStage.follow_up: "Follow-up notification"}
+STATE_WORDS = {
+    "met": "met",
+    "met_late": "met late",
+    "not_required": "not required",
+    "overdue": "overdue",
+    "open": "open",
+}
+STAGE_WORDS = {
+    FilingStage.initial: "Initial notification",
+    FilingStage.second: "Second notification",
+    FilingStage.follow_up: "Follow-up notification",
+}
 
 
 @dataclass(frozen=True)
@@ -41,8 +49,8 @@ class ObligationView:
     row: Obligation
     kind_words: str
     recipient_words: str
-    label: str             # "Statutory deadline" or "Internal target (policy)"
-    state: str             # rules.deadline_state
+    label: str  # "Statutory deadline" or "Internal target (policy)"
+    state: str  # rules.deadline_state
     state_words: str
     overdue_by: timedelta | None
 
@@ -59,16 +67,26 @@ class ObligationView:
 def present(row: Obligation, now: datetime) -> ObligationView:
     state = rules.deadline_state(row, now)
     overdue_by = now - row.due_at if state == "overdue" and row.due_at is not None else None
-    return ObligationView(row=row, kind_words=KIND_WORDS.get(ObligationKind(row.kind), str(row.kind)),
-                          recipient_words=RECIPIENT_WORDS.get(row.recipient, row.recipient),
-                          label=rules.label(row.statutory), state=state,
-                          state_words=STATE_WORDS.get(state, state), overdue_by=overdue_by)
+    return ObligationView(
+        row=row,
+        kind_words=KIND_WORDS.get(ObligationKind(row.kind), str(row.kind)),
+        recipient_words=RECIPIENT_WORDS.get(row.recipient, row.recipient),
+        label=rules.label(row.statutory),
+        state=state,
+        state_words=STATE_WORDS.get(state, state),
+        overdue_by=overdue_by,
+    )
 
 
 def next_open(rows: Iterable[Obligation], now: datetime, *, statutory: bool) -> ObligationView | None:
     """The soonest open obligation with a due time, statutory or internal, for the list page."""
-    candidates = [row for row in rows if row.statutory == statutory and row.due_at is not None
-                  and ObligationStatus(row.status) is ObligationStatus.open]
+    candidates = [
+        row
+        for row in rows
+        if row.statutory == statutory
+        and row.due_at is not None
+        and ObligationStatus(row.status) is ObligationStatus.open
+    ]
     if not candidates:
         return None
     return present(min(candidates, key=lambda row: row.due_at), now)
@@ -111,13 +129,15 @@ def edit_link(field: str, breach_id: int) -> str:
 
 def statutory_notifications(session: Session) -> list[Obligation]:
     """Every statutory ICO-notification obligation, met or not, for the penalty exposure figure."""
-    statement = select(Obligation).where(Obligation.statutory.is_(True),
-                                         Obligation.kind.in_([kind.value for kind in rules.NOTIFICATION_KINDS]))
+    statement = select(Obligation).where(
+        Obligation.statutory.is_(True), Obligation.kind.in_([kind.value for kind in rules.NOTIFICATION_KINDS])
+    )
     return list(session.exec(statement).all())
 
 
-def timeline_items(pairs: Sequence[tuple[Obligation, Breach]], now: datetime, *, with_reference: bool) -> list[
-        TimelineItem]:
+def timeline_items(
+    pairs: Sequence[tuple[Obligation, Breach]], now: datetime, *, with_reference: bool
+) -> list[TimelineItem]:
     """Obligations (with their breach) as bars for the timeline picture; not-required ones are left out."""
     items = []
     for row, breach in pairs:
@@ -125,9 +145,18 @@ def timeline_items(pairs: Sequence[tuple[Obligation, Breach]], now: datetime, *,
         if row.due_at is None or view.state == "not_required":
             continue
         label = f"{breach.reference} · {view.kind_words}" if with_reference else view.kind_words
-        items.append(TimelineItem(label=label, due_at=row.due_at, anchor_at=row.anchor_at, statutory=row.statutory,
-                                  overdue=view.overdue, done=view.state in ("met", "met_late"),
-                                  late=view.state == "met_late", href=f"/breaches/{breach.id}"))
+        items.append(
+            TimelineItem(
+                label=label,
+                due_at=row.due_at,
+                anchor_at=row.anchor_at,
+                statutory=row.statutory,
+                overdue=view.overdue,
+                done=view.state in ("met", "met_late"),
+                late=view.state == "met_late",
+                href=f"/breaches/{breach.id}",
+            )
+        )
     return items
 
 

@@ -56,24 +56,38 @@ NOTIFICATION_KINDS = frozenset({ObligationKind.ico_notification, ObligationKind.
 NONE_ANSWER = "none"
 
 BASIS = {
-    (Regime.eu_611_2013, ObligationKind.ico_notification):
-        "611/2013 Art 2(2): initial notification no later than 24 hours after detection (deemed detected on "
-        "sufficient awareness), where feasible; hours counted per Regulation 1182/71 Art 3",
-    (Regime.duaa, ObligationKind.ico_notification):
-        "PECR reg 5A as amended by DUAA 2025: without undue delay and, where feasible, within 72 hours of "
-        "becoming aware; hours counted per Regulation 1182/71 Art 3",
-    (Regime.duaa, ObligationKind.ico_initial_target):
-        "Internal target (policy): initial notification within 24 hours of awareness",
-    (Regime.eu_611_2013, ObligationKind.ico_second_target):
-        "611/2013 Art 2(3): second notification within 3 days of the initial notification",
-    (Regime.duaa, ObligationKind.ico_second_target):
-        "Internal target (policy): second notification 3 days after the initial; DUAA: further information "
-        "in phases without undue further delay (no statutory hours)",
-    (None, ObligationKind.customer_notice_decision):
-        "PECR reg 5A(3), 611/2013 Art 3: notify customers without undue delay when likely to be adversely "
-        "affected; no statutory hours. Internal target (policy): decide within 72 hours of awareness",
-    (None, ObligationKind.log_inclusion):
-        "PECR reg 5A(8): breach log; the ICO asks for it monthly. Due day of the month is policy",
+    (
+        Regime.eu_611_2013,
+        ObligationKind.ico_notification,
+    ): "611/2013 Art 2(2): initial notification no later than 24 hours after detection (deemed detected on "
+    "sufficient awareness), where feasible; hours counted per Regulation 1182/71 Art 3",
+    (
+        Regime.duaa,
+        ObligationKind.ico_notification,
+    ): "PECR reg 5A as amended by DUAA 2025: without undue delay and, where feasible, within 72 hours of "
+    "becoming aware; hours counted per Regulation 1182/71 Art 3",
+    (
+        Regime.duaa,
+        ObligationKind.ico_initial_target,
+    ): "Internal target (policy): initial notification within 24 hours of awareness",
+    (
+        Regime.eu_611_2013,
+        ObligationKind.ico_second_target,
+    ): "611/2013 Art 2(3): second notification within 3 days of the initial notification",
+    (
+        Regime.duaa,
+        ObligationKind.ico_second_target,
+    ): "Internal target (policy): second notification 3 days after the initial; DUAA: further information "
+    "in phases without undue further delay (no statutory hours)",
+    (
+        None,
+        ObligationKind.customer_notice_decision,
+    ): "PECR reg 5A(3), 611/2013 Art 3: notify customers without undue delay when likely to be adversely "
+    "affected; no statutory hours. Internal target (policy): decide within 72 hours of awareness",
+    (
+        None,
+        ObligationKind.log_inclusion,
+    ): "PECR reg 5A(8): breach log; the ICO asks for it monthly. Due day of the month is policy",
 }
 
 
@@ -101,6 +115,7 @@ class ObligationLike(Protocol):
 
 
 # --- regime and deadlines ---------------------------------------------------------------------------------
+
 
 def regime_for(aware_at: datetime) -> Regime:
     """The rule set in force at the moment of awareness.
@@ -163,20 +178,49 @@ def plan_obligations(regime: Regime, aware_at: datetime, *, log_due_day: int) ->
     internal 24-hour target are two rows, shown side by side.
     """
     aware, regime = ensure_utc(aware_at), Regime(regime)
-    plans = [ObligationPlan(ObligationKind.ico_notification, "ico", True,
-                            BASIS[(regime, ObligationKind.ico_notification)], aware,
-                            ico_notification_due(regime, aware))]
+    plans = [
+        ObligationPlan(
+            ObligationKind.ico_notification,
+            "ico",
+            True,
+            BASIS[(regime, ObligationKind.ico_notification)],
+            aware,
+            ico_notification_due(regime, aware),
+        )
+    ]
     if regime is Regime.duaa:
-        plans.append(ObligationPlan(ObligationKind.ico_initial_target, "ico", False,
-                                    BASIS[(regime, ObligationKind.ico_initial_target)], aware,
-                                    aware + timedelta(hours=INTERNAL_INITIAL_HOURS)))
-    plans.append(ObligationPlan(ObligationKind.customer_notice_decision, "customers", False,
-                                BASIS[(None, ObligationKind.customer_notice_decision)], aware,
-                                aware + timedelta(hours=INTERNAL_CUSTOMER_DECISION_HOURS)))
+        plans.append(
+            ObligationPlan(
+                ObligationKind.ico_initial_target,
+                "ico",
+                False,
+                BASIS[(regime, ObligationKind.ico_initial_target)],
+                aware,
+                aware + timedelta(hours=INTERNAL_INITIAL_HOURS),
+            )
+        )
+    plans.append(
+        ObligationPlan(
+            ObligationKind.customer_notice_decision,
+            "customers",
+            False,
+            BASIS[(None, ObligationKind.customer_notice_decision)],
+            aware,
+            aware + timedelta(hours=INTERNAL_CUSTOMER_DECISION_HOURS),
+        )
+    )
     period = period_of(aware)
-    plans.append(ObligationPlan(ObligationKind.log_inclusion, "ico", False,
-                                BASIS[(None, ObligationKind.log_inclusion)], aware,
-                                submission_due_at(period, log_due_day), period=period))
+    plans.append(
+        ObligationPlan(
+            ObligationKind.log_inclusion,
+            "ico",
+            False,
+            BASIS[(None, ObligationKind.log_inclusion)],
+            aware,
+            submission_due_at(period, log_due_day),
+            period=period,
+        )
+    )
     return plans
 
 
@@ -188,10 +232,16 @@ def second_obligation(regime: Regime, initial_filed_at: datetime, *, initial_com
     """
     anchor, regime = ensure_utc(initial_filed_at), Regime(regime)
     status = ObligationStatus.not_required if initial_complete else ObligationStatus.open
-    return ObligationPlan(ObligationKind.ico_second_target, "ico", regime is Regime.eu_611_2013,
-                          BASIS[(regime, ObligationKind.ico_second_target)], anchor,
-                          second_notification_due(anchor), status=status,
-                          decision="initial notification complete" if initial_complete else "")
+    return ObligationPlan(
+        ObligationKind.ico_second_target,
+        "ico",
+        regime is Regime.eu_611_2013,
+        BASIS[(regime, ObligationKind.ico_second_target)],
+        anchor,
+        second_notification_due(anchor),
+        status=status,
+        decision="initial notification complete" if initial_complete else "",
+    )
 
 
 def kinds_met_by(stage: FilingStage) -> tuple[ObligationKind, ...]:
@@ -260,13 +310,19 @@ def penalty_exposure(obligations: Iterable[ObligationLike], now: datetime) -> in
 
 # --- awareness and times ----------------------------------------------------------------------------------
 
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def time_errors(
-    *, occurred_at: datetime | None, occurred_is_estimate: bool, detected_at: datetime, aware_at: datetime,
-    awareness_justification: str, now: datetime,
+    *,
+    occurred_at: datetime | None,
+    occurred_is_estimate: bool,
+    detected_at: datetime,
+    aware_at: datetime,
+    awareness_justification: str,
+    now: datetime,
 ) -> list[FieldError]:
     """Every problem with the breach's times, at once (rules.md §1 "two clocks").
 
@@ -278,18 +334,28 @@ def time_errors(
     - awareness before 25 August 2013 predates the rules this product holds.
     """
     errors: list[FieldError] = []
-    occurred, detected, aware, now = _utc_or_none(occurred_at), ensure_utc(detected_at), ensure_utc(aware_at), \
-        ensure_utc(now)
+    occurred, detected, aware, now = (
+        _utc_or_none(occurred_at),
+        ensure_utc(detected_at),
+        ensure_utc(aware_at),
+        ensure_utc(now),
+    )
     justified = not _blank(awareness_justification)
     if aware < detected and not justified:
         errors.append(FieldError("aware_at", "is before detected_at: give an awareness justification or correct it"))
     if aware - detected > timedelta(hours=AWARENESS_GAP_HOURS) and not justified:
-        errors.append(FieldError("awareness_justification",
-                                 f"awareness came more than {AWARENESS_GAP_HOURS} hours after detection: "
-                                 "explain why in writing"))
+        errors.append(
+            FieldError(
+                "awareness_justification",
+                f"awareness came more than {AWARENESS_GAP_HOURS} hours after detection: explain why in writing",
+            )
+        )
     if occurred is not None and occurred > detected:
-        reason = "an estimate may be at most the detection time" if occurred_is_estimate else \
-            "the incident cannot have occurred after it was detected"
+        reason = (
+            "an estimate may be at most the detection time"
+            if occurred_is_estimate
+            else "the incident cannot have occurred after it was detected"
+        )
         errors.append(FieldError("occurred_at", f"is after detected_at: {reason}"))
     for field, value in (("occurred_at", occurred), ("detected_at", detected), ("aware_at", aware)):
         if value is not None and value > now + FUTURE_TOLERANCE:
@@ -321,8 +387,10 @@ SECTION_2_TEXT = (
     ("location_and_media", "the physical location of the breach and the storage media involved"),
     ("likely_consequences", "the potential consequences and adverse effects on individuals"),
     ("mitigation_measures", "the measures taken to mitigate possible adverse effects"),
-    ("customer_notification_summary", "the content, means and number of customer notifications, or what is "
-                                      "not yet decided and when it will be"),
+    (
+        "customer_notification_summary",
+        "the content, means and number of customer notifications, or what is not yet decided and when it will be",
+    ),
 )
 
 
@@ -346,9 +414,15 @@ def missing_fields(breach: Any, profile: Any | None, stage: FilingStage | str) -
 
 def required_fields(stage: FilingStage | str) -> list[FieldError]:
     """Everything a filing of `stage` needs: what `missing_fields` reports when nothing is filled in."""
-    blank_breach = SimpleNamespace(occurred_at=None, detected_at=None, circumstance="", circumstance_detail="",
-                                   data_categories=[], individuals_affected=None,
-                                   **{name: "" for name, _ in SECTION_1_TEXT + SECTION_2_TEXT})
+    blank_breach = SimpleNamespace(
+        occurred_at=None,
+        detected_at=None,
+        circumstance="",
+        circumstance_detail="",
+        data_categories=[],
+        individuals_affected=None,
+        **{name: "" for name, _ in SECTION_1_TEXT + SECTION_2_TEXT},
+    )
     blank_profile = SimpleNamespace(**{name: "" for name, _ in PROFILE_FIELDS})
     return missing_fields(blank_breach, blank_profile, stage)
 
@@ -356,15 +430,19 @@ def required_fields(stage: FilingStage | str) -> list[FieldError]:
 def _profile_errors(profile: Any | None) -> list[FieldError]:
     if profile is None:
         return [FieldError("provider_profile", "the provider profile (name and contact point) has not been set up")]
-    return [FieldError(f"provider.{name}", f"missing: {reason}")
-            for name, reason in PROFILE_FIELDS if _blank(getattr(profile, name, None))]
+    return [
+        FieldError(f"provider.{name}", f"missing: {reason}")
+        for name, reason in PROFILE_FIELDS
+        if _blank(getattr(profile, name, None))
+    ]
 
 
 def _section_1_errors(breach: Any) -> list[FieldError]:
     errors = []
     if breach.occurred_at is None:
-        errors.append(FieldError("occurred_at", "missing: the date and time of the incident (or an estimate, "
-                                                "marked as one)"))
+        errors.append(
+            FieldError("occurred_at", "missing: the date and time of the incident (or an estimate, marked as one)")
+        )
     if breach.detected_at is None:
         errors.append(FieldError("detected_at", "missing: the date and time the breach was detected"))
     if _blank(breach.circumstance):
@@ -373,17 +451,24 @@ def _section_1_errors(breach: Any) -> list[FieldError]:
         errors.append(FieldError("circumstance_detail", "missing: describe the circumstances when 'other'"))
     if not breach.data_categories:
         errors.append(FieldError("data_categories", "missing: at least one category of personal data"))
-    errors += [FieldError(name, f"missing: {reason}") for name, reason in SECTION_1_TEXT
-               if _blank(getattr(breach, name))]
+    errors += [
+        FieldError(name, f"missing: {reason}") for name, reason in SECTION_1_TEXT if _blank(getattr(breach, name))
+    ]
     return errors
 
 
 def _section_2_errors(breach: Any) -> list[FieldError]:
-    errors = [FieldError(name, f"missing: {reason}") for name, reason in SECTION_2_TEXT
-              if _blank(getattr(breach, name))]
+    errors = [
+        FieldError(name, f"missing: {reason}") for name, reason in SECTION_2_TEXT if _blank(getattr(breach, name))
+    ]
     if breach.individuals_affected is None:
-        errors.insert(2, FieldError("individuals_affected", "missing: the number of individuals concerned "
-                                                            "(an estimate, marked as one, is accepted)"))
+        errors.insert(
+            2,
+            FieldError(
+                "individuals_affected",
+                "missing: the number of individuals concerned (an estimate, marked as one, is accepted)",
+            ),
+        )
     return errors
 
 
@@ -392,6 +477,9 @@ def delay_errors(*, late: bool, delay_reasons: str, regime: Regime) -> list[Fiel
     2(3): a reasoned justification)."""
     if not late or not _blank(delay_reasons):
         return []
-    wording = "the reasons for the delay (DUAA)" if Regime(regime) is Regime.duaa else \
-        "a reasoned justification for the delay (611/2013 Art 2(3))"
+    wording = (
+        "the reasons for the delay (DUAA)"
+        if Regime(regime) is Regime.duaa
+        else "a reasoned justification for the delay (611/2013 Art 2(3))"
+    )
     return [FieldError("delay_reasons", f"required: the statutory deadline has passed, so give {wording}")]

@@ -42,9 +42,20 @@ from provider.security import audit
 from provider.security.actor import Actor
 
 __all__ = [
-    "BreachPage", "create_breach", "update_breach", "get_breach", "list_breaches", "obligations_for",
-    "open_obligations", "readiness", "file_notification", "record_ico_reference", "list_filings", "get_filing",
-    "get_filing_pdf", "lock_breach",
+    "BreachPage",
+    "create_breach",
+    "update_breach",
+    "get_breach",
+    "list_breaches",
+    "obligations_for",
+    "open_obligations",
+    "readiness",
+    "file_notification",
+    "record_ico_reference",
+    "list_filings",
+    "get_filing",
+    "get_filing_pdf",
+    "lock_breach",
 ]
 
 DEFAULT_LOG_DUE_DAY = 7
@@ -84,9 +95,13 @@ def _raise_if(errors: list[FieldError], detail: str) -> None:
 
 def _time_errors(values: dict[str, Any], now: datetime) -> list[FieldError]:
     return rules.time_errors(
-        occurred_at=values["occurred_at"], occurred_is_estimate=bool(values["occurred_is_estimate"]),
-        detected_at=values["detected_at"], aware_at=values["aware_at"],
-        awareness_justification=values["awareness_justification"] or "", now=now)
+        occurred_at=values["occurred_at"],
+        occurred_is_estimate=bool(values["occurred_is_estimate"]),
+        detected_at=values["detected_at"],
+        aware_at=values["aware_at"],
+        awareness_justification=values["awareness_justification"] or "",
+        now=now,
+    )
 
 
 def _summary_value(value: Any) -> Any:
@@ -102,15 +117,22 @@ def _next_reference(session: Session, aware_at: datetime) -> str:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REFERENCE_LOCK_KEY + year})
     prefix = f"BR-{year}-"
     newest = session.exec(
-        select(Breach.reference).where(Breach.reference.like(f"{prefix}%"))
-        .order_by(func.length(Breach.reference).desc(), Breach.reference.desc()).limit(1)
+        select(Breach.reference)
+        .where(Breach.reference.like(f"{prefix}%"))
+        .order_by(func.length(Breach.reference).desc(), Breach.reference.desc())
+        .limit(1)
     ).first()
-    number = int(newest[len(prefix):]) + 1 if newest else 1
+    number = int(newest[len(prefix) :]) + 1 if newest else 1
     return f"{prefix}{number:04d}"
 
 
 def create_breach(
-    session: Session, *, actor: Actor, now: datetime, data: BreachCreate, log_due_day: int = DEFAULT_LOG_DUE_DAY,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    data: BreachCreate,
+    log_due_day: int = DEFAULT_LOG_DUE_DAY,
 ) -> Breach:
     """Record a breach: reference BR-YYYY-NNNN (year of awareness in London), regime from `aware_at`, and
     its obligations (rules.plan_obligations), audited as "breach.created". Invalid when the title is blank
@@ -118,26 +140,51 @@ def create_breach(
     values = _normalised(data.model_dump())
     errors = [FieldError("title", "must not be blank")] if not values["title"] else []
     _raise_if(errors + _time_errors(values, now), "the breach cannot be recorded")
-    breach = Breach(**values, reference=_next_reference(session, values["aware_at"]),
-                    regime=rules.regime_for(values["aware_at"]), status=BreachStatus.open,
-                    created_at=now, created_by=actor.name, updated_at=now)
+    breach = Breach(
+        **values,
+        reference=_next_reference(session, values["aware_at"]),
+        regime=rules.regime_for(values["aware_at"]),
+        status=BreachStatus.open,
+        created_at=now,
+        created_by=actor.name,
+        updated_at=now,
+    )
     session.add(breach)
     session.flush()
-    rows = {plan.kind: obligations.store(session, breach.id, plan, now)
-            for plan in rules.plan_obligations(breach.regime, breach.aware_at, log_due_day=log_due_day)}
+    rows = {
+        plan.kind: obligations.store(session, breach.id, plan, now)
+        for plan in rules.plan_obligations(breach.regime, breach.aware_at, log_due_day=log_due_day)
+    }
     session.flush()
-    after = {"reference": breach.reference, "title": breach.title, "regime": breach.regime,
-             "circumstance": breach.circumstance, "detected_at": breach.detected_at, "aware_at": breach.aware_at,
-             "obligations": obligations.due_summary(rows)}
-    audit.record(session, actor=actor, action="breach.created", entity_type="breach", entity_id=breach.id,
-                 now=now, before=None, after=after)
+    after = {
+        "reference": breach.reference,
+        "title": breach.title,
+        "regime": breach.regime,
+        "circumstance": breach.circumstance,
+        "detected_at": breach.detected_at,
+        "aware_at": breach.aware_at,
+        "obligations": obligations.due_summary(rows),
+    }
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.created",
+        entity_type="breach",
+        entity_id=breach.id,
+        now=now,
+        before=None,
+        after=after,
+    )
     return breach
 
 
 def _changes(breach: Breach, data: BreachUpdate) -> dict[str, Any]:
     sent = _normalised(data.model_dump(exclude_unset=True))
-    nulls = [FieldError(name, "must not be null") for name, value in sent.items()
-             if value is None and name not in NULLABLE_FIELDS]
+    nulls = [
+        FieldError(name, "must not be null")
+        for name, value in sent.items()
+        if value is None and name not in NULLABLE_FIELDS
+    ]
     if sent.get("title") == "":
         nulls.append(FieldError("title", "must not be blank"))
     _raise_if(nulls, "the breach cannot be changed")
@@ -145,7 +192,12 @@ def _changes(breach: Breach, data: BreachUpdate) -> dict[str, Any]:
 
 
 def update_breach(
-    session: Session, *, actor: Actor, now: datetime, breach_id: int, data: BreachUpdate,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    breach_id: int,
+    data: BreachUpdate,
     log_due_day: int = DEFAULT_LOG_DUE_DAY,
 ) -> Breach:
     """Apply the fields that were sent; audited "breach.updated" with before/after of changed fields only.
@@ -171,13 +223,29 @@ def update_breach(
     breach.updated_at = now
     session.add(breach)
     session.flush()
-    audit.record(session, actor=actor, action="breach.updated", entity_type="breach", entity_id=breach.id,
-                 now=now, before=before, after={name: _summary_value(value) for name, value in changed.items()})
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.updated",
+        entity_type="breach",
+        entity_id=breach.id,
+        now=now,
+        before=before,
+        after={name: _summary_value(value) for name, value in changed.items()},
+    )
     if "aware_at" in changed:
         due_before, due_after = obligations.recompute(session, breach, now, log_due_day=log_due_day)
         if due_before != due_after:
-            audit.record(session, actor=actor, action="breach.obligations_recomputed", entity_type="breach",
-                         entity_id=breach.id, now=now, before=due_before, after=due_after)
+            audit.record(
+                session,
+                actor=actor,
+                action="breach.obligations_recomputed",
+                entity_type="breach",
+                entity_id=breach.id,
+                now=now,
+                before=due_before,
+                after=due_after,
+            )
     return breach
 
 
@@ -195,8 +263,13 @@ def _like(value: str) -> str:
 
 
 def list_breaches(
-    session: Session, *, status: BreachStatus | None = None, due_before: datetime | None = None,
-    q: str | None = None, limit: int = 50, offset: int = 0,
+    session: Session,
+    *,
+    status: BreachStatus | None = None,
+    due_before: datetime | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> BreachPage:
     """Newest awareness first. `due_before`: only breaches with an OPEN obligation due before that instant;
     `q`: case-insensitive match on reference or title."""
@@ -204,16 +277,25 @@ def list_breaches(
     if status is not None:
         conditions.append(Breach.status == BreachStatus(status))
     if due_before is not None:
-        conditions.append(Breach.id.in_(
-            select(Obligation.breach_id).where(Obligation.status == ObligationStatus.open,
-                                               Obligation.due_at < ensure_utc(due_before))))
+        conditions.append(
+            Breach.id.in_(
+                select(Obligation.breach_id).where(
+                    Obligation.status == ObligationStatus.open, Obligation.due_at < ensure_utc(due_before)
+                )
+            )
+        )
     if q and q.strip():
         pattern = _like(q.strip().lower())
-        conditions.append(or_(func.lower(Breach.reference).like(pattern, escape="\\"),
-                              func.lower(Breach.title).like(pattern, escape="\\")))
+        conditions.append(
+            or_(
+                func.lower(Breach.reference).like(pattern, escape="\\"),
+                func.lower(Breach.title).like(pattern, escape="\\"),
+            )
+        )
     total = session.exec(select(func.count()).select_from(Breach).where(*conditions)).one()
-    items = session.exec(select(Breach).where(*conditions).order_by(Breach.aware_at.desc(), Breach.id.desc())
-                         .limit(limit).offset(offset)).all()
+    items = session.exec(
+        select(Breach).where(*conditions).order_by(Breach.aware_at.desc(), Breach.id.desc()).limit(limit).offset(offset)
+    ).all()
     return BreachPage(items=list(items), total=int(total), limit=limit, offset=offset)
 
 
@@ -234,11 +316,17 @@ def obligations_for(session: Session, *, breach_ids: list[int]) -> dict[int, lis
 
 
 def open_obligations(
-    session: Session, *, due_before: datetime | None = None, limit: int = 100,
+    session: Session,
+    *,
+    due_before: datetime | None = None,
+    limit: int = 100,
 ) -> list[tuple[Obligation, Breach]]:
     """Open obligations with a due time, soonest first, each with its breach (dashboard, reminder sweeps)."""
-    statement = (select(Obligation, Breach).join(Breach, Breach.id == Obligation.breach_id)
-                 .where(Obligation.status == ObligationStatus.open, Obligation.due_at.is_not(None)))
+    statement = (
+        select(Obligation, Breach)
+        .join(Breach, Breach.id == Obligation.breach_id)
+        .where(Obligation.status == ObligationStatus.open, Obligation.due_at.is_not(None))
+    )
     if due_before is not None:
         statement = statement.where(Obligation.due_at < ensure_utc(due_before))
     statement = statement.order_by(Obligation.due_at, Obligation.id).limit(limit)

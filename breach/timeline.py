@@ -21,14 +21,14 @@ from zoneinfo import ZoneInfo
 from provider.clock import LONDON, ensure_utc, format_local
 
 WIDTH = 800
-LABEL_WIDTH = 330          # left column holding each bar's name and due time
+LABEL_WIDTH = 330  # left column holding each bar's name and due time
 LABEL_CHARACTERS = 50
 RIGHT_MARGIN = 22
-TOP = 46                   # room for the "now" caption and the axis labels
+TOP = 46  # room for the "now" caption and the axis labels
 ROW_HEIGHT = 40
 BAR_HEIGHT = 18
 BOTTOM = 26
-MIN_BAR_WIDTH = 3          # an obligation whose anchor and due time coincide stays visible
+MIN_BAR_WIDTH = 3  # an obligation whose anchor and due time coincide stays visible
 NO_ANCHOR_LEAD = timedelta(hours=1)
 
 INK, MUTED, BAD, STATUTORY, INTERNAL, DONE = "#1b1f23", "#5a6570", "#b3261e", "#0b4f6c", "#a15c00", "#1e6b3a"
@@ -44,7 +44,7 @@ class TimelineItem:
     statutory: bool = True
     overdue: bool = False
     done: bool = False
-    late: bool = False     # done, but after the due time
+    late: bool = False  # done, but after the due time
     href: str | None = None
 
 
@@ -75,8 +75,13 @@ def window_for(items: Sequence[TimelineItem], now: datetime) -> Window:
 
 
 def render_timeline(
-    items: Sequence[TimelineItem], now: datetime, *, window: Window | None = None, zone: ZoneInfo = LONDON,
-    title: str = "Breach deadlines", id_prefix: str = "timeline",
+    items: Sequence[TimelineItem],
+    now: datetime,
+    *,
+    window: Window | None = None,
+    zone: ZoneInfo = LONDON,
+    title: str = "Breach deadlines",
+    id_prefix: str = "timeline",
 ) -> str:
     """The SVG markup for `items` with a line at `now`; `id_prefix` keeps ids unique on one page."""
     now = ensure_utc(now)

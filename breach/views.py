@@ -57,49 +57,90 @@ def _due_filter(text: str, settings: Any) -> tuple[datetime | None, list[FieldEr
 
 @pages.get("")
 def breach_list(
-    request: Request, session: SessionDep, now: NowDep, settings: SettingsDep, actor: Reader,
-    status: Annotated[str, Query(max_length=16)] = "", due_before: Annotated[str, Query(max_length=10)] = "",
-    q: SearchQuery = None, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: Reader,
+    status: Annotated[str, Query(max_length=16)] = "",
+    due_before: Annotated[str, Query(max_length=10)] = "",
+    q: SearchQuery = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Response:
     """Breaches, newest awareness first, each with its next statutory deadline and internal target."""
     status_value, errors = _status_filter(status)
     due_value, due_errors = _due_filter(due_before, settings)
-    page = service.list_breaches(session, status=status_value, due_before=due_value, q=q, limit=PAGE_SIZE,
-                                 offset=offset)
+    page = service.list_breaches(
+        session, status=status_value, due_before=due_value, q=q, limit=PAGE_SIZE, offset=offset
+    )
     rows = service.obligations_for(session, breach_ids=[breach.id for breach in page.items])
-    items = [{"breach": breach,
-              "statutory": queries.next_open(rows.get(breach.id, []), now, statutory=True),
-              "internal": queries.next_open(rows.get(breach.id, []), now, statutory=False)}
-             for breach in page.items]
-    return render(request, "breach/list.html", {
-        "items": items, "page": page, "errors": pairs(errors + due_errors), "status": status,
-        "due_before": due_before, "q": q or "", "statuses": STATUS_WORDS, "now": now,
-        "can_write": actor.can(Permission.breach_write),
-        "filters": {k: v for k, v in (("status", status), ("due_before", due_before), ("q", q)) if v}},
-        status_code=422 if errors or due_errors else 200)
+    items = [
+        {
+            "breach": breach,
+            "statutory": queries.next_open(rows.get(breach.id, []), now, statutory=True),
+            "internal": queries.next_open(rows.get(breach.id, []), now, statutory=False),
+        }
+        for breach in page.items
+    ]
+    return render(
+        request,
+        "breach/list.html",
+        {
+            "items": items,
+            "page": page,
+            "errors": pairs(errors + due_errors),
+            "status": status,
+            "due_before": due_before,
+            "q": q or "",
+            "statuses": STATUS_WORDS,
+            "now": now,
+            "can_write": actor.can(Permission.breach_write),
+            "filters": {k: v for k, v in (("status", status), ("due_before", due_before), ("q", q)) if v},
+        },
+        status_code=422 if errors or due_errors else 200,
+    )
 
 
 def _detail_context(session: Session, breach: Breach, now: datetime, actor: Actor) -> dict[str, Any]:
     rows = service.obligations_for(session, breach_ids=[breach.id])[breach.id]
     pairs = [(row, breach) for row in rows]
     timeline = queries.timeline_items(pairs, now, with_reference=False)
-    events = audit_query.search(session, audit_query.AuditFilter(entity_type="breach", entity_id=str(breach.id)),
-                                limit=AUDIT_EXCERPT).events
+    events = audit_query.search(
+        session, audit_query.AuditFilter(entity_type="breach", entity_id=str(breach.id)), limit=AUDIT_EXCERPT
+    ).events
     return {
-        "breach": breach, "obligations": [queries.present(row, now) for row in rows],
-        "timeline": render_timeline(timeline, now, window=queries.focus_window(pairs, now),
-                                    title=f"Deadlines for {breach.reference}", id_prefix=f"breach-{breach.id}"),
-        "filings": service.list_filings(session, breach_id=breach.id), "events": events, "now": now,
-        "labels": FIELD_LABELS, "circumstances": CIRCUMSTANCE_WORDS, "categories": CATEGORY_WORDS,
-        "statuses": STATUS_WORDS, "stages": queries.STAGE_WORDS, "duration": queries.duration_words,
+        "breach": breach,
+        "obligations": [queries.present(row, now) for row in rows],
+        "timeline": render_timeline(
+            timeline,
+            now,
+            window=queries.focus_window(pairs, now),
+            title=f"Deadlines for {breach.reference}",
+            id_prefix=f"breach-{breach.id}",
+        ),
+        "filings": service.list_filings(session, breach_id=breach.id),
+        "events": events,
+        "now": now,
+        "labels": FIELD_LABELS,
+        "circumstances": CIRCUMSTANCE_WORDS,
+        "categories": CATEGORY_WORDS,
+        "statuses": STATUS_WORDS,
+        "stages": queries.STAGE_WORDS,
+        "duration": queries.duration_words,
         "duration_seconds": queries.seconds_words,
-        "can_write": actor.can(Permission.breach_write), "errors": [], "ico_reference": breach.ico_reference or "",
+        "can_write": actor.can(Permission.breach_write),
+        "errors": [],
+        "ico_reference": breach.ico_reference or "",
     }
 
 
 @pages.get("/{breach_id}")
 def breach_page(
-    request: Request, breach_id: IdPath, session: SessionDep, now: NowDep, actor: Reader,
+    request: Request,
+    breach_id: IdPath,
+    session: SessionDep,
+    now: NowDep,
+    actor: Reader,
     filed: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
 ) -> Response:
     """The facts, the deadlines (table and picture), the filings with their PDFs, the trail."""
@@ -111,7 +152,11 @@ def breach_page(
 
 @pages.post("/{breach_id}/ico-reference")
 def ico_reference_submit(
-    request: Request, breach_id: IdPath, session: SessionDep, now: NowDep, actor: Writer,
+    request: Request,
+    breach_id: IdPath,
+    session: SessionDep,
+    now: NowDep,
+    actor: Writer,
     ico_reference: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Record the case reference the ICO gave; later filings carry it."""
@@ -121,8 +166,11 @@ def ico_reference_submit(
         service.record_ico_reference(session, actor=actor, now=now, breach_id=breach.id, ico_reference=value)
     except (ValidationError, Invalid) as error:
         session.rollback()
-        reasons = ([FieldError("ico_reference", item["msg"]) for item in error.errors()]
-                   if isinstance(error, ValidationError) else error.errors)
+        reasons = (
+            [FieldError("ico_reference", item["msg"]) for item in error.errors()]
+            if isinstance(error, ValidationError)
+            else error.errors
+        )
         context = _detail_context(session, breach, now, actor)
         context.update(errors=pairs(reasons), ico_reference=ico_reference, just_filed=None)
         return render(request, "breach/detail.html", context, status_code=422)
@@ -137,9 +185,15 @@ def filing_pdf(breach_id: IdPath, filing_id: IdPath, session: SessionDep, actor:
     if filing.breach_id != breach_id:
         raise NotFound(f"filing {filing_id} is not a filing of breach {breach_id}")
     content, sha256, filename = service.get_filing_pdf(session, filing_id=filing.id)
-    return Response(content, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "X-Content-SHA256": sha256,
-        "Cache-Control": "private, no-store"})
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Content-SHA256": sha256,
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 router = APIRouter(include_in_schema=False)

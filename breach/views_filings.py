@@ -44,34 +44,70 @@ def _checklist(session: Session, breach: Breach, stage: FilingStage) -> list[dic
     missing = {error.field: error.reason for error in service.readiness(session, breach_id=breach.id, stage=stage)}
     items = []
     for required in queries.required_items(stage):
-        items.append({"field": required.field, "reason": required.reason.removeprefix(MISSING_PREFIX),
-                      "missing": required.field in missing, "link": queries.edit_link(required.field, breach.id)})
+        items.append(
+            {
+                "field": required.field,
+                "reason": required.reason.removeprefix(MISSING_PREFIX),
+                "missing": required.field in missing,
+                "link": queries.edit_link(required.field, breach.id),
+            }
+        )
     known = {item["field"] for item in items}
     for field, reason in missing.items():
         if field not in known:
-            items.append({"field": field, "reason": reason.removeprefix(MISSING_PREFIX), "missing": True,
-                          "link": queries.edit_link(field, breach.id)})
+            items.append(
+                {
+                    "field": field,
+                    "reason": reason.removeprefix(MISSING_PREFIX),
+                    "missing": True,
+                    "link": queries.edit_link(field, breach.id),
+                }
+            )
     return items
 
 
-def _page(request: Request, session: Session, breach: Breach, stage: FilingStage, now: datetime, *,
-          errors: list[FieldError] | None = None, values: dict[str, str] | None = None,
-          status_code: int = 200) -> Response:
+def _page(
+    request: Request,
+    session: Session,
+    breach: Breach,
+    stage: FilingStage,
+    now: datetime,
+    *,
+    errors: list[FieldError] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     rows = service.obligations_for(session, breach_ids=[breach.id])[breach.id]
     passed = queries.statutory_deadline_passed(rows, stage, now)
     checklist = _checklist(session, breach, stage)
-    return render(request, "breach/file.html", {
-        "breach": breach, "stage": stage, "stages": queries.STAGE_WORDS, "checklist": checklist,
-        "missing_count": sum(1 for item in checklist if item["missing"]), "deadline_passed": passed,
-        "overdue_by": queries.duration_words(now - passed.due_at) if passed is not None else "",
-        "filings": service.list_filings(session, breach_id=breach.id), "labels": FIELD_LABELS,
-        "errors": pairs(errors or []), "values": values or {}, "now": now,
-    }, status_code=status_code)
+    return render(
+        request,
+        "breach/file.html",
+        {
+            "breach": breach,
+            "stage": stage,
+            "stages": queries.STAGE_WORDS,
+            "checklist": checklist,
+            "missing_count": sum(1 for item in checklist if item["missing"]),
+            "deadline_passed": passed,
+            "overdue_by": queries.duration_words(now - passed.due_at) if passed is not None else "",
+            "filings": service.list_filings(session, breach_id=breach.id),
+            "labels": FIELD_LABELS,
+            "errors": pairs(errors or []),
+            "values": values or {},
+            "now": now,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/{breach_id}/file")
 def file_page(
-    request: Request, breach_id: IdPath, session: SessionDep, now: NowDep, actor: Writer,
+    request: Request,
+    breach_id: IdPath,
+    session: SessionDep,
+    now: NowDep,
+    actor: Writer,
     stage: Annotated[str, Query(max_length=16)] = "initial",
 ) -> Response:
     """The checklist for the chosen stage and the filing form."""
@@ -86,7 +122,11 @@ def _supersedes(text: str) -> int | None:
 
 @router.post("/{breach_id}/file")
 def file_submit(
-    request: Request, breach_id: IdPath, session: SessionDep, now: NowDep, actor: Writer,
+    request: Request,
+    breach_id: IdPath,
+    session: SessionDep,
+    now: NowDep,
+    actor: Writer,
     stage: Annotated[str, Form(max_length=16)] = "initial",
     delay_reasons: Annotated[str, Form(max_length=12_000)] = "",
     supersedes_id: Annotated[str, Form(max_length=20)] = "",
@@ -96,20 +136,30 @@ def file_submit(
     chosen, errors = _stage(stage)
     values = {"delay_reasons": delay_reasons.replace("\r\n", "\n"), "supersedes_id": supersedes_id}
     try:
-        request_data = FilingCreate.model_validate({"stage": chosen, "delay_reasons": values["delay_reasons"],
-                                                    "supersedes_id": _supersedes(supersedes_id)})
+        request_data = FilingCreate.model_validate(
+            {"stage": chosen, "delay_reasons": values["delay_reasons"], "supersedes_id": _supersedes(supersedes_id)}
+        )
     except ValidationError as error:
         errors += [FieldError(str(item["loc"][0]), item["msg"]) for item in error.errors()]
     if errors:
         return _page(request, session, breach, chosen, now, errors=errors, values=values, status_code=422)
     try:
-        filing = service.file_notification(session, actor=actor, now=now, breach_id=breach.id,
-                                           stage=request_data.stage, delay_reasons=request_data.delay_reasons,
-                                           supersedes_id=request_data.supersedes_id)
+        filing = service.file_notification(
+            session,
+            actor=actor,
+            now=now,
+            breach_id=breach.id,
+            stage=request_data.stage,
+            delay_reasons=request_data.delay_reasons,
+            supersedes_id=request_data.supersedes_id,
+        )
     except Invalid as error:
         session.rollback()
         return _page(request, session, breach, chosen, now, errors=error.errors, values=values, status_code=422)
     session.commit()
     words = queries.STAGE_WORDS[FilingStage(filing.stage)]
-    return redirect(request, f"/breaches/{breach.id}?filed={filing.id}#filing-{filing.id}",
-                    f"{words} filed for {breach.reference} (filing {filing.sequence}). Download its PDF below.")
+    return redirect(
+        request,
+        f"/breaches/{breach.id}?filed={filing.id}#filing-{filing.id}",
+        f"{words} filed for {breach.reference} (filing {filing.sequence}). Download its PDF below.",
+    )

@@ -35,14 +35,30 @@ def _blank_form() -> dict[str, Any]:
     return raw
 
 
-def _form_page(request: Request, raw: dict[str, Any], errors: list[FieldError], *, breach: Breach | None = None,
-               status_code: int = 200) -> Response:
-    return render(request, "breach/form.html", {
-        "values": raw, "errors": forms.pairs(errors), "breach": breach, "labels": forms.FIELD_LABELS,
-        "circumstances": forms.CIRCUMSTANCE_WORDS, "categories": forms.CATEGORY_WORDS,
-        "statuses": forms.STATUS_WORDS, "gap_hours": rules.AWARENESS_GAP_HOURS,
-        "action": f"/breaches/{breach.id}/edit" if breach else "/breaches/new",
-    }, status_code=status_code)
+def _form_page(
+    request: Request,
+    raw: dict[str, Any],
+    errors: list[FieldError],
+    *,
+    breach: Breach | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "breach/form.html",
+        {
+            "values": raw,
+            "errors": forms.pairs(errors),
+            "breach": breach,
+            "labels": forms.FIELD_LABELS,
+            "circumstances": forms.CIRCUMSTANCE_WORDS,
+            "categories": forms.CATEGORY_WORDS,
+            "statuses": forms.STATUS_WORDS,
+            "gap_hours": rules.AWARENESS_GAP_HOURS,
+            "action": f"/breaches/{breach.id}/edit" if breach else "/breaches/new",
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/new")
@@ -53,7 +69,12 @@ def new_breach_page(request: Request, actor: Writer) -> Response:
 
 @router.post("/new")
 def new_breach_submit(
-    request: Request, session: SessionDep, now: NowDep, settings: SettingsDep, actor: Writer, raw: RawForm,
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: Writer,
+    raw: RawForm,
 ) -> Response:
     """Record the breach and its deadlines, or show the form again with every problem."""
     data, errors = forms.convert(raw, settings.zone)
@@ -61,19 +82,25 @@ def new_breach_submit(
     if errors:
         return _form_page(request, raw, errors, status_code=422)
     try:
-        breach = service.create_breach(session, actor=actor, now=now, data=model,
-                                       log_due_day=settings.breach_log_due_day)
+        breach = service.create_breach(
+            session, actor=actor, now=now, data=model, log_due_day=settings.breach_log_due_day
+        )
     except Invalid as error:
         session.rollback()
         return _form_page(request, raw, error.errors, status_code=422)
     session.commit()
-    return redirect(request, f"/breaches/{breach.id}",
-                    f"Breach {breach.reference} recorded. Its deadlines are shown below.")
+    return redirect(
+        request, f"/breaches/{breach.id}", f"Breach {breach.reference} recorded. Its deadlines are shown below."
+    )
 
 
 @router.get("/{breach_id}/edit")
 def edit_breach_page(
-    request: Request, breach_id: IdPath, session: SessionDep, settings: SettingsDep, actor: Writer,
+    request: Request,
+    breach_id: IdPath,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Writer,
 ) -> Response:
     """The form pre-filled with the stored facts."""
     breach = service.get_breach(session, breach_id=breach_id)
@@ -82,7 +109,12 @@ def edit_breach_page(
 
 @router.post("/{breach_id}/edit")
 def edit_breach_submit(
-    request: Request, breach_id: IdPath, session: SessionDep, now: NowDep, settings: SettingsDep, actor: Writer,
+    request: Request,
+    breach_id: IdPath,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: Writer,
     raw: RawForm,
 ) -> Response:
     """Apply the corrections (audited by the service), or show the form again with every problem."""
@@ -93,8 +125,9 @@ def edit_breach_submit(
     if errors:
         return _form_page(request, raw, errors, breach=breach, status_code=422)
     try:
-        service.update_breach(session, actor=actor, now=now, breach_id=breach.id, data=model,
-                              log_due_day=settings.breach_log_due_day)
+        service.update_breach(
+            session, actor=actor, now=now, breach_id=breach.id, data=model, log_due_day=settings.breach_log_due_day
+        )
     except Invalid as error:
         session.rollback()
         return _form_page(request, raw, error.errors, breach=breach, status_code=422)

@@ -89,8 +89,9 @@ def _truncate(engine: Engine) -> None:
     tables = ", ".join(f'"{t.name}"' for t in load_all_models().metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        connection.execute(text("INSERT INTO audit_head (id, last_event_id, last_hash) VALUES (1, 0, :h)"),
-                           {"h": GENESIS_HASH})
+        connection.execute(
+            text("INSERT INTO audit_head (id, last_event_id, last_hash) VALUES (1, 0, :h)"), {"h": GENESIS_HASH}
+        )
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -130,8 +131,12 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(engine: Engine) -> Settings:
-    return Settings(env="test", database_url=engine.url.render_as_string(hide_password=False),
-                    secret_key="test-secret-key-for-pecr", master_key="test-master-key-for-pecr")
+    return Settings(
+        env="test",
+        database_url=engine.url.render_as_string(hide_password=False),
+        secret_key="test-secret-key-for-pecr",
+        master_key="test-master-key-for-pecr",
+    )
 
 
 @pytest.fixture
@@ -147,8 +152,14 @@ def client(app) -> Iterator[TestClient]:  # noqa: ANN001
 
 def make_user(engine: Engine, clock: FrozenClock, role: Role | str, username: str | None = None) -> User:
     with Session(engine, expire_on_commit=False) as session:
-        user = accounts.create_user(session, actor=TESTER, now=clock.now(), username=username or f"{role}-user",
-                                    password=TEST_PASSWORD, role=role)
+        user = accounts.create_user(
+            session,
+            actor=TESTER,
+            now=clock.now(),
+            username=username or f"{role}-user",
+            password=TEST_PASSWORD,
+            role=role,
+        )
         session.commit()
         return user
 
@@ -161,8 +172,9 @@ def csrf_from(html: str) -> str:
 
 def sign_in(test_client: TestClient, username: str, password: str = TEST_PASSWORD) -> TestClient:
     page = test_client.get("/login")
-    response = test_client.post("/login", data={"username": username, "password": password,
-                                                "csrf_token": csrf_from(page.text)})
+    response = test_client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": csrf_from(page.text)}
+    )
     assert response.status_code == 303, response.text
     return test_client
 
@@ -191,11 +203,13 @@ def api_client(app, engine: Engine, clock: FrozenClock):  # noqa: ANN001, ANN201
     def _open(role: Role | str, scopes: list[str] | None = None, username: str | None = None) -> TestClient:
         user = make_user(engine, clock, role, username or f"{role}-api-{len(opened)}")
         with Session(engine, expire_on_commit=False) as session:
-            _token, secret = tokens.create_token(session, actor=TESTER, now=clock.now(), user=user,
-                                                 name="tests", scopes=scopes)
+            _token, secret = tokens.create_token(
+                session, actor=TESTER, now=clock.now(), user=user, name="tests", scopes=scopes
+            )
             session.commit()
-        test_client = TestClient(app, base_url="http://testserver", follow_redirects=False,
-                                 headers={"Authorization": f"Bearer {secret}"})
+        test_client = TestClient(
+            app, base_url="http://testserver", follow_redirects=False, headers={"Authorization": f"Bearer {secret}"}
+        )
         opened.append(test_client)
         return test_client
 

@@ -25,14 +25,17 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
 
 
 def download(content: bytes, fmt: str, filename: str) -> Response:
-    return Response(content, media_type=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        content, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
-@router.get("", response_model=BreachLogPublic, responses={200: {"content": {
-    "text/csv": {}, "application/pdf": {}}}})
+@router.get("", response_model=BreachLogPublic, responses={200: {"content": {"text/csv": {}, "application/pdf": {}}}})
 def read_log(
-    _actor: Reader, session: SessionDep, settings: SettingsDep, month: MonthQuery,
+    _actor: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    month: MonthQuery,
     format: Annotated[Literal["json", "csv", "pdf"], Query(description="json, csv or pdf")] = "json",
 ) -> BreachLogPublic | Response:
     """A month's breach log: every breach the provider became aware of that month (nil return if none)."""
@@ -53,13 +56,26 @@ def read_submissions(_actor: Reader, session: SessionDep, month: MonthPath) -> l
 
 @router.post("/{month}/submissions", response_model=LogSubmissionPublic, status_code=201)
 def record_submission(
-    actor: Writer, session: SessionDep, settings: SettingsDep, now: NowDep, month: MonthPath, body: LogSubmissionCreate,
+    actor: Writer,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    month: MonthPath,
+    body: LogSubmissionCreate,
 ) -> LogSubmissionPublic:
     """Record that the month's log (or nil return) was sent to the ICO; stores the documents sent."""
     submission = service.record_submission(
-        session, actor=actor, now=now, period=service.checked_period(month), sent_at=body.sent_at,
-        method=body.method, recipient=body.recipient, note=body.note, due_day=settings.breach_log_due_day,
-        zone=settings.zone, expected_pdf_sha256=body.expected_pdf_sha256,
+        session,
+        actor=actor,
+        now=now,
+        period=service.checked_period(month),
+        sent_at=body.sent_at,
+        method=body.method,
+        recipient=body.recipient,
+        note=body.note,
+        due_day=settings.breach_log_due_day,
+        zone=settings.zone,
+        expected_pdf_sha256=body.expected_pdf_sha256,
     )
     session.commit()
     return LogSubmissionPublic.model_validate(submission, from_attributes=True)
@@ -67,7 +83,10 @@ def record_submission(
 
 @router.get("/{month}/submissions/document.{fmt}")
 def read_submitted_document(
-    _actor: Reader, session: SessionDep, month: MonthPath, fmt: Literal["csv", "pdf"],
+    _actor: Reader,
+    session: SessionDep,
+    month: MonthPath,
+    fmt: Literal["csv", "pdf"],
 ) -> Response:
     """The exact CSV or PDF recorded as sent for the month."""
     found = service.find_submission(session, service.checked_period(month))

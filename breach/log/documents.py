@@ -21,12 +21,34 @@ from provider.clock import london
 from provider.notices import pdf
 
 CSV_COLUMNS = (
-    "Provider", "ICO registration number", "Log month", "Breach reference", "ICO case reference", "Title",
-    "Date of breach", "Date detected", "Date aware", "Regime", "ICO deadline", "Date notified to ICO",
-    "Second notification to ICO", "Follow-up notification to ICO", "Notified late?", "Reasons for delay",
-    "Nature of breach", "Facts (summary)", "Location and storage media", "Personal data concerned",
-    "Individuals affected", "Consequences (effects)", "Remedial action taken", "Protection measures",
-    "Customers notified?", "Customer notification details", "Other providers and cross-border", "Status",
+    "Provider",
+    "ICO registration number",
+    "Log month",
+    "Breach reference",
+    "ICO case reference",
+    "Title",
+    "Date of breach",
+    "Date detected",
+    "Date aware",
+    "Regime",
+    "ICO deadline",
+    "Date notified to ICO",
+    "Second notification to ICO",
+    "Follow-up notification to ICO",
+    "Notified late?",
+    "Reasons for delay",
+    "Nature of breach",
+    "Facts (summary)",
+    "Location and storage media",
+    "Personal data concerned",
+    "Individuals affected",
+    "Consequences (effects)",
+    "Remedial action taken",
+    "Protection measures",
+    "Customers notified?",
+    "Customer notification details",
+    "Other providers and cross-border",
+    "Status",
 )
 NIL_REFERENCE = "NIL RETURN"
 GRID_CELL_CHARACTERS = 300  # keeps every summary row shorter than a page; the full text follows in Details
@@ -88,19 +110,27 @@ def _joined(*parts: str) -> str:
 def row_cells(row: LogRow) -> dict[str, str]:
     """Every column of one breach, as text (shared by the CSV and the PDF's detail section)."""
     return {
-        "Breach reference": row.reference, "ICO case reference": row.ico_reference or "", "Title": row.title,
+        "Breach reference": row.reference,
+        "ICO case reference": row.ico_reference or "",
+        "Title": row.title,
         "Date of breach": when(row.occurred_at, row.occurred_is_estimate) or "Not yet known",
-        "Date detected": when(row.detected_at), "Date aware": when(row.aware_at), "Regime": row.regime,
+        "Date detected": when(row.detected_at),
+        "Date aware": when(row.aware_at),
+        "Regime": row.regime,
         "ICO deadline": _joined(when(row.ico_due_at), "" if row.ico_deadline_statutory else "(internal target)"),
         "Date notified to ICO": when(row.initial_notified_at),
         "Second notification to ICO": when(row.second_notified_at),
-        "Follow-up notification to ICO": when(row.follow_up_notified_at), "Notified late?": lateness(row),
+        "Follow-up notification to ICO": when(row.follow_up_notified_at),
+        "Notified late?": lateness(row),
         "Reasons for delay": row.delay_reasons,
         "Nature of breach": _joined(humanise(row.circumstance), row.circumstance_detail),
-        "Facts (summary)": row.summary, "Location and storage media": row.location_and_media,
+        "Facts (summary)": row.summary,
+        "Location and storage media": row.location_and_media,
         "Personal data concerned": _joined(", ".join(humanise(c) for c in row.data_categories), row.data_description),
-        "Individuals affected": individuals(row), "Consequences (effects)": row.likely_consequences,
-        "Remedial action taken": row.mitigation_measures, "Protection measures": row.protection_measures,
+        "Individuals affected": individuals(row),
+        "Consequences (effects)": row.likely_consequences,
+        "Remedial action taken": row.mitigation_measures,
+        "Protection measures": row.protection_measures,
         "Customers notified?": customers_notified(row),
         "Customer notification details": _joined(row.customer_notice_rationale, row.customer_notification_summary),
         "Other providers and cross-border": _joined(row.other_providers, row.cross_border),
@@ -131,8 +161,16 @@ def render_csv(log: BreachLog) -> bytes:
 
 # --- PDF -------------------------------------------------------------------------------------------
 
-GRID_HEADER = ("Reference", "Dates", "ICO notification", "Nature of breach and data", "Individuals",
-               "Effects", "Remedial action", "Customers notified?")
+GRID_HEADER = (
+    "Reference",
+    "Dates",
+    "ICO notification",
+    "Nature of breach and data",
+    "Individuals",
+    "Effects",
+    "Remedial action",
+    "Customers notified?",
+)
 GRID_WIDTHS_MM = (24, 44, 44, 50, 20, 25, 25, 25)  # 257 mm: landscape A4 inside 20 mm margins
 DETAIL_FIELDS = tuple(column for column in CSV_COLUMNS[5:] if column != "Title")
 
@@ -146,14 +184,25 @@ def _cell(value: str) -> str:
 
 
 def _grid_row(row: LogRow, cells: dict[str, str]) -> list[str]:
-    dates = _joined(f"Occurred: {cells['Date of breach']}", f"Detected: {cells['Date detected']}",
-                    f"Aware: {cells['Date aware']}")
-    ico = _joined(f"Due: {when(row.ico_due_at) or 'none recorded'}",
-                  f"Notified: {cells['Date notified to ICO'] or 'not yet'}", f"Late: {cells['Notified late?']}")
+    dates = _joined(
+        f"Occurred: {cells['Date of breach']}", f"Detected: {cells['Date detected']}", f"Aware: {cells['Date aware']}"
+    )
+    ico = _joined(
+        f"Due: {when(row.ico_due_at) or 'none recorded'}",
+        f"Notified: {cells['Date notified to ICO'] or 'not yet'}",
+        f"Late: {cells['Notified late?']}",
+    )
     nature = _joined(_cell(cells["Nature of breach"]), _cell(cells["Personal data concerned"]))
-    return [row.reference, dates, ico, nature, cells["Individuals affected"],
-            _cell(cells["Consequences (effects)"]), _cell(cells["Remedial action taken"]),
-            _cell(cells["Customers notified?"])]
+    return [
+        row.reference,
+        dates,
+        ico,
+        nature,
+        cells["Individuals affected"],
+        _cell(cells["Consequences (effects)"]),
+        _cell(cells["Remedial action taken"]),
+        _cell(cells["Customers notified?"]),
+    ]
 
 
 def _details(rows: Iterable[LogRow]) -> list[Flowable]:
@@ -172,9 +221,11 @@ def render_pdf(log: BreachLog) -> bytes:
     start_local = london(log.period_start).strftime("%d %B %Y")
     story: list[Flowable] = [
         pdf.title(f"Personal data breach log — {log.label}"),
-        pdf.text(f"PECR regulation 5A(8): the facts of each personal data breach, its effects and the remedial "
-                 f"action taken. Breaches are listed in the month the provider became aware of them "
-                 f"(Europe/London); this log covers {log.label}, from {start_local}."),
+        pdf.text(
+            f"PECR regulation 5A(8): the facts of each personal data breach, its effects and the remedial "
+            f"action taken. Breaches are listed in the month the provider became aware of them "
+            f"(Europe/London); this log covers {log.label}, from {start_local}."
+        ),
         pdf.heading("Provider"),
         pdf.provider_block(log.provider),
         pdf.spacer(),
@@ -182,8 +233,15 @@ def render_pdf(log: BreachLog) -> bytes:
     if not log.rows:
         story += [pdf.heading("Nil return"), pdf.text(nil_return_text(log) + ".")]
     else:
-        story += [pdf.heading(f"Summary: {len(log.rows)} breach{'es' if len(log.rows) != 1 else ''}"),
-                  pdf.grid(GRID_HEADER, [_grid_row(row, row_cells(row)) for row in log.rows], GRID_WIDTHS_MM)]
+        story += [
+            pdf.heading(f"Summary: {len(log.rows)} breach{'es' if len(log.rows) != 1 else ''}"),
+            pdf.grid(GRID_HEADER, [_grid_row(row, row_cells(row)) for row in log.rows], GRID_WIDTHS_MM),
+        ]
         story += _details(log.rows)
-    return pdf.build(story, document_title=f"Breach log {log.label}", reference=f"Breach log {log.period}",
-                     author=log.provider.get("legal_name") or "pecr", landscape_pages=True)
+    return pdf.build(
+        story,
+        document_title=f"Breach log {log.label}",
+        reference=f"Breach log {log.period}",
+        author=log.provider.get("legal_name") or "pecr",
+        landscape_pages=True,
+    )

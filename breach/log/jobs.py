@@ -25,14 +25,24 @@ def ensure_log_obligations(context: JobContext) -> int:
     with Session(context.engine, expire_on_commit=False) as session:
         for period in (rules.previous_period(current), current):
             _obligation, changed = service.ensure_obligation(
-                session, actor=ACTOR, now=now, period=period, due_day=context.settings.breach_log_due_day,
-                zone=context.settings.zone)
+                session,
+                actor=ACTOR,
+                now=now,
+                period=period,
+                due_day=context.settings.breach_log_due_day,
+                zone=context.settings.zone,
+            )
             touched += int(changed)
         session.commit()
     return touched
 
 
-register(JobSpec(
-    id=JOB_ID, func=ensure_log_obligations, trigger="cron", trigger_args={"hour": 1},
-    description="ensure the monthly breach-log submission obligation exists for the previous and current month",
-))
+register(
+    JobSpec(
+        id=JOB_ID,
+        func=ensure_log_obligations,
+        trigger="cron",
+        trigger_args={"hour": 1},
+        description="ensure the monthly breach-log submission obligation exists for the previous and current month",
+    )
+)

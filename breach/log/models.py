@@ -31,8 +31,8 @@ Index(
 
 
 class SubmissionMethod(StrEnum):
-    ico_online_form = "ico_online_form"   # the ICO's "report a breach (PECR)" form, monthly log option
-    email = "email"                       # nil returns may simply be e-mailed
+    ico_online_form = "ico_online_form"  # the ICO's "report a breach (PECR)" form, monthly log option
+    email = "email"  # nil returns may simply be e-mailed
     other = "other"
 
 
@@ -163,6 +163,9 @@ class LogSubmissionCreate(SQLModel):
     recipient: str = Field(default="ICO", min_length=1, max_length=254)
     note: str = Field(default="", max_length=2000)
     expected_pdf_sha256: str | None = Field(
-        default=None, min_length=64, max_length=64, regex=r"^[0-9a-f]{64}$",
+        default=None,
+        min_length=64,
+        max_length=64,
+        regex=r"^[0-9a-f]{64}$",
         description="the SHA-256 of the PDF that was sent; refused if the log has changed since",
     )

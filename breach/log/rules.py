@@ -103,7 +103,9 @@ def submission_problems(period: str, sent_at: datetime, now: datetime, zone: Zon
 
 
 def notification_lateness(
-    due_at: datetime | None, first_filed_at: datetime | None, frozen_late_by: int | None,
+    due_at: datetime | None,
+    first_filed_at: datetime | None,
+    frozen_late_by: int | None,
 ) -> int | None:
     """Seconds late of the first ICO notification: the frozen value when the obligation recorded one,
     otherwise computed from the first filing; None while nothing has been filed."""

@@ -40,14 +40,24 @@ ShortText = Annotated[str, Form(max_length=254)]
 
 
 def _page(
-    request: Request, session: SessionDep, settings: Settings, now: datetime, month: str, *,
-    errors: list[tuple[str, str]] | None = None, form: dict[str, str] | None = None, status_code: int = 200,
+    request: Request,
+    session: SessionDep,
+    settings: Settings,
+    now: datetime,
+    month: str,
+    *,
+    errors: list[tuple[str, str]] | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
 ) -> Response:
     context: dict[str, Any] = {
-        "month": month, "errors": errors or [], "log": None, "submissions": service.list_submissions(session),
+        "month": month,
+        "errors": errors or [],
+        "log": None,
+        "submissions": service.list_submissions(session),
         "methods": [(m.value, label) for m, label in METHOD_LABELS.items()],
-        "form": form or {"sent_at": "", "method": SubmissionMethod.ico_online_form.value, "recipient": "ICO",
-                         "note": ""},
+        "form": form
+        or {"sent_at": "", "method": SubmissionMethod.ico_online_form.value, "recipient": "ICO", "note": ""},
         "now": now,
     }
     try:
@@ -57,15 +67,24 @@ def _page(
         return render(request, "breach_log/log.html", context, status_code=422)
     log = service.log_public(session, period=period, due_day=settings.breach_log_due_day, zone=settings.zone)
     csv_bytes, pdf_bytes = service.render_documents(log)
-    context.update(log=log, pdf_sha256=service.sha256(pdf_bytes), csv_sha256=service.sha256(csv_bytes),
-                   previous=rules.previous_period(period), following=rules.next_period(period),
-                   late_by=rules.describe_duration(log.submission.late_by_seconds) if log.submission else "")
+    context.update(
+        log=log,
+        pdf_sha256=service.sha256(pdf_bytes),
+        csv_sha256=service.sha256(csv_bytes),
+        previous=rules.previous_period(period),
+        following=rules.next_period(period),
+        late_by=rules.describe_duration(log.submission.late_by_seconds) if log.submission else "",
+    )
     return render(request, "breach_log/log.html", context, status_code=status_code)
 
 
 @router.get("/breaches/log")
 def log_page(
-    request: Request, _actor: Reader, session: SessionDep, settings: SettingsDep, now: NowDep,
+    request: Request,
+    _actor: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
     month: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     """The month's log; by default the previous month, the one whose submission is due now."""
@@ -75,8 +94,11 @@ def log_page(
 
 @router.get("/breaches/log/export")
 def log_export(
-    _actor: Reader, session: SessionDep, settings: SettingsDep,
-    month: Annotated[str, Query(min_length=1, max_length=7)], format: Literal["csv", "pdf"] = "pdf",
+    _actor: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    month: Annotated[str, Query(min_length=1, max_length=7)],
+    format: Literal["csv", "pdf"] = "pdf",
 ) -> Response:
     period = service.checked_period(month)
     csv_bytes, pdf_bytes = service.render_documents(service.build_log(session, period=period, zone=settings.zone))
@@ -85,7 +107,10 @@ def log_export(
 
 @router.get("/breaches/log/submissions/{submission_id}/document.{fmt}")
 def submitted_document(
-    _actor: Reader, session: SessionDep, submission_id: IdPath, fmt: Literal["csv", "pdf"],
+    _actor: Reader,
+    session: SessionDep,
+    submission_id: IdPath,
+    fmt: Literal["csv", "pdf"],
 ) -> Response:
     """The exact document recorded as sent."""
     found = service.get_submission(session, submission_id)
@@ -95,10 +120,16 @@ def submitted_document(
 
 @router.post("/breaches/log/submissions")
 def record_submission(
-    request: Request, actor: Writer, session: SessionDep, settings: SettingsDep, now: NowDep,
-    month: Annotated[str, Form(max_length=20)] = "", sent_at: Annotated[str, Form(max_length=40)] = "",
+    request: Request,
+    actor: Writer,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    month: Annotated[str, Form(max_length=20)] = "",
+    sent_at: Annotated[str, Form(max_length=40)] = "",
     method: Annotated[str, Form(max_length=32)] = SubmissionMethod.ico_online_form.value,
-    recipient: ShortText = "ICO", note: Annotated[str, Form(max_length=2000)] = "",
+    recipient: ShortText = "ICO",
+    note: Annotated[str, Form(max_length=2000)] = "",
     pdf_sha256: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """The "record as sent" form: on error the page comes back with the input kept."""
@@ -107,10 +138,18 @@ def record_submission(
     if not errors:
         try:
             service.record_submission(
-                session, actor=actor, now=now, period=service.checked_period(month),
-                sent_at=parse_local(sent_at, settings.zone), method=SubmissionMethod(method), recipient=recipient,
-                note=note, due_day=settings.breach_log_due_day, zone=settings.zone,
-                expected_pdf_sha256=pdf_sha256 or None)
+                session,
+                actor=actor,
+                now=now,
+                period=service.checked_period(month),
+                sent_at=parse_local(sent_at, settings.zone),
+                method=SubmissionMethod(method),
+                recipient=recipient,
+                note=note,
+                due_day=settings.breach_log_due_day,
+                zone=settings.zone,
+                expected_pdf_sha256=pdf_sha256 or None,
+            )
             session.commit()
             return redirect(request, f"/breaches/log?month={month}", f"Recorded the {month} log as sent.")
         except DomainError as error:

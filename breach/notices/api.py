@@ -33,14 +33,16 @@ WRITE = api_permission(Permission.breach_write)
 def get_assessment(breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> AssessmentState:
     """The current customer-notice decision and every earlier one (newest first)."""
     service.get_breach(session, breach_id)
-    history = [AssessmentPublic.model_validate(a, from_attributes=True)
-               for a in service.assessment_history(session, breach_id)]
+    history = [
+        AssessmentPublic.model_validate(a, from_attributes=True) for a in service.assessment_history(session, breach_id)
+    ]
     return AssessmentState(current=history[0] if history else None, history=history)
 
 
 @router.post("/breaches/{breach_id}/assessment", response_model=AssessmentPublic, status_code=201)
-def post_assessment(breach_id: IdPath, data: AssessmentInput, session: SessionDep, now: NowDep,
-                    actor: Actor = WRITE) -> AssessmentPublic:
+def post_assessment(
+    breach_id: IdPath, data: AssessmentInput, session: SessionDep, now: NowDep, actor: Actor = WRITE
+) -> AssessmentPublic:
     """Record a decision (notify, no adverse effect, unintelligible-data exemption, ICO requirement or delay)."""
     assessment = service.record_assessment(session, actor=actor, now=now, breach_id=breach_id, data=data)
     session.commit()
@@ -56,8 +58,9 @@ def get_templates(breach_id: IdPath, session: SessionDep, actor: Actor = READ) -
 
 
 @router.post("/breaches/{breach_id}/notices/template", response_model=TemplatePublic, status_code=201)
-def post_template(breach_id: IdPath, data: TemplateInput, session: SessionDep, now: NowDep,
-                  actor: Actor = WRITE) -> TemplatePublic:
+def post_template(
+    breach_id: IdPath, data: TemplateInput, session: SessionDep, now: NowDep, actor: Actor = WRITE
+) -> TemplatePublic:
     """Save the wording; a version already used stays as it was and a new version is created."""
     template = service.save_template(session, actor=actor, now=now, breach_id=breach_id, data=data)
     session.commit()
@@ -65,43 +68,64 @@ def post_template(breach_id: IdPath, data: TemplateInput, session: SessionDep, n
 
 
 @router.post("/breaches/{breach_id}/notices/recipients", response_model=SelectionResult)
-def post_recipients(breach_id: IdPath, data: RecipientSelection, session: SessionDep, now: NowDep,
-                    actor: Actor = WRITE) -> SelectionResult:
+def post_recipients(
+    breach_id: IdPath, data: RecipientSelection, session: SessionDep, now: NowDep, actor: Actor = WRITE
+) -> SelectionResult:
     """Add affected subscribers by id, account reference or line number; one unknown and nothing is added."""
     result = recipients.add_recipients(
-        session, actor=actor, now=now, breach_id=breach_id,
+        session,
+        actor=actor,
+        now=now,
+        breach_id=breach_id,
         subscriber_ids=recipients.labelled(data.subscriber_ids, "subscriber_ids"),
         account_references=recipients.labelled(data.account_references, "account_references"),
-        line_numbers=recipients.labelled(data.line_numbers, "line_numbers"))
+        line_numbers=recipients.labelled(data.line_numbers, "line_numbers"),
+    )
     session.commit()
     return result
 
 
 @router.post("/breaches/{breach_id}/notices/generate", response_model=BatchPublic, status_code=202)
-def post_generate(breach_id: IdPath, request: Request, background: BackgroundTasks, session: SessionDep,
-                  now: NowDep, actor: Actor = WRITE) -> BatchPublic:
+def post_generate(
+    breach_id: IdPath,
+    request: Request,
+    background: BackgroundTasks,
+    session: SessionDep,
+    now: NowDep,
+    actor: Actor = WRITE,
+) -> BatchPublic:
     """Start generating a letter and an e-mail body for every waiting recipient; poll GET .../notices."""
     batch = bulk.start_generation(session, actor=actor, now=now, breach_id=breach_id)
     session.commit()
-    background.add_task(bulk.run_generation, request.app.state.engine, batch_id=batch.id,
-                        clock=request.app.state.clock, actor=actor)
+    background.add_task(
+        bulk.run_generation, request.app.state.engine, batch_id=batch.id, clock=request.app.state.clock, actor=actor
+    )
     return BatchPublic(**batch.model_dump(), template_version=batch.snapshot["template_version"])
 
 
-def _run_in_background(request: Request, response: Response, session: SessionDep, settings: SettingsDep,
-                       actor: Actor, breach_id: int) -> SendProgress:
+def _run_in_background(
+    request: Request, response: Response, session: SessionDep, settings: SettingsDep, actor: Actor, breach_id: int
+) -> SendProgress:
     """Commit the start, answer with the progress so far, and leave the sending to a thread."""
     started = sending.progress(session, breach_id)
     session.commit()
-    sending.start_in_background(request.app.state.engine, settings=settings, clock=request.app.state.clock,
-                                actor=actor, breach_id=breach_id)
+    sending.start_in_background(
+        request.app.state.engine, settings=settings, clock=request.app.state.clock, actor=actor, breach_id=breach_id
+    )
     response.headers["Location"] = started.status_url
     return started
 
 
 @router.post("/breaches/{breach_id}/notices/send", response_model=SendProgress, status_code=202)
-def post_send(breach_id: IdPath, request: Request, response: Response, session: SessionDep, settings: SettingsDep,
-              now: NowDep, actor: Actor = WRITE) -> SendProgress:
+def post_send(
+    breach_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    actor: Actor = WRITE,
+) -> SendProgress:
     """Start e-mailing the generated notices in the background (409 when SMTP is not configured, nothing
     waits, or a send is already running); poll the `status_url` (also the Location header)."""
     sending.start_sending(session, actor=actor, now=now, settings=settings, breach_id=breach_id)
@@ -109,8 +133,15 @@ def post_send(breach_id: IdPath, request: Request, response: Response, session: 
 
 
 @router.post("/breaches/{breach_id}/notices/send/resume", response_model=SendProgress, status_code=202)
-def post_send_resume(breach_id: IdPath, request: Request, response: Response, session: SessionDep,
-                     settings: SettingsDep, now: NowDep, actor: Actor = WRITE) -> SendProgress:
+def post_send_resume(
+    breach_id: IdPath,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    actor: Actor = WRITE,
+) -> SendProgress:
     """Continue a send that stopped (restart, crash): only notices not recorded as sent go out."""
     sending.resume_sending(session, actor=actor, now=now, settings=settings, breach_id=breach_id)
     return _run_in_background(request, response, session, settings, actor, breach_id)
@@ -128,11 +159,17 @@ def get_notices(breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> 
     return service.overview(session, breach_id)
 
 
-@router.get("/notice-letters/{recipient_id}.pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}})
+@router.get(
+    "/notice-letters/{recipient_id}.pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}}}
+)
 def get_letter(recipient_id: IdPath, session: SessionDep, actor: Actor = READ) -> Response:
     """One recipient's letter, rebuilt from its snapshot and checked against the stored SHA-256."""
     recipient, letter, _ = bulk.regenerate(session, recipient_id)
-    return Response(letter, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="breach-notice-{recipient.id}.pdf"',
-        "X-Content-SHA256": recipient.pdf_sha256})
+    return Response(
+        letter,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="breach-notice-{recipient.id}.pdf"',
+            "X-Content-SHA256": recipient.pdf_sha256,
+        },
+    )

@@ -26,17 +26,26 @@ from provider.security.actor import system_actor
 from provider.subscribers.models import Subscriber
 
 ACTOR = system_actor("bench")
-PROFILE = {"legal_name": "Bench Telecom Ltd", "address": "1 Test Street, London", "ico_registration_number": "Z0000000",
-           "contact_name": "Data Protection Officer", "contact_email": "dpo@bench.example",
-           "contact_phone": "020 7946 0000"}
+PROFILE = {
+    "legal_name": "Bench Telecom Ltd",
+    "address": "1 Test Street, London",
+    "ico_registration_number": "Z0000000",
+    "contact_name": "Data Protection Officer",
+    "contact_email": "dpo@bench.example",
+    "contact_phone": "020 7946 0000",
+}
 WORDING = TemplateInput(
-    subject="Important: a personal data breach affecting your information", provider_name="Bench Telecom",
+    subject="Important: a personal data breach affecting your information",
+    provider_name="Bench Telecom",
     contact_details="Data Protection Officer, dpo@bench.example, 020 7946 0000",
     summary="A backup of call records was taken from one of our systems without permission.",
-    estimated_date="On or about 1 March 2026", data_nature="Itemised call lists for lines {lines}.",
-    likely_consequences="Someone could learn whom you called and when.", circumstances="The data was copied.",
+    estimated_date="On or about 1 March 2026",
+    data_nature="Itemised call lists for lines {lines}.",
+    likely_consequences="Someone could learn whom you called and when.",
+    circumstances="The data was copied.",
     provider_measures="We closed the access route and told the ICO.",
-    customer_measures="Be wary of calls or messages about this breach that ask for your details.")
+    customer_measures="Be wary of calls or messages about this breach that ask for your details.",
+)
 
 
 def _maxrss_mb() -> float:
@@ -47,25 +56,55 @@ def _seed(engine: Engine, count: int, now: datetime, tag: str) -> int:
     with Session(engine) as session:
         if find_profile(session) is None:
             session.add(ProviderProfile(id=1, updated_at=now, **PROFILE))
-        breach = Breach(reference=f"BENCH-{tag}", title="Benchmark breach", circumstance=Circumstance.copying,
-                        detected_at=now, aware_at=now, regime=Regime.duaa, created_at=now, created_by="bench",
-                        updated_at=now)
+        breach = Breach(
+            reference=f"BENCH-{tag}",
+            title="Benchmark breach",
+            circumstance=Circumstance.copying,
+            detected_at=now,
+            aware_at=now,
+            regime=Regime.duaa,
+            created_at=now,
+            created_by="bench",
+            updated_at=now,
+        )
         session.add(breach)
         session.flush()
         for start in range(0, count, 1000):
-            session.execute(insert(Subscriber).values([
-                {"kind": "individual", "name": f"Bench Customer {i}", "address": f"{i} Bench Road, Leeds",
-                 "email": "", "phone": "", "account_reference": f"B{tag}-{i}", "name_key": f"bench customer {i}",
-                 "created_at": now, "updated_at": now} for i in range(start, min(count, start + 1000))]))
-        service.record_assessment(session, actor=ACTOR, now=now, breach_id=breach.id, data=AssessmentInput(
-            natures=["itemised_call_lists"], circumstances=["unauthorised_possession"], rationale="benchmark"))
+            session.execute(
+                insert(Subscriber).values(
+                    [
+                        {
+                            "kind": "individual",
+                            "name": f"Bench Customer {i}",
+                            "address": f"{i} Bench Road, Leeds",
+                            "email": "",
+                            "phone": "",
+                            "account_reference": f"B{tag}-{i}",
+                            "name_key": f"bench customer {i}",
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                        for i in range(start, min(count, start + 1000))
+                    ]
+                )
+            )
+        service.record_assessment(
+            session,
+            actor=ACTOR,
+            now=now,
+            breach_id=breach.id,
+            data=AssessmentInput(
+                natures=["itemised_call_lists"], circumstances=["unauthorised_possession"], rationale="benchmark"
+            ),
+        )
         service.save_template(session, actor=ACTOR, now=now, breach_id=breach.id, data=WORDING)
         session.commit()
         return breach.id
 
 
-def bench_generation(engine: Engine, count: int, *, chunk_size: int = bulk.GENERATION_CHUNK,
-                     trace_memory: bool = False) -> dict[str, float | int | str]:
+def bench_generation(
+    engine: Engine, count: int, *, chunk_size: int = bulk.GENERATION_CHUNK, trace_memory: bool = False
+) -> dict[str, float | int | str]:
     """Seed `count` subscribers, choose them all, generate their notices; report seconds and memory.
 
     Wall seconds depend on what else the machine runs; CPU seconds (this process) do much less so.
@@ -81,8 +120,9 @@ def bench_generation(engine: Engine, count: int, *, chunk_size: int = bulk.GENER
     started, cpu_started = time.perf_counter(), time.process_time()
     with Session(engine, expire_on_commit=False) as session:
         references = [(f"item {i}", f"B{tag}-{i}") for i in range(count)]
-        recipients.add_recipients(session, actor=ACTOR, now=clock.now(), breach_id=breach_id,
-                                  account_references=references)
+        recipients.add_recipients(
+            session, actor=ACTOR, now=clock.now(), breach_id=breach_id, account_references=references
+        )
         del references
         batch = bulk.start_generation(session, actor=ACTOR, now=clock.now(), breach_id=breach_id)
         session.commit()
@@ -92,12 +132,17 @@ def bench_generation(engine: Engine, count: int, *, chunk_size: int = bulk.GENER
     peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace_memory else -1.0
     if trace_memory:
         tracemalloc.stop()
-    return {"backend": engine.dialect.name, "notices": done.generated, "chunk_size": chunk_size,
-            "select_recipients_seconds": round(chosen - started, 2),
-            "generation_seconds": round(finished - chosen, 2),
-            "select_recipients_cpu_seconds": round(cpu_chosen - cpu_started, 2),
-            "generation_cpu_seconds": round(cpu_finished - cpu_chosen, 2),
-            "ms_per_notice": round((finished - chosen) * 1000 / max(done.generated, 1), 3),
-            "notices_per_second": round(done.generated / max(finished - chosen, 1e-9), 1),
-            "tracemalloc_peak_mb": round(peak, 1), "maxrss_before_mb": round(rss_before, 1),
-            "maxrss_delta_mb": round(_maxrss_mb() - rss_before, 1)}
+    return {
+        "backend": engine.dialect.name,
+        "notices": done.generated,
+        "chunk_size": chunk_size,
+        "select_recipients_seconds": round(chosen - started, 2),
+        "generation_seconds": round(finished - chosen, 2),
+        "select_recipients_cpu_seconds": round(cpu_chosen - cpu_started, 2),
+        "generation_cpu_seconds": round(cpu_finished - cpu_chosen, 2),
+        "ms_per_notice": round((finished - chosen) * 1000 / max(done.generated, 1), 3),
+        "notices_per_second": round(done.generated / max(finished - chosen, 1e-9), 1),
+        "tracemalloc_peak_mb": round(peak, 1),
+        "maxrss_before_mb": round(rss_before, 1),
+        "maxrss_delta_mb": round(_maxrss_mb() - rss_before, 1),
+    }

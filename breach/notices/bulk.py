@@ -61,27 +61,52 @@ def start_generation(session: Session, *, actor: Actor, now: datetime, breach_id
     template = service.current_template(session, breach_id)
     if template is None:
         raise Conflict("write the notice wording first")
-    waiting = session.execute(select(func.count()).select_from(NoticeRecipient).where(
-        NoticeRecipient.breach_id == breach_id, NoticeRecipient.batch_id.is_(None))).scalar_one()
+    waiting = session.execute(
+        select(func.count())
+        .select_from(NoticeRecipient)
+        .where(NoticeRecipient.breach_id == breach_id, NoticeRecipient.batch_id.is_(None))
+    ).scalar_one()
     if not waiting:
         raise Conflict("no recipients are waiting: choose the affected subscribers first")
     last = session.execute(select(func.max(NoticeBatch.sequence)).where(NoticeBatch.breach_id == breach_id)).scalar()
-    snapshot = {"provider": service.provider_snapshot(session), "letter_date": service.local_date(now),
-                "breach_reference": breach.reference, "template_version": template.version}
-    batch = NoticeBatch(breach_id=breach_id, sequence=(last or 0) + 1, template_id=template.id,
-                        assessment_id=assessment.id, snapshot=snapshot, created_by=actor.name, created_at=now)
+    snapshot = {
+        "provider": service.provider_snapshot(session),
+        "letter_date": service.local_date(now),
+        "breach_reference": breach.reference,
+        "template_version": template.version,
+    }
+    batch = NoticeBatch(
+        breach_id=breach_id,
+        sequence=(last or 0) + 1,
+        template_id=template.id,
+        assessment_id=assessment.id,
+        snapshot=snapshot,
+        created_by=actor.name,
+        created_at=now,
+    )
     session.add(batch)
     session.flush()
-    claimed = session.execute(update(RECIPIENTS).where(
-        RECIPIENTS.c.breach_id == breach_id, RECIPIENTS.c.batch_id.is_(None),
-    ).values(batch_id=batch.id, template_id=template.id))
+    claimed = session.execute(
+        update(RECIPIENTS)
+        .where(
+            RECIPIENTS.c.breach_id == breach_id,
+            RECIPIENTS.c.batch_id.is_(None),
+        )
+        .values(batch_id=batch.id, template_id=template.id)
+    )
     batch.total = claimed.rowcount
     template.first_used_at = template.first_used_at or now  # frozen from here: edits make a new version
     session.add_all([batch, template])
     session.flush()
-    audit.record(session, actor=actor, action="breach.notices_generation_started", entity_type="breach_notice_batch",
-                 entity_id=batch.id, now=now, after={"breach_id": breach_id, "recipients": batch.total,
-                                                     "template_version": template.version})
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.notices_generation_started",
+        entity_type="breach_notice_batch",
+        entity_id=batch.id,
+        now=now,
+        after={"breach_id": breach_id, "recipients": batch.total, "template_version": template.version},
+    )
     return batch
 
 
@@ -103,22 +128,37 @@ def load_batch(engine: Engine, batch_id: int) -> tuple[NoticeBatch, dict[str, st
 
 def _next_chunk(engine: Engine, batch_id: int, after_id: int, size: int) -> list[Any]:
     with Session(engine) as session:
-        rows = session.execute(select(RECIPIENTS.c.id, RECIPIENTS.c.snapshot).where(
-            RECIPIENTS.c.batch_id == batch_id, RECIPIENTS.c.status == RecipientStatus.pending,
-            RECIPIENTS.c.id > after_id).order_by(RECIPIENTS.c.id).limit(size)).all()
+        rows = session.execute(
+            select(RECIPIENTS.c.id, RECIPIENTS.c.snapshot)
+            .where(
+                RECIPIENTS.c.batch_id == batch_id,
+                RECIPIENTS.c.status == RecipientStatus.pending,
+                RECIPIENTS.c.id > after_id,
+            )
+            .order_by(RECIPIENTS.c.id)
+            .limit(size)
+        ).all()
         session.commit()
         return rows
 
 
-def render(fields: dict[str, str], batch_snapshot: dict[str, Any], recipient_id: int,
-           snapshot: dict[str, Any]) -> tuple[bytes, str]:
+def render(
+    fields: dict[str, str], batch_snapshot: dict[str, Any], recipient_id: int, snapshot: dict[str, Any]
+) -> tuple[bytes, str]:
     reference = reference_for(batch_snapshot, recipient_id)
-    return (documents.letter_pdf(fields, batch_snapshot, snapshot, reference),
-            documents.email_body(fields, batch_snapshot, snapshot, reference))
+    return (
+        documents.letter_pdf(fields, batch_snapshot, snapshot, reference),
+        documents.email_body(fields, batch_snapshot, snapshot, reference),
+    )
 
 
 def run_generation(
-    engine: Engine, *, batch_id: int, clock: Clock, actor: Actor, chunk_size: int = GENERATION_CHUNK,
+    engine: Engine,
+    *,
+    batch_id: int,
+    clock: Clock,
+    actor: Actor,
+    chunk_size: int = GENERATION_CHUNK,
     progress: Progress | None = None,
 ) -> NoticeBatch:
     """Render every pending recipient of the batch, chunk by chunk; safe to re-run after an interruption."""
@@ -131,11 +171,22 @@ def run_generation(
             letter, body = render(fields, batch.snapshot, recipient_id, snapshot)
             updates.append({"rid": recipient_id, "pdf": documents.sha256(letter), "body": documents.sha256(body)})
         with Session(engine) as session:
-            session.execute(update(RECIPIENTS).where(RECIPIENTS.c.id == bindparam("rid")).values(
-                status=RecipientStatus.generated, pdf_sha256=bindparam("pdf"), email_sha256=bindparam("body"),
-                generated_at=now), updates)
-            done = session.execute(select(func.count()).select_from(NoticeRecipient).where(
-                NoticeRecipient.batch_id == batch_id, NoticeRecipient.status != RecipientStatus.pending)).scalar_one()
+            session.execute(
+                update(RECIPIENTS)
+                .where(RECIPIENTS.c.id == bindparam("rid"))
+                .values(
+                    status=RecipientStatus.generated,
+                    pdf_sha256=bindparam("pdf"),
+                    email_sha256=bindparam("body"),
+                    generated_at=now,
+                ),
+                updates,
+            )
+            done = session.execute(
+                select(func.count())
+                .select_from(NoticeRecipient)
+                .where(NoticeRecipient.batch_id == batch_id, NoticeRecipient.status != RecipientStatus.pending)
+            ).scalar_one()
             session.execute(update(NoticeBatch).where(NoticeBatch.id == batch_id).values(generated=done))
             session.commit()
         after_id = rows[-1][0]
@@ -151,8 +202,15 @@ def _finish_generation(engine: Engine, *, batch_id: int, clock: Clock, actor: Ac
         if batch.status != BatchStatus.generated:
             batch.status, batch.generated_at = BatchStatus.generated, now
             session.add(batch)
-            audit.record(session, actor=actor, action="breach.notices_generated", entity_type="breach_notice_batch",
-                         entity_id=batch_id, now=now, after={"generated": batch.generated, "total": batch.total})
+            audit.record(
+                session,
+                actor=actor,
+                action="breach.notices_generated",
+                entity_type="breach_notice_batch",
+                entity_id=batch_id,
+                now=now,
+                after={"generated": batch.generated, "total": batch.total},
+            )
             service.refresh_customer_summary(session, actor=actor, now=now, breach_id=batch.breach_id)
         session.commit()
         return batch
@@ -173,27 +231,44 @@ def regenerate(session: Session, recipient_id: int) -> tuple[NoticeRecipient, by
 
 # --- letters by post and downloads (sending e-mail lives in breach.notices.sending) ----------------------
 
+
 def record_posted(session: Session, *, actor: Actor, now: datetime, breach_id: int) -> int:
     """Staff confirm the generated letters (recipients without e-mail) went in the post."""
     service.get_breach(session, breach_id)
-    posted = session.execute(update(RECIPIENTS).where(
-        RECIPIENTS.c.breach_id == breach_id, RECIPIENTS.c.channel == Channel.post,
-        RECIPIENTS.c.status == RecipientStatus.generated).values(status=RecipientStatus.sent, sent_at=now)).rowcount
-    audit.record(session, actor=actor, action="breach.notice_letters_posted", entity_type="breach",
-                 entity_id=breach_id, now=now, after={"letters": posted})
+    posted = session.execute(
+        update(RECIPIENTS)
+        .where(
+            RECIPIENTS.c.breach_id == breach_id,
+            RECIPIENTS.c.channel == Channel.post,
+            RECIPIENTS.c.status == RecipientStatus.generated,
+        )
+        .values(status=RecipientStatus.sent, sent_at=now)
+    ).rowcount
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.notice_letters_posted",
+        entity_type="breach",
+        entity_id=breach_id,
+        now=now,
+        after={"letters": posted},
+    )
     service.refresh_customer_summary(session, actor=actor, now=now, breach_id=breach_id)
     return posted
 
 
-def letter_ids(engine: Engine, breach_id: int, channel: Channel | None, size: int = GENERATION_CHUNK
-               ) -> Iterator[list[int]]:
+def letter_ids(
+    engine: Engine, breach_id: int, channel: Channel | None, size: int = GENERATION_CHUNK
+) -> Iterator[list[int]]:
     after_id = 0
     while True:
         with Session(engine) as session:
-            query = select(NoticeRecipient.id).where(NoticeRecipient.breach_id == breach_id,
-                                                     NoticeRecipient.status != RecipientStatus.pending,
-                                                     NoticeRecipient.batch_id.is_not(None),
-                                                     NoticeRecipient.id > after_id)
+            query = select(NoticeRecipient.id).where(
+                NoticeRecipient.breach_id == breach_id,
+                NoticeRecipient.status != RecipientStatus.pending,
+                NoticeRecipient.batch_id.is_not(None),
+                NoticeRecipient.id > after_id,
+            )
             if channel is not None:
                 query = query.where(NoticeRecipient.channel == channel)
             ids = list(session.execute(query.order_by(NoticeRecipient.id).limit(size)).scalars())

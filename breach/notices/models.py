@@ -27,7 +27,7 @@ MAX_ID = 2**63 - 1
 class RecipientStatus(StrEnum):
     pending = "pending"
     generated = "generated"
-    sending = "sending"      # claimed by a send run; `sent_at` holds the moment of the claim until the outcome
+    sending = "sending"  # claimed by a send run; `sent_at` holds the moment of the claim until the outcome
     sent = "sent"
     bounced = "bounced"
     failed = "failed"
@@ -46,8 +46,8 @@ class Channel(StrEnum):
 class BatchStatus(StrEnum):
     generating = "generating"
     generated = "generated"
-    sending = "sending"      # an e-mail run over its recipients is under way (or stopped: resume it)
-    sent = "sent"            # the e-mail run ended; each recipient's own status says sent, bounced or failed
+    sending = "sending"  # an e-mail run over its recipients is under way (or stopped: resume it)
+    sent = "sent"  # the e-mail run ended; each recipient's own status says sent, bounced or failed
 
 
 def _text_column() -> Any:
@@ -55,8 +55,7 @@ def _text_column() -> Any:
 
 
 def _breach_fk(index: bool = True) -> Any:
-    return Field(sa_column=Column(Integer, ForeignKey("breach.id", ondelete="CASCADE"), nullable=False,
-                                  index=index))
+    return Field(sa_column=Column(Integer, ForeignKey("breach.id", ondelete="CASCADE"), nullable=False, index=index))
 
 
 class NoticeAssessment(SQLModel, table=True):
@@ -150,9 +149,11 @@ class NoticeRecipient(SQLModel, table=True):
     recipient_key: str = Field(max_length=40, description="s:<subscriber id> or u:<line user id>")
     role: RecipientRole = Field(sa_type=StrEnumType(RecipientRole, 16))
     subscriber_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("subscriber.id", ondelete="SET NULL"), nullable=True))
+        default=None, sa_column=Column(Integer, ForeignKey("subscriber.id", ondelete="SET NULL"), nullable=True)
+    )
     line_user_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("line_user.id", ondelete="SET NULL"), nullable=True))
+        default=None, sa_column=Column(Integer, ForeignKey("line_user.id", ondelete="SET NULL"), nullable=True)
+    )
     channel: Channel = Field(sa_type=StrEnumType(Channel, 8))
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: RecipientStatus = Field(default=RecipientStatus.pending, sa_type=StrEnumType(RecipientStatus, 16))

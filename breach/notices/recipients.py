@@ -60,7 +60,7 @@ def labelled(values: Sequence[Any], field: str) -> Labelled:
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _resolve_ids(session: Session, items: Labelled, errors: list[FieldError]) -> dict[int, set[int] | None]:
@@ -76,10 +76,14 @@ def _resolve_ids(session: Session, items: Labelled, errors: list[FieldError]) ->
 def _resolve_references(session: Session, items: Labelled, errors: list[FieldError]) -> dict[int, set[int] | None]:
     known: dict[str, int] = {}
     for chunk in _chunks(sorted({value for _, value in items})):
-        known.update(session.execute(select(Subscriber.account_reference, Subscriber.id)
-                                     .where(Subscriber.account_reference.in_(chunk))).all())
-    errors += [FieldError(label, f"unknown account reference {value!r}") for label, value in items
-               if value not in known]
+        known.update(
+            session.execute(
+                select(Subscriber.account_reference, Subscriber.id).where(Subscriber.account_reference.in_(chunk))
+            ).all()
+        )
+    errors += [
+        FieldError(label, f"unknown account reference {value!r}") for label, value in items if value not in known
+    ]
     return {known[value]: None for _, value in items if value in known}
 
 
@@ -93,10 +97,12 @@ def _resolve_numbers(session: Session, items: Labelled, errors: list[FieldError]
     lines: dict[str, tuple[int, int]] = {}
     for chunk in _chunks(sorted({value for _, value in normalised})):
         for number, subscriber_id, line_id in session.execute(
-                select(Line.number, Line.subscriber_id, Line.id).where(Line.number.in_(chunk))):
+            select(Line.number, Line.subscriber_id, Line.id).where(Line.number.in_(chunk))
+        ):
             lines[number] = (subscriber_id, line_id)
-    errors += [FieldError(label, f"no line has the number {value}") for label, value in normalised
-               if value not in lines]
+    errors += [
+        FieldError(label, f"no line has the number {value}") for label, value in normalised if value not in lines
+    ]
     affected: dict[int, set[int] | None] = {}
     for _, value in normalised:
         if value in lines:
@@ -114,7 +120,10 @@ def _merge(target: dict[int, set[int] | None], found: dict[int, set[int] | None]
 
 
 def resolve(
-    session: Session, *, subscriber_ids: Labelled = (), account_references: Labelled = (),
+    session: Session,
+    *,
+    subscriber_ids: Labelled = (),
+    account_references: Labelled = (),
     line_numbers: Labelled = (),
 ) -> dict[int, set[int] | None]:
     """Affected subscriber -> affected line ids (None: all their lines); raises Invalid naming every unknown."""
@@ -141,19 +150,39 @@ def _is_email(contact: str) -> bool:
 
 
 def _subscriber_row(subscriber: Subscriber, numbers: list[str]) -> dict[str, Any]:
-    return {"recipient_key": f"s:{subscriber.id}", "role": RecipientRole.subscriber, "subscriber_id": subscriber.id,
-            "line_user_id": None, "channel": rules.delivery_channel(subscriber.email),
-            "snapshot": {"name": rules.addressee_name(subscriber.kind, subscriber.name), "kind": subscriber.kind,
-                         "address": subscriber.address, "email": subscriber.email,
-                         "account_reference": subscriber.account_reference,
-                         "lines": ", ".join(phone.display(n) for n in sorted(numbers))}}
+    return {
+        "recipient_key": f"s:{subscriber.id}",
+        "role": RecipientRole.subscriber,
+        "subscriber_id": subscriber.id,
+        "line_user_id": None,
+        "channel": rules.delivery_channel(subscriber.email),
+        "snapshot": {
+            "name": rules.addressee_name(subscriber.kind, subscriber.name),
+            "kind": subscriber.kind,
+            "address": subscriber.address,
+            "email": subscriber.email,
+            "account_reference": subscriber.account_reference,
+            "lines": ", ".join(phone.display(n) for n in sorted(numbers)),
+        },
+    }
 
 
 def _user_row(user: LineUser, number: str, subscriber_id: int) -> dict[str, Any]:
-    return {"recipient_key": f"u:{user.id}", "role": RecipientRole.user, "subscriber_id": subscriber_id,
-            "line_user_id": user.id, "channel": "email",
-            "snapshot": {"name": user.name, "kind": "individual", "address": "", "email": user.contact.strip(),
-                         "account_reference": "", "lines": phone.display(number)}}
+    return {
+        "recipient_key": f"u:{user.id}",
+        "role": RecipientRole.user,
+        "subscriber_id": subscriber_id,
+        "line_user_id": user.id,
+        "channel": "email",
+        "snapshot": {
+            "name": user.name,
+            "kind": "individual",
+            "address": "",
+            "email": user.contact.strip(),
+            "account_reference": "",
+            "lines": phone.display(number),
+        },
+    }
 
 
 def _rows_for(session: Session, chunk: dict[int, set[int] | None]) -> tuple[list[dict[str, Any]], int]:
@@ -161,8 +190,9 @@ def _rows_for(session: Session, chunk: dict[int, set[int] | None]) -> tuple[list
     lines = session.execute(select(Line).where(Line.subscriber_id.in_(list(chunk)))).scalars().all()
     affected = [line for line in lines if chunk[line.subscriber_id] is None or line.id in chunk[line.subscriber_id]]
     by_line = {line.id: line for line in affected}
-    users = session.execute(select(LineUser).where(LineUser.line_id.in_(list(by_line)))).scalars().all() \
-        if by_line else []
+    users = (
+        session.execute(select(LineUser).where(LineUser.line_id.in_(list(by_line)))).scalars().all() if by_line else []
+    )
     rows = [_subscriber_row(s, [line.number for line in affected if line.subscriber_id == s.id]) for s in subscribers]
     emailable = [u for u in users if _is_email(u.contact.strip())]
     rows += [_user_row(u, by_line[u.line_id].number, by_line[u.line_id].subscriber_id) for u in emailable]
@@ -173,8 +203,9 @@ def _insert(session: Session, rows: Iterable[dict[str, Any]], breach_id: int, ac
     batch: list[dict[str, Any]] = []
     inserted = 0
     for row in rows:
-        batch.append(row | {"breach_id": breach_id, "status": RecipientStatus.pending, "added_by": actor.name,
-                            "added_at": now})
+        batch.append(
+            row | {"breach_id": breach_id, "status": RecipientStatus.pending, "added_by": actor.name, "added_at": now}
+        )
         if len(batch) == INSERT_BATCH:
             session.execute(insert(NoticeRecipient).values(batch))
             inserted, batch = inserted + len(batch), []
@@ -185,31 +216,56 @@ def _insert(session: Session, rows: Iterable[dict[str, Any]], breach_id: int, ac
 
 
 def add_recipients(
-    session: Session, *, actor: Actor, now: datetime, breach_id: int, subscriber_ids: Labelled = (),
-    account_references: Labelled = (), line_numbers: Labelled = (),
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    breach_id: int,
+    subscriber_ids: Labelled = (),
+    account_references: Labelled = (),
+    line_numbers: Labelled = (),
 ) -> SelectionResult:
     """Resolve every identifier, then add the new recipients; ones already chosen are left as they are."""
     get_breach(session, breach_id)
-    affected = resolve(session, subscriber_ids=subscriber_ids, account_references=account_references,
-                       line_numbers=line_numbers)
+    affected = resolve(
+        session, subscriber_ids=subscriber_ids, account_references=account_references, line_numbers=line_numbers
+    )
     added = {RecipientRole.subscriber: 0, RecipientRole.user: 0}
     already = without_email = 0
     ids = sorted(affected)
     for chunk_ids in _chunks(ids):
         rows, no_email = _rows_for(session, {i: affected[i] for i in chunk_ids})
         without_email += no_email
-        existing = set(session.execute(select(NoticeRecipient.recipient_key).where(
-            NoticeRecipient.breach_id == breach_id,
-            NoticeRecipient.recipient_key.in_([r["recipient_key"] for r in rows]))).scalars())
+        existing = set(
+            session.execute(
+                select(NoticeRecipient.recipient_key).where(
+                    NoticeRecipient.breach_id == breach_id,
+                    NoticeRecipient.recipient_key.in_([r["recipient_key"] for r in rows]),
+                )
+            ).scalars()
+        )
         fresh = [r for r in rows if r["recipient_key"] not in existing]
         already += len(rows) - len(fresh)
         for role in added:
             added[role] += sum(1 for r in fresh if r["role"] == role)
         _insert(session, fresh, breach_id, actor, now)
-    total = session.execute(select(func.count()).select_from(NoticeRecipient)
-                            .where(NoticeRecipient.breach_id == breach_id)).scalar_one()
-    result = SelectionResult(subscribers_added=added[RecipientRole.subscriber], users_added=added[RecipientRole.user],
-                             already_present=already, users_without_email=without_email, total_recipients=total)
-    audit.record(session, actor=actor, action="breach.notice_recipients_added", entity_type="breach",
-                 entity_id=breach_id, now=now, after=result.model_dump())
+    total = session.execute(
+        select(func.count()).select_from(NoticeRecipient).where(NoticeRecipient.breach_id == breach_id)
+    ).scalar_one()
+    result = SelectionResult(
+        subscribers_added=added[RecipientRole.subscriber],
+        users_added=added[RecipientRole.user],
+        already_present=already,
+        users_without_email=without_email,
+        total_recipients=total,
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.notice_recipients_added",
+        entity_type="breach",
+        entity_id=breach_id,
+        now=now,
+        after=result.model_dump(),
+    )
     return result

@@ -85,8 +85,7 @@ STANDARD_CIPHERS = frozenset(
     + ["CHACHA20POLY1305", "XCHACHA20POLY1305"]
 )
 STANDARD_KEYED_HASHES = frozenset(
-    ["HMACSHA256", "HMACSHA384", "HMACSHA512", "HMACSHA3256", "HMACSHA3384", "HMACSHA3512",
-     "KMAC128", "KMAC256"]
+    ["HMACSHA256", "HMACSHA384", "HMACSHA512", "HMACSHA3256", "HMACSHA3384", "HMACSHA3512", "KMAC128", "KMAC256"]
 )
 
 
@@ -151,10 +150,12 @@ def likely_adverse(factors: Factors) -> tuple[bool, list[str]]:
     if factors.other_adverse_effect.strip():
         reasons.append("other adverse effect found by staff: " + factors.other_adverse_effect.strip()[:200])
     if not reasons and factors.natures:
-        reasons.append(f"{_labels(factors.natures)} affected, but no consequence or circumstance points to an"
-                       " adverse effect")
-    return bool(factors.consequences or (factors.natures and factors.circumstances)
-                or factors.other_adverse_effect.strip()), reasons
+        reasons.append(
+            f"{_labels(factors.natures)} affected, but no consequence or circumstance points to an adverse effect"
+        )
+    return bool(
+        factors.consequences or (factors.natures and factors.circumstances) or factors.other_adverse_effect.strip()
+    ), reasons
 
 
 def exemption_gaps(datasets: Iterable[DatasetEvidence]) -> list[FieldError]:
@@ -201,8 +202,12 @@ def delay_gaps(delay: AgreedDelay) -> list[FieldError]:
 
 
 def decide(
-    factors: Factors, exemption: list[DatasetEvidence] | None, ico_required: bool, *,
-    delay: AgreedDelay | None = None, rationale: str = "",
+    factors: Factors,
+    exemption: list[DatasetEvidence] | None,
+    ico_required: bool,
+    *,
+    delay: AgreedDelay | None = None,
+    rationale: str = "",
 ) -> Decision:
     """The outcome of an assessment and the reasons for it; `errors` set means no decision can be made.
 
@@ -221,9 +226,14 @@ def decide(
     if exemption is not None:
         failures = exemption_failures(exemption)
         holds = not failures
-        reasons += (["exemption refused: " + "; ".join(failures)] if failures else
-                    ["every affected dataset was unintelligible (reg 5A(6), Art 4); the ICO must be satisfied of"
-                     " this and the ICO notification is still required"])
+        reasons += (
+            ["exemption refused: " + "; ".join(failures)]
+            if failures
+            else [
+                "every affected dataset was unintelligible (reg 5A(6), Art 4); the ICO must be satisfied of"
+                " this and the ICO notification is still required"
+            ]
+        )
     if ico_required:
         outcome = Outcome.notify
         reasons.append("the ICO has required notices to be sent (reg 5A(7))")
@@ -258,10 +268,22 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 # Art 3(4): the notice must not promote or advertise services. A short, documented list of words that
 # only marketing uses; matched as whole words (plural forms too), case-insensitive. "offer" is on it, so
 # "we will provide credit monitoring at no cost" rather than "we offer free credit monitoring".
-MARKETING_TERMS = ("offer", "discount", "upgrade", "deal", "promotion", "promo code", "% off", "free trial",
-                   "special price", "limited time")
-_MARKETING = [(term, re.compile(r"(?<![A-Za-z])" + re.escape(term) + r"(?:s|es)?(?![A-Za-z])", re.IGNORECASE))
-              for term in MARKETING_TERMS]
+MARKETING_TERMS = (
+    "offer",
+    "discount",
+    "upgrade",
+    "deal",
+    "promotion",
+    "promo code",
+    "% off",
+    "free trial",
+    "special price",
+    "limited time",
+)
+_MARKETING = [
+    (term, re.compile(r"(?<![A-Za-z])" + re.escape(term) + r"(?:s|es)?(?![A-Za-z])", re.IGNORECASE))
+    for term in MARKETING_TERMS
+]
 
 
 def marketing_terms(value: str) -> list[str]:
@@ -270,15 +292,27 @@ def marketing_terms(value: str) -> list[str]:
 
 def check_content(fields: Mapping[str, str], required: Iterable[str]) -> list[FieldError]:
     """Refuse blank required fields, marketing language (Art 3(4)) and unknown placeholders, by field."""
-    errors = [FieldError(name, "required in a customer notice (611/2013 Annex II)")
-              for name in required if not (fields.get(name) or "").strip()]
+    errors = [
+        FieldError(name, "required in a customer notice (611/2013 Annex II)")
+        for name in required
+        if not (fields.get(name) or "").strip()
+    ]
     for name, value in fields.items():
-        errors += [FieldError(name, f'contains marketing language: "{term}" (a breach notice may not promote'
-                                    " services, 611/2013 Art 3(4))") for term in marketing_terms(value)]
+        errors += [
+            FieldError(
+                name,
+                f'contains marketing language: "{term}" (a breach notice may not promote services, 611/2013 Art 3(4))',
+            )
+            for term in marketing_terms(value)
+        ]
         unknown = sorted({m for m in _PLACEHOLDER.findall(value or "") if m not in PLACEHOLDERS})
         if unknown:
-            errors.append(FieldError(name, "unknown placeholder {" + unknown[0] + "}; use "
-                                     + ", ".join("{" + p + "}" for p in PLACEHOLDERS)))
+            errors.append(
+                FieldError(
+                    name,
+                    "unknown placeholder {" + unknown[0] + "}; use " + ", ".join("{" + p + "}" for p in PLACEHOLDERS),
+                )
+            )
     return errors
 
 
@@ -288,6 +322,7 @@ def fill(value: str, recipient: Mapping[str, str]) -> str:
 
 
 # --- Who is notified (reg 5A(3): "subscriber or user") ---------------------------------------------------
+
 
 def addressee_name(kind: str, name: str, contact_name: str = "") -> str:
     """A corporate subscriber is addressed by its company name (for the attention of its contact, if any)."""
@@ -303,25 +338,35 @@ def delivery_channel(email: str | None) -> str:
 
 # --- ICO form Section 2: content, means and number of customer notifications --------------------------------
 
+
 def customer_summary(
-    counts: Mapping[tuple[str, str], int], versions: list[tuple[int, str]], *, media_count: int = 0,
+    counts: Mapping[tuple[str, str], int],
+    versions: list[tuple[int, str]],
+    *,
+    media_count: int = 0,
     media_date: str = "",
 ) -> str:
     """One paragraph for the ICO notification, from the recipients' statuses; empty when nothing was done."""
+
     def total(channel: str, *statuses: str) -> int:
         return sum(counts.get((channel, status), 0) for status in statuses)
 
     done = ("generated", "sending", "sent", "bounced", "failed")
     parts: list[str] = []
     if versions:
-        parts.append("Content: a notice dedicated to this breach giving the 611/2013 Annex II information (summary,"
-                     " estimated date, nature and content of the data, likely consequences, circumstances, measures"
-                     " taken and measures the person can take, contact point), wording "
-                     + ", ".join(f"v{version} (SHA-256 {digest[:12]})" for version, digest in versions) + ".")
+        parts.append(
+            "Content: a notice dedicated to this breach giving the 611/2013 Annex II information (summary,"
+            " estimated date, nature and content of the data, likely consequences, circumstances, measures"
+            " taken and measures the person can take, contact point), wording "
+            + ", ".join(f"v{version} (SHA-256 {digest[:12]})" for version, digest in versions)
+            + "."
+        )
     if total("email", *done):
-        parts.append(f"By e-mail: {total('email', 'sent')} sent, {total('email', 'bounced')} bounced,"
-                     f" {total('email', 'failed')} failed, {total('email', 'generated')} not yet sent"
-                     + (f", {total('email', 'sending')} being sent." if total("email", "sending") else "."))
+        parts.append(
+            f"By e-mail: {total('email', 'sent')} sent, {total('email', 'bounced')} bounced,"
+            f" {total('email', 'failed')} failed, {total('email', 'generated')} not yet sent"
+            + (f", {total('email', 'sending')} being sent." if total("email", "sending") else ".")
+        )
     if total("post", *done):
         parts.append(f"By post: {total('post', *done)} letters produced, {total('post', 'sent')} recorded as posted.")
     if media_count:

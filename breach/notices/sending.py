@@ -62,26 +62,41 @@ def check_can_send(session: Session, *, settings: Settings, now: datetime, breac
     """Refuse when SMTP is not configured, no notices are due, or an ICO-agreed delay has not ended."""
     service.get_breach(session, breach_id)
     if not settings.smtp_configured:
-        raise Conflict("e-mail sending is not configured (set PECR_SMTP_HOST): nothing was sent; the letters can"
-                       " still be downloaded and posted")
+        raise Conflict(
+            "e-mail sending is not configured (set PECR_SMTP_HOST): nothing was sent; the letters can"
+            " still be downloaded and posted"
+        )
     assessment = bulk.notice_due(session, breach_id)
     if assessment.delay_until is not None and now < assessment.delay_until:
-        raise Conflict(f"the ICO agreed a delay ({assessment.delay_ico_reference}): notices may not be sent before"
-                       f" {assessment.delay_until.isoformat()}")
+        raise Conflict(
+            f"the ICO agreed a delay ({assessment.delay_ico_reference}): notices may not be sent before"
+            f" {assessment.delay_until.isoformat()}"
+        )
 
 
 def _batches(session: Session, breach_id: int, *statuses: BatchStatus) -> list[tuple[int, int]]:
-    return [tuple(row) for row in session.execute(
-        select(NoticeBatch.id, NoticeBatch.sequence).where(NoticeBatch.breach_id == breach_id,
-                                                           NoticeBatch.status.in_(statuses))
-        .order_by(NoticeBatch.sequence)).all()]
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(NoticeBatch.id, NoticeBatch.sequence)
+            .where(NoticeBatch.breach_id == breach_id, NoticeBatch.status.in_(statuses))
+            .order_by(NoticeBatch.sequence)
+        ).all()
+    ]
 
 
 def _waiting_by_batch(session: Session, breach_id: int) -> dict[int, int]:
-    return dict(session.execute(
-        select(RECIPIENTS.c.batch_id, func.count()).where(
-            RECIPIENTS.c.breach_id == breach_id, RECIPIENTS.c.channel == Channel.email,
-            RECIPIENTS.c.status.in_(SENDABLE)).group_by(RECIPIENTS.c.batch_id)).all())
+    return dict(
+        session.execute(
+            select(RECIPIENTS.c.batch_id, func.count())
+            .where(
+                RECIPIENTS.c.breach_id == breach_id,
+                RECIPIENTS.c.channel == Channel.email,
+                RECIPIENTS.c.status.in_(SENDABLE),
+            )
+            .group_by(RECIPIENTS.c.batch_id)
+        ).all()
+    )
 
 
 def start_sending(session: Session, *, actor: Actor, now: datetime, settings: Settings, breach_id: int) -> int:
@@ -89,19 +104,31 @@ def start_sending(session: Session, *, actor: Actor, now: datetime, settings: Se
     then runs `run_sending` (in the background from a route)."""
     check_can_send(session, settings=settings, now=now, breach_id=breach_id)
     if running := _batches(session, breach_id, BatchStatus.sending):
-        raise Conflict(f"e-mails for batch {running[0][1]} are already being sent; if that stopped (the count"
-                       " does not move), resume it")
+        raise Conflict(
+            f"e-mails for batch {running[0][1]} are already being sent; if that stopped (the count"
+            " does not move), resume it"
+        )
     if generating := _batches(session, breach_id, BatchStatus.generating):
         raise Conflict(f"batch {generating[0][1]} is still being generated: send when it has finished")
     ready = {batch_id for batch_id, _ in _batches(session, breach_id, BatchStatus.generated, BatchStatus.sent)}
-    waiting = {batch_id: count for batch_id, count in _waiting_by_batch(session, breach_id).items()
-               if batch_id in ready}
+    waiting = {
+        batch_id: count for batch_id, count in _waiting_by_batch(session, breach_id).items() if batch_id in ready
+    }
     if not waiting:
-        raise Conflict("no e-mail notices are waiting to be sent: generate them first (letters by post are"
-                       " recorded as posted instead)")
+        raise Conflict(
+            "no e-mail notices are waiting to be sent: generate them first (letters by post are"
+            " recorded as posted instead)"
+        )
     session.execute(update(BATCHES).where(BATCHES.c.id.in_(list(waiting))).values(status=BatchStatus.sending))
-    audit.record(session, actor=actor, action="breach.notices_sending_started", entity_type="breach",
-                 entity_id=breach_id, now=now, after={"batches": sorted(waiting), "to_send": sum(waiting.values())})
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.notices_sending_started",
+        entity_type="breach",
+        entity_id=breach_id,
+        now=now,
+        after={"batches": sorted(waiting), "to_send": sum(waiting.values())},
+    )
     return sum(waiting.values())
 
 
@@ -112,29 +139,52 @@ def resume_sending(session: Session, *, actor: Actor, now: datetime, settings: S
     batch_ids = [batch_id for batch_id, _ in _batches(session, breach_id, BatchStatus.sending)]
     if not batch_ids:
         raise Conflict("no e-mail sending to resume: nothing is being sent for this breach")
-    released = session.execute(update(RECIPIENTS).where(
-        RECIPIENTS.c.batch_id.in_(batch_ids), RECIPIENTS.c.status == RecipientStatus.sending,
-        RECIPIENTS.c.sent_at < now - STALE_CLAIM).values(status=RecipientStatus.generated, sent_at=None)).rowcount
+    released = session.execute(
+        update(RECIPIENTS)
+        .where(
+            RECIPIENTS.c.batch_id.in_(batch_ids),
+            RECIPIENTS.c.status == RecipientStatus.sending,
+            RECIPIENTS.c.sent_at < now - STALE_CLAIM,
+        )
+        .values(status=RecipientStatus.generated, sent_at=None)
+    ).rowcount
     waiting = sum(count for batch_id, count in _waiting_by_batch(session, breach_id).items() if batch_id in batch_ids)
-    audit.record(session, actor=actor, action="breach.notices_sending_resumed", entity_type="breach",
-                 entity_id=breach_id, now=now, after={"batches": batch_ids, "to_send": waiting,
-                                                      "stale_claims_released": released})
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.notices_sending_resumed",
+        entity_type="breach",
+        entity_id=breach_id,
+        now=now,
+        after={"batches": batch_ids, "to_send": waiting, "stale_claims_released": released},
+    )
     return waiting
 
 
 # --- the run -------------------------------------------------------------------------------------------------
 
+
 def _claim(engine: Engine, batch_id: int, after_id: int, size: int, now: datetime) -> list[Any]:
     """Take the next chunk for this run; rows another run holds are skipped, never shared."""
-    chosen = (select(RECIPIENTS.c.id).where(
-        RECIPIENTS.c.batch_id == batch_id, RECIPIENTS.c.channel == Channel.email, RECIPIENTS.c.status.in_(SENDABLE),
-        RECIPIENTS.c.id > after_id).order_by(RECIPIENTS.c.id).limit(size).with_for_update(skip_locked=True))
+    chosen = (
+        select(RECIPIENTS.c.id)
+        .where(
+            RECIPIENTS.c.batch_id == batch_id,
+            RECIPIENTS.c.channel == Channel.email,
+            RECIPIENTS.c.status.in_(SENDABLE),
+            RECIPIENTS.c.id > after_id,
+        )
+        .order_by(RECIPIENTS.c.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+    )
     with Session(engine) as session:
-        rows = session.execute(update(RECIPIENTS).where(RECIPIENTS.c.id.in_(chosen),
-                                                        RECIPIENTS.c.status.in_(SENDABLE))
-                               .values(status=RecipientStatus.sending, sent_at=now)
-                               .returning(RECIPIENTS.c.id, RECIPIENTS.c.snapshot, RECIPIENTS.c.pdf_sha256,
-                                          RECIPIENTS.c.email_sha256)).all()
+        rows = session.execute(
+            update(RECIPIENTS)
+            .where(RECIPIENTS.c.id.in_(chosen), RECIPIENTS.c.status.in_(SENDABLE))
+            .values(status=RecipientStatus.sending, sent_at=now)
+            .returning(RECIPIENTS.c.id, RECIPIENTS.c.snapshot, RECIPIENTS.c.pdf_sha256, RECIPIENTS.c.email_sha256)
+        ).all()
         session.commit()
     return sorted(rows, key=lambda row: row.id)
 
@@ -144,12 +194,17 @@ def _mail_for(fields: dict[str, str], batch: NoticeBatch, row: Any) -> mail.Mail
     letter, body = bulk.render(fields, batch.snapshot, row.id, row.snapshot)
     if documents.sha256(letter) != row.pdf_sha256 or documents.sha256(body) != row.email_sha256:
         return None
-    return mail.Mail(to=row.snapshot["email"], body=body, subject=documents.email_subject(fields, row.snapshot),
-                     attachments=(mail.Attachment(f"breach-notice-{row.id}.pdf", letter),))
+    return mail.Mail(
+        to=row.snapshot["email"],
+        body=body,
+        subject=documents.email_subject(fields, row.snapshot),
+        attachments=(mail.Attachment(f"breach-notice-{row.id}.pdf", letter),),
+    )
 
 
-def _deliver(settings: Settings, fields: dict[str, str], batch: NoticeBatch, rows: list[Any]
-             ) -> tuple[dict[int, tuple[RecipientStatus, str]], str]:
+def _deliver(
+    settings: Settings, fields: dict[str, str], batch: NoticeBatch, rows: list[Any]
+) -> tuple[dict[int, tuple[RecipientStatus, str]], str]:
     """Send one claimed chunk over one connection: {recipient id: (status, error)} and a server failure."""
     outcomes: dict[int, tuple[RecipientStatus, str]] = {}
     mails: list[tuple[int, mail.Mail]] = []
@@ -179,17 +234,35 @@ def _deliver(settings: Settings, fields: dict[str, str], batch: NoticeBatch, row
 
 
 def _record(engine: Engine, outcomes: dict[int, tuple[RecipientStatus, str]], now: datetime) -> None:
-    rows = [{"rid": recipient_id, "new_status": status, "error": error,
-             "at": now if status == RecipientStatus.sent else None}
-            for recipient_id, (status, error) in outcomes.items()]
+    rows = [
+        {
+            "rid": recipient_id,
+            "new_status": status,
+            "error": error,
+            "at": now if status == RecipientStatus.sent else None,
+        }
+        for recipient_id, (status, error) in outcomes.items()
+    ]
     with Session(engine) as session:
-        session.execute(update(RECIPIENTS).where(RECIPIENTS.c.id == bindparam("rid")).values(
-            status=bindparam("new_status"), sent_at=bindparam("at"), delivery_error=bindparam("error")), rows)
+        session.execute(
+            update(RECIPIENTS)
+            .where(RECIPIENTS.c.id == bindparam("rid"))
+            .values(status=bindparam("new_status"), sent_at=bindparam("at"), delivery_error=bindparam("error")),
+            rows,
+        )
         session.commit()
 
 
-def _send_batch(engine: Engine, *, settings: Settings, clock: Clock, batch_id: int, chunk_size: int,
-                counts: Counter[RecipientStatus], progress: Progress | None) -> str:
+def _send_batch(
+    engine: Engine,
+    *,
+    settings: Settings,
+    clock: Clock,
+    batch_id: int,
+    chunk_size: int,
+    counts: Counter[RecipientStatus],
+    progress: Progress | None,
+) -> str:
     """Send every claimable notice of one batch, chunk by chunk; returns a server failure ('' if none)."""
     batch, fields = bulk.load_batch(engine, batch_id)
     after_id = 0
@@ -205,8 +278,16 @@ def _send_batch(engine: Engine, *, settings: Settings, clock: Clock, batch_id: i
     return ""
 
 
-def run_sending(engine: Engine, *, settings: Settings, clock: Clock, actor: Actor, breach_id: int,
-                chunk_size: int = SEND_CHUNK, progress: Progress | None = None) -> SendResult:
+def run_sending(
+    engine: Engine,
+    *,
+    settings: Settings,
+    clock: Clock,
+    actor: Actor,
+    breach_id: int,
+    chunk_size: int = SEND_CHUNK,
+    progress: Progress | None = None,
+) -> SendResult:
     """E-mail the notices of every batch marked `sending`; stops at the first mail-server failure."""
     with Session(engine) as session:
         batch_ids = [batch_id for batch_id, _ in _batches(session, breach_id, BatchStatus.sending)]
@@ -214,41 +295,69 @@ def run_sending(engine: Engine, *, settings: Settings, clock: Clock, actor: Acto
     counts: Counter[RecipientStatus] = Counter()
     detail = ""
     for batch_id in batch_ids:
-        detail = _send_batch(engine, settings=settings, clock=clock, batch_id=batch_id, chunk_size=chunk_size,
-                             counts=counts, progress=progress)
+        detail = _send_batch(
+            engine,
+            settings=settings,
+            clock=clock,
+            batch_id=batch_id,
+            chunk_size=chunk_size,
+            counts=counts,
+            progress=progress,
+        )
         if detail:
             break
-    result = SendResult(sent=counts[RecipientStatus.sent], bounced=counts[RecipientStatus.bounced],
-                        failed=counts[RecipientStatus.failed], stopped_early=bool(detail), detail=detail)
+    result = SendResult(
+        sent=counts[RecipientStatus.sent],
+        bounced=counts[RecipientStatus.bounced],
+        failed=counts[RecipientStatus.failed],
+        stopped_early=bool(detail),
+        detail=detail,
+    )
     _finish(engine, actor=actor, clock=clock, breach_id=breach_id, batch_ids=batch_ids, result=result)
     return result
 
 
-def _finish(engine: Engine, *, actor: Actor, clock: Clock, breach_id: int, batch_ids: list[int],
-            result: SendResult) -> None:
+def _finish(
+    engine: Engine, *, actor: Actor, clock: Clock, breach_id: int, batch_ids: list[int], result: SendResult
+) -> None:
     """A batch leaves `sending` once none of its notices is claimed: `sent`, or `generated` after a server
     failure so that a new send retries the failed ones. Audited with this run's counts."""
     with Session(engine) as session:
         now = clock.now()
-        in_flight = set(session.execute(select(RECIPIENTS.c.batch_id).where(
-            RECIPIENTS.c.batch_id.in_(batch_ids), RECIPIENTS.c.status == RecipientStatus.sending)).scalars())
+        in_flight = set(
+            session.execute(
+                select(RECIPIENTS.c.batch_id).where(
+                    RECIPIENTS.c.batch_id.in_(batch_ids), RECIPIENTS.c.status == RecipientStatus.sending
+                )
+            ).scalars()
+        )
         settled = [batch_id for batch_id in batch_ids if batch_id not in in_flight]
-        session.execute(update(BATCHES).where(BATCHES.c.id.in_(settled), BATCHES.c.status == BatchStatus.sending)
-                        .values(status=BatchStatus.generated if result.stopped_early else BatchStatus.sent))
-        audit.record(session, actor=actor, action="breach.notices_sent", entity_type="breach", entity_id=breach_id,
-                     now=now, after=result.model_dump() | {"batches": batch_ids})
+        session.execute(
+            update(BATCHES)
+            .where(BATCHES.c.id.in_(settled), BATCHES.c.status == BatchStatus.sending)
+            .values(status=BatchStatus.generated if result.stopped_early else BatchStatus.sent)
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="breach.notices_sent",
+            entity_type="breach",
+            entity_id=breach_id,
+            now=now,
+            after=result.model_dump() | {"batches": batch_ids},
+        )
         service.refresh_customer_summary(session, actor=actor, now=now, breach_id=breach_id)
         session.commit()
 
 
-def send(engine: Engine, *, settings: Settings, clock: Clock, actor: Actor, breach_id: int,
-         chunk_size: int = SEND_CHUNK) -> SendResult:
+def send(
+    engine: Engine, *, settings: Settings, clock: Clock, actor: Actor, breach_id: int, chunk_size: int = SEND_CHUNK
+) -> SendResult:
     """Start and run a send to the end in this thread (scripts and tests; routes use the background)."""
     with Session(engine) as session:
         start_sending(session, actor=actor, now=clock.now(), settings=settings, breach_id=breach_id)
         session.commit()
-    return run_sending(engine, settings=settings, clock=clock, actor=actor, breach_id=breach_id,
-                       chunk_size=chunk_size)
+    return run_sending(engine, settings=settings, clock=clock, actor=actor, breach_id=breach_id, chunk_size=chunk_size)
 
 
 def _run_logged(engine: Engine, *, settings: Settings, clock: Clock, actor: Actor, breach_id: int) -> None:
@@ -259,12 +368,16 @@ def _run_logged(engine: Engine, *, settings: Settings, clock: Clock, actor: Acto
         log.exception("sending customer notices for breach %s stopped", breach_id)
 
 
-def start_in_background(engine: Engine, *, settings: Settings, clock: Clock, actor: Actor,
-                        breach_id: int) -> threading.Thread:
+def start_in_background(
+    engine: Engine, *, settings: Settings, clock: Clock, actor: Actor, breach_id: int
+) -> threading.Thread:
     """Run `run_sending` in a daemon thread: a shutdown interrupts it and a resume continues it."""
-    thread = threading.Thread(target=_run_logged, name=f"pecr-notice-send-{breach_id}", daemon=True,
-                              kwargs={"engine": engine, "settings": settings, "clock": clock, "actor": actor,
-                                      "breach_id": breach_id})
+    thread = threading.Thread(
+        target=_run_logged,
+        name=f"pecr-notice-send-{breach_id}",
+        daemon=True,
+        kwargs={"engine": engine, "settings": settings, "clock": clock, "actor": actor, "breach_id": breach_id},
+    )
     thread.start()
     return thread
 
@@ -272,12 +385,26 @@ def start_in_background(engine: Engine, *, settings: Settings, clock: Clock, act
 def progress(session: Session, breach_id: int) -> SendProgress:
     """The e-mail notices of a breach by status, and the batches being sent."""
     service.get_breach(session, breach_id)
-    counts = dict(session.execute(select(RECIPIENTS.c.status, func.count()).where(
-        RECIPIENTS.c.breach_id == breach_id, RECIPIENTS.c.channel == Channel.email,
-        RECIPIENTS.c.batch_id.is_not(None)).group_by(RECIPIENTS.c.status)).all())
+    counts = dict(
+        session.execute(
+            select(RECIPIENTS.c.status, func.count())
+            .where(
+                RECIPIENTS.c.breach_id == breach_id,
+                RECIPIENTS.c.channel == Channel.email,
+                RECIPIENTS.c.batch_id.is_not(None),
+            )
+            .group_by(RECIPIENTS.c.status)
+        ).all()
+    )
     batch_ids = [batch_id for batch_id, _ in _batches(session, breach_id, BatchStatus.sending)]
-    return SendProgress(breach_id=breach_id, running=bool(batch_ids), batches_sending=batch_ids,
-                        waiting=counts.get(RecipientStatus.generated, 0),
-                        in_flight=counts.get(RecipientStatus.sending, 0), sent=counts.get(RecipientStatus.sent, 0),
-                        bounced=counts.get(RecipientStatus.bounced, 0), failed=counts.get(RecipientStatus.failed, 0),
-                        status_url=STATUS_URL.format(breach_id=breach_id))
+    return SendProgress(
+        breach_id=breach_id,
+        running=bool(batch_ids),
+        batches_sending=batch_ids,
+        waiting=counts.get(RecipientStatus.generated, 0),
+        in_flight=counts.get(RecipientStatus.sending, 0),
+        sent=counts.get(RecipientStatus.sent, 0),
+        bounced=counts.get(RecipientStatus.bounced, 0),
+        failed=counts.get(RecipientStatus.failed, 0),
+        status_url=STATUS_URL.format(breach_id=breach_id),
+    )

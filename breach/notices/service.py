@@ -54,94 +54,168 @@ def provider_snapshot(session: Session) -> dict[str, str]:
     """The provider's identity as every notice prints it (611/2013 Annex II: name and contact point)."""
     profile = find_profile(session)
     if profile is None:
-        raise Conflict("the provider profile has not been set up: an administrator must fill it in before notices"
-                       " can be produced")
+        raise Conflict(
+            "the provider profile has not been set up: an administrator must fill it in before notices can be produced"
+        )
     return {name: getattr(profile, name) for name in ProfileBase.model_fields}
 
 
 # --- assessment --------------------------------------------------------------------------------------------
 
+
 def current_assessment(session: Session, breach_id: int) -> NoticeAssessment | None:
-    return session.execute(select(NoticeAssessment).where(NoticeAssessment.breach_id == breach_id)
-                           .order_by(NoticeAssessment.sequence.desc()).limit(1)).scalar_one_or_none()
+    return session.execute(
+        select(NoticeAssessment)
+        .where(NoticeAssessment.breach_id == breach_id)
+        .order_by(NoticeAssessment.sequence.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def assessment_history(session: Session, breach_id: int) -> list[NoticeAssessment]:
-    return list(session.execute(select(NoticeAssessment).where(NoticeAssessment.breach_id == breach_id)
-                                .order_by(NoticeAssessment.sequence.desc())).scalars())
+    return list(
+        session.execute(
+            select(NoticeAssessment)
+            .where(NoticeAssessment.breach_id == breach_id)
+            .order_by(NoticeAssessment.sequence.desc())
+        ).scalars()
+    )
 
 
 def _rule_inputs(data: AssessmentInput) -> dict[str, Any]:
     exemption = None
     if data.exemption_claimed:
-        exemption = [rules.DatasetEvidence(d.dataset.strip(), d.algorithm.strip(), d.key_management.strip(),
-                                           d.key_compromised, d.key_guessable) for d in data.datasets]
+        exemption = [
+            rules.DatasetEvidence(
+                d.dataset.strip(), d.algorithm.strip(), d.key_management.strip(), d.key_compromised, d.key_guessable
+            )
+            for d in data.datasets
+        ]
     delay = None
     if data.delay_agreed:
         delay = rules.AgreedDelay(data.delay_ico_reference.strip(), data.delay_agreed_on, data.delay_until)
-    factors = rules.Factors(frozenset(data.natures), frozenset(data.consequences), frozenset(data.circumstances),
-                            data.other_adverse_effect)
-    return {"factors": factors, "exemption": exemption, "ico_required": data.ico_required, "delay": delay,
-            "rationale": data.rationale}
+    factors = rules.Factors(
+        frozenset(data.natures), frozenset(data.consequences), frozenset(data.circumstances), data.other_adverse_effect
+    )
+    return {
+        "factors": factors,
+        "exemption": exemption,
+        "ico_required": data.ico_required,
+        "delay": delay,
+        "rationale": data.rationale,
+    }
 
 
 def assessment_errors(data: AssessmentInput) -> list[FieldError]:
     """What would stop this assessment being recorded (empty when it can be)."""
     inputs = _rule_inputs(data)
-    return rules.decide(inputs["factors"], inputs["exemption"], inputs["ico_required"], delay=inputs["delay"],
-                        rationale=inputs["rationale"]).errors
+    return rules.decide(
+        inputs["factors"],
+        inputs["exemption"],
+        inputs["ico_required"],
+        delay=inputs["delay"],
+        rationale=inputs["rationale"],
+    ).errors
 
 
 def record_assessment(
-    session: Session, *, actor: Actor, now: datetime, breach_id: int, data: AssessmentInput,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    breach_id: int,
+    data: AssessmentInput,
 ) -> NoticeAssessment:
     """Append a decision (who, when, why) and carry it onto the customer_notice_decision obligation."""
     breach = get_breach(session, breach_id)
     inputs = _rule_inputs(data)
-    decision = rules.decide(inputs["factors"], inputs["exemption"], inputs["ico_required"],
-                            delay=inputs["delay"], rationale=inputs["rationale"])
+    decision = rules.decide(
+        inputs["factors"],
+        inputs["exemption"],
+        inputs["ico_required"],
+        delay=inputs["delay"],
+        rationale=inputs["rationale"],
+    )
     if decision.outcome is None:
         raise Invalid("; ".join(f"{e.field}: {e.reason}" for e in decision.errors), errors=decision.errors)
     previous = current_assessment(session, breach_id)
     assessment = NoticeAssessment(
-        breach_id=breach.id, sequence=(previous.sequence + 1) if previous else 1, outcome=decision.outcome,
-        likely_adverse=decision.likely_adverse, natures=sorted(data.natures), consequences=sorted(data.consequences),
-        circumstances=sorted(data.circumstances), other_adverse_effect=data.other_adverse_effect.strip(),
-        exemption_claimed=data.exemption_claimed, exemption_holds=decision.exemption_holds,
+        breach_id=breach.id,
+        sequence=(previous.sequence + 1) if previous else 1,
+        outcome=decision.outcome,
+        likely_adverse=decision.likely_adverse,
+        natures=sorted(data.natures),
+        consequences=sorted(data.consequences),
+        circumstances=sorted(data.circumstances),
+        other_adverse_effect=data.other_adverse_effect.strip(),
+        exemption_claimed=data.exemption_claimed,
+        exemption_holds=decision.exemption_holds,
         exemption_evidence=[d.model_dump() for d in data.datasets] if data.exemption_claimed else [],
-        ico_required=data.ico_required, ico_required_reference=data.ico_required_reference.strip(),
-        delay_agreed=data.delay_agreed, delay_ico_reference=data.delay_ico_reference.strip(),
+        ico_required=data.ico_required,
+        ico_required_reference=data.ico_required_reference.strip(),
+        delay_agreed=data.delay_agreed,
+        delay_ico_reference=data.delay_ico_reference.strip(),
         delay_agreed_on=data.delay_agreed_on if data.delay_agreed else None,
-        delay_until=data.delay_until if data.delay_agreed else None, rationale=data.rationale.strip(),
-        reasons=decision.reasons, decided_by=actor.name, decided_at=now)
+        delay_until=data.delay_until if data.delay_agreed else None,
+        rationale=data.rationale.strip(),
+        reasons=decision.reasons,
+        decided_by=actor.name,
+        decided_at=now,
+    )
     session.add(assessment)
     session.flush()
-    audit.record(session, actor=actor, action="breach.customer_notice_assessed", entity_type="breach",
-                 entity_id=breach.id, now=now, before={"outcome": previous.outcome if previous else None},
-                 after={"assessment": assessment.sequence, "outcome": assessment.outcome,
-                        "reasons": assessment.reasons})
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.customer_notice_assessed",
+        entity_type="breach",
+        entity_id=breach.id,
+        now=now,
+        before={"outcome": previous.outcome if previous else None},
+        after={"assessment": assessment.sequence, "outcome": assessment.outcome, "reasons": assessment.reasons},
+    )
     _decide_obligation(session, actor=actor, now=now, breach=breach, assessment=assessment)
     return assessment
 
 
 def _obligation(session: Session, breach: Breach, now: datetime) -> Obligation:
-    found = session.execute(select(Obligation).where(
-        Obligation.breach_id == breach.id, Obligation.kind == ObligationKind.customer_notice_decision,
-    )).scalar_one_or_none()
+    found = session.execute(
+        select(Obligation).where(
+            Obligation.breach_id == breach.id,
+            Obligation.kind == ObligationKind.customer_notice_decision,
+        )
+    ).scalar_one_or_none()
     if found is not None:
         return found
     # The breach service creates this row with the breach; one made here is labelled internal likewise.
-    return Obligation(breach_id=breach.id, kind=ObligationKind.customer_notice_decision, recipient="customers",
-                      statutory=False, basis=OBLIGATION_BASIS, anchor_at=breach.aware_at, created_at=now)
+    return Obligation(
+        breach_id=breach.id,
+        kind=ObligationKind.customer_notice_decision,
+        recipient="customers",
+        statutory=False,
+        basis=OBLIGATION_BASIS,
+        anchor_at=breach.aware_at,
+        created_at=now,
+    )
 
 
 def _obligation_summary(row: Obligation) -> dict[str, Any]:
-    return {"status": row.status, "decision": row.decision, "decided_by": row.decided_by,
-            "decided_at": row.decided_at, "first_filed_at": row.first_filed_at}
+    return {
+        "status": row.status,
+        "decision": row.decision,
+        "decided_by": row.decided_by,
+        "decided_at": row.decided_at,
+        "first_filed_at": row.first_filed_at,
+    }
 
 
 def _decide_obligation(
-    session: Session, *, actor: Actor, now: datetime, breach: Breach, assessment: NoticeAssessment,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    breach: Breach,
+    assessment: NoticeAssessment,
 ) -> None:
     row = _obligation(session, breach, now)
     before = _obligation_summary(row) if row.id else None
@@ -154,15 +228,27 @@ def _decide_obligation(
             row.late_by_seconds = max(0, int((now - row.due_at).total_seconds()))
     session.add(row)
     session.flush()
-    audit.record(session, actor=actor, action="breach.obligation_decided", entity_type="breach_obligation",
-                 entity_id=row.id, now=now, before=before, after=_obligation_summary(row))
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.obligation_decided",
+        entity_type="breach_obligation",
+        entity_id=row.id,
+        now=now,
+        before=before,
+        after=_obligation_summary(row),
+    )
 
 
 # --- template ----------------------------------------------------------------------------------------------
 
+
 def template_versions(session: Session, breach_id: int) -> list[NoticeTemplate]:
-    return list(session.execute(select(NoticeTemplate).where(NoticeTemplate.breach_id == breach_id)
-                                .order_by(NoticeTemplate.version.desc())).scalars())
+    return list(
+        session.execute(
+            select(NoticeTemplate).where(NoticeTemplate.breach_id == breach_id).order_by(NoticeTemplate.version.desc())
+        ).scalars()
+    )
 
 
 def current_template(session: Session, breach_id: int) -> NoticeTemplate | None:
@@ -187,21 +273,33 @@ def draft_template(session: Session, breach_id: int) -> TemplateInput:
     profile = find_profile(session)
     contact = ""
     if profile is not None:
-        contact = (f"{profile.contact_name}, {profile.contact_role}\nE-mail: {profile.contact_email}\n"
-                   f"Telephone: {profile.contact_phone}\n{profile.address}")
+        contact = (
+            f"{profile.contact_name}, {profile.contact_role}\nE-mail: {profile.contact_email}\n"
+            f"Telephone: {profile.contact_phone}\n{profile.address}"
+        )
     when = ""
     if breach.occurred_at is not None:
         when = ("On or about " if breach.occurred_is_estimate else "On ") + local_date(breach.occurred_at)
     return TemplateInput(
         subject="Important: a personal data breach affecting your information",
-        provider_name=(profile.trading_name or profile.legal_name) if profile else "", contact_details=contact,
-        summary=breach.summary, estimated_date=when, data_nature=breach.data_description,
-        likely_consequences=breach.likely_consequences, circumstances=breach.circumstance_detail,
-        provider_measures=breach.mitigation_measures)
+        provider_name=(profile.trading_name or profile.legal_name) if profile else "",
+        contact_details=contact,
+        summary=breach.summary,
+        estimated_date=when,
+        data_nature=breach.data_description,
+        likely_consequences=breach.likely_consequences,
+        circumstances=breach.circumstance_detail,
+        provider_measures=breach.mitigation_measures,
+    )
 
 
 def save_template(
-    session: Session, *, actor: Actor, now: datetime, breach_id: int, data: TemplateInput,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    breach_id: int,
+    data: TemplateInput,
 ) -> NoticeTemplate:
     """Save the wording: edits an unused latest version in place, otherwise creates the next version."""
     get_breach(session, breach_id)
@@ -220,18 +318,32 @@ def save_template(
             setattr(template, name, value)
         template.content_sha256, template.updated_at = digest, now
     else:
-        template = NoticeTemplate(breach_id=breach_id, version=(latest.version + 1) if latest else 1,
-                                  content_sha256=digest, created_by=actor.name, created_at=now, updated_at=now,
-                                  **values)
+        template = NoticeTemplate(
+            breach_id=breach_id,
+            version=(latest.version + 1) if latest else 1,
+            content_sha256=digest,
+            created_by=actor.name,
+            created_at=now,
+            updated_at=now,
+            **values,
+        )
     session.add(template)
     session.flush()
-    audit.record(session, actor=actor, action="breach.notice_template_saved", entity_type="breach_notice_template",
-                 entity_id=template.id, now=now, before=before,
-                 after={"breach_id": breach_id, "version": template.version, "sha256": digest})
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.notice_template_saved",
+        entity_type="breach_notice_template",
+        entity_id=template.id,
+        now=now,
+        before=before,
+        after={"breach_id": breach_id, "version": template.version, "sha256": digest},
+    )
     return template
 
 
 # --- media notice and the ICO Section 2 summary -------------------------------------------------------------
+
 
 def create_media_notice(session: Session, *, actor: Actor, now: datetime, breach_id: int) -> NoticeMedia:
     """611/2013 Art 3(7): a public notice from the current wording, for people who cannot be identified."""
@@ -239,59 +351,98 @@ def create_media_notice(session: Session, *, actor: Actor, now: datetime, breach
     template = current_template(session, breach_id)
     if template is None:
         raise Conflict("write the notice wording first: the media notice is made from it")
-    snapshot = {"provider": provider_snapshot(session), "breach_reference": breach.reference,
-                "notice_date": local_date(now), "template_version": template.version}
+    snapshot = {
+        "provider": provider_snapshot(session),
+        "breach_reference": breach.reference,
+        "notice_date": local_date(now),
+        "template_version": template.version,
+    }
     content = documents.media_notice_pdf(template_fields(template), snapshot)
-    media = NoticeMedia(breach_id=breach_id, template_id=template.id, snapshot=snapshot,
-                        pdf_sha256=documents.sha256(content), pdf_bytes=content, created_by=actor.name,
-                        created_at=now)
+    media = NoticeMedia(
+        breach_id=breach_id,
+        template_id=template.id,
+        snapshot=snapshot,
+        pdf_sha256=documents.sha256(content),
+        pdf_bytes=content,
+        created_by=actor.name,
+        created_at=now,
+    )
     template.first_used_at = template.first_used_at or now
     session.add_all([media, template])
     session.flush()
-    audit.record(session, actor=actor, action="breach.media_notice_created", entity_type="breach_notice_media",
-                 entity_id=media.id, now=now, after={"breach_id": breach_id, "sha256": media.pdf_sha256,
-                                                     "template_version": template.version})
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.media_notice_created",
+        entity_type="breach_notice_media",
+        entity_id=media.id,
+        now=now,
+        after={"breach_id": breach_id, "sha256": media.pdf_sha256, "template_version": template.version},
+    )
     refresh_customer_summary(session, actor=actor, now=now, breach_id=breach_id)
     return media
 
 
 def latest_media_notice(session: Session, breach_id: int) -> NoticeMedia | None:
-    return session.execute(select(NoticeMedia).where(NoticeMedia.breach_id == breach_id)
-                           .order_by(NoticeMedia.id.desc()).limit(1)).scalar_one_or_none()
+    return session.execute(
+        select(NoticeMedia).where(NoticeMedia.breach_id == breach_id).order_by(NoticeMedia.id.desc()).limit(1)
+    ).scalar_one_or_none()
 
 
 def recipient_counts(session: Session, breach_id: int) -> dict[tuple[str, str], int]:
-    rows = session.execute(select(NoticeRecipient.channel, NoticeRecipient.status, func.count())
-                           .where(NoticeRecipient.breach_id == breach_id)
-                           .group_by(NoticeRecipient.channel, NoticeRecipient.status)).all()
+    rows = session.execute(
+        select(NoticeRecipient.channel, NoticeRecipient.status, func.count())
+        .where(NoticeRecipient.breach_id == breach_id)
+        .group_by(NoticeRecipient.channel, NoticeRecipient.status)
+    ).all()
     return {(str(channel), str(status)): count for channel, status, count in rows}
 
 
 def refresh_customer_summary(session: Session, *, actor: Actor, now: datetime, breach_id: int) -> str:
     """Write the content, means and number of customer notifications (ICO form Section 2), audited."""
     breach = get_breach(session, breach_id)
-    versions = session.execute(select(NoticeTemplate.version, NoticeTemplate.content_sha256)
-                               .where(NoticeTemplate.breach_id == breach_id,
-                                      NoticeTemplate.first_used_at.is_not(None))
-                               .order_by(NoticeTemplate.version)).all()
-    media = session.execute(select(func.count(), func.max(NoticeMedia.created_at))
-                            .where(NoticeMedia.breach_id == breach_id)).one()
-    text = rules.customer_summary(recipient_counts(session, breach_id), [tuple(v) for v in versions],
-                                  media_count=media[0], media_date=local_date(media[1]) if media[1] else "")
+    versions = session.execute(
+        select(NoticeTemplate.version, NoticeTemplate.content_sha256)
+        .where(NoticeTemplate.breach_id == breach_id, NoticeTemplate.first_used_at.is_not(None))
+        .order_by(NoticeTemplate.version)
+    ).all()
+    media = session.execute(
+        select(func.count(), func.max(NoticeMedia.created_at)).where(NoticeMedia.breach_id == breach_id)
+    ).one()
+    text = rules.customer_summary(
+        recipient_counts(session, breach_id),
+        [tuple(v) for v in versions],
+        media_count=media[0],
+        media_date=local_date(media[1]) if media[1] else "",
+    )
     if text != breach.customer_notification_summary:
         before = {"customer_notification_summary": breach.customer_notification_summary}
         breach.customer_notification_summary, breach.updated_at = text, now
         session.add(breach)
         session.flush()
-        audit.record(session, actor=actor, action="breach.customer_summary_updated", entity_type="breach",
-                     entity_id=breach_id, now=now, before=before, after={"customer_notification_summary": text})
+        audit.record(
+            session,
+            actor=actor,
+            action="breach.customer_summary_updated",
+            entity_type="breach",
+            entity_id=breach_id,
+            now=now,
+            before=before,
+            after={"customer_notification_summary": text},
+        )
     return text
 
 
 def batches(session: Session, breach_id: int) -> list[tuple[NoticeBatch, int]]:
-    return [(batch, version) for batch, version in session.execute(
-        select(NoticeBatch, NoticeTemplate.version).join(NoticeTemplate, NoticeTemplate.id == NoticeBatch.template_id)
-        .where(NoticeBatch.breach_id == breach_id).order_by(NoticeBatch.sequence.desc())).all()]
+    return [
+        (batch, version)
+        for batch, version in session.execute(
+            select(NoticeBatch, NoticeTemplate.version)
+            .join(NoticeTemplate, NoticeTemplate.id == NoticeBatch.template_id)
+            .where(NoticeBatch.breach_id == breach_id)
+            .order_by(NoticeBatch.sequence.desc())
+        ).all()
+    ]
 
 
 def overview(session: Session, breach_id: int) -> NoticesOverview:
@@ -304,9 +455,15 @@ def overview(session: Session, breach_id: int) -> NoticesOverview:
     for (channel, status), count in counts.items():
         by_status[status] = by_status.get(status, 0) + count
         by_channel[channel] = by_channel.get(channel, 0) + count
-    runs = [BatchPublic(**batch.model_dump(), template_version=version)
-            for batch, version in batches(session, breach_id)]
-    return NoticesOverview(breach_id=breach_id, outcome=assessment.outcome if assessment else None,
-                           template_version=template.version if template else None, recipients=by_status,
-                           channels=by_channel, batches=runs,
-                           customer_notification_summary=breach.customer_notification_summary)
+    runs = [
+        BatchPublic(**batch.model_dump(), template_version=version) for batch, version in batches(session, breach_id)
+    ]
+    return NoticesOverview(
+        breach_id=breach_id,
+        outcome=assessment.outcome if assessment else None,
+        template_version=template.version if template else None,
+        recipients=by_status,
+        channels=by_channel,
+        batches=runs,
+        customer_notification_summary=breach.customer_notification_summary,
+    )

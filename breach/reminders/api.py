@@ -28,15 +28,26 @@ AcknowledgedQuery = Annotated[bool | None, Query(description="true: only acknowl
 def _public(item: service.ReminderItem) -> ReminderPublic:
     reminder = item.reminder
     return ReminderPublic(
-        **reminder.model_dump(), phrase=item.phrase,
-        description=item.description, link=item.link, obligation_kind=item.kind,
-        obligation_status=item.obligation_status, breach_id=item.breach_id, breach_reference=item.reference,
-        period=item.period)
+        **reminder.model_dump(),
+        phrase=item.phrase,
+        description=item.description,
+        link=item.link,
+        obligation_kind=item.kind,
+        obligation_status=item.obligation_status,
+        breach_id=item.breach_id,
+        breach_reference=item.reference,
+        period=item.period,
+    )
 
 
 @router.get("/reminders", response_model=ReminderPage)
-def list_reminders(session: SessionDep, _actor: Reader, acknowledged: AcknowledgedQuery = None,
-                   after: AfterQuery = None, limit: LimitQuery = 50) -> ReminderPage:
+def list_reminders(
+    session: SessionDep,
+    _actor: Reader,
+    acknowledged: AcknowledgedQuery = None,
+    after: AfterQuery = None,
+    limit: LimitQuery = 50,
+) -> ReminderPage:
     """Deadline reminders, newest first, optionally only acknowledged (true) or unacknowledged (false) ones."""
     items, next_after = service.page_reminders(session, acknowledged=acknowledged, after=after, limit=limit)
     return ReminderPage(items=[_public(item) for item in items], limit=limit, next_after=next_after)

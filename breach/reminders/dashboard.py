@@ -33,11 +33,16 @@ def build_panel(*, session: Session, now: datetime, settings: Any = None) -> dic
     items, total = service.list_reminders(session, unacknowledged_only=True, page_size=NEWEST)
     return {
         "total": total,
-        "counts": [{"threshold": threshold, "label": label, "count": counts.get(threshold, 0),
-                    "urgent": threshold in URGENT} for threshold, label in THRESHOLD_LABELS.items()],
-        "newest": items, "labels": THRESHOLD_LABELS, "urgent": URGENT,
+        "counts": [
+            {"threshold": threshold, "label": label, "count": counts.get(threshold, 0), "urgent": threshold in URGENT}
+            for threshold, label in THRESHOLD_LABELS.items()
+        ],
+        "newest": items,
+        "labels": THRESHOLD_LABELS,
+        "urgent": URGENT,
     }
 
 
-PANEL = DashboardPanel(title="Reminders", template="reminders/panel.html", build=build_panel,
-                       permission=Permission.breach_read)
+PANEL = DashboardPanel(
+    title="Reminders", template="reminders/panel.html", build=build_panel, permission=Permission.breach_read
+)

@@ -16,7 +16,12 @@ def sweep_reminders(context: JobContext) -> int:
         return service.sweep(session, now=context.clock.now(), settings=context.settings)
 
 
-register(JobSpec(
-    id=JOB_ID, func=sweep_reminders, trigger="interval", trigger_args={"minutes": 1},
-    description="remind breach staff at 50%, 75% and 90% of each deadline, when overdue, and escalate to the deputy",
-))
+register(
+    JobSpec(
+        id=JOB_ID,
+        func=sweep_reminders,
+        trigger="interval",
+        trigger_args={"minutes": 1},
+        description="remind breach staff at 50%, 75% and 90% of each deadline, when overdue, and escalate to the deputy",
+    )
+)

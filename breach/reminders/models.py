@@ -12,23 +12,23 @@ from provider.db.types import StrEnumType, utc_field
 
 
 class Threshold(StrEnum):
-    half = "half"                      # 50% of the time between anchor and due has passed
+    half = "half"  # 50% of the time between anchor and due has passed
     three_quarters = "three_quarters"  # 75%
-    ninety = "ninety"                  # 90%
-    overdue = "overdue"                # the due time has passed and the obligation is still open
-    escalated = "escalated"            # overdue, told to the deputy (settings.breach_escalation_email)
+    ninety = "ninety"  # 90%
+    overdue = "overdue"  # the due time has passed and the obligation is still open
+    escalated = "escalated"  # overdue, told to the deputy (settings.breach_escalation_email)
 
 
 class Channel(StrEnum):
-    in_app = "in_app"   # shown on /reminders only
-    email = "email"     # also e-mailed
+    in_app = "in_app"  # shown on /reminders only
+    email = "email"  # also e-mailed
 
 
 class EmailOutcome(StrEnum):
-    none = ""                          # in-app only: nothing was to be sent
-    pending = "pending"                # inserted, e-mail not yet attempted (a crash here loses the e-mail)
+    none = ""  # in-app only: nothing was to be sent
+    pending = "pending"  # inserted, e-mail not yet attempted (a crash here loses the e-mail)
     sent = "sent"
-    failed = "failed"                  # see `email_error`
+    failed = "failed"  # see `email_error`
 
 
 class Reminder(SQLModel, table=True):

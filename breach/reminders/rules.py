@@ -49,7 +49,10 @@ def threshold_moment(anchor_at: datetime, due_at: datetime, threshold: Threshold
 
 
 def due_thresholds(
-    anchor_at: datetime | None, due_at: datetime, now: datetime, sent: set[Threshold] | frozenset[Threshold],
+    anchor_at: datetime | None,
+    due_at: datetime,
+    now: datetime,
+    sent: set[Threshold] | frozenset[Threshold],
 ) -> list[Threshold]:
     """The thresholds to send now for an open obligation, given those already sent for this due time.
 
@@ -63,7 +66,7 @@ def due_thresholds(
     if not crossed:
         return []
     furthest = crossed[-1]
-    if any(t in sent for t in BEFORE_DUE[BEFORE_DUE.index(furthest):]):
+    if any(t in sent for t in BEFORE_DUE[BEFORE_DUE.index(furthest) :]):
         return []
     return [furthest]
 

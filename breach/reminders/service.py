@@ -57,8 +57,12 @@ def link_for(breach_id: int | None, kind: str, period: str) -> str:
 
 def staff_recipients(session: Session) -> list[str]:
     """Active breach managers and compliance officers who have an e-mail address."""
-    statement = (select(User.email).where(User.role.in_([r.value for r in STAFF_ROLES]), User.is_active.is_(True),
-                                          User.email != "").distinct().order_by(User.email))
+    statement = (
+        select(User.email)
+        .where(User.role.in_([r.value for r in STAFF_ROLES]), User.is_active.is_(True), User.email != "")
+        .distinct()
+        .order_by(User.email)
+    )
     return [address.strip() for address in session.execute(statement).scalars() if address.strip()]
 
 
@@ -69,30 +73,47 @@ NOT_REMINDED = (ObligationKind.log_inclusion,)
 
 def _open_obligations(session: Session) -> list[Any]:
     return session.execute(
-        select(Obligation.id, Obligation.kind, Obligation.statutory, Obligation.period, Obligation.anchor_at,
-               Obligation.due_at, Obligation.created_at, Obligation.breach_id, Breach.reference)
+        select(
+            Obligation.id,
+            Obligation.kind,
+            Obligation.statutory,
+            Obligation.period,
+            Obligation.anchor_at,
+            Obligation.due_at,
+            Obligation.created_at,
+            Obligation.breach_id,
+            Breach.reference,
+        )
         .outerjoin(Breach, Breach.id == Obligation.breach_id)
-        .where(Obligation.status == ObligationStatus.open, Obligation.due_at.is_not(None),
-               Obligation.kind.not_in(NOT_REMINDED))
+        .where(
+            Obligation.status == ObligationStatus.open,
+            Obligation.due_at.is_not(None),
+            Obligation.kind.not_in(NOT_REMINDED),
+        )
         .order_by(Obligation.id)
     ).all()
 
 
 def _existing_keys(session: Session) -> set[str]:
-    return set(session.execute(
-        select(Reminder.key).join(Obligation, Obligation.id == Reminder.obligation_id)
-        .where(Obligation.status == ObligationStatus.open)
-    ).scalars())
+    return set(
+        session.execute(
+            select(Reminder.key)
+            .join(Obligation, Obligation.id == Reminder.obligation_id)
+            .where(Obligation.status == ObligationStatus.open)
+        ).scalars()
+    )
 
 
 def _message(obligation: Any, threshold: Threshold, settings: Settings, key: str) -> tuple[str, str]:
     what = rules.describe(obligation.kind, obligation.statutory, obligation.reference, obligation.period)
     phrase = rules.THRESHOLD_PHRASES[threshold]
     subject = f"[pecr] {what[0].upper()}{what[1:]}: {phrase}"
-    body = (f"The {what} {'is due' if threshold in rules.BEFORE_DUE else 'was due'} at "
-            f"{format_local(obligation.due_at, settings.zone)}: {phrase}.\n\n"
-            f"Open it in pecr: {link_for(obligation.breach_id, obligation.kind, obligation.period)}\n\n"
-            f"This reminder is recorded in pecr as {key} and will not be sent again.\n")
+    body = (
+        f"The {what} {'is due' if threshold in rules.BEFORE_DUE else 'was due'} at "
+        f"{format_local(obligation.due_at, settings.zone)}: {phrase}.\n\n"
+        f"Open it in pecr: {link_for(obligation.breach_id, obligation.kind, obligation.period)}\n\n"
+        f"This reminder is recorded in pecr as {key} and will not be sent again.\n"
+    )
     return subject, body
 
 
@@ -110,11 +131,21 @@ def plan(session: Session, *, now: datetime, settings: Settings) -> list[dict[st
             recipients = deputy if threshold is Threshold.escalated else staff
             emailed = settings.smtp_configured and bool(recipients)
             subject, body = _message(obligation, threshold, settings, key)
-            rows.append({"obligation_id": obligation.id, "key": key, "threshold": threshold.value,
-                         "due_at": obligation.due_at, "created_at": now, "recipients": list(recipients),
-                         "channel": (Channel.email if emailed else Channel.in_app).value,
-                         "email_outcome": (EmailOutcome.pending if emailed else EmailOutcome.none).value,
-                         "email_error": "", "_subject": subject, "_body": body})
+            rows.append(
+                {
+                    "obligation_id": obligation.id,
+                    "key": key,
+                    "threshold": threshold.value,
+                    "due_at": obligation.due_at,
+                    "created_at": now,
+                    "recipients": list(recipients),
+                    "channel": (Channel.email if emailed else Channel.in_app).value,
+                    "email_outcome": (EmailOutcome.pending if emailed else EmailOutcome.none).value,
+                    "email_error": "",
+                    "_subject": subject,
+                    "_body": body,
+                }
+            )
     return sorted(rows, key=lambda row: row["key"])  # one lock order for every concurrent sweeper
 
 
@@ -124,9 +155,13 @@ def insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> dict[str, in
     table = Reminder.__table__
     created: dict[str, int] = {}
     for start in range(0, len(rows), INSERT_BATCH):
-        values = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows[start:start + INSERT_BATCH]]
-        statement = (dialect.insert(table).values(values).on_conflict_do_nothing(index_elements=["key"])
-                     .returning(table.c.id, table.c.key))
+        values = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows[start : start + INSERT_BATCH]]
+        statement = (
+            dialect.insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(table.c.id, table.c.key)
+        )
         created.update({key: reminder_id for reminder_id, key in session.execute(statement)})
     return created
 
@@ -142,13 +177,28 @@ def record_due(session: Session, *, now: datetime, settings: Settings, actor: Ac
     Does not commit."""
     rows = plan(session, now=now, settings=settings)
     ids = insert_new(session, rows) if rows else {}
-    to_email = [Created(ids[row["key"]], row["key"], Threshold(row["threshold"]), tuple(row["recipients"]),
-                        row["_subject"], row["_body"])
-                for row in rows if row["key"] in ids and row["channel"] == Channel.email.value]
+    to_email = [
+        Created(
+            ids[row["key"]],
+            row["key"],
+            Threshold(row["threshold"]),
+            tuple(row["recipients"]),
+            row["_subject"],
+            row["_body"],
+        )
+        for row in rows
+        if row["key"] in ids and row["channel"] == Channel.email.value
+    ]
     if ids:
-        audit.record(session, actor=actor, action="breach.reminders_created", entity_type="breach_reminder",
-                     entity_id=min(ids.values()), now=now,
-                     after={"count": len(ids), "emailed": len(to_email), "keys": sorted(ids)[:50]})
+        audit.record(
+            session,
+            actor=actor,
+            action="breach.reminders_created",
+            entity_type="breach_reminder",
+            entity_id=min(ids.values()),
+            now=now,
+            after={"count": len(ids), "emailed": len(to_email), "keys": sorted(ids)[:50]},
+        )
     return Recorded(len(ids), to_email)
 
 
@@ -162,9 +212,15 @@ def deliver(session: Session, *, now: datetime, settings: Settings, created: Seq
     except (OSError, smtplib.SMTPException, mail.MailNotConfigured) as error:
         outcomes = [f"{type(error).__name__}: {error}"[:300]] * len(created)
     for item, refusal in zip(created, outcomes, strict=True):
-        session.execute(update(Reminder).where(Reminder.id == item.id).values(
-            email_outcome=(EmailOutcome.failed if refusal else EmailOutcome.sent).value,
-            email_error=(refusal or "")[:300], emailed_at=now))
+        session.execute(
+            update(Reminder)
+            .where(Reminder.id == item.id)
+            .values(
+                email_outcome=(EmailOutcome.failed if refusal else EmailOutcome.sent).value,
+                email_error=(refusal or "")[:300],
+                emailed_at=now,
+            )
+        )
 
 
 def sweep(session: Session, *, now: datetime, settings: Settings) -> int:
@@ -193,33 +249,64 @@ class ReminderItem:
 
 
 def _with_obligation(condition: Any) -> Any:
-    return (select(Reminder, Obligation.kind, Obligation.statutory, Obligation.period, Obligation.status,
-                   Obligation.breach_id, Breach.reference)
-            .join(Obligation, Obligation.id == Reminder.obligation_id)
-            .outerjoin(Breach, Breach.id == Obligation.breach_id).where(condition))
+    return (
+        select(
+            Reminder,
+            Obligation.kind,
+            Obligation.statutory,
+            Obligation.period,
+            Obligation.status,
+            Obligation.breach_id,
+            Breach.reference,
+        )
+        .join(Obligation, Obligation.id == Reminder.obligation_id)
+        .outerjoin(Breach, Breach.id == Obligation.breach_id)
+        .where(condition)
+    )
 
 
 def _items(rows: Sequence[Any]) -> list[ReminderItem]:
-    return [ReminderItem(reminder, rules.describe(kind, statutory, reference, period),
-                         link_for(breach_id, kind, period), str(status),
-                         rules.THRESHOLD_PHRASES[Threshold(reminder.threshold)], str(kind), breach_id, reference,
-                         period)
-            for reminder, kind, statutory, period, status, breach_id, reference in rows]
+    return [
+        ReminderItem(
+            reminder,
+            rules.describe(kind, statutory, reference, period),
+            link_for(breach_id, kind, period),
+            str(status),
+            rules.THRESHOLD_PHRASES[Threshold(reminder.threshold)],
+            str(kind),
+            breach_id,
+            reference,
+            period,
+        )
+        for reminder, kind, statutory, period, status, breach_id, reference in rows
+    ]
 
 
 def list_reminders(
-    session: Session, *, unacknowledged_only: bool = False, page: int = 1, page_size: int = 50,
+    session: Session,
+    *,
+    unacknowledged_only: bool = False,
+    page: int = 1,
+    page_size: int = 50,
 ) -> tuple[list[ReminderItem], int]:
     """Newest first, with the obligation and breach they are about; returns (items, total)."""
     condition = Reminder.acknowledged_at.is_(None) if unacknowledged_only else true()
     total = session.execute(select(func.count()).select_from(Reminder).where(condition)).scalar_one()
-    rows = session.execute(_with_obligation(condition).order_by(Reminder.created_at.desc(), Reminder.id.desc())
-                           .offset((page - 1) * page_size).limit(page_size)).all()
+    rows = session.execute(
+        _with_obligation(condition)
+        .order_by(Reminder.created_at.desc(), Reminder.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
     return _items(rows), total
 
 
 def page_reminders(
-    session: Session, *, acknowledged: bool | None = None, after: int | None = None, limit: int = 50,
+    session: Session,
+    *,
+    acknowledged: bool | None = None,
+    after: int | None = None,
+    limit: int = 50,
 ) -> tuple[list[ReminderItem], int | None]:
     """A keyset page, newest (highest id) first: items with an id below `after`; returns (items, next after)."""
     condition = true()
@@ -246,8 +333,9 @@ def unacknowledged_count(session: Session) -> int:
 
 
 def unacknowledged_by_threshold(session: Session) -> dict[Threshold, int]:
-    rows = session.execute(select(Reminder.threshold, func.count()).where(Reminder.acknowledged_at.is_(None))
-                           .group_by(Reminder.threshold)).all()
+    rows = session.execute(
+        select(Reminder.threshold, func.count()).where(Reminder.acknowledged_at.is_(None)).group_by(Reminder.threshold)
+    ).all()
     return {Threshold(threshold): count for threshold, count in rows}
 
 
@@ -260,6 +348,13 @@ def acknowledge(session: Session, *, actor: Actor, now: datetime, reminder_id: i
         reminder.acknowledged_at = now
         reminder.acknowledged_by = actor.name
         session.add(reminder)
-        audit.record(session, actor=actor, action="breach.reminder_acknowledged", entity_type="breach_reminder",
-                     entity_id=reminder.id, now=now, after={"key": reminder.key, "threshold": reminder.threshold})
+        audit.record(
+            session,
+            actor=actor,
+            action="breach.reminder_acknowledged",
+            entity_type="breach_reminder",
+            entity_id=reminder.id,
+            now=now,
+            after={"key": reminder.key, "threshold": reminder.threshold},
+        )
     return reminder

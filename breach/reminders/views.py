@@ -25,14 +25,27 @@ PAGE_SIZE = 50
 
 @router.get("/reminders")
 def reminders_page(
-    request: Request, _actor: Reader, session: SessionDep, page: PageQuery = 1,
+    request: Request,
+    _actor: Reader,
+    session: SessionDep,
+    page: PageQuery = 1,
     show: Annotated[Literal["all", "unacknowledged"], Query()] = "all",
 ) -> Response:
-    items, total = service.list_reminders(session, unacknowledged_only=show == "unacknowledged", page=page,
-                                          page_size=PAGE_SIZE)
-    return render(request, "reminders/list.html", {
-        "items": items, "total": total, "page": page, "show": show,
-        "has_next": page * PAGE_SIZE < total, "unacknowledged": service.unacknowledged_count(session)})
+    items, total = service.list_reminders(
+        session, unacknowledged_only=show == "unacknowledged", page=page, page_size=PAGE_SIZE
+    )
+    return render(
+        request,
+        "reminders/list.html",
+        {
+            "items": items,
+            "total": total,
+            "page": page,
+            "show": show,
+            "has_next": page * PAGE_SIZE < total,
+            "unacknowledged": service.unacknowledged_count(session),
+        },
+    )
 
 
 @router.post("/reminders/{reminder_id}/acknowledge")

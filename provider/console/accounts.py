@@ -43,8 +43,16 @@ def create_user(
     password = _read_password()
     try:
         with session_scope(context.engine()) as session:
-            user = accounts.create_user(session, actor=OPERATOR, now=context.clock().now(), username=username,
-                                        password=password, role=role, full_name=full_name, email=email)
+            user = accounts.create_user(
+                session,
+                actor=OPERATOR,
+                now=context.clock().now(),
+                username=username,
+                password=password,
+                role=role,
+                full_name=full_name,
+                email=email,
+            )
             context.err.print(f"created {user.username} ({user.role})")
     except DomainError as error:
         _fail(error)
@@ -60,8 +68,9 @@ def create_token(
     try:
         with session_scope(context.engine()) as session:
             user = accounts.get_by_username(session, username)
-            token, secret = tokens.create_token(session, actor=OPERATOR, now=context.clock().now(), user=user,
-                                                name=name, scopes=scope)
+            token, secret = tokens.create_token(
+                session, actor=OPERATOR, now=context.clock().now(), user=user, name=name, scopes=scope
+            )
             context.err.print(f"token {token.id} ({token.token_prefix}…) for {user.username}")
     except DomainError as error:
         _fail(error)

@@ -25,8 +25,15 @@ def ensure_first_admin(engine: Engine, clock: Clock) -> tuple[str, str] | None:
         if session.exec(select(func.count()).select_from(User)).one() > 0:
             return None
         password = secrets.token_urlsafe(15)
-        accounts.create_user(session, actor=BOOTSTRAP, now=clock.now(), username="admin", password=password,
-                             role=Role.admin, full_name="First administrator")
+        accounts.create_user(
+            session,
+            actor=BOOTSTRAP,
+            now=clock.now(),
+            username="admin",
+            password=password,
+            role=Role.admin,
+            full_name="First administrator",
+        )
         return "admin", password
 
 

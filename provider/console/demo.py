@@ -63,21 +63,32 @@ def load_demo_if_empty(engine: Engine, clock: Clock, count: int = DEFAULT_DEMO_S
         written, profile_added = None, False
         if session.exec(select(Subscriber.id).limit(1)).first() is None:
             profile_added = _ensure_profile(session, clock)
-            written = demo.load_demo(session, actor=DEMO, now=clock.now(), count=count,
-                                     summary={"provider_profile": "added" if profile_added else "kept"})
-        breaches = breach_demo.load_if_no_breaches(session, actor=DEMO, now=clock.now()) \
-            if _wants_demo_breaches(session) else []
+            written = demo.load_demo(
+                session,
+                actor=DEMO,
+                now=clock.now(),
+                count=count,
+                summary={"provider_profile": "added" if profile_added else "kept"},
+            )
+        breaches = (
+            breach_demo.load_if_no_breaches(session, actor=DEMO, now=clock.now())
+            if _wants_demo_breaches(session)
+            else []
+        )
     if written is not None:
-        context.err.print(f"demo data loaded: {written.subscribers:,} subscribers, {written.lines:,} lines, "
-                          f"{written.users:,} named users" + (" and a demo provider profile" if profile_added else ""))
+        context.err.print(
+            f"demo data loaded: {written.subscribers:,} subscribers, {written.lines:,} lines, "
+            f"{written.users:,} named users" + (" and a demo provider profile" if profile_added else "")
+        )
     if breaches:
         context.err.print("demo breaches loaded: " + ", ".join(b.reference for b in breaches))
     return written is not None or bool(breaches)
 
 
 def demo_command(
-    subscribers: Annotated[int, typer.Option(min=1, max=50_000_000, help="how many demo subscribers to add")]
-    = DEFAULT_DEMO_SUBSCRIBERS,
+    subscribers: Annotated[
+        int, typer.Option(min=1, max=50_000_000, help="how many demo subscribers to add")
+    ] = DEFAULT_DEMO_SUBSCRIBERS,
     seed: Annotated[int, typer.Option(help="random seed (same seed and start, same people)")] = demo.DEFAULT_SEED,
 ) -> None:
     """Add demo subscribers (with lines and named users) whatever is already there, e.g. 1,000,000 for a
@@ -87,9 +98,16 @@ def demo_command(
     with Progress(*columns, console=context.err) as progress, session_scope(engine) as session:
         task = progress.add_task("demo", total=subscribers)
         profile_added = _ensure_profile(session, clock)
-        written = demo.load_demo(session, actor=DEMO, now=clock.now(), count=subscribers, seed=seed,
-                                 progress=lambda rows: progress.update(task, advance=rows),
-                                 summary={"provider_profile": "added" if profile_added else "kept"})
+        written = demo.load_demo(
+            session,
+            actor=DEMO,
+            now=clock.now(),
+            count=subscribers,
+            seed=seed,
+            progress=lambda rows: progress.update(task, advance=rows),
+            summary={"provider_profile": "added" if profile_added else "kept"},
+        )
         progress.update(task, description="committing")
-    context.err.print(f"added {written.subscribers:,} subscribers, {written.lines:,} lines and "
-                      f"{written.users:,} named users")
+    context.err.print(
+        f"added {written.subscribers:,} subscribers, {written.lines:,} lines and {written.users:,} named users"
+    )

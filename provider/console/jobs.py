@@ -23,13 +23,20 @@ OPERATOR = system_actor("console")
 def list_jobs() -> None:
     """Every registered job with its trigger, next run (local time) and last outcome."""
     settings = context.settings()
-    jobs = status.overview(context.engine(), runner.load_registered_jobs(), now=context.clock().now(),
-                           zone=settings.zone, runs_per_job=1)
+    jobs = status.overview(
+        context.engine(), runner.load_registered_jobs(), now=context.clock().now(), zone=settings.zone, runs_per_job=1
+    )
     rows = []
     for job in jobs:
         last = job.last_run
-        outcome = (f"{last.outcome} {format_local(last.started_at, settings.zone)}"
-                   + (f" ({last.rows_touched} rows)" if last.rows_touched is not None else "")) if last else "never run"
+        outcome = (
+            (
+                f"{last.outcome} {format_local(last.started_at, settings.zone)}"
+                + (f" ({last.rows_touched} rows)" if last.rows_touched is not None else "")
+            )
+            if last
+            else "never run"
+        )
         rows.append((job.spec.id, job.trigger, format_local(job.next_run_at, settings.zone) or "never", outcome))
     header = ("job", "runs", "next run", "last outcome")
     if not context.out.is_terminal:
@@ -50,8 +57,14 @@ def run_job(job_id: Annotated[str, typer.Argument(help="job id, as `pecr jobs li
     """Run one job now in the foreground and record the run; exits 1 if the job failed."""
     try:
         spec = runner.find_job(runner.load_registered_jobs(), job_id)
-        run = runner.run_now(spec, engine=context.engine(), clock=context.clock(), settings=context.settings(),
-                             runner=lease.new_holder_id("console"), actor=OPERATOR)
+        run = runner.run_now(
+            spec,
+            engine=context.engine(),
+            clock=context.clock(),
+            settings=context.settings(),
+            runner=lease.new_holder_id("console"),
+            actor=OPERATOR,
+        )
     except DomainError as error:
         context.err.print(f"[red]error:[/red] {error.detail}")
         raise typer.Exit(2) from None
@@ -71,6 +84,7 @@ def scheduler_command() -> None:
     # APScheduler logs every fire at INFO, including the standby's no-op fires; pecr.scheduler logs real runs.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     settings = context.settings()
-    context.err.print(f"scheduler: lease {settings.scheduler_lease_seconds} s, "
-                      f"heartbeat {settings.scheduler_heartbeat_seconds} s")
+    context.err.print(
+        f"scheduler: lease {settings.scheduler_lease_seconds} s, heartbeat {settings.scheduler_heartbeat_seconds} s"
+    )
     standalone.run(engine=context.engine(), clock=context.clock(), settings=settings)

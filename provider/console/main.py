@@ -47,8 +47,10 @@ def audit_verify() -> None:
         context.out.print(f"audit chain intact: {report.events_checked} events")
         return
     problem = report.problem
-    context.err.print(f"[red]audit chain broken at event {problem.event_id}: {problem.reason}[/red]"
-                      f" ({report.events_checked} events verified before it)")
+    context.err.print(
+        f"[red]audit chain broken at event {problem.event_id}: {problem.reason}[/red]"
+        f" ({report.events_checked} events verified before it)"
+    )
     raise typer.Exit(2)
 
 
@@ -66,8 +68,9 @@ def serve(
     from provider.web.app import create_app
 
     prepare(context.engine(), context.clock(), load_demo=demo)
-    application = create_app(settings=context.settings(), clock=context.clock(), engine=context.engine(),
-                             embed_scheduler=scheduler)
+    application = create_app(
+        settings=context.settings(), clock=context.clock(), engine=context.engine(), embed_scheduler=scheduler
+    )
     uvicorn.run(application, host=host, port=port, proxy_headers=True, log_level="info")
 
 

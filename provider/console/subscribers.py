@@ -41,8 +41,14 @@ of {BATCH_SIZE:,} with a single audit event for the file (name, SHA-256, counts)
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=context.err, transient=False)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=context.err,
+        transient=False,
+    )
 
 
 @subscribers_app.command("import", help=IMPORT_HELP)
@@ -53,14 +59,17 @@ def import_command(
     total = bulk.count_rows(file)
     engine, clock = context.engine(), context.clock()
     with _progress() as progress, session_scope(engine) as session:
-        tasks = {"validating": progress.add_task("validating", total=total),
-                 "writing": progress.add_task("writing", total=total, visible=False)}
+        tasks = {
+            "validating": progress.add_task("validating", total=total),
+            "writing": progress.add_task("writing", total=total, visible=False),
+        }
 
         def advance(stage: str, rows: int) -> None:
             progress.update(tasks[stage], advance=rows, visible=True)
 
-        report = bulk.import_file(session, actor=OPERATOR, now=clock.now(), path=file, progress=advance,
-                                  batch_size=batch_size)
+        report = bulk.import_file(
+            session, actor=OPERATOR, now=clock.now(), path=file, progress=advance, batch_size=batch_size
+        )
     if not report.ok:
         for error in report.errors:
             context.err.print(f"[red]{error}[/red]", highlight=False)
@@ -69,5 +78,7 @@ def import_command(
             context.err.print(f"… and {hidden:,} more bad rows")
         context.err.print(f"[red]{report.bad_rows:,} bad rows of {report.rows:,}: nothing was imported[/red]")
         raise typer.Exit(1)
-    context.err.print(f"imported {report.subscribers:,} subscribers and {report.lines:,} lines "
-                      f"from {report.file_name} (sha256 {report.sha256})")
+    context.err.print(
+        f"imported {report.subscribers:,} subscribers and {report.lines:,} lines "
+        f"from {report.file_name} (sha256 {report.sha256})"
+    )

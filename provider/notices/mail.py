@@ -51,8 +51,7 @@ def build_message(settings: Settings, mail: Mail) -> EmailMessage:
     message.set_content(mail.body)
     for attachment in mail.attachments:
         maintype, _, subtype = attachment.mime_type.partition("/")
-        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
-                               filename=attachment.filename)
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
 
 

@@ -21,13 +21,14 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 _BASE = getSampleStyleSheet()
 STYLES = {
     "title": ParagraphStyle("pecr-title", parent=_BASE["Title"], fontSize=16, leading=20, spaceAfter=6),
-    "heading": ParagraphStyle("pecr-heading", parent=_BASE["Heading2"], fontSize=12.5, leading=16,
-                              spaceBefore=10, spaceAfter=4),
+    "heading": ParagraphStyle(
+        "pecr-heading", parent=_BASE["Heading2"], fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=4
+    ),
     "body": ParagraphStyle("pecr-body", parent=_BASE["BodyText"], fontSize=10, leading=13.5),
-    "small": ParagraphStyle("pecr-small", parent=_BASE["BodyText"], fontSize=8, leading=10,
-                            textColor=colors.HexColor("#444444")),
-    "label": ParagraphStyle("pecr-label", parent=_BASE["BodyText"], fontSize=9, leading=12,
-                            fontName="Helvetica-Bold"),
+    "small": ParagraphStyle(
+        "pecr-small", parent=_BASE["BodyText"], fontSize=8, leading=10, textColor=colors.HexColor("#444444")
+    ),
+    "label": ParagraphStyle("pecr-label", parent=_BASE["BodyText"], fontSize=9, leading=12, fontName="Helvetica-Bold"),
 }
 NOT_PROVIDED = "Not yet known"
 
@@ -53,13 +54,17 @@ def field_table(rows: Iterable[tuple[str, Any]], label_width_mm: float = 55) -> 
     """Two-column question/answer table, the way the ICO's forms lay out their items."""
     data = [[Paragraph(escape(label), STYLES["label"]), text(value)] for label, value in rows]
     table = Table(data, colWidths=[label_width_mm * mm, (170 - label_width_mm) * mm], repeatRows=0)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#9aa5b1")),
-        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef1f4")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#9aa5b1")),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef1f4")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return table
 
 
@@ -68,26 +73,32 @@ def grid(header: Sequence[str], rows: Iterable[Sequence[Any]], widths_mm: Sequen
     data = [[Paragraph(escape(h), STYLES["label"]) for h in header]]
     data += [[text(cell, "small") for cell in row] for row in rows]
     table = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde3e9")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde3e9")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table
 
 
 def provider_block(provider: Mapping[str, Any]) -> Table:
     """The provider's identity and contact point, as every notice and form must show it."""
     contact = f"{provider.get('contact_name', '')} ({provider.get('contact_role', '')})".strip()
-    return field_table([
-        ("Provider", provider.get("legal_name")),
-        ("Trading name", provider.get("trading_name") or provider.get("legal_name")),
-        ("Address", provider.get("address")),
-        ("ICO registration number", provider.get("ico_registration_number")),
-        ("Contact point / DPO", contact if contact != "()" else None),
-        ("Contact e-mail", provider.get("contact_email")),
-        ("Contact telephone", provider.get("contact_phone")),
-    ])
+    return field_table(
+        [
+            ("Provider", provider.get("legal_name")),
+            ("Trading name", provider.get("trading_name") or provider.get("legal_name")),
+            ("Address", provider.get("address")),
+            ("ICO registration number", provider.get("ico_registration_number")),
+            ("Contact point / DPO", contact if contact != "()" else None),
+            ("Contact e-mail", provider.get("contact_email")),
+            ("Contact telephone", provider.get("contact_phone")),
+        ]
+    )
 
 
 def keep(*flowables: Flowable) -> KeepTogether:
@@ -99,7 +110,12 @@ def spacer(height_mm: float = 4) -> Spacer:
 
 
 def build(
-    story: list[Flowable], *, document_title: str, reference: str, author: str, landscape_pages: bool = False,
+    story: list[Flowable],
+    *,
+    document_title: str,
+    reference: str,
+    author: str,
+    landscape_pages: bool = False,
 ) -> bytes:
     """Render a story to PDF bytes with a footer (reference, page x).
 
@@ -111,9 +127,19 @@ def build(
 
     buffer = io.BytesIO()
     pagesize = landscape(A4) if landscape_pages else A4
-    document = SimpleDocTemplate(buffer, pagesize=pagesize, title=document_title, author=author,
-                                 subject=reference, creator="pecr", leftMargin=20 * mm, rightMargin=20 * mm,
-                                 topMargin=18 * mm, bottomMargin=18 * mm, invariant=1)
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        title=document_title,
+        author=author,
+        subject=reference,
+        creator="pecr",
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        invariant=1,
+    )
 
     def _footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()

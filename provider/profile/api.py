@@ -22,7 +22,10 @@ def read_profile(session: SessionDep, _actor: Actor = api_permission(Permission.
 
 @router.put("", response_model=ProfilePublic, summary="Replace the provider profile")
 def replace_profile(
-    data: ProfileUpdate, session: SessionDep, now: NowDep, actor: Actor = api_permission(Permission.admin),
+    data: ProfileUpdate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Actor = api_permission(Permission.admin),
 ) -> ProfilePublic:
     """Every field is sent; the change is audited with before and after."""
     profile = service.update_profile(session, actor=actor, now=now, data=data)

@@ -62,6 +62,14 @@ def update_profile(session: Session, *, actor: Actor, now: datetime, data: Profi
         profile.updated_at = now
     session.add(profile)
     session.flush()
-    audit.record(session, actor=actor, action="provider.profile_updated", entity_type="provider_profile",
-                 entity_id=PROFILE_ID, now=now, before=before, after=_summary(profile))
+    audit.record(
+        session,
+        actor=actor,
+        action="provider.profile_updated",
+        entity_type="provider_profile",
+        entity_id=PROFILE_ID,
+        now=now,
+        before=before,
+        after=_summary(profile),
+    )
     return profile

@@ -47,16 +47,33 @@ def _pydantic_errors(error: ValidationError) -> list[tuple[str, str]]:
     return [(str(item["loc"][0]) if item["loc"] else "form", item["msg"]) for item in error.errors()]
 
 
-def _page(request: Request, actor: Actor, values: dict[str, Any] | None, errors: list[tuple[str, str]],
-          profile: Any, status_code: int = 200) -> Response:
-    return render(request, "profile/profile.html",
-                  {"profile": profile, "values": values or {}, "errors": errors, "labels": LABELS,
-                   "can_edit": actor.can(Permission.admin)}, status_code=status_code)
+def _page(
+    request: Request,
+    actor: Actor,
+    values: dict[str, Any] | None,
+    errors: list[tuple[str, str]],
+    profile: Any,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "profile/profile.html",
+        {
+            "profile": profile,
+            "values": values or {},
+            "errors": errors,
+            "labels": LABELS,
+            "can_edit": actor.can(Permission.admin),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("")
 def profile_page(
-    request: Request, session: SessionDep, actor: Actor = page_permission(Permission.provider_read),
+    request: Request,
+    session: SessionDep,
+    actor: Actor = page_permission(Permission.provider_read),
 ) -> Response:
     """The profile as printed on notices; an edit form for administrators."""
     profile = service.find_profile(session)
@@ -70,7 +87,10 @@ def profile_page(
 
 @router.post("")
 def profile_submit(
-    request: Request, session: SessionDep, now: NowDep, actor: Annotated[Actor, page_permission(Permission.admin)],
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, page_permission(Permission.admin)],
     values: Annotated[dict[str, str], Depends(_profile_form)],
 ) -> Response:
     """Save the profile, or show the form again with each problem next to its field."""

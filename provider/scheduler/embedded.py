@@ -24,8 +24,13 @@ def attach(app: FastAPI) -> None:
     @asynccontextmanager
     async def lifespan(application: Any) -> AsyncIterator[Any]:
         async with inner(application) as state:
-            service = SchedulerService(engine=app.state.engine, clock=app.state.clock, settings=app.state.settings,
-                                       specs=load_registered_jobs(), kind="embedded")
+            service = SchedulerService(
+                engine=app.state.engine,
+                clock=app.state.clock,
+                settings=app.state.settings,
+                specs=load_registered_jobs(),
+                kind="embedded",
+            )
             service.start()  # threads only: the lease is taken by the heartbeat thread, not here
             app.state.scheduler = service
             try:

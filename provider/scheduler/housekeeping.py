@@ -32,8 +32,21 @@ def delete_old_job_runs(context: JobContext) -> int:
     return runs.delete_older_than(context.engine, cutoff=cutoff)
 
 
-register(JobSpec(id="provider.expired_sessions", func=delete_expired_sessions, trigger="interval",
-                 trigger_args={"hours": 1}, description="Delete signed-out and expired web sessions"))
-register(JobSpec(id="provider.job_run_retention", func=delete_old_job_runs, trigger="cron",
-                 trigger_args={"hour": 3, "minute": 15},
-                 description=f"Delete job-run records older than {JOB_RUN_RETENTION_DAYS} days"))
+register(
+    JobSpec(
+        id="provider.expired_sessions",
+        func=delete_expired_sessions,
+        trigger="interval",
+        trigger_args={"hours": 1},
+        description="Delete signed-out and expired web sessions",
+    )
+)
+register(
+    JobSpec(
+        id="provider.job_run_retention",
+        func=delete_old_job_runs,
+        trigger="cron",
+        trigger_args={"hour": 3, "minute": 15},
+        description=f"Delete job-run records older than {JOB_RUN_RETENTION_DAYS} days",
+    )
+)

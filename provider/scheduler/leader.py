@@ -27,8 +27,14 @@ logger = logging.getLogger("pecr.scheduler")
 
 class SchedulerService:
     def __init__(
-        self, *, engine: Engine, clock: Clock, settings: Settings, specs: Iterable[JobSpec],
-        holder: str | None = None, kind: str = "scheduler",
+        self,
+        *,
+        engine: Engine,
+        clock: Clock,
+        settings: Settings,
+        specs: Iterable[JobSpec],
+        holder: str | None = None,
+        kind: str = "scheduler",
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -40,15 +46,19 @@ class SchedulerService:
         self._thread: threading.Thread | None = None
         self._scheduler: BackgroundScheduler | None = None
         if settings.scheduler_heartbeat_seconds >= settings.scheduler_lease_seconds:
-            logger.warning("heartbeat (%s s) is not shorter than the lease (%s s): leadership will flap",
-                           settings.scheduler_heartbeat_seconds, settings.scheduler_lease_seconds)
+            logger.warning(
+                "heartbeat (%s s) is not shorter than the lease (%s s): leadership will flap",
+                settings.scheduler_heartbeat_seconds,
+                settings.scheduler_lease_seconds,
+            )
 
     def heartbeat(self) -> bool:
         """Acquire or renew the lease once; returns whether this scheduler now leads."""
         now = self.clock.now()
         try:
-            held = lease.acquire(self.engine, holder=self.holder, now=now,
-                                 lease_seconds=self.settings.scheduler_lease_seconds)
+            held = lease.acquire(
+                self.engine, holder=self.holder, now=now, lease_seconds=self.settings.scheduler_lease_seconds
+            )
         except SQLAlchemyError as error:
             logger.warning("lease heartbeat failed: %s", runs.safe_error(error, self.settings))
             held = False

@@ -37,8 +37,7 @@ def _upsert(engine: Engine) -> Any:
 def acquire(engine: Engine, *, holder: str, now: datetime, lease_seconds: int, name: str = LEASE_NAME) -> bool:
     """Take the lease if it is free or expired, or renew it if `holder` has it; True when `holder` holds it."""
     expires_at = now + timedelta(seconds=lease_seconds)
-    insert = _upsert(engine).values(name=name, holder=holder, acquired_at=now, heartbeat_at=now,
-                                    expires_at=expires_at)
+    insert = _upsert(engine).values(name=name, holder=holder, acquired_at=now, heartbeat_at=now, expires_at=expires_at)
     # A renewal keeps the original acquired_at; a takeover starts a new tenure.
     statement = insert.on_conflict_do_update(
         index_elements=[TABLE.c.name],
@@ -56,8 +55,11 @@ def acquire(engine: Engine, *, holder: str, now: datetime, lease_seconds: int, n
 
 def release(engine: Engine, *, holder: str, now: datetime, name: str = LEASE_NAME) -> bool:
     """Give the lease up at once (on shutdown) so a standby need not wait for it to expire."""
-    statement = (update(TABLE).where(TABLE.c.name == name, TABLE.c.holder == holder, TABLE.c.expires_at > now)
-                 .values(expires_at=now))
+    statement = (
+        update(TABLE)
+        .where(TABLE.c.name == name, TABLE.c.holder == holder, TABLE.c.expires_at > now)
+        .values(expires_at=now)
+    )
     with engine.begin() as connection:
         return connection.execute(statement).rowcount == 1
 

@@ -75,4 +75,3 @@ class JobPublic(BaseModel):
     trigger: str
     next_run_at: datetime | None
     last_run: JobRunPublic | None
-

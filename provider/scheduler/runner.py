@@ -125,7 +125,13 @@ def _load_run(engine: Engine, run_id: int) -> JobRun:
 
 
 def run_now(
-    spec: JobSpec, *, engine: Engine, clock: Clock, settings: Settings, runner: str, actor: Actor,
+    spec: JobSpec,
+    *,
+    engine: Engine,
+    clock: Clock,
+    settings: Settings,
+    runner: str,
+    actor: Actor,
 ) -> JobRun:
     """Run one job at once in this thread (console or "run now" button), recorded and audited.
 
@@ -133,14 +139,26 @@ def run_now(
     """
     now = clock.now()
     with session_scope(engine) as session:
-        run_id = runs.claim(session.connection(), job_id=spec.id, scheduled_for=now, now=now, runner=runner,
-                            requested_by=actor.name[:100])
+        run_id = runs.claim(
+            session.connection(),
+            job_id=spec.id,
+            scheduled_for=now,
+            now=now,
+            runner=runner,
+            requested_by=actor.name[:100],
+        )
         if run_id is None:
             raise Conflict(f"job {spec.id} was already started for {now.isoformat()}")
-        audit.record(session, actor=actor, action="job.run", entity_type="job", entity_id=spec.id, now=now,
-                     after={"run_id": run_id, "scheduled_for": now})
-    outcome, rows, error = execute(spec, JobContext(engine=engine, clock=clock, settings=settings,
-                                                    scheduled_for=now))
+        audit.record(
+            session,
+            actor=actor,
+            action="job.run",
+            entity_type="job",
+            entity_id=spec.id,
+            now=now,
+            after={"run_id": run_id, "scheduled_for": now},
+        )
+    outcome, rows, error = execute(spec, JobContext(engine=engine, clock=clock, settings=settings, scheduled_for=now))
     runs.finish(engine, run_id=run_id, now=clock.now(), outcome=outcome, rows_touched=rows, error=error)
     return _load_run(engine, run_id)
 
@@ -149,7 +167,13 @@ class JobRunner:
     """Owns the scheduler's view of leadership and turns each APScheduler fire into at most one run."""
 
     def __init__(
-        self, *, engine: Engine, clock: Clock, settings: Settings, specs: Iterable[JobSpec], holder: str,
+        self,
+        *,
+        engine: Engine,
+        clock: Clock,
+        settings: Settings,
+        specs: Iterable[JobSpec],
+        holder: str,
         lease_name: str = LEASE_NAME,
     ) -> None:
         self.engine = engine
@@ -181,21 +205,26 @@ class JobRunner:
         try:
             return self._claim_and_run(self.specs[job_id], scheduled_for)
         except SQLAlchemyError as error:  # the database is unreachable: the next heartbeat decides leadership
-            logger.error("could not run %s for %s: %s", job_id, scheduled_for.isoformat(),
-                         runs.safe_error(error, self.settings))
+            logger.error(
+                "could not run %s for %s: %s", job_id, scheduled_for.isoformat(), runs.safe_error(error, self.settings)
+            )
             return None
 
     def _claim_and_run(self, spec: JobSpec, scheduled_for: datetime) -> int | None:
-        run_id = runs.claim(self.engine, job_id=spec.id, scheduled_for=scheduled_for, now=self.clock.now(),
-                            runner=self.holder, lease_name=self.lease_name)
+        run_id = runs.claim(
+            self.engine,
+            job_id=spec.id,
+            scheduled_for=scheduled_for,
+            now=self.clock.now(),
+            runner=self.holder,
+            lease_name=self.lease_name,
+        )
         if run_id is None:
             logger.info("%s at %s was claimed elsewhere or the lease moved", spec.id, scheduled_for.isoformat())
             return None
-        context = JobContext(engine=self.engine, clock=self.clock, settings=self.settings,
-                             scheduled_for=scheduled_for)
+        context = JobContext(engine=self.engine, clock=self.clock, settings=self.settings, scheduled_for=scheduled_for)
         outcome, rows, error = execute(spec, context)
-        runs.finish(self.engine, run_id=run_id, now=self.clock.now(), outcome=outcome, rows_touched=rows,
-                    error=error)
+        runs.finish(self.engine, run_id=run_id, now=self.clock.now(), outcome=outcome, rows_touched=rows, error=error)
         logger.info("ran %s for %s: %s, %s row(s)", spec.id, scheduled_for.isoformat(), outcome.value, rows)
         return run_id
 
@@ -204,18 +233,31 @@ class JobRunner:
         if not self.is_leader():
             return
         try:
-            runs.claim(self.engine, job_id=event.job_id, scheduled_for=ensure_utc(event.scheduled_run_time),
-                       now=self.clock.now(), runner=self.holder, lease_name=self.lease_name,
-                       outcome=RunOutcome.skipped,
-                       error=f"missed: started more than {MISFIRE_GRACE_SECONDS} s after its time")
+            runs.claim(
+                self.engine,
+                job_id=event.job_id,
+                scheduled_for=ensure_utc(event.scheduled_run_time),
+                now=self.clock.now(),
+                runner=self.holder,
+                lease_name=self.lease_name,
+                outcome=RunOutcome.skipped,
+                error=f"missed: started more than {MISFIRE_GRACE_SECONDS} s after its time",
+            )
         except SQLAlchemyError as error:
             logger.warning("could not record missed run of %s: %s", event.job_id, runs.safe_error(error))
 
     def build_scheduler(self) -> BackgroundScheduler:
-        scheduler = BackgroundScheduler(executors={"default": FireTimeExecutor(max_workers=4)},
-                                        job_defaults=dict(JOB_DEFAULTS), timezone=UTC)
+        scheduler = BackgroundScheduler(
+            executors={"default": FireTimeExecutor(max_workers=4)}, job_defaults=dict(JOB_DEFAULTS), timezone=UTC
+        )
         for spec in self.specs.values():
-            scheduler.add_job(self.fire, trigger=build_trigger(spec, self.settings.zone), args=[spec.id],
-                              id=spec.id, name=spec.id, replace_existing=True)
+            scheduler.add_job(
+                self.fire,
+                trigger=build_trigger(spec, self.settings.zone),
+                args=[spec.id],
+                id=spec.id,
+                name=spec.id,
+                replace_existing=True,
+            )
         scheduler.add_listener(self.record_missed, EVENT_JOB_MISSED)
         return scheduler

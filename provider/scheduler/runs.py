@@ -32,9 +32,16 @@ def _insert(bind: Engine | Connection) -> Any:
 
 
 def claim(
-    bind: Engine | Connection, *, job_id: str, scheduled_for: datetime, now: datetime, runner: str,
-    lease_name: str | None = None, requested_by: str | None = None,
-    outcome: RunOutcome = RunOutcome.running, error: str | None = None,
+    bind: Engine | Connection,
+    *,
+    job_id: str,
+    scheduled_for: datetime,
+    now: datetime,
+    runner: str,
+    lease_name: str | None = None,
+    requested_by: str | None = None,
+    outcome: RunOutcome = RunOutcome.running,
+    error: str | None = None,
 ) -> int | None:
     """Insert the run row; its id when this caller won the run, None when someone else already has it.
 
@@ -42,19 +49,28 @@ def claim(
     Given a Connection, the claim joins its transaction (so an audit event can commit with it).
     """
     values = {
-        "job_id": job_id, "scheduled_for": scheduled_for, "started_at": now, "outcome": outcome.value,
-        "runner": runner, "requested_by": requested_by, "error": error,
+        "job_id": job_id,
+        "scheduled_for": scheduled_for,
+        "started_at": now,
+        "outcome": outcome.value,
+        "runner": runner,
+        "requested_by": requested_by,
+        "error": error,
         "finished_at": None if outcome is RunOutcome.running else now,
     }
     source = select(*[literal(value, RUNS.c[column].type).label(column) for column, value in values.items()])
     if lease_name is not None:
-        source = source.where(exists().where(LEASES.c.name == lease_name, LEASES.c.holder == runner,
-                                             LEASES.c.expires_at > now))
+        source = source.where(
+            exists().where(LEASES.c.name == lease_name, LEASES.c.holder == runner, LEASES.c.expires_at > now)
+        )
     else:
         source = source.where(literal(True))  # SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT
-    statement = (_insert(bind).from_select(list(values), source)
-                 .on_conflict_do_nothing(index_elements=[RUNS.c.job_id, RUNS.c.scheduled_for])
-                 .returning(RUNS.c.id))
+    statement = (
+        _insert(bind)
+        .from_select(list(values), source)
+        .on_conflict_do_nothing(index_elements=[RUNS.c.job_id, RUNS.c.scheduled_for])
+        .returning(RUNS.c.id)
+    )
     if isinstance(bind, Connection):
         return bind.execute(statement).scalar_one_or_none()
     with bind.begin() as connection:
@@ -62,11 +78,19 @@ def claim(
 
 
 def finish(
-    engine: Engine, *, run_id: int, now: datetime, outcome: RunOutcome, rows_touched: int | None = None,
+    engine: Engine,
+    *,
+    run_id: int,
+    now: datetime,
+    outcome: RunOutcome,
+    rows_touched: int | None = None,
     error: str | None = None,
 ) -> None:
-    statement = (update(RUNS).where(RUNS.c.id == run_id)
-                 .values(finished_at=now, outcome=outcome.value, rows_touched=rows_touched, error=error))
+    statement = (
+        update(RUNS)
+        .where(RUNS.c.id == run_id)
+        .values(finished_at=now, outcome=outcome.value, rows_touched=rows_touched, error=error)
+    )
     with engine.begin() as connection:
         connection.execute(statement)
 
@@ -75,10 +99,15 @@ def mark_abandoned(engine: Engine, *, runner: str, now: datetime) -> int:
     """On taking the lease over: scheduled runs another runner left `running` are marked failed (it died
     or lost the lease). If that runner is in fact alive and finishes, its own finish() overwrites this.
     Manual runs (console, "run now") are not a scheduler's and are left alone."""
-    statement = (update(RUNS).where(RUNS.c.outcome == RunOutcome.running.value, RUNS.c.runner != runner,
-                                    RUNS.c.requested_by.is_(None))
-                 .values(outcome=RunOutcome.failed.value, finished_at=now,
-                         error="abandoned: its scheduler stopped holding the lease before the run ended"))
+    statement = (
+        update(RUNS)
+        .where(RUNS.c.outcome == RunOutcome.running.value, RUNS.c.runner != runner, RUNS.c.requested_by.is_(None))
+        .values(
+            outcome=RunOutcome.failed.value,
+            finished_at=now,
+            error="abandoned: its scheduler stopped holding the lease before the run ended",
+        )
+    )
     with engine.begin() as connection:
         return connection.execute(statement).rowcount
 
@@ -136,7 +165,11 @@ def _rows(bind: Engine | Connection, statement: Any) -> list[JobRun]:
 
 
 def recent(
-    bind: Engine | Connection, *, job_id: str | None = None, outcome: RunOutcome | None = None, limit: int = 50,
+    bind: Engine | Connection,
+    *,
+    job_id: str | None = None,
+    outcome: RunOutcome | None = None,
+    limit: int = 50,
     offset: int = 0,
 ) -> list[JobRun]:
     statement = select(RUNS).order_by(RUNS.c.started_at.desc(), RUNS.c.id.desc()).limit(limit).offset(offset)
@@ -148,19 +181,31 @@ def recent(
 
 
 def recent_by_job(
-    bind: Engine | Connection, job_ids: Iterable[str], *, per_job: int = 5,
+    bind: Engine | Connection,
+    job_ids: Iterable[str],
+    *,
+    per_job: int = 5,
 ) -> dict[str, list[JobRun]]:
     """The newest `per_job` runs of each job, in one query (a window function, on both backends)."""
     ids = list(job_ids)
     result: dict[str, list[JobRun]] = {job_id: [] for job_id in ids}
     if not ids:
         return result
-    ranked = select(RUNS, func.row_number().over(partition_by=RUNS.c.job_id,
-                                                 order_by=(RUNS.c.started_at.desc(), RUNS.c.id.desc()))
-                    .label("position")).where(RUNS.c.job_id.in_(ids)).subquery()
-    statement = (select(*[ranked.c[c.name] for c in RUNS.columns]).where(ranked.c.position <= per_job)
-                 .order_by(ranked.c.job_id, ranked.c.position))
+    ranked = (
+        select(
+            RUNS,
+            func.row_number()
+            .over(partition_by=RUNS.c.job_id, order_by=(RUNS.c.started_at.desc(), RUNS.c.id.desc()))
+            .label("position"),
+        )
+        .where(RUNS.c.job_id.in_(ids))
+        .subquery()
+    )
+    statement = (
+        select(*[ranked.c[c.name] for c in RUNS.columns])
+        .where(ranked.c.position <= per_job)
+        .order_by(ranked.c.job_id, ranked.c.position)
+    )
     for run in _rows(bind, statement):
         result[run.job_id].append(run)
     return result
-

@@ -18,7 +18,8 @@ from provider.scheduler.registry import JobContext, JobSpec, register
 TICK_JOB_ID = "selftest.tick"
 metadata = MetaData()
 ticks = Table(
-    "scheduler_selftest_tick", metadata,
+    "scheduler_selftest_tick",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("scheduled_for", UTCDateTime, nullable=False),
     Column("pid", Integer, nullable=False),
@@ -32,10 +33,18 @@ def create_tick_table(engine: Engine) -> None:
 
 def tick(context: JobContext) -> int:
     with context.engine.begin() as connection:
-        connection.execute(insert(ticks).values(scheduled_for=context.scheduled_for, pid=os.getpid(),
-                                                ran_at=context.clock.now()))
+        connection.execute(
+            insert(ticks).values(scheduled_for=context.scheduled_for, pid=os.getpid(), ran_at=context.clock.now())
+        )
     return 1
 
 
-register(JobSpec(id=TICK_JOB_ID, func=tick, trigger="interval", trigger_args={"seconds": 1},
-                 description="Self-test: records one row per scheduled second"))
+register(
+    JobSpec(
+        id=TICK_JOB_ID,
+        func=tick,
+        trigger="interval",
+        trigger_args={"seconds": 1},
+        description="Self-test: records one row per scheduled second",
+    )
+)

@@ -28,15 +28,32 @@ class JobStatus:
 
     def public(self) -> JobPublic:
         last = self.last_run
-        return JobPublic(id=self.spec.id, description=self.spec.description, trigger=self.trigger,
-                         next_run_at=self.next_run_at, last_run=runs.public(last) if last else None)
+        return JobPublic(
+            id=self.spec.id,
+            description=self.spec.description,
+            trigger=self.trigger,
+            next_run_at=self.next_run_at,
+            last_run=runs.public(last) if last else None,
+        )
 
 
 def overview(
-    bind: Engine | Connection, specs: Iterable[JobSpec], *, now: datetime, zone: ZoneInfo, runs_per_job: int = 5,
+    bind: Engine | Connection,
+    specs: Iterable[JobSpec],
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    runs_per_job: int = 5,
 ) -> list[JobStatus]:
     """Next run times come from each trigger and the injected clock's `now`; history from job_run."""
     specs = list(specs)
     history = runs.recent_by_job(bind, [spec.id for spec in specs], per_job=runs_per_job)
-    return [JobStatus(spec=spec, trigger=describe_trigger(spec, zone), next_run_at=next_run_time(spec, now, zone),
-                      runs=history[spec.id]) for spec in specs]
+    return [
+        JobStatus(
+            spec=spec,
+            trigger=describe_trigger(spec, zone),
+            next_run_at=next_run_time(spec, now, zone),
+            runs=history[spec.id],
+        )
+        for spec in specs
+    ]

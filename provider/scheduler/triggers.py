@@ -49,8 +49,9 @@ def describe_trigger(spec: JobSpec, zone: ZoneInfo) -> str:
     """Plain words for pages and the console: 'every 1 hour', 'cron day=7 hour=9 (Europe/London)'."""
     arguments = spec.trigger_args
     if spec.trigger == "interval":
-        parts = [f"{arguments[unit]} {unit[:-1] if arguments[unit] == 1 else unit}"
-                 for unit in _UNITS if arguments.get(unit)]
+        parts = [
+            f"{arguments[unit]} {unit[:-1] if arguments[unit] == 1 else unit}" for unit in _UNITS if arguments.get(unit)
+        ]
         return "every " + " ".join(parts or ["1 second"])
     fields = " ".join(f"{key}={value}" for key, value in arguments.items() if key != "timezone")
     timezone = arguments.get("timezone", zone)

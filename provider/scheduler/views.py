@@ -28,23 +28,39 @@ def jobs_page(request: Request, session: SessionDep, now: NowDep, actor: ReaderA
     """All jobs with next run (from each trigger), last runs and who holds the scheduler lease."""
     connection = session.connection()
     jobs = status.overview(connection, runner.load_registered_jobs(), now=now, zone=request.app.state.settings.zone)
-    return render(request, "scheduler/jobs.html", {
-        "jobs": jobs, "lease": lease.current(connection), "lease_status": lease.describe(connection, now),
-        "now": now, "can_run": actor.can(Permission.jobs_run),
-    })
+    return render(
+        request,
+        "scheduler/jobs.html",
+        {
+            "jobs": jobs,
+            "lease": lease.current(connection),
+            "lease_status": lease.describe(connection, now),
+            "now": now,
+            "can_run": actor.can(Permission.jobs_run),
+        },
+    )
 
 
 @router.post("/{job_id}/run")
 def run_job_now(
-    request: Request, session: SessionDep, job_id: JobIdPath, actor: RunnerActor,
+    request: Request,
+    session: SessionDep,
+    job_id: JobIdPath,
+    actor: RunnerActor,
 ) -> Response:
     """Run one job in this request and show how it ended (long sweeps are better run with `pecr jobs run`)."""
     state = request.app.state
     spec = runner.find_job(runner.load_registered_jobs(), job_id)
     session.commit()  # end the sign-in check's transaction: the job opens its own (SQLite allows one writer)
     try:
-        run = runner.run_now(spec, engine=state.engine, clock=state.clock, settings=state.settings,
-                             runner=lease.new_holder_id("web"), actor=actor)
+        run = runner.run_now(
+            spec,
+            engine=state.engine,
+            clock=state.clock,
+            settings=state.settings,
+            runner=lease.new_holder_id("web"),
+            actor=actor,
+        )
     except Conflict as conflict:
         return redirect(request, "/admin/jobs", conflict.detail)
     message = f"{spec.id}: {run.outcome}"

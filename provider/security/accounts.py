@@ -18,8 +18,14 @@ USERNAME_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
 
 
 def _account_summary(user: User) -> dict[str, object]:
-    return {"username": user.username, "role": user.role, "is_active": user.is_active,
-            "full_name": user.full_name, "email": user.email, "mfa": user.totp_enabled}
+    return {
+        "username": user.username,
+        "role": user.role,
+        "is_active": user.is_active,
+        "full_name": user.full_name,
+        "email": user.email,
+        "mfa": user.totp_enabled,
+    }
 
 
 def normalise_username(username: str) -> str:
@@ -30,8 +36,15 @@ def normalise_username(username: str) -> str:
 
 
 def create_user(
-    session: Session, *, actor: Actor, now: datetime, username: str, password: str, role: Role | str,
-    full_name: str = "", email: str = "",
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    username: str,
+    password: str,
+    role: Role | str,
+    full_name: str = "",
+    email: str = "",
 ) -> User:
     name = normalise_username(username)
     try:
@@ -44,12 +57,25 @@ def create_user(
         password_hash = hash_password(password)
     except WeakPassword as error:
         raise invalid("password", str(error)) from error
-    user = User(username=name, full_name=full_name.strip(), email=email.strip(), role=role,
-                password_hash=password_hash, created_at=now)
+    user = User(
+        username=name,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        role=role,
+        password_hash=password_hash,
+        created_at=now,
+    )
     session.add(user)
     session.flush()
-    audit.record(session, actor=actor, action="account.created", entity_type="user", entity_id=user.id,
-                 now=now, after=_account_summary(user))
+    audit.record(
+        session,
+        actor=actor,
+        action="account.created",
+        entity_type="user",
+        entity_id=user.id,
+        now=now,
+        after=_account_summary(user),
+    )
     return user
 
 
@@ -68,8 +94,15 @@ def get_by_username(session: Session, username: str) -> User:
 
 
 def update_user(
-    session: Session, *, actor: Actor, now: datetime, user: User, role: Role | str | None = None,
-    is_active: bool | None = None, full_name: str | None = None, email: str | None = None,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    user: User,
+    role: Role | str | None = None,
+    is_active: bool | None = None,
+    full_name: str | None = None,
+    email: str | None = None,
 ) -> User:
     before = _account_summary(user)
     if role is not None:
@@ -86,13 +119,27 @@ def update_user(
     if email is not None:
         user.email = email.strip()
     session.add(user)
-    audit.record(session, actor=actor, action="account.updated", entity_type="user", entity_id=user.id,
-                 now=now, before=before, after=_account_summary(user))
+    audit.record(
+        session,
+        actor=actor,
+        action="account.updated",
+        entity_type="user",
+        entity_id=user.id,
+        now=now,
+        before=before,
+        after=_account_summary(user),
+    )
     return user
 
 
 def set_password(
-    session: Session, *, actor: Actor, now: datetime, user: User, password: str, keep_session_secret: str = "",
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    user: User,
+    password: str,
+    keep_session_secret: str = "",
 ) -> None:
     """Set a new password and end the user's other sessions: whoever learnt the old one is signed out
     everywhere. A person changing their own keeps the session they did it from (`keep_session_secret`)."""
@@ -102,8 +149,9 @@ def set_password(
         raise invalid("password", str(error)) from error
     session.add(user)
     web_sessions.end_other_sessions(session, user_id=user.id, keep_secret=keep_session_secret, now=now)
-    audit.record(session, actor=actor, action="account.password_changed", entity_type="user",
-                 entity_id=user.id, now=now)
+    audit.record(
+        session, actor=actor, action="account.password_changed", entity_type="user", entity_id=user.id, now=now
+    )
 
 
 @dataclass(frozen=True)
@@ -117,7 +165,13 @@ class LoginResult:
 
 
 def authenticate(
-    session: Session, *, username: str, password: str, now: datetime, max_failures: int, lockout_minutes: int,
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    now: datetime,
+    max_failures: int,
+    lockout_minutes: int,
 ) -> LoginResult:
     """Check a password; after `max_failures` consecutive failures the account locks for a while.
 

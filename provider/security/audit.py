@@ -146,9 +146,11 @@ class ChainReport:
 def _events(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
     last_id = 0
     while True:
-        rows = session.execute(
-            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
-        ).scalars().all()
+        rows = (
+            session.execute(select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch))
+            .scalars()
+            .all()
+        )
         if not rows:
             return
         yield from rows

@@ -23,8 +23,20 @@ from sqlmodel import Session, select
 from provider.clock import LONDON
 from provider.security.models import AuditEvent
 
-CSV_COLUMNS = ("id", "occurred_at", "actor_kind", "actor_id", "actor_name", "action", "entity_type",
-               "entity_id", "before", "after", "prev_hash", "hash")
+CSV_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor_kind",
+    "actor_id",
+    "actor_name",
+    "action",
+    "entity_type",
+    "entity_id",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+)
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_BATCH = 1000
@@ -41,10 +53,14 @@ class AuditFilter:
 
     def as_query(self) -> dict[str, str]:
         """The filter as query-string values (for paging links and the CSV link)."""
-        values = {"entity_type": self.entity_type, "entity_id": self.entity_id, "actor": self.actor_name,
-                  "action": self.action_prefix,
-                  "date_from": self.date_from.isoformat() if self.date_from else None,
-                  "date_to": self.date_to.isoformat() if self.date_to else None}
+        values = {
+            "entity_type": self.entity_type,
+            "entity_id": self.entity_id,
+            "actor": self.actor_name,
+            "action": self.action_prefix,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+        }
         return {key: value for key, value in values.items() if value}
 
 
@@ -68,8 +84,12 @@ def _conditions(filters: AuditFilter, zone: ZoneInfo) -> list[Any]:
         conditions.append(AuditEvent.entity_id == filters.entity_id)
     if filters.actor_name:
         # A user's own name also finds the tokens acting for them, which are named "user/token".
-        conditions.append(or_(AuditEvent.actor_name == filters.actor_name,
-                              AuditEvent.actor_name.startswith(filters.actor_name + "/", autoescape=True)))
+        conditions.append(
+            or_(
+                AuditEvent.actor_name == filters.actor_name,
+                AuditEvent.actor_name.startswith(filters.actor_name + "/", autoescape=True),
+            )
+        )
     if filters.action_prefix:
         conditions.append(AuditEvent.action.startswith(filters.action_prefix, autoescape=True))
     if filters.date_from:
@@ -80,8 +100,13 @@ def _conditions(filters: AuditFilter, zone: ZoneInfo) -> list[Any]:
 
 
 def search(
-    session: Session, filters: AuditFilter, *, before_id: int | None = None, after_id: int | None = None,
-    limit: int = 50, zone: ZoneInfo = LONDON,
+    session: Session,
+    filters: AuditFilter,
+    *,
+    before_id: int | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+    zone: ZoneInfo = LONDON,
 ) -> AuditPage:
     """One page of matching events, newest first, before `before_id` or (going back) after `after_id`."""
     statement = select(AuditEvent).where(*_conditions(filters, zone))
@@ -104,7 +129,11 @@ def search(
 
 
 def iter_rows(
-    session: Session, filters: AuditFilter, *, batch: int = EXPORT_BATCH, zone: ZoneInfo = LONDON,
+    session: Session,
+    filters: AuditFilter,
+    *,
+    batch: int = EXPORT_BATCH,
+    zone: ZoneInfo = LONDON,
 ) -> Iterator[list[Any]]:
     """Matching events as plain rows of CSV_COLUMNS, oldest first, a batch at a time.
 
@@ -118,8 +147,12 @@ def iter_rows(
     session.rollback()
     last_id = 0
     while last_id < newest:
-        statement = (sa_select(*columns).where(AuditEvent.id > last_id, AuditEvent.id <= newest, *conditions)
-                     .order_by(AuditEvent.id.asc()).limit(batch))
+        statement = (
+            sa_select(*columns)
+            .where(AuditEvent.id > last_id, AuditEvent.id <= newest, *conditions)
+            .order_by(AuditEvent.id.asc())
+            .limit(batch)
+        )
         rows = list(session.exec(statement))
         session.rollback()
         if not rows:
@@ -137,7 +170,11 @@ def _cell(value: Any) -> Any:
 
 
 def csv_chunks(
-    engine: Engine, filters: AuditFilter, *, batch: int = EXPORT_BATCH, zone: ZoneInfo = LONDON,
+    engine: Engine,
+    filters: AuditFilter,
+    *,
+    batch: int = EXPORT_BATCH,
+    zone: ZoneInfo = LONDON,
 ) -> Iterator[str]:
     """The CSV export as text chunks, one per batch, read through its own session.
 

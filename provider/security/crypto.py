@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 
 def derive_key(master_key: str, purpose: str) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"pecr", info=purpose.encode("utf-8")
-    ).derive(master_key.encode("utf-8"))
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"pecr", info=purpose.encode("utf-8")).derive(
+        master_key.encode("utf-8")
+    )
 
 
 class FieldCipher:

@@ -56,8 +56,9 @@ def code_matches(seed: str, code: str, now: datetime) -> bool:
     return matching_step(seed, code, now) is not None
 
 
-def enable(session: Session, *, actor: Actor, user: User, seed: str, code: str, now: datetime,
-           settings: Settings) -> bool:
+def enable(
+    session: Session, *, actor: Actor, user: User, seed: str, code: str, now: datetime, settings: Settings
+) -> bool:
     """Turn MFA on once the person proves their authenticator produces the right code."""
     step = matching_step(seed, code, now)
     if step is None:
@@ -66,8 +67,7 @@ def enable(session: Session, *, actor: Actor, user: User, seed: str, code: str, 
     user.totp_secret_encrypted = _cipher(settings).encrypt(seed)
     user.totp_enabled = True
     session.add(user)
-    audit.record(session, actor=actor, action="account.mfa_enabled", entity_type="user", entity_id=user.id,
-                 now=now)
+    audit.record(session, actor=actor, action="account.mfa_enabled", entity_type="user", entity_id=user.id, now=now)
     return True
 
 
@@ -76,8 +76,7 @@ def disable(session: Session, *, actor: Actor, user: User, now: datetime) -> Non
     user.totp_enabled = False
     user.totp_last_step = None
     session.add(user)
-    audit.record(session, actor=actor, action="account.mfa_disabled", entity_type="user", entity_id=user.id,
-                 now=now)
+    audit.record(session, actor=actor, action="account.mfa_disabled", entity_type="user", entity_id=user.id, now=now)
 
 
 def verify_login_code(session: Session, *, user: User, code: str, now: datetime, settings: Settings) -> bool:

@@ -48,13 +48,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),
     Role.compliance_officer: frozenset(_READ_ALL | _DOMAINS_WRITE),
     Role.breach_manager: frozenset(
-        {Permission.breach_read, Permission.breach_write, Permission.subscribers_read,
-         Permission.provider_read}
+        {Permission.breach_read, Permission.breach_write, Permission.subscribers_read, Permission.provider_read}
     ),
     Role.agent: frozenset(
-        {Permission.subscribers_read, Permission.subscribers_write, Permission.traffic_read,
-         Permission.traffic_write, Permission.directories_read, Permission.directories_write,
-         Permission.provider_read}
+        {
+            Permission.subscribers_read,
+            Permission.subscribers_write,
+            Permission.traffic_read,
+            Permission.traffic_write,
+            Permission.directories_read,
+            Permission.directories_write,
+            Permission.provider_read,
+        }
     ),
     Role.auditor: frozenset(_READ_ALL),
 }

@@ -18,7 +18,13 @@ TOKEN_PREFIX = "pecr_"
 
 
 def create_token(
-    session: Session, *, actor: Actor, now: datetime, user: User, name: str, scopes: Iterable[str] | None = None,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    user: User,
+    name: str,
+    scopes: Iterable[str] | None = None,
 ) -> tuple[ApiToken, str]:
     """Return the stored token row and the secret, which is never stored or shown again."""
     name = name.strip()
@@ -29,13 +35,25 @@ def create_token(
     except ValueError as error:
         raise invalid("scopes", str(error)) from error
     secret = new_secret_token(TOKEN_PREFIX)
-    token = ApiToken(user_id=user.id, name=name, token_prefix=secret[:12], token_hash=token_digest(secret),
-                     scopes=scope_list, created_at=now)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_prefix=secret[:12],
+        token_hash=token_digest(secret),
+        scopes=scope_list,
+        created_at=now,
+    )
     session.add(token)
     session.flush()
-    audit.record(session, actor=actor, action="token.created", entity_type="api_token", entity_id=token.id,
-                 now=now, after={"user": user.username, "name": name, "scopes": scope_list or "role",
-                                 "prefix": token.token_prefix})
+    audit.record(
+        session,
+        actor=actor,
+        action="token.created",
+        entity_type="api_token",
+        entity_id=token.id,
+        now=now,
+        after={"user": user.username, "name": name, "scopes": scope_list or "role", "prefix": token.token_prefix},
+    )
     return token, secret
 
 
@@ -46,8 +64,15 @@ def revoke_token(session: Session, *, actor: Actor, now: datetime, token_id: int
     if token.revoked_at is None:
         token.revoked_at = now
         session.add(token)
-        audit.record(session, actor=actor, action="token.revoked", entity_type="api_token",
-                     entity_id=token.id, now=now, after={"name": token.name, "prefix": token.token_prefix})
+        audit.record(
+            session,
+            actor=actor,
+            action="token.revoked",
+            entity_type="api_token",
+            entity_id=token.id,
+            now=now,
+            after={"name": token.name, "prefix": token.token_prefix},
+        )
     return token
 
 
@@ -74,5 +99,11 @@ def actor_for_token(session: Session, secret: str, now: datetime) -> Actor | Non
         session.add(token)
         session.commit()
     role = Role(user.role)
-    return Actor(kind=ActorKind.token, name=f"{user.username}/{token.name}", user_id=user.id,
-                 token_id=token.id, role=role, permissions=permissions_for(role, token.scopes))
+    return Actor(
+        kind=ActorKind.token,
+        name=f"{user.username}/{token.name}",
+        user_id=user.id,
+        token_id=token.id,
+        role=role,
+        permissions=permissions_for(role, token.scopes),
+    )

@@ -16,8 +16,15 @@ from provider.security.models import User, WebSession
 
 def start_session(session: Session, *, user: User, now: datetime, hours: int, mfa_passed: bool) -> str:
     secret = new_secret_token()
-    session.add(WebSession(token_hash=token_digest(secret), user_id=user.id, mfa_passed=mfa_passed,
-                           created_at=now, expires_at=now + timedelta(hours=hours)))
+    session.add(
+        WebSession(
+            token_hash=token_digest(secret),
+            user_id=user.id,
+            mfa_passed=mfa_passed,
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
     return secret
 
 
@@ -50,8 +57,11 @@ def end_other_sessions(session: Session, *, user_id: int, keep_secret: str, now:
     password should lock out whoever may have learnt the old one, wherever they are signed in."""
     session.execute(
         update(WebSession)
-        .where(WebSession.user_id == user_id, WebSession.ended_at.is_(None),
-               WebSession.token_hash != token_digest(keep_secret))
+        .where(
+            WebSession.user_id == user_id,
+            WebSession.ended_at.is_(None),
+            WebSession.token_hash != token_digest(keep_secret),
+        )
         .values(ended_at=now)
         .execution_options(synchronize_session=False)
     )

@@ -45,8 +45,9 @@ def _detail(session: SessionDep, subscriber: Subscriber) -> SubscriberDetail:
 
 
 @router.get("/subscribers", response_model=SubscriberPage)
-def list_subscribers(session: SessionDep, _actor: Reader, q: SearchQuery = None, after: AfterQuery = None,
-                     limit: LimitQuery = 50) -> SubscriberPage:
+def list_subscribers(
+    session: SessionDep, _actor: Reader, q: SearchQuery = None, after: AfterQuery = None, limit: LimitQuery = 50
+) -> SubscriberPage:
     """Subscribers in name order; `q` matches the start of any word of the name (every word of `q` must
     begin some word of the name: "john smi"), an account reference or a line number."""
     try:
@@ -54,8 +55,11 @@ def list_subscribers(session: SessionDep, _actor: Reader, q: SearchQuery = None,
     except BadCursor as error:
         raise invalid("after", str(error)) from error
     page = listing.list_subscribers(session, query=q or "", after=cursor, limit=limit)
-    return SubscriberPage(items=[SubscriberPublic.model_validate(s) for s in page.items], limit=limit,
-                          next_cursor=encode_cursor(page.next_cursor) if page.next_cursor else None)
+    return SubscriberPage(
+        items=[SubscriberPublic.model_validate(s) for s in page.items],
+        limit=limit,
+        next_cursor=encode_cursor(page.next_cursor) if page.next_cursor else None,
+    )
 
 
 @router.post("/subscribers", response_model=SubscriberDetail, status_code=201)
@@ -73,11 +77,11 @@ def read_subscriber(subscriber_id: IdPath, session: SessionDep, _actor: Reader) 
 
 
 @router.patch("/subscribers/{subscriber_id}", response_model=SubscriberDetail)
-def update_subscriber(subscriber_id: IdPath, changes: SubscriberUpdate, session: SessionDep, actor: Writer,
-                      now: NowDep) -> SubscriberDetail:
+def update_subscriber(
+    subscriber_id: IdPath, changes: SubscriberUpdate, session: SessionDep, actor: Writer, now: NowDep
+) -> SubscriberDetail:
     """Change the fields sent; others stay as they are."""
-    subscriber = service.update_subscriber(session, actor=actor, now=now, subscriber_id=subscriber_id,
-                                           changes=changes)
+    subscriber = service.update_subscriber(session, actor=actor, now=now, subscriber_id=subscriber_id, changes=changes)
     session.commit()
     return _detail(session, subscriber)
 
@@ -90,8 +94,7 @@ def list_lines(subscriber_id: IdPath, session: SessionDep, _actor: Reader) -> li
 
 
 @router.post("/subscribers/{subscriber_id}/lines", response_model=LinePublic, status_code=201)
-def add_line(subscriber_id: IdPath, data: LineCreate, session: SessionDep, actor: Writer,
-             now: NowDep) -> LinePublic:
+def add_line(subscriber_id: IdPath, data: LineCreate, session: SessionDep, actor: Writer, now: NowDep) -> LinePublic:
     """Add a line; the number is normalised to E.164."""
     line = service.add_line(session, actor=actor, now=now, subscriber_id=subscriber_id, data=data)
     session.commit()
@@ -105,8 +108,7 @@ def read_line(line_id: IdPath, session: SessionDep, _actor: Reader) -> LinePubli
 
 
 @router.patch("/lines/{line_id}", response_model=LinePublic)
-def update_line(line_id: IdPath, changes: LineUpdate, session: SessionDep, actor: Writer,
-                now: NowDep) -> LinePublic:
+def update_line(line_id: IdPath, changes: LineUpdate, session: SessionDep, actor: Writer, now: NowDep) -> LinePublic:
     """Change a line's number or service."""
     line = service.update_line(session, actor=actor, now=now, line_id=line_id, changes=changes)
     session.commit()
@@ -121,8 +123,9 @@ def list_line_users(line_id: IdPath, session: SessionDep, _actor: Reader) -> lis
 
 
 @router.post("/lines/{line_id}/users", response_model=LineUserPublic, status_code=201)
-def add_line_user(line_id: IdPath, data: LineUserCreate, session: SessionDep, actor: Writer,
-                  now: NowDep) -> LineUserPublic:
+def add_line_user(
+    line_id: IdPath, data: LineUserCreate, session: SessionDep, actor: Writer, now: NowDep
+) -> LineUserPublic:
     """Name a person who uses the line; they may differ from the subscriber."""
     user = service.add_line_user(session, actor=actor, now=now, line_id=line_id, data=data)
     session.commit()

@@ -30,8 +30,9 @@ BENCH = system_actor("bench")
 BENCH_USER = "pecr-bench"
 
 
-def ensure_subscribers(engine: Engine, count: int, clock: Clock,
-                       progress: Callable[[int], None] | None = None) -> dict[str, float]:
+def ensure_subscribers(
+    engine: Engine, count: int, clock: Clock, progress: Callable[[int], None] | None = None
+) -> dict[str, float]:
     """Add demo subscribers until there are `count`; report how long the load took.
 
     `progress(done)` is told how many subscribers have been loaded so far (a running total).
@@ -54,9 +55,14 @@ def ensure_subscribers(engine: Engine, count: int, clock: Clock,
         written = demo.load_demo(session, actor=BENCH, now=clock.now(), count=missing, progress=advance)
         session.commit()
     seconds = time.perf_counter() - started
-    return {"existing": existing, "loaded": written.subscribers, "lines": written.lines, "name_words": written.words,
-            "load_seconds": round(seconds, 1), "rows_per_second": round((written.subscribers + written.lines
-                                                                         + written.users) / seconds)}
+    return {
+        "existing": existing,
+        "loaded": written.subscribers,
+        "lines": written.lines,
+        "name_words": written.words,
+        "load_seconds": round(seconds, 1),
+        "rows_per_second": round((written.subscribers + written.lines + written.users) / seconds),
+    }
 
 
 def vacuum(engine: Engine) -> float | None:
@@ -83,8 +89,14 @@ def _signed_in_client(engine: Engine, clock: Clock) -> Any:
     with Session(engine, expire_on_commit=False) as session:
         user = session.exec(select(User).where(User.username == BENCH_USER)).first()
         if user is None:
-            user = accounts.create_user(session, actor=BENCH, now=clock.now(), username=BENCH_USER,
-                                        password=secrets.token_urlsafe(24), role="auditor")
+            user = accounts.create_user(
+                session,
+                actor=BENCH,
+                now=clock.now(),
+                username=BENCH_USER,
+                password=secrets.token_urlsafe(24),
+                role="auditor",
+            )
         secret = web_sessions.start_session(session, user=user, now=clock.now(), hours=2, mfa_passed=True)
         session.commit()
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
@@ -97,8 +109,10 @@ def _deep_cursor(engine: Engine, fraction: float = 0.9) -> str:
     """A cursor about `fraction` of the way down the list (found once, with OFFSET, outside the timing)."""
     with Session(engine) as session:
         total = session.exec(select(func.count()).select_from(Subscriber)).one()
-        row = session.execute(text("SELECT name_key, id FROM subscriber ORDER BY name_key, id LIMIT 1 OFFSET :n"),
-                              {"n": max(0, int(total * fraction) - 1)}).first()
+        row = session.execute(
+            text("SELECT name_key, id FROM subscriber ORDER BY name_key, id LIMIT 1 OFFSET :n"),
+            {"n": max(0, int(total * fraction) - 1)},
+        ).first()
     return encode_cursor(Cursor(row[0], row[1])) if row else ""
 
 
@@ -119,16 +133,27 @@ def _time(client: Any, params: dict[str, str], repeats: int) -> dict[str, float]
         if response.status_code != 200:
             raise RuntimeError(f"GET /subscribers {params} answered {response.status_code}")
     samples.sort()
-    return {"median_ms": round(statistics.median(samples), 1),
-            "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 1)}
+    return {
+        "median_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.95))], 1),
+    }
 
 
-def bench_list(engine: Engine, count: int, *, repeats: int = 20, clock: Clock | None = None,
-               progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def bench_list(
+    engine: Engine,
+    count: int,
+    *,
+    repeats: int = 20,
+    clock: Clock | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
     """Timings of the subscriber list page at `count` subscribers (loading demo data if needed)."""
     clock = clock or SystemClock()
-    result: dict[str, Any] = {"backend": engine.dialect.name, "subscribers": count,
-                              "load": ensure_subscribers(engine, count, clock, progress)}
+    result: dict[str, Any] = {
+        "backend": engine.dialect.name,
+        "subscribers": count,
+        "load": ensure_subscribers(engine, count, clock, progress),
+    }
     result["vacuum_seconds"] = vacuum(engine)
     reference, number = _sample_lookups(engine)
     cases = {
@@ -167,8 +192,9 @@ def _median_ms(action: Callable[[], object], repeats: int) -> float:
 def bench_volumes(engine: Engine, repeats: int = 5) -> dict[str, Any]:
     """Milliseconds to count lines by service and subscribers by kind: exactly, and as the panel does."""
     with Session(engine) as session:
-        exact = _median_ms(lambda: (dashboard._exact(session, Line.service),
-                                    dashboard._exact(session, Subscriber.kind)), repeats)
+        exact = _median_ms(
+            lambda: (dashboard._exact(session, Line.service), dashboard._exact(session, Subscriber.kind)), repeats
+        )
         panel = _median_ms(lambda: dashboard.count_volumes(session), repeats)
         approximate = dashboard.count_volumes(session).approximate
     return {"exact_group_by_ms": exact, "panel_ms": panel, "panel_approximate": approximate}

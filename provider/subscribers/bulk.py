@@ -133,8 +133,13 @@ def _check_against_file(number: int, subscriber: SubscriberCreate, seen: _Seen) 
     digest = _digest(subscriber)
     first = seen.references.setdefault(subscriber.account_reference, (number, digest, len(seen.references)))
     if first[0] != number and first[1] != digest:
-        errors.append(RowError(number, "account_reference",
-                               f"the subscriber columns differ from line {first[0]} with the same reference"))
+        errors.append(
+            RowError(
+                number,
+                "account_reference",
+                f"the subscriber columns differ from line {first[0]} with the same reference",
+            )
+        )
     for line in subscriber.lines:
         earlier = seen.numbers.setdefault(line.number, number)
         if earlier != number:
@@ -190,7 +195,7 @@ def _rows(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, str] | None, li
 def _add_errors(report: ImportReport, errors: list[RowError]) -> None:
     report.bad_rows += 1
     room = MAX_REPORTED_ERRORS - len(report.errors)
-    report.errors.extend(errors[:max(room, 0)])
+    report.errors.extend(errors[: max(room, 0)])
 
 
 def _spool_row(spool: Any, number: int, subscriber: SubscriberCreate, seen: _Seen) -> None:
@@ -198,8 +203,9 @@ def _spool_row(spool: Any, number: int, subscriber: SubscriberCreate, seen: _See
     first_line, _digest_value, ordinal = seen.references[subscriber.account_reference]
     line = subscriber.lines[0] if subscriber.lines else None
     values = [getattr(subscriber, name) for name in SUBSCRIBER_FIELDS] if first_line == number else [""] * 6
-    spool.writerow([ordinal, int(first_line == number), *values,
-                    line.number if line else "", line.service.value if line else ""])
+    spool.writerow(
+        [ordinal, int(first_line == number), *values, line.number if line else "", line.service.value if line else ""]
+    )
 
 
 def _validate_into(path: Path, spool: IO[str], report: ImportReport, progress: Progress | None) -> _Seen:
@@ -235,7 +241,7 @@ def _check_row(line: int, row: dict[str, str], seen: _Seen, writer: Any, report:
 
 def _chunks(keys: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(keys), LOOKUP_CHUNK):
-        yield keys[start:start + LOOKUP_CHUNK]
+        yield keys[start : start + LOOKUP_CHUNK]
 
 
 def _check_database(session: Session, seen: _Seen, report: ImportReport) -> None:
@@ -244,13 +250,19 @@ def _check_database(session: Session, seen: _Seen, report: ImportReport) -> None
     for chunk in _chunks(list(seen.references)):
         statement = select(Subscriber.account_reference, Subscriber.id).where(Subscriber.account_reference.in_(chunk))
         for reference, subscriber_id in session.exec(statement):
-            errors.append(RowError(seen.references[reference][0], "account_reference",
-                                   f"already exists (subscriber {subscriber_id}); the import only creates"))
+            errors.append(
+                RowError(
+                    seen.references[reference][0],
+                    "account_reference",
+                    f"already exists (subscriber {subscriber_id}); the import only creates",
+                )
+            )
     for chunk in _chunks(list(seen.numbers)):
         statement = select(Line.number, Line.subscriber_id).where(Line.number.in_(chunk))
         for number, subscriber_id in session.exec(statement):
-            errors.append(RowError(seen.numbers[number], "line_number",
-                                   f"already a line of subscriber {subscriber_id}"))
+            errors.append(
+                RowError(seen.numbers[number], "line_number", f"already a line of subscriber {subscriber_id}")
+            )
     by_line: dict[int, list[RowError]] = {}
     for error in errors:
         by_line.setdefault(error.line, []).append(error)
@@ -264,8 +276,9 @@ def _write(session: Session, spool: IO[str], now: datetime, progress: Progress |
     base = writer.next_subscriber_id
     for ordinal, first, kind, name, address, email, phone, reference, number, service in csv.reader(spool):
         if first == "1":
-            writer.add_subscriber(kind=kind, name=name, address=address, email=email, phone=phone,
-                                  account_reference=reference)
+            writer.add_subscriber(
+                kind=kind, name=name, address=address, email=email, phone=phone, account_reference=reference
+            )
         if number:
             writer.add_line(subscriber_id=base + int(ordinal), number=number, service=service)
         if progress:
@@ -274,8 +287,15 @@ def _write(session: Session, spool: IO[str], now: datetime, progress: Progress |
     return writer
 
 
-def import_file(session: Session, *, actor: Actor, now: datetime, path: Path, progress: Progress | None = None,
-                batch_size: int = BATCH_SIZE) -> ImportReport:
+def import_file(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    path: Path,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
     """Validate every row, then (only if all are good) write them all; the caller commits."""
     report = ImportReport(file_name=path.name, sha256=file_sha256(path))
     with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as spool:
@@ -289,8 +309,19 @@ def import_file(session: Session, *, actor: Actor, now: datetime, path: Path, pr
         spool.seek(0)
         written = _write(session, spool, now, progress, batch_size).written
     report.subscribers, report.lines, report.batches = written.subscribers, written.lines, written.batches
-    audit.record(session, actor=actor, action="subscribers.imported", entity_type="subscriber_import",
-                 entity_id=report.sha256, now=now,
-                 after={"file": report.file_name, "sha256": report.sha256, "rows": report.rows,
-                        "subscribers": report.subscribers, "lines": report.lines})
+    audit.record(
+        session,
+        actor=actor,
+        action="subscribers.imported",
+        entity_type="subscriber_import",
+        entity_id=report.sha256,
+        now=now,
+        after={
+            "file": report.file_name,
+            "sha256": report.sha256,
+            "rows": report.rows,
+            "subscribers": report.subscribers,
+            "lines": report.lines,
+        },
+    )
     return report

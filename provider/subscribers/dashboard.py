@@ -33,12 +33,12 @@ from provider.subscribers.models import Line, LineService, Subscriber, Subscribe
 from provider.web.rendering import DashboardPanel
 
 EXACT_LIMIT = 200_000  # rows a table may hold before the panel estimates instead of counting
-SAMPLE_SIZE = 10_000   # rows SQLite reads for an estimate (at 1.5M demo lines: ~40 ms, each within 5%)
+SAMPLE_SIZE = 10_000  # rows SQLite reads for an estimate (at 1.5M demo lines: ~40 ms, each within 5%)
 
 WIDTH = 640
-LABEL_WIDTH = 110      # left column holding each bar's name
-NUMBER_ROOM = 130      # right of the longest bar, for its number
-GROUP_TOP = 46         # room for a group's heading
+LABEL_WIDTH = 110  # left column holding each bar's name
+NUMBER_ROOM = 130  # right of the longest bar, for its number
+GROUP_TOP = 46  # room for a group's heading
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
 GROUP_GAP = 16
@@ -70,24 +70,29 @@ class Volumes:
 
 # --- counting -----------------------------------------------------------------------------------
 
+
 def _exact(session: Session, column: Any) -> dict[str, int]:
     return {str(value): int(count) for value, count in session.exec(select(column, func.count()).group_by(column))}
 
 
 def _estimated_rows(session: Session, table: str) -> float:
     """The planner's row estimate for `table` (-1 when it has never been analysed)."""
-    estimate = session.execute(text("SELECT reltuples FROM pg_class WHERE oid = to_regclass(:table)"),
-                               {"table": table}).scalar()
+    estimate = session.execute(
+        text("SELECT reltuples FROM pg_class WHERE oid = to_regclass(:table)"), {"table": table}
+    ).scalar()
     return float(estimate) if estimate is not None else -1.0
 
 
 def _estimated(session: Session, table: str, column: str, values: list[str]) -> dict[str, int] | None:
     """Counts per value from the planner's statistics, or None when there are none to read."""
     rows = _estimated_rows(session, table)
-    statistics = session.execute(text(
-        "SELECT most_common_vals::text::text[], most_common_freqs, null_frac FROM pg_stats "
-        "WHERE schemaname = current_schema() AND tablename = :table AND attname = :column"),
-        {"table": table, "column": column}).first()
+    statistics = session.execute(
+        text(
+            "SELECT most_common_vals::text::text[], most_common_freqs, null_frac FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = :table AND attname = :column"
+        ),
+        {"table": table, "column": column},
+    ).first()
     if rows < 0 or statistics is None or statistics[0] is None:
         return None
     shares = dict(zip(statistics[0], statistics[1], strict=True))
@@ -109,11 +114,14 @@ def _sampled(session: Session, table: str, column: str) -> dict[str, int] | None
     step = (high - low + 1) // SAMPLE_SIZE
     # Knuth's multiplicative hash picks the place inside each stretch: fixed, so the figures do not
     # jump about between two visits, yet unrelated to any period in the ids.
-    counts = session.execute(text(
-        f"WITH RECURSIVE stretch(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM stretch WHERE n + 1 < :stretches) "
-        f"SELECT t.{column}, count(*) FROM stretch JOIN {table} AS t "
-        f"ON t.id = :low + stretch.n * :step + (stretch.n * 2654435761) % :step GROUP BY t.{column}"),
-        {"stretches": (high - low + 1) // step, "low": low, "step": step})
+    counts = session.execute(
+        text(
+            f"WITH RECURSIVE stretch(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM stretch WHERE n + 1 < :stretches) "
+            f"SELECT t.{column}, count(*) FROM stretch JOIN {table} AS t "
+            f"ON t.id = :low + stretch.n * :step + (stretch.n * 2654435761) % :step GROUP BY t.{column}"
+        ),
+        {"stretches": (high - low + 1) // step, "low": low, "step": step},
+    )
     return {str(value): found * step for value, found in counts}
 
 
@@ -134,16 +142,27 @@ def count_volumes(session: Session) -> Volumes:
     estimated = (lines is not None, subscribers is not None)
     lines = lines if lines is not None else _exact(session, Line.service)
     subscribers = subscribers if subscribers is not None else _exact(session, Subscriber.kind)
-    return Volumes({value: lines.get(value, 0) for value in services},
-                   {value: subscribers.get(value, 0) for value in kinds}, *estimated)
+    return Volumes(
+        {value: lines.get(value, 0) for value in services},
+        {value: subscribers.get(value, 0) for value in kinds},
+        *estimated,
+    )
 
 
 # --- the picture ----------------------------------------------------------------------------------
 
+
 def groups_of(volumes: Volumes) -> list[Group]:
-    return [Group("Lines by service", list(volumes.lines.items()), "lines", LINES_FILL, volumes.lines_approximate),
-            Group("Subscribers by kind", list(volumes.subscribers.items()), "subscribers", SUBSCRIBERS_FILL,
-                  volumes.subscribers_approximate)]
+    return [
+        Group("Lines by service", list(volumes.lines.items()), "lines", LINES_FILL, volumes.lines_approximate),
+        Group(
+            "Subscribers by kind",
+            list(volumes.subscribers.items()),
+            "subscribers",
+            SUBSCRIBERS_FILL,
+            volumes.subscribers_approximate,
+        ),
+    ]
 
 
 def _number(count: int, approximate: bool) -> str:
@@ -158,9 +177,12 @@ def bar_width(count: int, largest: int) -> float:
 
 def describe(groups: list[Group]) -> str:
     """The text alternative: every figure the picture shows, in words."""
-    sentences = [f"{group.heading}: " + "; ".join(f"{label} {_number(count, group.approximate)}"
-                                                   for label, count in group.bars) + "."
-                 for group in groups]
+    sentences = [
+        f"{group.heading}: "
+        + "; ".join(f"{label} {_number(count, group.approximate)}" for label, count in group.bars)
+        + "."
+        for group in groups
+    ]
     if any(group.approximate for group in groups):
         sentences.append("Figures given as about are estimates, not counts.")
     return " ".join(sentences)
@@ -168,8 +190,10 @@ def describe(groups: list[Group]) -> str:
 
 def _group(group: Group, top: int) -> list[str]:
     largest = max((count for _, count in group.bars), default=0)
-    parts = [f'<g class="group"><text x="6" y="{top + 20}" font-weight="bold" font-size="14" fill="{INK}">'
-             f"{escape(group.heading)}</text>"]
+    parts = [
+        f'<g class="group"><text x="6" y="{top + 20}" font-weight="bold" font-size="14" fill="{INK}">'
+        f"{escape(group.heading)}</text>"
+    ]
     for row, (label, count) in enumerate(group.bars):
         y = top + GROUP_TOP - 12 + row * ROW_HEIGHT
         width = bar_width(count, largest)
@@ -179,7 +203,8 @@ def _group(group: Group, top: int) -> list[str]:
             f'<text x="{LABEL_WIDTH - 8}" y="{y + 13}" text-anchor="end" fill="{INK}">{escape(label)}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR_HEIGHT}" fill="{group.fill}" '
             f'data-count="{count}"/>'
-            f'<text x="{LABEL_WIDTH + width + 6}" y="{y + 13}" fill="{INK}">{escape(number)}</text></g>')
+            f'<text x="{LABEL_WIDTH + width + 6}" y="{y + 13}" fill="{INK}">{escape(number)}</text></g>'
+        )
     parts.append("</g>")
     return parts
 
@@ -209,12 +234,22 @@ def render_chart(volumes: Volumes, *, title: str = "Subscriber volumes", id_pref
 
 # --- the panel ------------------------------------------------------------------------------------
 
+
 def build_panel(*, session: Session, now: datetime, settings: Any = None) -> dict[str, Any]:
     """Template data for subscribers/panel.html."""
     volumes = count_volumes(session)
-    return {"svg": Markup(render_chart(volumes, id_prefix="dashboard-volumes")), "volumes": volumes,
-            "groups": groups_of(volumes), "approximate": volumes.approximate, "as_at": now}
+    return {
+        "svg": Markup(render_chart(volumes, id_prefix="dashboard-volumes")),
+        "volumes": volumes,
+        "groups": groups_of(volumes),
+        "approximate": volumes.approximate,
+        "as_at": now,
+    }
 
 
-PANEL = DashboardPanel(title="Subscriber volumes", template="subscribers/panel.html", build=build_panel,
-                       permission=Permission.subscribers_read)
+PANEL = DashboardPanel(
+    title="Subscriber volumes",
+    template="subscribers/panel.html",
+    build=build_panel,
+    permission=Permission.subscribers_read,
+)

@@ -54,28 +54,75 @@ STREETS = (
     "Richmond Elm Hawthorn Rose Ash Valley Alexandra Priory Broad"
 ).split()
 STREET_TYPES = ("Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Crescent", "Gardens", "Terrace")
-TRADES = ("Plumbing", "Dental Practice", "Accountants", "Builders", "Veterinary Surgery", "Florists",
-          "Logistics", "Print Works", "Bakery", "Motors", "Solicitors", "Estate Agents", "Engineering",
-          "Catering", "Cleaning Services", "Opticians", "Joinery", "Garden Centre", "Pharmacy", "Haulage")
+TRADES = (
+    "Plumbing",
+    "Dental Practice",
+    "Accountants",
+    "Builders",
+    "Veterinary Surgery",
+    "Florists",
+    "Logistics",
+    "Print Works",
+    "Bakery",
+    "Motors",
+    "Solicitors",
+    "Estate Agents",
+    "Engineering",
+    "Catering",
+    "Cleaning Services",
+    "Opticians",
+    "Joinery",
+    "Garden Centre",
+    "Pharmacy",
+    "Haulage",
+)
 # (town, postcode area, drama block for its area code; see provider.subscribers.phone.DRAMA_BLOCKS)
 TOWNS = (
-    ("London", "SE", "+442079460"), ("London", "N", "+442079460"), ("London", "E", "+442079460"),
-    ("Leeds", "LS", "+441134960"), ("Sheffield", "S", "+441144960"), ("Nottingham", "NG", "+441154960"),
-    ("Leicester", "LE", "+441164960"), ("Bristol", "BS", "+441174960"), ("Reading", "RG", "+441184960"),
-    ("Birmingham", "B", "+441214960"), ("Edinburgh", "EH", "+441314960"), ("Glasgow", "G", "+441414960"),
-    ("Liverpool", "L", "+441514960"), ("Manchester", "M", "+441614960"), ("Newcastle upon Tyne", "NE", "+441914980"),
-    ("Cardiff", "CF", "+442920180"), ("Belfast", "BT", "+442896496"), ("York", "YO", "+441632960"),
-    ("Norwich", "NR", "+441632960"), ("Exeter", "EX", "+441632960"), ("Oxford", "OX", "+441632960"),
-    ("Brighton", "BN", "+441632960"), ("Swansea", "SA", "+441632960"), ("Aberdeen", "AB", "+441632960"),
+    ("London", "SE", "+442079460"),
+    ("London", "N", "+442079460"),
+    ("London", "E", "+442079460"),
+    ("Leeds", "LS", "+441134960"),
+    ("Sheffield", "S", "+441144960"),
+    ("Nottingham", "NG", "+441154960"),
+    ("Leicester", "LE", "+441164960"),
+    ("Bristol", "BS", "+441174960"),
+    ("Reading", "RG", "+441184960"),
+    ("Birmingham", "B", "+441214960"),
+    ("Edinburgh", "EH", "+441314960"),
+    ("Glasgow", "G", "+441414960"),
+    ("Liverpool", "L", "+441514960"),
+    ("Manchester", "M", "+441614960"),
+    ("Newcastle upon Tyne", "NE", "+441914980"),
+    ("Cardiff", "CF", "+442920180"),
+    ("Belfast", "BT", "+442896496"),
+    ("York", "YO", "+441632960"),
+    ("Norwich", "NR", "+441632960"),
+    ("Exeter", "EX", "+441632960"),
+    ("Oxford", "OX", "+441632960"),
+    ("Brighton", "BN", "+441632960"),
+    ("Swansea", "SA", "+441632960"),
+    ("Aberdeen", "AB", "+441632960"),
 )
 # Where each block continues once its 1,000 reserved numbers are used: valid ranges, far apart.
 FALLBACK_BASES = {
-    "+447700900": 447400000000, "+441632960": 441904600000, "+443069990": 443300000000,
-    "+442079460": 442079461000, "+441134960": 441134961000, "+441144960": 441144961000,
-    "+441154960": 441158000000, "+441164960": 441162000000, "+441174960": 441179000000,
-    "+441184960": 441189000000, "+441214960": 441214961000, "+441314960": 441314961000,
-    "+441414960": 441414961000, "+441514960": 441514961000, "+441614960": 441614961000,
-    "+441914980": 441912000000, "+442920180": 442920181000, "+442896496": 442896497000,
+    "+447700900": 447400000000,
+    "+441632960": 441904600000,
+    "+443069990": 443300000000,
+    "+442079460": 442079461000,
+    "+441134960": 441134961000,
+    "+441144960": 441144961000,
+    "+441154960": 441158000000,
+    "+441164960": 441162000000,
+    "+441174960": 441179000000,
+    "+441184960": 441189000000,
+    "+441214960": 441214961000,
+    "+441314960": 441314961000,
+    "+441414960": 441414961000,
+    "+441514960": 441514961000,
+    "+441614960": 441614961000,
+    "+441914980": 441912000000,
+    "+442920180": 442920181000,
+    "+442896496": 442896497000,
 }
 MOBILE_BLOCK = "+447700900"
 NON_GEOGRAPHIC_BLOCK = "+443069990"
@@ -150,8 +197,10 @@ def _address(draw: _Draw, town: tuple[str, str, str], business: bool) -> str:
 
 def _lines(draw: _Draw, town: tuple[str, str, str], count: int, weights: Sequence[int]) -> list[DemoLine]:
     services = [draw.weighted(SERVICES, weights) for _ in range(count)]
-    return [DemoLine(service, {"mobile": MOBILE_BLOCK, "voip": NON_GEOGRAPHIC_BLOCK}.get(service, town[2]))
-            for service in services]
+    return [
+        DemoLine(service, {"mobile": MOBILE_BLOCK, "voip": NON_GEOGRAPHIC_BLOCK}.get(service, town[2]))
+        for service in services
+    ]
 
 
 def _relative(draw: _Draw, first: str, surname: str) -> tuple[str, str, str]:
@@ -176,8 +225,13 @@ def _individual(draw: _Draw) -> DemoSubscriber:
 
 def _corporate(draw: _Draw) -> DemoSubscriber:
     town = draw.pick(TOWNS)
-    name = draw.pick((f"{draw.pick(SURNAMES)} & {draw.pick(SURNAMES)} Ltd", f"{town[0]} {draw.pick(TRADES)} Ltd",
-                      f"{draw.pick(SURNAMES)} {draw.pick(TRADES)} LLP"))
+    name = draw.pick(
+        (
+            f"{draw.pick(SURNAMES)} & {draw.pick(SURNAMES)} Ltd",
+            f"{town[0]} {draw.pick(TRADES)} Ltd",
+            f"{draw.pick(SURNAMES)} {draw.pick(TRADES)} LLP",
+        )
+    )
     lines = _lines(draw, town, draw.between(2, 5), CORPORATE_SERVICES)
     for line in lines:
         if draw.random() < 0.5:  # corporate lines are usually used by named staff
@@ -205,7 +259,7 @@ def _avoid_existing_numbers(session: Session, people: list[DemoSubscriber], pool
         numbers = [line.number for line in lines]
         existing: set[str] = set()
         for start in range(0, len(numbers), 500):
-            chunk = numbers[start:start + 500]
+            chunk = numbers[start : start + 500]
             existing.update(session.exec(select(Line.number).where(Line.number.in_(chunk))))
         lines = [line for line in lines if line.number in existing]
         for line in lines:
@@ -215,8 +269,14 @@ def _avoid_existing_numbers(session: Session, people: list[DemoSubscriber], pool
 def _write(writer: BulkWriter, person: DemoSubscriber) -> None:
     reference = f"DEMO-{writer.next_subscriber_id:08d}"
     phone = person.lines[0].number if person.lines else ""
-    subscriber_id = writer.add_subscriber(kind=person.kind, name=person.name, address=person.address,
-                                          email=person.email, phone=phone, account_reference=reference)
+    subscriber_id = writer.add_subscriber(
+        kind=person.kind,
+        name=person.name,
+        address=person.address,
+        email=person.email,
+        phone=phone,
+        account_reference=reference,
+    )
     for line in person.lines:
         line_id = writer.add_line(subscriber_id=subscriber_id, number=line.number, service=line.service)
         for name, relationship, contact in line.users:
@@ -224,8 +284,14 @@ def _write(writer: BulkWriter, person: DemoSubscriber) -> None:
 
 
 def load_demo(
-    session: Session, *, actor: Actor, now: datetime, count: int, seed: int = DEFAULT_SEED,
-    progress: Callable[[int], None] | None = None, batch_size: int = BATCH_SIZE,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    count: int,
+    seed: int = DEFAULT_SEED,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
     summary: dict[str, object] | None = None,
 ) -> Written:
     """Write `count` demo subscribers with lines and named users; one audit event; the caller commits."""
@@ -243,7 +309,19 @@ def load_demo(
         if progress:
             progress(len(people))
     written = writer.finish()
-    audit.record(session, actor=actor, action="demo.loaded", entity_type="subscriber_import", entity_id="demo",
-                 now=now, after={**(summary or {}), "seed": seed, "subscribers": written.subscribers,
-                                 "lines": written.lines, "users": written.users})
+    audit.record(
+        session,
+        actor=actor,
+        action="demo.loaded",
+        entity_type="subscriber_import",
+        entity_id="demo",
+        now=now,
+        after={
+            **(summary or {}),
+            "seed": seed,
+            "subscribers": written.subscribers,
+            "lines": written.lines,
+            "users": written.users,
+        },
+    )
     return written

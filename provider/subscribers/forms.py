@@ -33,8 +33,9 @@ LABELS = {
     "contact": "Contact",
 }
 KIND_OPTIONS = [(kind.value, kind.value.capitalize()) for kind in SubscriberKind]
-SERVICE_OPTIONS = [(service.value, "VoIP" if service is LineService.voip else service.value.capitalize())
-                   for service in LineService]
+SERVICE_OPTIONS = [
+    (service.value, "VoIP" if service is LineService.voip else service.value.capitalize()) for service in LineService
+]
 # The create form's first line is `lines[0]` of the schema.
 FIRST_LINE_FIELDS = {"lines.0.number": "line_number", "lines.0.service": "line_service"}
 
@@ -83,8 +84,9 @@ def domain_errors(error: DomainError, renames: Mapping[str, str] | None = None) 
 
 def subscriber_input(values: Mapping[str, str], with_first_line: bool) -> dict[str, Any]:
     """The create/edit form's fields as the schema's input; an empty first-line number means no line."""
-    data: dict[str, Any] = {name: values.get(name, "") for name in
-                            ("kind", "name", "address", "email", "phone", "account_reference")}
+    data: dict[str, Any] = {
+        name: values.get(name, "") for name in ("kind", "name", "address", "email", "phone", "account_reference")
+    }
     if with_first_line and values.get("line_number", "").strip():
         data["lines"] = [{"number": values["line_number"], "service": values.get("line_service", "")}]
     return data

@@ -82,8 +82,16 @@ def _has_word(key: Any, subscriber_id: Any, word: str) -> ColumnElement[bool]:
     return or_(_begins(key, word), exists().where(later.c.subscriber_id == subscriber_id, _begins(later.c.word, word)))
 
 
-def _positions(session: Session, key: Any, subscriber_id: Any, matches: ColumnElement[bool], words: list[str],
-               after: Position | None, backwards: bool, limit: int) -> list[Position]:
+def _positions(
+    session: Session,
+    key: Any,
+    subscriber_id: Any,
+    matches: ColumnElement[bool],
+    words: list[str],
+    after: Position | None,
+    backwards: bool,
+    limit: int,
+) -> list[Position]:
     """Up to `limit` positions (name_key, subscriber id) in list order after `after`, where `matches`
     holds and every other query word begins some word of the name."""
     statement = core_select(key, subscriber_id).where(matches, *(_has_word(key, subscriber_id, w) for w in words[1:]))
@@ -99,8 +107,9 @@ def _positions(session: Session, key: Any, subscriber_id: Any, matches: ColumnEl
     return [(row[0], row[1]) for row in session.execute(statement.limit(limit))]
 
 
-def _batch(session: Session, words: list[str], after: Position | None, backwards: bool,
-           wanted: int) -> tuple[list[Position], bool]:
+def _batch(
+    session: Session, words: list[str], after: Position | None, backwards: bool, wanted: int
+) -> tuple[list[Position], bool]:
     """The next distinct matching positions and whether more may follow.
 
     Two index ranges: names whose first word begins with the longest query word (the key's own index,
@@ -110,10 +119,26 @@ def _batch(session: Session, words: list[str], after: Position | None, backwards
     """
     subscribers, found = SUBSCRIBERS, WORDS.alias("found")
     reads = [
-        _positions(session, subscribers.c.name_key, subscribers.c.id, _begins(subscribers.c.name_key, words[0]),
-                   words, after, backwards, wanted),
-        _positions(session, found.c.name_key, found.c.subscriber_id, _begins(found.c.word, words[0]),
-                   words, after, backwards, wanted),
+        _positions(
+            session,
+            subscribers.c.name_key,
+            subscribers.c.id,
+            _begins(subscribers.c.name_key, words[0]),
+            words,
+            after,
+            backwards,
+            wanted,
+        ),
+        _positions(
+            session,
+            found.c.name_key,
+            found.c.subscriber_id,
+            _begins(found.c.word, words[0]),
+            words,
+            after,
+            backwards,
+            wanted,
+        ),
     ]
     merged = sorted(set(reads[0]) | set(reads[1]), reverse=backwards)
     cut = [read[-1] for read in reads if len(read) == wanted]
@@ -123,8 +148,9 @@ def _batch(session: Session, words: list[str], after: Position | None, backwards
     return merged[:wanted], bool(cut)
 
 
-def _matching_ids(session: Session, words: list[str], after: Cursor | None, before: Cursor | None,
-                  limit: int) -> list[int]:
+def _matching_ids(
+    session: Session, words: list[str], after: Cursor | None, before: Cursor | None, limit: int
+) -> list[int]:
     """Ids of up to `limit` distinct matching subscribers in keyset order (backwards when `before`)."""
     start = before or after
     position = (start.name_key, start.id) if start is not None else None
@@ -138,8 +164,9 @@ def _matching_ids(session: Session, words: list[str], after: Cursor | None, befo
     return ids
 
 
-def _name_rows(session: Session, words: list[str], after: Cursor | None, before: Cursor | None,
-               limit: int) -> list[Subscriber]:
+def _name_rows(
+    session: Session, words: list[str], after: Cursor | None, before: Cursor | None, limit: int
+) -> list[Subscriber]:
     """One page plus one row of subscribers matching every query word, in keyset order."""
     ids = _matching_ids(session, words, after, before, limit + 1)
     if not ids:
@@ -167,7 +194,11 @@ def _in_window(subscriber: Subscriber, after: Cursor | None, before: Cursor | No
 
 
 def list_subscribers(
-    session: Session, *, query: str = "", after: Cursor | None = None, before: Cursor | None = None,
+    session: Session,
+    *,
+    query: str = "",
+    after: Cursor | None = None,
+    before: Cursor | None = None,
     limit: int = DEFAULT_PAGE_SIZE,
 ) -> Page:
     """A page of subscribers in name order; `query` matches the start of words of the name (each query
@@ -187,10 +218,15 @@ def list_subscribers(
     exact_ids = [s.id for s in exact]
     if before is not None:
         page.reverse()
-        return Page(page, _cursor(page[-1]) if page else None,
-                    _cursor(page[0]) if has_more and page else None, exact_ids)
-    return Page(page, _cursor(page[-1]) if has_more else None,
-                _cursor(page[0]) if after is not None and page else None, exact_ids)
+        return Page(
+            page, _cursor(page[-1]) if page else None, _cursor(page[0]) if has_more and page else None, exact_ids
+        )
+    return Page(
+        page,
+        _cursor(page[-1]) if has_more else None,
+        _cursor(page[0]) if after is not None and page else None,
+        exact_ids,
+    )
 
 
 def approximate_count(session: Session) -> int | None:
@@ -198,6 +234,7 @@ def approximate_count(session: Session) -> int | None:
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         estimate = session.execute(
-            text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('subscriber')")).scalar()
+            text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('subscriber')")
+        ).scalar()
         return int(estimate) if estimate is not None and estimate >= 0 else None
     return session.exec(select(func.max(Subscriber.id))).first() or 0

@@ -49,6 +49,7 @@ class LineService(StrEnum):
 
 # --- shared checks (plain functions so each schema can opt in) ---------------------------------
 
+
 def check_number(value: object) -> object:
     if not isinstance(value, str):
         return value  # None, or a wrong type the field's own type check reports
@@ -114,6 +115,7 @@ def check_text(value: object) -> object:
 
 # --- subscribers ----------------------------------------------------------------------------
 
+
 class SubscriberBase(SQLModel):
     kind: SubscriberKind = Field(sa_type=StrEnumType(SubscriberKind, 16))
     name: str = Field(min_length=1, max_length=200, description="person's or organisation's name")
@@ -146,8 +148,10 @@ class SubscriberNameWord(SQLModel, table=True):
     """
 
     __tablename__ = "subscriber_name_word"
-    __table_args__ = (Index("ix_subscriber_name_word_word", "word", "name_key", "subscriber_id"),
-                      {"sqlite_with_rowid": False})  # SQLite keeps rows in key order: one b-tree fewer
+    __table_args__ = (
+        Index("ix_subscriber_name_word_word", "word", "name_key", "subscriber_id"),
+        {"sqlite_with_rowid": False},
+    )  # SQLite keeps rows in key order: one b-tree fewer
 
     subscriber_id: int = Field(foreign_key="subscriber.id", primary_key=True, ondelete="CASCADE")
     word: str = Field(max_length=200, primary_key=True, sa_type=KEY_TYPE)
@@ -202,6 +206,7 @@ class SubscriberPage(SQLModel):
 
 # --- lines ----------------------------------------------------------------------------------
 
+
 class Line(SQLModel, table=True):
     __tablename__ = "subscriber_line"
 
@@ -232,6 +237,7 @@ class SubscriberDetail(SubscriberPublic):
 
 
 # --- named users of a line ------------------------------------------------------------------
+
 
 class LineUserBase(SQLModel):
     name: str = Field(min_length=1, max_length=200, description="the person who uses the line")

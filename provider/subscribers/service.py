@@ -55,6 +55,7 @@ def _flush(session: Session) -> None:
 
 # --- look-ups -------------------------------------------------------------------------------
 
+
 def get_subscriber(session: Session, subscriber_id: int) -> Subscriber:
     subscriber = session.get(Subscriber, subscriber_id)
     if subscriber is None:
@@ -105,37 +106,47 @@ def users_by_line(session: Session, line_ids: Iterable[int]) -> dict[int, list[L
 
 # --- uniqueness -----------------------------------------------------------------------------
 
+
 def _ensure_reference_free(session: Session, reference: str, field: str, own_id: int | None = None) -> None:
     holder = find_subscriber_by_reference(session, reference)
     if holder is not None and holder.id != own_id:
-        raise Conflict(f"{field}: account reference {reference!r} is already in use",
-                       errors=[FieldError(field, f"already used by subscriber {holder.id}")])
+        raise Conflict(
+            f"{field}: account reference {reference!r} is already in use",
+            errors=[FieldError(field, f"already used by subscriber {holder.id}")],
+        )
 
 
 def _ensure_number_free(session: Session, e164: str, field: str, own_id: int | None = None) -> None:
     holder = find_line_by_number(session, e164)
     if holder is not None and holder.id != own_id:
-        raise Conflict(f"{field}: number {e164} is already in use",
-                       errors=[FieldError(field, f"already a line of subscriber {holder.subscriber_id}")])
+        raise Conflict(
+            f"{field}: number {e164} is already in use",
+            errors=[FieldError(field, f"already a line of subscriber {holder.subscriber_id}")],
+        )
 
 
 def _ensure_distinct_numbers(lines: list[LineCreate]) -> None:
     seen: set[str] = set()
     for index, line in enumerate(lines):
         if line.number in seen:
-            raise Conflict("the same number is given twice",
-                           errors=[FieldError(f"lines.{index}.number", "the same number appears twice")])
+            raise Conflict(
+                "the same number is given twice",
+                errors=[FieldError(f"lines.{index}.number", "the same number appears twice")],
+            )
         seen.add(line.number)
 
 
 # --- subscribers ----------------------------------------------------------------------------
 
+
 def _index_name(session: Session, subscriber: Subscriber) -> None:
     """Write the words the subscriber's name is found by, replacing any from an earlier name."""
     words = SubscriberNameWord.__table__  # type: ignore[attr-defined]
     session.execute(delete(words).where(words.c.subscriber_id == subscriber.id))
-    rows = [{"subscriber_id": subscriber.id, "word": word, "name_key": subscriber.name_key}
-            for word in indexed_words(subscriber.name, subscriber.name_key)]
+    rows = [
+        {"subscriber_id": subscriber.id, "word": word, "name_key": subscriber.name_key}
+        for word in indexed_words(subscriber.name, subscriber.name_key)
+    ]
     if rows:
         session.execute(insert(words), rows)
 
@@ -147,15 +158,21 @@ def create_subscriber(session: Session, *, actor: Actor, now: datetime, data: Su
     _ensure_distinct_numbers(data.lines)
     for index, line in enumerate(data.lines):
         _ensure_number_free(session, line.number, f"lines.{index}.number")
-    subscriber = Subscriber(**data.model_dump(exclude={"lines"}, mode="json"), name_key=name_key(data.name),
-                            created_at=now, updated_at=now)
+    subscriber = Subscriber(
+        **data.model_dump(exclude={"lines"}, mode="json"), name_key=name_key(data.name), created_at=now, updated_at=now
+    )
     session.add(subscriber)
     _flush(session)
     _index_name(session, subscriber)
-    audit.record(session, actor=actor, action="subscriber.created", entity_type="subscriber",
-                 entity_id=subscriber.id, now=now,
-                 after={"account_reference": subscriber.account_reference, "kind": subscriber.kind,
-                        "lines": len(data.lines)})
+    audit.record(
+        session,
+        actor=actor,
+        action="subscriber.created",
+        entity_type="subscriber",
+        entity_id=subscriber.id,
+        now=now,
+        after={"account_reference": subscriber.account_reference, "kind": subscriber.kind, "lines": len(data.lines)},
+    )
     for line in data.lines:
         _insert_line(session, actor=actor, now=now, subscriber=subscriber, data=line)
     return subscriber
@@ -168,7 +185,12 @@ def _reject_nulls(changes: dict[str, Any]) -> None:
 
 
 def update_subscriber(
-    session: Session, *, actor: Actor, now: datetime, subscriber_id: int, changes: SubscriberUpdate,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    subscriber_id: int,
+    changes: SubscriberUpdate,
 ) -> Subscriber:
     """Apply the fields that were sent; an update that changes nothing records nothing."""
     _require_write(actor)
@@ -190,22 +212,37 @@ def update_subscriber(
     _flush(session)
     if "name" in changed:
         _index_name(session, subscriber)
-    audit.record(session, actor=actor, action="subscriber.updated", entity_type="subscriber",
-                 entity_id=subscriber.id, now=now, before=before,
-                 after={"changed": changed, "kind": subscriber.kind,
-                        "account_reference": subscriber.account_reference})
+    audit.record(
+        session,
+        actor=actor,
+        action="subscriber.updated",
+        entity_type="subscriber",
+        entity_id=subscriber.id,
+        now=now,
+        before=before,
+        after={"changed": changed, "kind": subscriber.kind, "account_reference": subscriber.account_reference},
+    )
     return subscriber
 
 
 # --- lines ----------------------------------------------------------------------------------
 
+
 def _insert_line(session: Session, *, actor: Actor, now: datetime, subscriber: Subscriber, data: LineCreate) -> Line:
-    line = Line(subscriber_id=subscriber.id, number=data.number, service=data.service.value, created_at=now,
-                updated_at=now)
+    line = Line(
+        subscriber_id=subscriber.id, number=data.number, service=data.service.value, created_at=now, updated_at=now
+    )
     session.add(line)
     _flush(session)
-    audit.record(session, actor=actor, action="line.created", entity_type="line", entity_id=line.id, now=now,
-                 after={"subscriber_id": subscriber.id, "service": line.service})
+    audit.record(
+        session,
+        actor=actor,
+        action="line.created",
+        entity_type="line",
+        entity_id=line.id,
+        now=now,
+        after={"subscriber_id": subscriber.id, "service": line.service},
+    )
     return line
 
 
@@ -235,22 +272,43 @@ def update_line(session: Session, *, actor: Actor, now: datetime, line_id: int, 
     line.updated_at = now
     session.add(line)
     _flush(session)
-    audit.record(session, actor=actor, action="line.updated", entity_type="line", entity_id=line.id, now=now,
-                 before=before, after={"changed": changed, "service": line.service,
-                                       "subscriber_id": line.subscriber_id})
+    audit.record(
+        session,
+        actor=actor,
+        action="line.updated",
+        entity_type="line",
+        entity_id=line.id,
+        now=now,
+        before=before,
+        after={"changed": changed, "service": line.service, "subscriber_id": line.subscriber_id},
+    )
     return line
 
 
 # --- named users ----------------------------------------------------------------------------
 
+
 def add_line_user(session: Session, *, actor: Actor, now: datetime, line_id: int, data: LineUserCreate) -> LineUser:
     """Name a person who uses the line (PECR reg 2 'user'); they need not be the subscriber."""
     _require_write(actor)
     line = get_line(session, line_id)
-    user = LineUser(line_id=line.id, name=data.name, relationship=data.relationship, contact=data.contact,
-                    created_at=now, updated_at=now)
+    user = LineUser(
+        line_id=line.id,
+        name=data.name,
+        relationship=data.relationship,
+        contact=data.contact,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(user)
     _flush(session)
-    audit.record(session, actor=actor, action="line_user.created", entity_type="line_user", entity_id=user.id,
-                 now=now, after={"line_id": line.id, "subscriber_id": line.subscriber_id})
+    audit.record(
+        session,
+        actor=actor,
+        action="line_user.created",
+        entity_type="line_user",
+        entity_id=user.id,
+        now=now,
+        after={"line_id": line.id, "subscriber_id": line.subscriber_id},
+    )
     return user

@@ -66,27 +66,45 @@ def _status(error: DomainError) -> int:
 
 # --- list and page --------------------------------------------------------------------------
 
+
 @router.get("/subscribers")
-def subscriber_list(request: Request, session: SessionDep, actor: Reader, q: SearchQuery = None,
-                    after: CursorQuery = None, before: CursorQuery = None) -> Response:
-    page = listing.list_subscribers(session, query=q or "", after=_cursor(after), before=_cursor(before),
-                                    limit=PAGE_SIZE)
+def subscriber_list(
+    request: Request,
+    session: SessionDep,
+    actor: Reader,
+    q: SearchQuery = None,
+    after: CursorQuery = None,
+    before: CursorQuery = None,
+) -> Response:
+    page = listing.list_subscribers(
+        session, query=q or "", after=_cursor(after), before=_cursor(before), limit=PAGE_SIZE
+    )
     lines = service.lines_by_subscriber(session, [s.id for s in page.items])
-    return render(request, "subscribers/list.html", {
-        "q": q or "", "page": page, "lines": lines, "display_number": display_number,
-        "next": encode_cursor(page.next_cursor) if page.next_cursor else None,
-        "previous": encode_cursor(page.previous_cursor) if page.previous_cursor else None,
-        "approximate": listing.approximate_count(session) if not q else None,
-        "can_write": actor.can(Permission.subscribers_write)})
+    return render(
+        request,
+        "subscribers/list.html",
+        {
+            "q": q or "",
+            "page": page,
+            "lines": lines,
+            "display_number": display_number,
+            "next": encode_cursor(page.next_cursor) if page.next_cursor else None,
+            "previous": encode_cursor(page.previous_cursor) if page.previous_cursor else None,
+            "approximate": listing.approximate_count(session) if not q else None,
+            "can_write": actor.can(Permission.subscribers_write),
+        },
+    )
 
 
-def _panels(request: Request, session: Session, actor: Actor, subscriber: Subscriber, lines: list[Line],
-            now: Any) -> list[dict[str, Any]]:
+def _panels(
+    request: Request, session: Session, actor: Actor, subscriber: Subscriber, lines: list[Line], now: Any
+) -> list[dict[str, Any]]:
     built = []
     for panel in panels_of(request.app):
         if panel.permission is None or actor.can(panel.permission):
-            data = panel.build(session=session, subscriber=subscriber, lines=lines, now=now,
-                               settings=request.app.state.settings)
+            data = panel.build(
+                session=session, subscriber=subscriber, lines=lines, now=now, settings=request.app.state.settings
+            )
             built.append({"title": panel.title, "template": panel.template, "data": data})
     return built
 
@@ -97,33 +115,74 @@ def new_subscriber_page(request: Request, _actor: Writer) -> Response:
 
 
 @router.get("/subscribers/{subscriber_id}")
-def subscriber_page(request: Request, subscriber_id: IdPath, session: SessionDep, actor: Reader,
-                    now: NowDep) -> Response:
+def subscriber_page(
+    request: Request, subscriber_id: IdPath, session: SessionDep, actor: Reader, now: NowDep
+) -> Response:
     subscriber = service.get_subscriber(session, subscriber_id)
     lines = service.lines_of(session, subscriber.id)
-    return render(request, "subscribers/detail.html", {
-        "subscriber": subscriber, "lines": lines, "users": service.users_by_line(session, [x.id for x in lines]),
-        "panels": _panels(request, session, actor, subscriber, lines, now), "display_number": display_number,
-        "can_write": actor.can(Permission.subscribers_write)})
+    return render(
+        request,
+        "subscribers/detail.html",
+        {
+            "subscriber": subscriber,
+            "lines": lines,
+            "users": service.users_by_line(session, [x.id for x in lines]),
+            "panels": _panels(request, session, actor, subscriber, lines, now),
+            "display_number": display_number,
+            "can_write": actor.can(Permission.subscribers_write),
+        },
+    )
 
 
 # --- subscriber forms -----------------------------------------------------------------------
 
-def _subscriber_form(request: Request, subscriber: Subscriber | None, values: dict[str, str],
-                     errors: forms.FormErrors, status_code: int = 200) -> Response:
-    return render(request, "subscribers/form.html", {
-        "subscriber": subscriber, "values": values, "errors": errors, "kinds": forms.KIND_OPTIONS,
-        "services": forms.SERVICE_OPTIONS}, status_code=status_code)
+
+def _subscriber_form(
+    request: Request,
+    subscriber: Subscriber | None,
+    values: dict[str, str],
+    errors: forms.FormErrors,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "subscribers/form.html",
+        {
+            "subscriber": subscriber,
+            "values": values,
+            "errors": errors,
+            "kinds": forms.KIND_OPTIONS,
+            "services": forms.SERVICE_OPTIONS,
+        },
+        status_code=status_code,
+    )
 
 
 @router.post("/subscribers/new")
 def create_subscriber(
-    request: Request, session: SessionDep, actor: Writer, now: NowDep, kind: Text = "", name: Text = "",
-    address: LongText = "", email: Text = "", phone: Text = "", account_reference: Text = "",
-    line_number: Text = "", line_service: Text = "",
+    request: Request,
+    session: SessionDep,
+    actor: Writer,
+    now: NowDep,
+    kind: Text = "",
+    name: Text = "",
+    address: LongText = "",
+    email: Text = "",
+    phone: Text = "",
+    account_reference: Text = "",
+    line_number: Text = "",
+    line_service: Text = "",
 ) -> Response:
-    values = {"kind": kind, "name": name, "address": address, "email": email, "phone": phone,
-              "account_reference": account_reference, "line_number": line_number, "line_service": line_service}
+    values = {
+        "kind": kind,
+        "name": name,
+        "address": address,
+        "email": email,
+        "phone": phone,
+        "account_reference": account_reference,
+        "line_number": line_number,
+        "line_service": line_service,
+    }
     try:
         data = forms.parse(SubscriberCreate, forms.subscriber_input(values, True), forms.FIRST_LINE_FIELDS)
         subscriber = service.create_subscriber(session, actor=actor, now=now, data=data)
@@ -131,8 +190,9 @@ def create_subscriber(
         return _subscriber_form(request, None, values, error.errors, 422)
     except DomainError as error:
         session.rollback()
-        return _subscriber_form(request, None, values, forms.domain_errors(error, forms.FIRST_LINE_FIELDS),
-                                _status(error))
+        return _subscriber_form(
+            request, None, values, forms.domain_errors(error, forms.FIRST_LINE_FIELDS), _status(error)
+        )
     session.commit()
     return redirect(request, f"/subscribers/{subscriber.id}", "Subscriber created.")
 
@@ -147,12 +207,27 @@ def edit_subscriber_page(request: Request, subscriber_id: IdPath, session: Sessi
 
 @router.post("/subscribers/{subscriber_id}/edit")
 def edit_subscriber(
-    request: Request, subscriber_id: IdPath, session: SessionDep, actor: Writer, now: NowDep, kind: Text = "",
-    name: Text = "", address: LongText = "", email: Text = "", phone: Text = "", account_reference: Text = "",
+    request: Request,
+    subscriber_id: IdPath,
+    session: SessionDep,
+    actor: Writer,
+    now: NowDep,
+    kind: Text = "",
+    name: Text = "",
+    address: LongText = "",
+    email: Text = "",
+    phone: Text = "",
+    account_reference: Text = "",
 ) -> Response:
     subscriber = service.get_subscriber(session, subscriber_id)
-    values = {"kind": kind, "name": name, "address": address, "email": email, "phone": phone,
-              "account_reference": account_reference}
+    values = {
+        "kind": kind,
+        "name": name,
+        "address": address,
+        "email": email,
+        "phone": phone,
+        "account_reference": account_reference,
+    }
     try:
         changes = forms.parse(SubscriberUpdate, forms.subscriber_input(values, False))
         service.update_subscriber(session, actor=actor, now=now, subscriber_id=subscriber.id, changes=changes)
@@ -167,11 +242,21 @@ def edit_subscriber(
 
 # --- line forms -----------------------------------------------------------------------------
 
-def _line_form(request: Request, subscriber: Subscriber, line: Line | None, values: dict[str, str],
-               errors: forms.FormErrors, status_code: int = 200) -> Response:
-    return render(request, "subscribers/line_form.html", {
-        "subscriber": subscriber, "line": line, "values": values, "errors": errors,
-        "services": forms.SERVICE_OPTIONS}, status_code=status_code)
+
+def _line_form(
+    request: Request,
+    subscriber: Subscriber,
+    line: Line | None,
+    values: dict[str, str],
+    errors: forms.FormErrors,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "subscribers/line_form.html",
+        {"subscriber": subscriber, "line": line, "values": values, "errors": errors, "services": forms.SERVICE_OPTIONS},
+        status_code=status_code,
+    )
 
 
 @router.get("/subscribers/{subscriber_id}/lines/new")
@@ -181,9 +266,15 @@ def new_line_page(request: Request, subscriber_id: IdPath, session: SessionDep, 
 
 
 @router.post("/subscribers/{subscriber_id}/lines/new")
-def add_line(request: Request, subscriber_id: IdPath, session: SessionDep, actor: Writer, now: NowDep,
-             number: Text = "", service_name: Annotated[str, Form(alias="service", max_length=1000)] = "",
-             ) -> Response:
+def add_line(
+    request: Request,
+    subscriber_id: IdPath,
+    session: SessionDep,
+    actor: Writer,
+    now: NowDep,
+    number: Text = "",
+    service_name: Annotated[str, Form(alias="service", max_length=1000)] = "",
+) -> Response:
     subscriber = service.get_subscriber(session, subscriber_id)
     values = {"number": number, "service": service_name}
     try:
@@ -199,16 +290,24 @@ def add_line(request: Request, subscriber_id: IdPath, session: SessionDep, actor
 
 
 @router.get("/subscribers/{subscriber_id}/lines/{line_id}/edit")
-def edit_line_page(request: Request, subscriber_id: IdPath, line_id: IdPath, session: SessionDep,
-                   _actor: Writer) -> Response:
+def edit_line_page(
+    request: Request, subscriber_id: IdPath, line_id: IdPath, session: SessionDep, _actor: Writer
+) -> Response:
     subscriber, line = _owned_line(session, subscriber_id, line_id)
     return _line_form(request, subscriber, line, {"number": display_number(line.number), "service": line.service}, [])
 
 
 @router.post("/subscribers/{subscriber_id}/lines/{line_id}/edit")
-def edit_line(request: Request, subscriber_id: IdPath, line_id: IdPath, session: SessionDep, actor: Writer,
-              now: NowDep, number: Text = "",
-              service_name: Annotated[str, Form(alias="service", max_length=1000)] = "") -> Response:
+def edit_line(
+    request: Request,
+    subscriber_id: IdPath,
+    line_id: IdPath,
+    session: SessionDep,
+    actor: Writer,
+    now: NowDep,
+    number: Text = "",
+    service_name: Annotated[str, Form(alias="service", max_length=1000)] = "",
+) -> Response:
     subscriber, line = _owned_line(session, subscriber_id, line_id)
     values = {"number": number, "service": service_name}
     try:
@@ -225,23 +324,43 @@ def edit_line(request: Request, subscriber_id: IdPath, line_id: IdPath, session:
 
 # --- named users ----------------------------------------------------------------------------
 
-def _user_form(request: Request, subscriber: Subscriber, line: Line, values: dict[str, str],
-               errors: forms.FormErrors, status_code: int = 200) -> Response:
-    return render(request, "subscribers/user_form.html", {
-        "subscriber": subscriber, "line": line, "values": values, "errors": errors,
-        "display_number": display_number}, status_code=status_code)
+
+def _user_form(
+    request: Request,
+    subscriber: Subscriber,
+    line: Line,
+    values: dict[str, str],
+    errors: forms.FormErrors,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "subscribers/user_form.html",
+        {"subscriber": subscriber, "line": line, "values": values, "errors": errors, "display_number": display_number},
+        status_code=status_code,
+    )
 
 
 @router.get("/subscribers/{subscriber_id}/lines/{line_id}/users/new")
-def new_user_page(request: Request, subscriber_id: IdPath, line_id: IdPath, session: SessionDep,
-                  _actor: Writer) -> Response:
+def new_user_page(
+    request: Request, subscriber_id: IdPath, line_id: IdPath, session: SessionDep, _actor: Writer
+) -> Response:
     subscriber, line = _owned_line(session, subscriber_id, line_id)
     return _user_form(request, subscriber, line, {"name": "", "relationship": "", "contact": ""}, [])
 
 
 @router.post("/subscribers/{subscriber_id}/lines/{line_id}/users/new")
-def add_user(request: Request, subscriber_id: IdPath, line_id: IdPath, session: SessionDep, actor: Writer,
-             now: NowDep, name: Text = "", relationship: Text = "", contact: Text = "") -> Response:
+def add_user(
+    request: Request,
+    subscriber_id: IdPath,
+    line_id: IdPath,
+    session: SessionDep,
+    actor: Writer,
+    now: NowDep,
+    name: Text = "",
+    relationship: Text = "",
+    contact: Text = "",
+) -> Response:
     subscriber, line = _owned_line(session, subscriber_id, line_id)
     values = {"name": name, "relationship": relationship, "contact": contact}
     try:

@@ -29,8 +29,18 @@ from provider.subscribers.search import indexed_words, name_key
 
 BATCH_SIZE = 5000
 SQLITE_LOAD_CACHE_KIB = 256 * 1024
-SUBSCRIBER_COLUMNS = ("id", "kind", "name", "address", "email", "phone", "account_reference", "name_key",
-                      "created_at", "updated_at")
+SUBSCRIBER_COLUMNS = (
+    "id",
+    "kind",
+    "name",
+    "address",
+    "email",
+    "phone",
+    "account_reference",
+    "name_key",
+    "created_at",
+    "updated_at",
+)
 LINE_COLUMNS = ("id", "subscriber_id", "number", "service", "created_at", "updated_at")
 USER_COLUMNS = ("id", "line_id", "name", "relationship", "contact", "created_at", "updated_at")
 WORD_COLUMNS = ("subscriber_id", "word", "name_key")
@@ -84,8 +94,7 @@ class BulkWriter:
     def _lock(self) -> None:
         if self.postgres:
             # Blocks other inserts (not reads) until commit, so the reserved ids stay ours.
-            self.session.execute(text("LOCK TABLE subscriber, subscriber_line, line_user "
-                                      "IN SHARE ROW EXCLUSIVE MODE"))
+            self.session.execute(text("LOCK TABLE subscriber, subscriber_line, line_user IN SHARE ROW EXCLUSIVE MODE"))
             return
         # SQLite holds the write lock from BEGIN IMMEDIATE. A larger page cache for this load keeps
         # the indexes in memory while rows arrive in random key order (about 30% faster at 100k rows).
@@ -107,12 +116,14 @@ class BulkWriter:
 
     # --- adding rows (each returns the new row's id) ---------------------------------------------
 
-    def add_subscriber(self, *, kind: str, name: str, address: str, email: str, phone: str,
-                       account_reference: str) -> int:
+    def add_subscriber(
+        self, *, kind: str, name: str, address: str, email: str, phone: str, account_reference: str
+    ) -> int:
         row_id, self.next_subscriber_id = self.next_subscriber_id, self.next_subscriber_id + 1
         key = name_key(name)
-        self._buffers[0].append((row_id, kind, name, address, email, phone, account_reference, key,
-                                 self._stamp, self._stamp))
+        self._buffers[0].append(
+            (row_id, kind, name, address, email, phone, account_reference, key, self._stamp, self._stamp)
+        )
         self._buffers[3].extend((row_id, word, key) for word in indexed_words(name, key))
         self._maybe_flush()
         return row_id
@@ -172,9 +183,12 @@ class BulkWriter:
             self.session.connection().exec_driver_sql(f"PRAGMA cache_size={int(self._sqlite_cache_pages)}")
         if self.postgres:
             for table, _columns in ID_TABLES:
-                self.session.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"))
+                self.session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"
+                    )
+                )
             if self.written.subscribers >= 10_000:
                 # Fresh statistics keep the planner on the indexes and the list's estimate current.
                 self.session.execute(text("ANALYZE subscriber, subscriber_line, line_user, subscriber_name_word"))

@@ -55,19 +55,37 @@ def open_enrolment(settings: Settings, *, user: User, sealed: str, now: datetime
     return str(payload["seed"])
 
 
-def _account_page(request: Request, user: User, errors: list[tuple[str, str]] | None = None,
-                  status_code: int = 200) -> Response:
-    return render(request, "account/account.html",
-                  {"user": user, "errors": errors or [], "min_length": MIN_PASSWORD_LENGTH},
-                  status_code=status_code)
+def _account_page(
+    request: Request, user: User, errors: list[tuple[str, str]] | None = None, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "account/account.html",
+        {"user": user, "errors": errors or [], "min_length": MIN_PASSWORD_LENGTH},
+        status_code=status_code,
+    )
 
 
-def _enrol_page(request: Request, *, user: User, seed: str, sealed: str, show_secret: bool,
-                errors: list[tuple[str, str]] | None = None, status_code: int = 200) -> Response:
+def _enrol_page(
+    request: Request,
+    *,
+    user: User,
+    seed: str,
+    sealed: str,
+    show_secret: bool,
+    errors: list[tuple[str, str]] | None = None,
+    status_code: int = 200,
+) -> Response:
     qr_svg = mfa.qr_svg(mfa.provisioning_uri(user, seed)) if show_secret else ""
-    context = {"user": user, "errors": errors or [], "show_secret": show_secret,
-               "secret": seed if show_secret else "", "qr_svg": qr_svg,
-               "sealed": sealed, "minutes": ENROLMENT_MINUTES}
+    context = {
+        "user": user,
+        "errors": errors or [],
+        "show_secret": show_secret,
+        "secret": seed if show_secret else "",
+        "qr_svg": qr_svg,
+        "sealed": sealed,
+        "minutes": ENROLMENT_MINUTES,
+    }
     response = render(request, "account/mfa_enrol.html", context, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -94,16 +112,27 @@ def _password_problems(user: User, current: str, new: str, confirm: str) -> list
 
 @router.post("/password")
 def change_password(
-    request: Request, session: SessionDep, now: NowDep, actor: PageActor, current_password: PasswordField = "",
-    new_password: PasswordField = "", confirm_password: PasswordField = "",
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: PageActor,
+    current_password: PasswordField = "",
+    new_password: PasswordField = "",
+    confirm_password: PasswordField = "",
 ) -> Response:
     """Change your own password after proving you know the current one; other sessions end."""
     user = accounts.get_user(session, actor.user_id)
     errors = _password_problems(user, current_password, new_password, confirm_password)
     if not errors:
         try:
-            accounts.set_password(session, actor=actor, now=now, user=user, password=new_password,
-                                  keep_session_secret=request.cookies.get(SESSION_COOKIE, ""))
+            accounts.set_password(
+                session,
+                actor=actor,
+                now=now,
+                user=user,
+                password=new_password,
+                keep_session_secret=request.cookies.get(SESSION_COOKIE, ""),
+            )
         except Invalid as error:
             errors = [(e.field.replace("password", "new_password"), e.reason) for e in error.errors]
     if errors:
@@ -126,8 +155,13 @@ def mfa_start(request: Request, session: SessionDep, settings: SettingsDep, now:
 
 @router.post("/mfa/confirm")
 def mfa_confirm(
-    request: Request, session: SessionDep, settings: SettingsDep, now: NowDep, actor: PageActor,
-    enrolment: Annotated[str, Form(max_length=1000)] = "", code: CodeField = "",
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    actor: PageActor,
+    enrolment: Annotated[str, Form(max_length=1000)] = "",
+    code: CodeField = "",
 ) -> Response:
     """Turn two-step verification on once a code from the new seed checks out."""
     user = accounts.get_user(session, actor.user_id)
@@ -140,8 +174,9 @@ def mfa_confirm(
     if not mfa.enable(session, actor=actor, user=user, seed=seed, code=code, now=now, settings=settings):
         errors = [("code", "That code is not correct. Check the time on your device and try the next code.")]
         # The same sealed seed goes back, so retrying never extends the set-up's lifetime.
-        return _enrol_page(request, user=user, seed=seed, sealed=enrolment, show_secret=False, errors=errors,
-                           status_code=422)
+        return _enrol_page(
+            request, user=user, seed=seed, sealed=enrolment, show_secret=False, errors=errors, status_code=422
+        )
     # This session has just proved the second factor, so it stays signed in.
     found = web_sessions.find_session(session, request.cookies.get(SESSION_COOKIE, ""), now)
     if found is not None:
@@ -152,7 +187,11 @@ def mfa_confirm(
 
 @router.post("/mfa/disable")
 def mfa_disable(
-    request: Request, session: SessionDep, settings: SettingsDep, now: NowDep, actor: PageActor,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    actor: PageActor,
     code: CodeField = "",
 ) -> Response:
     """Turn two-step verification off; a current code is required, and wrong codes count towards lock-out."""

@@ -32,9 +32,17 @@ class UserPublic(BaseModel):
 
     @classmethod
     def of(cls, user: User) -> UserPublic:
-        return cls(id=user.id, username=user.username, full_name=user.full_name, email=user.email, role=user.role,
-                   is_active=user.is_active, mfa_enabled=user.totp_enabled, created_at=user.created_at,
-                   last_login_at=user.last_login_at)
+        return cls(
+            id=user.id,
+            username=user.username,
+            full_name=user.full_name,
+            email=user.email,
+            role=user.role,
+            is_active=user.is_active,
+            mfa_enabled=user.totp_enabled,
+            created_at=user.created_at,
+            last_login_at=user.last_login_at,
+        )
 
 
 class TokenPublic(BaseModel):
@@ -49,9 +57,16 @@ class TokenPublic(BaseModel):
 
     @classmethod
     def of(cls, token: ApiToken) -> TokenPublic:
-        return cls(id=token.id, user_id=token.user_id, name=token.name, prefix=token.token_prefix,
-                   scopes=token.scopes, created_at=token.created_at, last_used_at=token.last_used_at,
-                   revoked_at=token.revoked_at)
+        return cls(
+            id=token.id,
+            user_id=token.user_id,
+            name=token.name,
+            prefix=token.token_prefix,
+            scopes=token.scopes,
+            created_at=token.created_at,
+            last_used_at=token.last_used_at,
+            revoked_at=token.revoked_at,
+        )
 
 
 @router.get("/users", response_model=list[UserPublic], summary="Every staff account")
@@ -72,7 +87,10 @@ def list_tokens(session: SessionDep, _actor: Actor = api_permission(Permission.a
 
 @router.post("/tokens/{token_id}/revoke", response_model=TokenPublic, summary="Revoke an API token")
 def revoke_token(
-    token_id: IdPath, session: SessionDep, now: NowDep, actor: Actor = api_permission(Permission.admin),
+    token_id: IdPath,
+    session: SessionDep,
+    now: NowDep,
+    actor: Actor = api_permission(Permission.admin),
 ) -> TokenPublic:
     """Revoking twice is harmless: the first revocation time stands."""
     token = tokens.revoke_token(session, actor=actor, now=now, token_id=token_id)

@@ -37,18 +37,33 @@ def _users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(User.username)))
 
 
-def _tokens_page(request: Request, session: Session, *, user_filter: int | None, values: dict[str, object],
-                 errors: Errors, status_code: int = 200) -> Response:
+def _tokens_page(
+    request: Request,
+    session: Session,
+    *,
+    user_filter: int | None,
+    values: dict[str, object],
+    errors: Errors,
+    status_code: int = 200,
+) -> Response:
     users = _users(session)
-    context = {"tokens": tokens.list_tokens(session, user_filter), "usernames": {u.id: u.username for u in users},
-               "users": [u for u in users if u.is_active], "scope_options": SCOPE_OPTIONS, "values": values,
-               "errors": errors, "user_filter": user_filter}
+    context = {
+        "tokens": tokens.list_tokens(session, user_filter),
+        "usernames": {u.id: u.username for u in users},
+        "users": [u for u in users if u.is_active],
+        "scope_options": SCOPE_OPTIONS,
+        "values": values,
+        "errors": errors,
+        "user_filter": user_filter,
+    }
     return render(request, "admin/tokens.html", context, status_code=status_code)
 
 
 @router.get("")
 def tokens_list(
-    request: Request, session: SessionDep, actor: AdminActor,
+    request: Request,
+    session: SessionDep,
+    actor: AdminActor,
     user_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """Every token (or one user's): prefix, owner, scopes, when created and last used, revoked or not."""
@@ -73,8 +88,12 @@ def _check_scopes_within_role(user: User, scopes: list[str]) -> None:
 
 @router.post("")
 def token_create(
-    request: Request, session: SessionDep, now: NowDep, actor: AdminActor,
-    user_id: Annotated[str, Form(max_length=20)] = "", name: Annotated[str, Form(max_length=100)] = "",
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: AdminActor,
+    user_id: Annotated[str, Form(max_length=20)] = "",
+    name: Annotated[str, Form(max_length=100)] = "",
     scopes: Annotated[list[ScopeName] | None, Form(max_length=len(SCOPE_OPTIONS))] = None,
 ) -> Response:
     """Create a token and show its secret on this response only."""

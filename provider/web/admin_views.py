@@ -71,9 +71,12 @@ def users_list(request: Request, session: SessionDep, actor: AdminActor) -> Resp
 
 
 def _new_user_page(request: Request, values: dict[str, str], errors: Errors, status_code: int = 200) -> Response:
-    return render(request, "admin/user_new.html",
-                  {"values": values, "errors": errors, "roles": ROLE_OPTIONS, "min_length": MIN_PASSWORD_LENGTH},
-                  status_code=status_code)
+    return render(
+        request,
+        "admin/user_new.html",
+        {"values": values, "errors": errors, "roles": ROLE_OPTIONS, "min_length": MIN_PASSWORD_LENGTH},
+        status_code=status_code,
+    )
 
 
 @router.get("/new")
@@ -84,16 +87,29 @@ def user_new(request: Request, actor: AdminActor) -> Response:
 
 @router.post("")
 def user_create(
-    request: Request, session: SessionDep, now: NowDep, actor: AdminActor,
-    username: Annotated[str, Form(max_length=64)] = "", full_name: Annotated[str, Form(max_length=200)] = "",
-    email: Annotated[str, Form(max_length=254)] = "", role: Annotated[str, Form(max_length=32)] = "",
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: AdminActor,
+    username: Annotated[str, Form(max_length=64)] = "",
+    full_name: Annotated[str, Form(max_length=200)] = "",
+    email: Annotated[str, Form(max_length=254)] = "",
+    role: Annotated[str, Form(max_length=32)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     """Create the account with an initial password the person should change at first sign-in."""
     values = {"username": username, "full_name": full_name, "email": email, "role": role}
     try:
-        user = accounts.create_user(session, actor=actor, now=now, username=username, password=password, role=role,
-                                    full_name=full_name, email=check_email(email))
+        user = accounts.create_user(
+            session,
+            actor=actor,
+            now=now,
+            username=username,
+            password=password,
+            role=role,
+            full_name=full_name,
+            email=check_email(email),
+        )
     except Conflict as error:
         session.rollback()
         return _new_user_page(request, values, [("username", error.detail)], 422)
@@ -104,12 +120,16 @@ def user_create(
     return redirect(request, f"/admin/users/{user.id}", f"Account {user.username} created.")
 
 
-def _user_page(request: Request, user: User, errors: Errors, values: dict[str, str] | None = None,
-               status_code: int = 200) -> Response:
+def _user_page(
+    request: Request, user: User, errors: Errors, values: dict[str, str] | None = None, status_code: int = 200
+) -> Response:
     values = values or {"full_name": user.full_name, "email": user.email, "role": user.role}
-    return render(request, "admin/user.html",
-                  {"user": user, "values": values, "errors": errors, "roles": ROLE_OPTIONS,
-                   "min_length": MIN_PASSWORD_LENGTH}, status_code=status_code)
+    return render(
+        request,
+        "admin/user.html",
+        {"user": user, "values": values, "errors": errors, "roles": ROLE_OPTIONS, "min_length": MIN_PASSWORD_LENGTH},
+        status_code=status_code,
+    )
 
 
 @router.get("/{user_id}")
@@ -120,8 +140,13 @@ def user_detail(request: Request, session: SessionDep, user_id: IdPath, actor: A
 
 @router.post("/{user_id}")
 def user_update(
-    request: Request, session: SessionDep, now: NowDep, user_id: IdPath, actor: AdminActor,
-    full_name: Annotated[str, Form(max_length=200)] = "", email: Annotated[str, Form(max_length=254)] = "",
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    user_id: IdPath,
+    actor: AdminActor,
+    full_name: Annotated[str, Form(max_length=200)] = "",
+    email: Annotated[str, Form(max_length=254)] = "",
     role: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     """Change name, e-mail and role."""
@@ -129,8 +154,9 @@ def user_update(
     values = {"full_name": full_name, "email": email, "role": role}
     try:
         guard_last_admin(session, user=user, role=role)
-        accounts.update_user(session, actor=actor, now=now, user=user, role=role, full_name=full_name,
-                             email=check_email(email))
+        accounts.update_user(
+            session, actor=actor, now=now, user=user, role=role, full_name=full_name, email=check_email(email)
+        )
     except DomainError as error:
         session.rollback()
         return _user_page(request, accounts.get_user(session, user_id), _form_errors(error, "role"), values, 422)
@@ -145,7 +171,11 @@ def _set_active(session: Session, *, actor: Actor, now: datetime, user: User, is
 
 @router.post("/{user_id}/active")
 def user_set_active(
-    request: Request, session: SessionDep, now: NowDep, user_id: IdPath, actor: AdminActor,
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    user_id: IdPath,
+    actor: AdminActor,
     active: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     """Disable (sessions and tokens stop at once) or enable again."""
@@ -156,8 +186,7 @@ def user_set_active(
         _set_active(session, actor=actor, now=now, user=user, is_active=active == "yes")
     except DomainError as error:
         session.rollback()
-        return _user_page(request, accounts.get_user(session, user_id), _form_errors(error, "active"),
-                          status_code=422)
+        return _user_page(request, accounts.get_user(session, user_id), _form_errors(error, "active"), status_code=422)
     session.commit()
     state = "enabled" if user.is_active else "disabled"
     return redirect(request, f"/admin/users/{user.id}", f"Account {user.username} {state}.")
@@ -165,7 +194,11 @@ def user_set_active(
 
 @router.post("/{user_id}/password")
 def user_password(
-    request: Request, session: SessionDep, now: NowDep, user_id: IdPath, actor: AdminActor,
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    user_id: IdPath,
+    actor: AdminActor,
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     """Set a new password for someone who has lost theirs (tell them to change it after signing in)."""
@@ -187,4 +220,3 @@ def user_mfa_reset(request: Request, session: SessionDep, now: NowDep, user_id: 
         mfa.disable(session, actor=actor, user=user, now=now)
         session.commit()
     return redirect(request, f"/admin/users/{user.id}", f"Two-step verification is off for {user.username}.")
-

@@ -32,8 +32,11 @@ def _template_folders() -> list[Path]:
 
 
 def create_app(
-    settings: Settings | None = None, clock: Clock | None = None, engine: Engine | None = None,
-    *, embed_scheduler: bool = False,
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    *,
+    embed_scheduler: bool = False,
 ) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -82,8 +85,10 @@ def _include_domains(app: FastAPI) -> None:
 
     for module in (breach_log_views, breach_log_api, reminder_views, reminder_api):
         app.include_router(module.router)
-    app.state.nav += [NavItem("Breach log", "/breaches/log", Permission.breach_read),
-                      NavItem("Reminders", "/reminders", Permission.breach_read)]
+    app.state.nav += [
+        NavItem("Breach log", "/breaches/log", Permission.breach_read),
+        NavItem("Reminders", "/reminders", Permission.breach_read),
+    ]
     from breach.notices import api as notices_api
     from breach.notices import views as notices_views
 
@@ -106,13 +111,24 @@ def _include_domains(app: FastAPI) -> None:
     from provider.security.roles import Permission
     from provider.web import account_views, admin_api, admin_tokens, admin_views, audit_views, docs_routes
 
-    for module in (account_views, admin_views, admin_tokens, admin_api, audit_views, profile_views, profile_api,
-                   docs_routes):
+    for module in (
+        account_views,
+        admin_views,
+        admin_tokens,
+        admin_api,
+        audit_views,
+        profile_views,
+        profile_api,
+        docs_routes,
+    ):
         app.include_router(module.router)
-    app.state.nav += [NavItem("Provider profile", "/admin/profile", Permission.provider_read),
-                      NavItem("Audit", "/audit", Permission.audit_read),
-                      NavItem("Accounts", "/admin/users", Permission.admin),
-                      NavItem("API tokens", "/admin/tokens", Permission.admin), NavItem("API docs", "/docs")]
+    app.state.nav += [
+        NavItem("Provider profile", "/admin/profile", Permission.provider_read),
+        NavItem("Audit", "/audit", Permission.audit_read),
+        NavItem("Accounts", "/admin/users", Permission.admin),
+        NavItem("API tokens", "/admin/tokens", Permission.admin),
+        NavItem("API docs", "/docs"),
+    ]
     from provider.scheduler import api as scheduler_api
     from provider.scheduler import views as scheduler_views
 

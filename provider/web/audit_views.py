@@ -40,12 +40,22 @@ DayText = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD, a 
 
 
 def filter_values(
-    entity_type: EntityType = None, entity_id: EntityId = None, actor: ActorName = None, action: ActionPrefix = None,
-    date_from: DayText = None, date_to: DayText = None,
+    entity_type: EntityType = None,
+    entity_id: EntityId = None,
+    actor: ActorName = None,
+    action: ActionPrefix = None,
+    date_from: DayText = None,
+    date_to: DayText = None,
 ) -> dict[str, str]:
     """The filter form's fields as typed (kept to fill the form in again)."""
-    values = {"entity_type": entity_type, "entity_id": entity_id, "actor": actor, "action": action,
-              "date_from": date_from, "date_to": date_to}
+    values = {
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "actor": actor,
+        "action": action,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
     return {name: value.strip() for name, value in values.items() if value and value.strip()}
 
 
@@ -68,9 +78,14 @@ def parse_filter(values: dict[str, str]) -> AuditFilter:
         errors.append(FieldError("date_to", "the end date is before the start date"))
     if errors:
         raise Invalid("; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
-    return AuditFilter(entity_type=values.get("entity_type"), entity_id=values.get("entity_id"),
-                       actor_name=values.get("actor"), action_prefix=values.get("action"),
-                       date_from=date_from, date_to=date_to)
+    return AuditFilter(
+        entity_type=values.get("entity_type"),
+        entity_id=values.get("entity_id"),
+        actor_name=values.get("actor"),
+        action_prefix=values.get("action"),
+        date_from=date_from,
+        date_to=date_to,
+    )
 
 
 def csv_filter(values: Annotated[dict[str, str], Depends(filter_values)]) -> AuditFilter:
@@ -79,18 +94,23 @@ def csv_filter(values: Annotated[dict[str, str], Depends(filter_values)]) -> Aud
 
 @pages.get("/audit")
 def audit_page(
-    request: Request, session: SessionDep, settings: SettingsDep, actor: AuditorActor,
-    values: Annotated[dict[str, str], Depends(filter_values)], before_id: IdQuery = None, after_id: IdQuery = None,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: AuditorActor,
+    values: Annotated[dict[str, str], Depends(filter_values)],
+    before_id: IdQuery = None,
+    after_id: IdQuery = None,
 ) -> Response:
     """Events newest first, fifty a page, filtered by entity, actor, action and local dates."""
     try:
         filters = parse_filter(values)
     except Invalid as error:
         errors = [(e.field, e.reason) for e in error.errors]
-        return render(request, "audit/events.html", {"values": values, "errors": errors, "page": None},
-                      status_code=422)
-    page = audit_query.search(session, filters, before_id=before_id, after_id=after_id, limit=PAGE_SIZE,
-                              zone=settings.zone)
+        return render(request, "audit/events.html", {"values": values, "errors": errors, "page": None}, status_code=422)
+    page = audit_query.search(
+        session, filters, before_id=before_id, after_id=after_id, limit=PAGE_SIZE, zone=settings.zone
+    )
     query = filters.as_query()
     links = {
         "older": "/audit?" + urlencode({**query, "before_id": page.older_before_id}) if page.older_before_id else "",
@@ -102,7 +122,11 @@ def audit_page(
 
 @pages.get("/audit.csv")
 def audit_csv(
-    request: Request, session: SessionDep, now: NowDep, settings: SettingsDep, actor: AuditorActor,
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: AuditorActor,
     filters: Annotated[AuditFilter, Depends(csv_filter)],
 ) -> StreamingResponse:
     """Every matching event, oldest first, with hash and prev_hash, streamed a batch at a time."""
@@ -110,9 +134,11 @@ def audit_csv(
     session.close()
     chunks = audit_query.csv_chunks(request.app.state.engine, filters, zone=settings.zone)
     filename = f"audit-{now.strftime('%Y%m%dT%H%M%SZ')}.csv"
-    return StreamingResponse(chunks, media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                      "Cache-Control": "no-store"})
+    return StreamingResponse(
+        chunks,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
 
 
 class AuditEventPublic(BaseModel):
@@ -137,15 +163,27 @@ class AuditEventPage(BaseModel):
 
 @api.get("/audit-events", response_model=AuditEventPage, summary="Audit events, newest first")
 def list_audit_events(
-    session: SessionDep, settings: SettingsDep, _actor: Actor = api_permission(Permission.audit_read),
-    entity_type: EntityType = None, entity_id: EntityId = None, actor: ActorName = None, action: ActionPrefix = None,
+    session: SessionDep,
+    settings: SettingsDep,
+    _actor: Actor = api_permission(Permission.audit_read),
+    entity_type: EntityType = None,
+    entity_id: EntityId = None,
+    actor: ActorName = None,
+    action: ActionPrefix = None,
     date_from: Annotated[date | None, Query(description="first Europe/London day included")] = None,
     date_to: Annotated[date | None, Query(description="last Europe/London day included")] = None,
-    before_id: IdQuery = None, limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
+    before_id: IdQuery = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
 ) -> AuditEventPage:
     """Page with before_id = the previous answer's next_before_id until it is null."""
-    filters = AuditFilter(entity_type=entity_type, entity_id=entity_id, actor_name=actor, action_prefix=action,
-                          date_from=date_from, date_to=date_to)
+    filters = AuditFilter(
+        entity_type=entity_type,
+        entity_id=entity_id,
+        actor_name=actor,
+        action_prefix=action,
+        date_from=date_from,
+        date_to=date_to,
+    )
     page = audit_query.search(session, filters, before_id=before_id, limit=limit, zone=settings.zone)
     items = [AuditEventPublic.model_validate(event, from_attributes=True) for event in page.events]
     return AuditEventPage(items=items, next_before_id=page.older_before_id)

@@ -18,6 +18,11 @@ def dashboard(request: Request, actor: PageActor, session: SessionDep, now: NowD
     panels = []
     for panel in getattr(request.app.state, "panels", []):
         if panel.permission is None or actor.can(panel.permission):
-            panels.append({"title": panel.title, "template": panel.template,
-                           "data": panel.build(session=session, now=now, settings=request.app.state.settings)})
+            panels.append(
+                {
+                    "title": panel.title,
+                    "template": panel.template,
+                    "data": panel.build(session=session, now=now, settings=request.app.state.settings),
+                }
+            )
     return render(request, "dashboard.html", {"panels": panels, "now": now})

@@ -71,8 +71,9 @@ def session_actor(request: Request, session: SessionDep, now: NowDep) -> Actor:
     if user.totp_enabled and not web_session.mfa_passed:
         raise LoginRequired(mfa_pending=True)
     role = Role(user.role)
-    actor = Actor(kind=ActorKind.user, name=user.username, user_id=user.id, role=role,
-                  permissions=permissions_for(role))
+    actor = Actor(
+        kind=ActorKind.user, name=user.username, user_id=user.id, role=role, permissions=permissions_for(role)
+    )
     request.state.actor = actor
     return actor
 

@@ -21,8 +21,17 @@ from provider.web.rendering import render
 
 router = html_router()
 METHODS = ("get", "post", "put", "patch", "delete")
-CONSTRAINTS = ("minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "maxItems",
-               "format", "pattern")
+CONSTRAINTS = (
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "maxItems",
+    "format",
+    "pattern",
+)
 
 
 def staff_or_token(request: Request, session: SessionDep, now: NowDep) -> Actor:
@@ -48,15 +57,28 @@ def describe(schema: dict[str, Any]) -> str:
 
 
 def _operation(path: str, method: str, operation: dict[str, Any]) -> dict[str, Any]:
-    parameters = [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
-                   "type": describe(p.get("schema", {})), "description": p.get("description", "")}
-                  for p in operation.get("parameters", [])]
+    parameters = [
+        {
+            "name": p["name"],
+            "in": p["in"],
+            "required": p.get("required", False),
+            "type": describe(p.get("schema", {})),
+            "description": p.get("description", ""),
+        }
+        for p in operation.get("parameters", [])
+    ]
     body = operation.get("requestBody", {}).get("content", {})
     body_schema = next(iter(body.values()), {}).get("schema") if body else None
-    return {"method": method.upper(), "path": path, "summary": operation.get("summary", ""),
-            "description": operation.get("description", ""), "parameters": parameters,
-            "body": describe(body_schema) if body_schema else "", "responses": sorted(operation.get("responses", {})),
-            "anchor": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", "")}
+    return {
+        "method": method.upper(),
+        "path": path,
+        "summary": operation.get("summary", ""),
+        "description": operation.get("description", ""),
+        "parameters": parameters,
+        "body": describe(body_schema) if body_schema else "",
+        "responses": sorted(operation.get("responses", {})),
+        "anchor": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", ""),
+    }
 
 
 def operations_by_tag(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -73,9 +95,15 @@ def schemas(document: dict[str, Any]) -> list[dict[str, Any]]:
     result = []
     for name, schema in sorted(document.get("components", {}).get("schemas", {}).items()):
         required = set(schema.get("required", []))
-        fields = [{"name": field, "type": describe(spec), "required": field in required,
-                   "description": spec.get("description", "")}
-                  for field, spec in schema.get("properties", {}).items()]
+        fields = [
+            {
+                "name": field,
+                "type": describe(spec),
+                "required": field in required,
+                "description": spec.get("description", ""),
+            }
+            for field, spec in schema.get("properties", {}).items()
+        ]
         result.append({"name": name, "fields": fields, "description": schema.get("description", "")})
     return result
 
@@ -90,5 +118,8 @@ def openapi_document(request: Request, actor: Actor = Depends(staff_or_token)) -
 def docs_page(request: Request, actor: PageActor) -> Response:
     """The API reference, rendered on the server from the OpenAPI document."""
     document = request.app.openapi()
-    return render(request, "docs/index.html",
-                  {"info": document.get("info", {}), "tags": operations_by_tag(document), "schemas": schemas(document)})
+    return render(
+        request,
+        "docs/index.html",
+        {"info": document.get("info", {}), "tags": operations_by_tag(document), "schemas": schemas(document)},
+    )

@@ -17,8 +17,14 @@ router = html_router()
 
 
 def _set_session_cookie(request: Request, response: Response, secret: str, hours: int) -> None:
-    response.set_cookie(SESSION_COOKIE, secret, max_age=hours * 3600, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https")
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
 
 
 @router.get("/login")
@@ -28,21 +34,33 @@ def login_page(request: Request) -> Response:
 
 @router.post("/login")
 def login_submit(
-    request: Request, session: SessionDep, settings: SettingsDep, now: NowDep,
-    username: Annotated[str, Form(max_length=64)] = "", password: Annotated[str, Form(max_length=1024)] = "",
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
-    result = accounts.authenticate(session, username=username, password=password, now=now,
-                                   max_failures=settings.login_max_failures,
-                                   lockout_minutes=settings.login_lockout_minutes)
+    result = accounts.authenticate(
+        session,
+        username=username,
+        password=password,
+        now=now,
+        max_failures=settings.login_max_failures,
+        lockout_minutes=settings.login_lockout_minutes,
+    )
     if not result.ok:
         session.commit()
-        message = ("Too many failed attempts: this account is locked for a while. Try again later."
-                   if result.reason == "locked" else "The username or password is not correct.")
-        return render(request, "login.html", {"errors": [("username", message)], "username": username},
-                      status_code=401)
+        message = (
+            "Too many failed attempts: this account is locked for a while. Try again later."
+            if result.reason == "locked"
+            else "The username or password is not correct."
+        )
+        return render(request, "login.html", {"errors": [("username", message)], "username": username}, status_code=401)
     user = result.user
-    secret = web_sessions.start_session(session, user=user, now=now, hours=settings.session_hours,
-                                        mfa_passed=not user.totp_enabled)
+    secret = web_sessions.start_session(
+        session, user=user, now=now, hours=settings.session_hours, mfa_passed=not user.totp_enabled
+    )
     session.commit()
     response = redirect(request, "/login/mfa" if user.totp_enabled else "/")
     _set_session_cookie(request, response, secret, settings.session_hours)
@@ -56,7 +74,10 @@ def mfa_page(request: Request) -> Response:
 
 @router.post("/login/mfa")
 def mfa_submit(
-    request: Request, session: SessionDep, settings: SettingsDep, now: NowDep,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
     code: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     found = web_sessions.find_session(session, request.cookies.get(SESSION_COOKIE, ""), now)
@@ -65,8 +86,12 @@ def mfa_submit(
     web_session, user = found
     if not mfa.verify_login_code(session, user=user, code=code, now=now, settings=settings):
         session.commit()
-        return render(request, "login_mfa.html",
-                      {"errors": [("code", "That code is not correct or has expired.")]}, status_code=401)
+        return render(
+            request,
+            "login_mfa.html",
+            {"errors": [("code", "That code is not correct or has expired.")]},
+            status_code=401,
+        )
     web_sessions.mark_mfa_passed(session, web_session)
     session.commit()
     return redirect(request, "/")

@@ -25,7 +25,10 @@ def is_api(request: Request) -> bool:
 
 
 def problem(
-    status: int, title: str, detail: str = "", errors: list[FieldError] | None = None,
+    status: int,
+    title: str,
+    detail: str = "",
+    errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}

@@ -35,19 +35,32 @@ def build_templates(folders: list[Path]) -> Jinja2Templates:
 
 
 def render(
-    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200,
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
     actor = getattr(request.state, "actor", None)
-    nav = [item for item in request.app.state.nav
-           if actor is not None and (item.permission is None or actor.can(item.permission))]
-    page = {"request": request, "actor": actor, "nav": nav, "csrf_token": csrf_token(request),
-            "flash": unquote(request.cookies.get(FLASH_COOKIE, "")), "zone": request.app.state.settings.zone}
+    nav = [
+        item
+        for item in request.app.state.nav
+        if actor is not None and (item.permission is None or actor.can(item.permission))
+    ]
+    page = {
+        "request": request,
+        "actor": actor,
+        "nav": nav,
+        "csrf_token": csrf_token(request),
+        "flash": unquote(request.cookies.get(FLASH_COOKIE, "")),
+        "zone": request.app.state.settings.zone,
+    }
     page.update(context or {})
     response = request.app.state.templates.TemplateResponse(request, name, page, status_code=status_code)
     presession = getattr(request.state, "presession", None)
     if presession:
-        response.set_cookie(PRESESSION_COOKIE, presession, httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https")
+        response.set_cookie(
+            PRESESSION_COOKIE, presession, httponly=True, samesite="lax", secure=request.url.scheme == "https"
+        )
     if page["flash"]:
         response.delete_cookie(FLASH_COOKIE)
     return response
@@ -58,8 +71,9 @@ def redirect(request: Request, url: str, flash: str = "") -> RedirectResponse:
     response = RedirectResponse(url, status_code=303)
     if flash:
         # Percent-encoded: cookie values are Latin-1 on the wire and the message may hold any character.
-        response.set_cookie(FLASH_COOKIE, quote(flash[:300]), httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https")
+        response.set_cookie(
+            FLASH_COOKIE, quote(flash[:300]), httponly=True, samesite="lax", secure=request.url.scheme == "https"
+        )
     return response
 
 

@@ -21,8 +21,10 @@ from provider.db.engine import make_engine
 from provider.db.registry import load_all_models
 from provider.security.audit import GENESIS_HASH
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.environ.get("PECR_BENCH") != "1",
-                                                   reason="benchmark: set PECR_BENCH=1 to run")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(os.environ.get("PECR_BENCH") != "1", reason="benchmark: set PECR_BENCH=1 to run"),
+]
 COUNT = int(os.environ.get("PECR_BENCH_SUBSCRIBERS", "1000000"))
 MAX_MS = float(os.environ.get("PECR_BENCH_MAX_MS", "250"))
 SCRATCH = "pecr_bench_subscribers"
@@ -31,8 +33,9 @@ SCRATCH = "pecr_bench_subscribers"
 def _schema(engine):
     load_all_models().metadata.create_all(engine)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO audit_head (id, last_event_id, last_hash) VALUES (1, 0, :h)"),
-                           {"h": GENESIS_HASH})
+        connection.execute(
+            text("INSERT INTO audit_head (id, last_event_id, last_hash) VALUES (1, 0, :h)"), {"h": GENESIS_HASH}
+        )
 
 
 def _run(engine):

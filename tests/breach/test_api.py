@@ -10,13 +10,36 @@ from sqlmodel import Session
 
 from tests.breach.test_service import add_profile
 
-CREATED = {"title": "Lost laptop", "circumstance": "loss", "detected_at": "2026-03-09T09:00:00Z",
-           "aware_at": "2026-03-09T14:20:00+00:00"}
-SECTION_1 = {"occurred_at": "2026-03-09T08:00:00Z", "data_categories": ["traffic_data", "location_data"],
-             "data_description": "Call detail records", "protection_measures": "Disk encryption",
-             "other_providers": "none"}
-OBLIGATION_KEYS = {"id", "kind", "recipient", "statutory", "basis", "period", "anchor_at", "due_at", "status",
-                   "first_filed_at", "late_by_seconds", "decision", "decided_by", "decided_at", "decision_rationale"}
+CREATED = {
+    "title": "Lost laptop",
+    "circumstance": "loss",
+    "detected_at": "2026-03-09T09:00:00Z",
+    "aware_at": "2026-03-09T14:20:00+00:00",
+}
+SECTION_1 = {
+    "occurred_at": "2026-03-09T08:00:00Z",
+    "data_categories": ["traffic_data", "location_data"],
+    "data_description": "Call detail records",
+    "protection_measures": "Disk encryption",
+    "other_providers": "none",
+}
+OBLIGATION_KEYS = {
+    "id",
+    "kind",
+    "recipient",
+    "statutory",
+    "basis",
+    "period",
+    "anchor_at",
+    "due_at",
+    "status",
+    "first_filed_at",
+    "late_by_seconds",
+    "decision",
+    "decided_by",
+    "decided_at",
+    "decision_rationale",
+}
 
 
 @pytest.fixture
@@ -64,11 +87,18 @@ def test_awareness_30_hours_after_detection_without_justification_is_a_422(manag
     assert response.status_code == 422 and fields(response) == ["awareness_justification"]
 
 
-@pytest.mark.parametrize("change", [
-    {"title": "x" * 201}, {"circumstance": "meteor"}, {"data_categories": ["horoscopes"]},
-    {"individuals_affected": 10**30}, {"individuals_affected": -1}, {"summary": "x" * 10_001},
-    {"aware_at": "not a time"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": "x" * 201},
+        {"circumstance": "meteor"},
+        {"data_categories": ["horoscopes"]},
+        {"individuals_affected": 10**30},
+        {"individuals_affected": -1},
+        {"summary": "x" * 10_001},
+        {"aware_at": "not a time"},
+    ],
+)
 def test_out_of_bounds_input_is_a_422_never_a_500(manager, change):
     assert manager.post("/api/v1/breaches", json={**CREATED, **change}).status_code == 422
 
@@ -122,8 +152,13 @@ def test_filing_with_missing_fields_is_a_422_listing_every_one(manager, with_pro
     body = post_breach(manager)
     response = manager.post(f"/api/v1/breaches/{body['id']}/filings", json={"stage": "initial"})
     assert response.status_code == 422
-    assert fields(response) == ["occurred_at", "data_categories", "data_description", "protection_measures",
-                                "other_providers"]
+    assert fields(response) == [
+        "occurred_at",
+        "data_categories",
+        "data_description",
+        "protection_measures",
+        "other_providers",
+    ]
     preview = manager.get(f"/api/v1/breaches/{body['id']}/missing-fields", params={"stage": "initial"}).json()
     assert [m["field"] for m in preview["missing"]] == fields(response)
 
@@ -158,12 +193,15 @@ def test_a_late_filing_needs_delay_reasons(manager, with_profile, clock):
 
 def test_the_ico_reference_is_recorded_and_carried_by_later_filings(manager, with_profile):
     body = post_breach(manager, **SECTION_1)
-    assert manager.put(f"/api/v1/breaches/{body['id']}/ico-reference",
-                       json={"ico_reference": "<script>"}).status_code == 422
+    assert (
+        manager.put(f"/api/v1/breaches/{body['id']}/ico-reference", json={"ico_reference": "<script>"}).status_code
+        == 422
+    )
     recorded = manager.put(f"/api/v1/breaches/{body['id']}/ico-reference", json={"ico_reference": "ENQ0012345"})
     assert recorded.status_code == 200 and recorded.json()["ico_reference"] == "ENQ0012345"
     filing = manager.post(f"/api/v1/breaches/{body['id']}/filings", json={"stage": "initial"}).json()
     assert manager.get(f"/api/v1/breaches/{body['id']}/filings").json()[0]["ico_reference"] == "ENQ0012345"
-    amendment = manager.post(f"/api/v1/breaches/{body['id']}/filings",
-                             json={"stage": "initial", "supersedes_id": filing["id"]})
+    amendment = manager.post(
+        f"/api/v1/breaches/{body['id']}/filings", json={"stage": "initial", "supersedes_id": filing["id"]}
+    )
     assert amendment.status_code == 201 and amendment.json()["supersedes_id"] == filing["id"]

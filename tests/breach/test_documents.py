@@ -17,39 +17,60 @@ from breach.documents import render_ico_notification
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 PROVIDER = {
-    "legal_name": "Northwind Telecom Limited", "trading_name": "Northwind Mobile",
-    "address": "1 Exchange Street, Leeds LS1 1AA", "ico_registration_number": "Z1234567",
-    "contact_name": "Dana Scully", "contact_role": "Data Protection Officer",
-    "contact_email": "dpo@northwind.test", "contact_phone": "0113 496 0000",
+    "legal_name": "Northwind Telecom Limited",
+    "trading_name": "Northwind Mobile",
+    "address": "1 Exchange Street, Leeds LS1 1AA",
+    "ico_registration_number": "Z1234567",
+    "contact_name": "Dana Scully",
+    "contact_role": "Data Protection Officer",
+    "contact_email": "dpo@northwind.test",
+    "contact_phone": "0113 496 0000",
 }
 
 
 def snapshot(**filing_overrides: Any) -> dict[str, Any]:
     breach = {
-        "reference": "BR-2026-0042", "title": "Call records copied by a former contractor",
-        "circumstance": "copying", "circumstance_detail": "Export script run from a retained VPN account",
-        "occurred_at": "2026-10-23T21:00:00+00:00", "occurred_is_estimate": True,
-        "detected_at": "2026-10-24T08:05:00+00:00", "aware_at": "2026-10-24T09:20:00+00:00",
-        "aware_recorded_by": "Fox Mulder", "aware_evidence": "SIEM alert 7781 and export log",
-        "awareness_justification": "", "regime": "DUAA",
+        "reference": "BR-2026-0042",
+        "title": "Call records copied by a former contractor",
+        "circumstance": "copying",
+        "circumstance_detail": "Export script run from a retained VPN account",
+        "occurred_at": "2026-10-23T21:00:00+00:00",
+        "occurred_is_estimate": True,
+        "detected_at": "2026-10-24T08:05:00+00:00",
+        "aware_at": "2026-10-24T09:20:00+00:00",
+        "aware_recorded_by": "Fox Mulder",
+        "aware_evidence": "SIEM alert 7781 and export log",
+        "awareness_justification": "",
+        "regime": "DUAA",
         "data_categories": ["traffic_data", "itemised_call_lists"],
         "data_description": "Call detail records: calling and called numbers, times and durations",
-        "individuals_affected": 12450, "individuals_is_estimate": True,
+        "individuals_affected": 12450,
+        "individuals_is_estimate": True,
         "summary": "A former contractor's VPN account was used to export call detail records",
         "location_and_media": "Billing data warehouse, Leeds data centre; CSV files on an external host",
         "protection_measures": "Role-based access; VPN accounts reviewed quarterly",
         "encryption_details": "Warehouse encrypted at rest (AES-256); export was in clear text",
         "mitigation_measures": "Account disabled, host taken down, passwords rotated",
         "likely_consequences": "Disclosure of calling patterns; risk of targeted fraud calls",
-        "other_providers": "none", "cross_border": "Export host located in the Netherlands",
+        "other_providers": "none",
+        "cross_border": "Export host located in the Netherlands",
         "customer_notification_summary": "Dedicated e-mail and letter to 12,450 subscribers on 28 October",
-        "status": "open", "ico_reference": "ENQ0012345", "created_at": "2026-10-24T09:30:00+00:00",
+        "status": "open",
+        "ico_reference": "ENQ0012345",
+        "created_at": "2026-10-24T09:30:00+00:00",
     }
     filing = {
-        "stage": "initial", "sequence": 1, "filed_at": "2026-10-27T11:15:00+00:00", "filed_by": "breach-manager",
-        "late": True, "late_by_seconds": 4500, "delay_reasons": "Forensic imaging of the host took longer "
-        "than planned", "ico_reference": "ENQ0012345", "supersedes_sequence": None,
-        "statutory_due_at": "2026-10-27T10:00:00+00:00", "regime": "DUAA",
+        "stage": "initial",
+        "sequence": 1,
+        "filed_at": "2026-10-27T11:15:00+00:00",
+        "filed_by": "breach-manager",
+        "late": True,
+        "late_by_seconds": 4500,
+        "delay_reasons": "Forensic imaging of the host took longer than planned",
+        "ico_reference": "ENQ0012345",
+        "supersedes_sequence": None,
+        "statutory_due_at": "2026-10-27T10:00:00+00:00",
+        "regime": "DUAA",
     }
     filing.update(filing_overrides)
     return {"provider": dict(PROVIDER), "breach": breach, "filing": filing, "timezone": "Europe/London"}
@@ -67,29 +88,59 @@ def squashed(value: str) -> str:
 def test_every_submitted_value_and_the_providers_details_appear_in_the_pdf():
     data = snapshot()
     content = pdf_text(render_ico_notification(data))
-    breach_texts = [v for k, v in data["breach"].items() if isinstance(v, str) and v and k not in (
-        "occurred_at", "detected_at", "aware_at", "created_at", "circumstance", "status", "aware_recorded_by",
-        "aware_evidence")]
+    breach_texts = [
+        v
+        for k, v in data["breach"].items()
+        if isinstance(v, str)
+        and v
+        and k
+        not in (
+            "occurred_at",
+            "detected_at",
+            "aware_at",
+            "created_at",
+            "circumstance",
+            "status",
+            "aware_recorded_by",
+            "aware_evidence",
+        )
+    ]
     for value in list(PROVIDER.values()) + breach_texts + [data["filing"]["delay_reasons"]]:
         assert squashed(value) in content, value
-    for label in ("Traffic data", "Itemised call lists", "Copying", "12,450 (estimate)", "Section 1", "Section 2",
-                  "Reasons for delay", "Personal data breach notification", "PECR regulation 5A",
-                  "Initial notification (first notification)"):
+    for label in (
+        "Traffic data",
+        "Itemised call lists",
+        "Copying",
+        "12,450 (estimate)",
+        "Section 1",
+        "Section 2",
+        "Reasons for delay",
+        "Personal data breach notification",
+        "PECR regulation 5A",
+        "Initial notification (first notification)",
+    ):
         assert label in content, label
 
 
 def test_times_are_printed_on_london_clocks_with_the_zone_name():
     content = pdf_text(render_ico_notification(snapshot()))
-    assert "Sat 24 Oct 2026 10:20 BST (09:20 UTC)" in content            # awareness, before the change
-    assert "Tue 27 Oct 2026 10:00 GMT (10:00 UTC)" in content            # statutory deadline, after it
-    assert "Tue 27 Oct 2026 11:15 GMT (11:15 UTC)" in content            # filed at
+    assert "Sat 24 Oct 2026 10:20 BST (09:20 UTC)" in content  # awareness, before the change
+    assert "Tue 27 Oct 2026 10:00 GMT (10:00 UTC)" in content  # statutory deadline, after it
+    assert "Tue 27 Oct 2026 11:15 GMT (11:15 UTC)" in content  # filed at
     assert "Fri 23 Oct 2026 22:00 BST (21:00 UTC) (estimate)" in content  # incident time, flagged estimate
     assert "1 h 15 min after the statutory deadline" in content
 
 
 def test_a_second_notification_without_statutory_hours_says_so_and_has_no_delay_section():
-    data = snapshot(stage="second", sequence=2, late=False, late_by_seconds=None, delay_reasons="",
-                    statutory_due_at=None, supersedes_sequence=None)
+    data = snapshot(
+        stage="second",
+        sequence=2,
+        late=False,
+        late_by_seconds=None,
+        delay_reasons="",
+        statutory_due_at=None,
+        supersedes_sequence=None,
+    )
     content = pdf_text(render_ico_notification(data))
     assert "Second notification" in content and "No statutory hours" in content
     assert "Reasons for delay" not in content

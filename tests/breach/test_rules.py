@@ -38,34 +38,60 @@ def local(*parts: int) -> datetime:
 
 
 def profile(**overrides: str) -> ProviderProfile:
-    values = dict(legal_name="Northwind Telecom Ltd", address="1 Exchange Street, Leeds LS1 1AA",
-                  ico_registration_number="Z1234567", contact_name="Dana Scully", contact_email="dpo@northwind.test",
-                  contact_phone="0113 496 0000")
+    values = dict(
+        legal_name="Northwind Telecom Ltd",
+        address="1 Exchange Street, Leeds LS1 1AA",
+        ico_registration_number="Z1234567",
+        contact_name="Dana Scully",
+        contact_email="dpo@northwind.test",
+        contact_phone="0113 496 0000",
+    )
     values.update(overrides)
     return ProviderProfile(**values)
 
 
 def complete_breach(**overrides: object) -> Breach:
     values: dict[str, object] = dict(
-        reference="BR-2026-0001", title="Lost laptop", circumstance=Circumstance.loss,
-        occurred_at=utc(2026, 3, 9, 8, 0), detected_at=utc(2026, 3, 9, 9, 0), aware_at=utc(2026, 3, 9, 14, 20),
-        regime=Regime.duaa, data_categories=[DataCategory.traffic_data],
-        data_description="Call records of 1,200 subscribers", protection_measures="Full-disk encryption (AES-256)",
-        other_providers="none", summary="A laptop was left on a train", location_and_media="Laptop SSD",
-        individuals_affected=1200, likely_consequences="Exposure of calling patterns",
-        mitigation_measures="Remote wipe issued", customer_notification_summary="E-mail to 1,200 subscribers",
-        created_at=NOW, created_by="tests", updated_at=NOW)
+        reference="BR-2026-0001",
+        title="Lost laptop",
+        circumstance=Circumstance.loss,
+        occurred_at=utc(2026, 3, 9, 8, 0),
+        detected_at=utc(2026, 3, 9, 9, 0),
+        aware_at=utc(2026, 3, 9, 14, 20),
+        regime=Regime.duaa,
+        data_categories=[DataCategory.traffic_data],
+        data_description="Call records of 1,200 subscribers",
+        protection_measures="Full-disk encryption (AES-256)",
+        other_providers="none",
+        summary="A laptop was left on a train",
+        location_and_media="Laptop SSD",
+        individuals_affected=1200,
+        likely_consequences="Exposure of calling patterns",
+        mitigation_measures="Remote wipe issued",
+        customer_notification_summary="E-mail to 1,200 subscribers",
+        created_at=NOW,
+        created_by="tests",
+        updated_at=NOW,
+    )
     values.update(overrides)
     return Breach(**values)
 
 
-def obligation(kind: ObligationKind, *, statutory: bool = True, status: ObligationStatus = ObligationStatus.open,
-               due_at: datetime | None = None, late_by_seconds: int | None = None) -> SimpleNamespace:
-    return SimpleNamespace(kind=kind, statutory=statutory, status=status, due_at=due_at,
-                           late_by_seconds=late_by_seconds)
+def obligation(
+    kind: ObligationKind,
+    *,
+    statutory: bool = True,
+    status: ObligationStatus = ObligationStatus.open,
+    due_at: datetime | None = None,
+    late_by_seconds: int | None = None,
+) -> SimpleNamespace:
+    return SimpleNamespace(
+        kind=kind, statutory=statutory, status=status, due_at=due_at, late_by_seconds=late_by_seconds
+    )
 
 
 # --- regime ------------------------------------------------------------------------------------------------
+
 
 def test_awareness_at_the_last_second_of_19_august_2025_london_is_under_611_2013():
     assert rules.regime_for(local(2025, 8, 19, 23, 59, 59)) is Regime.eu_611_2013
@@ -83,6 +109,7 @@ def test_awareness_before_611_2013_applied_is_refused():
 
 
 # --- DUAA statutory deadline ----------------------------------------------------------------------------------
+
 
 def test_duaa_deadline_does_not_count_the_hour_of_awareness_so_14_20_gives_15_00_three_days_later():
     aware = local(2026, 3, 9, 14, 20)  # GMT, so 14:20 UTC
@@ -112,6 +139,7 @@ def test_awareness_exactly_on_the_hour_still_does_not_count_that_hour():
 
 # --- 611/2013 statutory deadline ------------------------------------------------------------------------------
 
+
 def test_611_initial_notification_is_due_24_hours_after_deemed_detection_which_is_awareness_not_operational_detection():
     detected, aware = utc(2024, 5, 1, 6, 20), utc(2024, 5, 2, 12, 20)  # 30 hours apart
     due = rules.ico_notification_due(Regime.eu_611_2013, aware)
@@ -130,7 +158,11 @@ def test_611_second_notification_is_statutory_3_days_after_the_initial_filing():
     filed = utc(2024, 5, 2, 18, 45)
     plan = rules.second_obligation(Regime.eu_611_2013, filed, initial_complete=False)
     assert (plan.statutory, plan.anchor_at, plan.due_at, plan.status) == (
-        True, filed, utc(2024, 5, 5, 18, 45), ObligationStatus.open)
+        True,
+        filed,
+        utc(2024, 5, 5, 18, 45),
+        ObligationStatus.open,
+    )
 
 
 def test_second_notification_is_not_required_when_the_initial_was_complete():
@@ -145,6 +177,7 @@ def test_duaa_second_notification_is_only_an_internal_target():
 
 # --- internal targets shown beside the statutory deadline ------------------------------------------------------
 
+
 def test_duaa_plan_shows_statutory_72_hours_and_internal_24_hours_side_by_side():
     aware = utc(2026, 3, 9, 14, 20)
     plans = {p.kind: p for p in rules.plan_obligations(Regime.duaa, aware, log_due_day=7)}
@@ -157,7 +190,8 @@ def test_duaa_plan_shows_statutory_72_hours_and_internal_24_hours_side_by_side()
 def test_customer_notice_decision_has_no_statutory_hours_only_a_labelled_internal_target():
     aware = utc(2026, 3, 9, 14, 20)
     plan = {p.kind: p for p in rules.plan_obligations(Regime.duaa, aware, log_due_day=7)}[
-        ObligationKind.customer_notice_decision]
+        ObligationKind.customer_notice_decision
+    ]
     assert plan.statutory is False and plan.recipient == "customers"
     assert plan.due_at == aware + timedelta(hours=72)
     assert "no statutory hours" in plan.basis and "Internal target" in plan.basis
@@ -165,18 +199,23 @@ def test_customer_notice_decision_has_no_statutory_hours_only_a_labelled_interna
 
 def test_log_inclusion_uses_the_london_month_of_awareness_and_the_configured_due_day():
     aware = utc(2026, 3, 31, 23, 30)  # 00:30 BST on 1 April
-    plan = {p.kind: p for p in rules.plan_obligations(Regime.duaa, aware, log_due_day=7)}[
-        ObligationKind.log_inclusion]
+    plan = {p.kind: p for p in rules.plan_obligations(Regime.duaa, aware, log_due_day=7)}[ObligationKind.log_inclusion]
     assert plan.period == "2026-04"
     assert plan.due_at == local(2026, 5, 8, 0, 0)
 
 
 # --- awareness validation --------------------------------------------------------------------------------------
 
+
 def times(**overrides: object) -> dict[str, object]:
-    values: dict[str, object] = dict(occurred_at=utc(2026, 3, 9, 8, 0), occurred_is_estimate=False,
-                                     detected_at=utc(2026, 3, 9, 9, 0), aware_at=utc(2026, 3, 9, 14, 20),
-                                     awareness_justification="", now=utc(2026, 3, 10, 12, 0))
+    values: dict[str, object] = dict(
+        occurred_at=utc(2026, 3, 9, 8, 0),
+        occurred_is_estimate=False,
+        detected_at=utc(2026, 3, 9, 9, 0),
+        aware_at=utc(2026, 3, 9, 14, 20),
+        awareness_justification="",
+        now=utc(2026, 3, 10, 12, 0),
+    )
     values.update(overrides)
     return values
 
@@ -194,15 +233,27 @@ def test_awareness_before_detection_is_refused_without_a_justification():
 
 
 def test_awareness_before_detection_is_accepted_with_a_written_justification():
-    assert rules.time_errors(**times(aware_at=utc(2026, 3, 9, 8, 30),
-                                     awareness_justification="Partner told us before our alert fired")) == []
+    assert (
+        rules.time_errors(
+            **times(aware_at=utc(2026, 3, 9, 8, 30), awareness_justification="Partner told us before our alert fired")
+        )
+        == []
+    )
 
 
 def test_awareness_30_hours_after_detection_needs_a_written_justification():
     errors = rules.time_errors(**times(detected_at=utc(2026, 3, 8, 8, 20), occurred_at=None))
     assert fields(errors) == ["awareness_justification"]
-    assert rules.time_errors(**times(detected_at=utc(2026, 3, 8, 8, 20), occurred_at=None,
-                                     awareness_justification="Forensics needed to confirm data was taken")) == []
+    assert (
+        rules.time_errors(
+            **times(
+                detected_at=utc(2026, 3, 8, 8, 20),
+                occurred_at=None,
+                awareness_justification="Forensics needed to confirm data was taken",
+            )
+        )
+        == []
+    )
 
 
 def test_awareness_exactly_24_hours_after_detection_needs_no_justification():
@@ -210,8 +261,9 @@ def test_awareness_exactly_24_hours_after_detection_needs_no_justification():
 
 
 def test_a_blank_justification_is_no_justification():
-    assert fields(rules.time_errors(**times(aware_at=utc(2026, 3, 9, 8, 30), awareness_justification="  "))) \
-        == ["aware_at"]
+    assert fields(rules.time_errors(**times(aware_at=utc(2026, 3, 9, 8, 30), awareness_justification="  "))) == [
+        "aware_at"
+    ]
 
 
 def test_occurrence_after_detection_is_refused_even_as_an_estimate():
@@ -228,22 +280,44 @@ def test_times_in_the_future_are_refused_beyond_a_few_minutes_of_clock_skew():
 
 
 def test_every_time_problem_is_reported_at_once():
-    errors = rules.time_errors(**times(occurred_at=utc(2026, 3, 12, 0, 0), detected_at=utc(2026, 3, 8, 8, 0),
-                                       aware_at=utc(2026, 3, 11, 0, 0), now=utc(2026, 3, 10, 0, 0)))
+    errors = rules.time_errors(
+        **times(
+            occurred_at=utc(2026, 3, 12, 0, 0),
+            detected_at=utc(2026, 3, 8, 8, 0),
+            aware_at=utc(2026, 3, 11, 0, 0),
+            now=utc(2026, 3, 10, 0, 0),
+        )
+    )
     assert fields(errors) == ["awareness_justification", "occurred_at", "occurred_at", "aware_at"]
 
 
 # --- required content per stage -------------------------------------------------------------------------------
 
 SECTION_1 = ["occurred_at", "data_categories", "data_description", "protection_measures", "other_providers"]
-SECTION_2 = ["summary", "location_and_media", "individuals_affected", "likely_consequences", "mitigation_measures",
-             "customer_notification_summary"]
+SECTION_2 = [
+    "summary",
+    "location_and_media",
+    "individuals_affected",
+    "likely_consequences",
+    "mitigation_measures",
+    "customer_notification_summary",
+]
 
 
 def bare_breach() -> Breach:
-    return complete_breach(occurred_at=None, data_categories=[], data_description="", protection_measures="",
-                           other_providers="", summary="", location_and_media="", individuals_affected=None,
-                           likely_consequences="", mitigation_measures="", customer_notification_summary="")
+    return complete_breach(
+        occurred_at=None,
+        data_categories=[],
+        data_description="",
+        protection_measures="",
+        other_providers="",
+        summary="",
+        location_and_media="",
+        individuals_affected=None,
+        likely_consequences="",
+        mitigation_measures="",
+        customer_notification_summary="",
+    )
 
 
 def test_a_complete_breach_can_be_filed_at_every_stage():
@@ -271,13 +345,16 @@ def test_blank_provider_contact_details_are_missing_fields():
 
 def test_none_is_an_answer_for_other_providers_but_blank_is_not():
     assert rules.missing_fields(complete_breach(other_providers="none"), profile(), "initial") == []
-    assert fields(rules.missing_fields(complete_breach(other_providers="   "), profile(), "initial")) == \
-        ["other_providers"]
+    assert fields(rules.missing_fields(complete_breach(other_providers="   "), profile(), "initial")) == [
+        "other_providers"
+    ]
 
 
 def test_an_estimated_number_of_individuals_is_accepted_and_zero_is_a_number():
-    assert rules.missing_fields(complete_breach(individuals_affected=0, individuals_is_estimate=True), profile(),
-                                "second") == []
+    assert (
+        rules.missing_fields(complete_breach(individuals_affected=0, individuals_is_estimate=True), profile(), "second")
+        == []
+    )
 
 
 def test_other_circumstances_need_a_description():
@@ -290,6 +367,7 @@ def test_cross_border_is_optional():
 
 
 # --- lateness, delay reasons, frozen clock ------------------------------------------------------------------
+
 
 def test_late_filing_without_reasons_is_refused_with_the_regimes_wording():
     duaa = rules.delay_errors(late=True, delay_reasons=" ", regime=Regime.duaa)
@@ -308,27 +386,39 @@ def test_lateness_is_whole_seconds_after_the_due_time_and_zero_when_on_time():
 
 
 def test_an_initial_filing_meets_the_statutory_deadline_and_the_internal_target_a_follow_up_meets_none():
-    assert rules.kinds_met_by(FilingStage.initial) == (ObligationKind.ico_notification,
-                                                       ObligationKind.ico_initial_target)
+    assert rules.kinds_met_by(FilingStage.initial) == (
+        ObligationKind.ico_notification,
+        ObligationKind.ico_initial_target,
+    )
     assert rules.kinds_met_by(FilingStage.second) == (ObligationKind.ico_second_target,)
     assert rules.kinds_met_by(FilingStage.follow_up) == ()
 
 
 # --- penalty exposure --------------------------------------------------------------------------------------
 
+
 def test_penalty_exposure_is_1000_pounds_per_overdue_or_late_statutory_ico_notification_only():
     now = utc(2026, 3, 20, 12, 0)
     rows = [
-        obligation(ObligationKind.ico_notification, due_at=now - timedelta(minutes=1)),            # overdue
-        obligation(ObligationKind.ico_second_target, status=ObligationStatus.met, late_by_seconds=60,
-                   due_at=now - timedelta(days=3)),                                                  # filed late
-        obligation(ObligationKind.ico_notification, status=ObligationStatus.met, late_by_seconds=0,
-                   due_at=now - timedelta(days=3)),                                                  # on time
-        obligation(ObligationKind.ico_notification, due_at=now + timedelta(minutes=1)),             # not yet due
+        obligation(ObligationKind.ico_notification, due_at=now - timedelta(minutes=1)),  # overdue
+        obligation(
+            ObligationKind.ico_second_target,
+            status=ObligationStatus.met,
+            late_by_seconds=60,
+            due_at=now - timedelta(days=3),
+        ),  # filed late
+        obligation(
+            ObligationKind.ico_notification,
+            status=ObligationStatus.met,
+            late_by_seconds=0,
+            due_at=now - timedelta(days=3),
+        ),  # on time
+        obligation(ObligationKind.ico_notification, due_at=now + timedelta(minutes=1)),  # not yet due
         obligation(ObligationKind.ico_initial_target, statutory=False, due_at=now - timedelta(days=1)),  # internal
         obligation(ObligationKind.customer_notice_decision, statutory=False, due_at=now - timedelta(days=1)),
-        obligation(ObligationKind.ico_second_target, status=ObligationStatus.not_required,
-                   due_at=now - timedelta(days=1)),
+        obligation(
+            ObligationKind.ico_second_target, status=ObligationStatus.not_required, due_at=now - timedelta(days=1)
+        ),
     ]
     assert rules.penalty_exposure(rows, now) == 2 * rules.FIXED_PENALTY_POUNDS == 2000
     assert rules.EARLY_PAYMENT_PENALTY_POUNDS == 800

@@ -20,8 +20,12 @@ def _texts(root: ElementTree.Element) -> list[str]:
 
 
 def test_output_is_well_formed_xml_with_a_title_and_description_it_points_to():
-    markup = render_timeline([TimelineItem("BR-1 ICO notification", NOW + timedelta(hours=5), NOW)], NOW,
-                             title="Deadlines for BR-1 & co", id_prefix="br1")
+    markup = render_timeline(
+        [TimelineItem("BR-1 ICO notification", NOW + timedelta(hours=5), NOW)],
+        NOW,
+        title="Deadlines for BR-1 & co",
+        id_prefix="br1",
+    )
     root = _parse(markup)
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
@@ -51,9 +55,10 @@ def test_bars_run_from_anchor_to_due_time():
 
 
 def test_overdue_items_say_overdue_in_words_and_are_hatched_not_only_coloured():
-    items = [TimelineItem("BR-1 ICO notification", NOW - timedelta(hours=2), NOW - timedelta(hours=75),
-                          overdue=True),
-             TimelineItem("BR-2 ICO notification", NOW + timedelta(hours=2), NOW - timedelta(hours=70))]
+    items = [
+        TimelineItem("BR-1 ICO notification", NOW - timedelta(hours=2), NOW - timedelta(hours=75), overdue=True),
+        TimelineItem("BR-2 ICO notification", NOW + timedelta(hours=2), NOW - timedelta(hours=70)),
+    ]
     root = _parse(render_timeline(items, NOW, id_prefix="d"))
     groups = root.findall(f".//{SVG}g[@class]")
     overdue = [g for g in groups if "overdue" in g.get("class")]

@@ -22,30 +22,52 @@ from tests.conftest import TESTER, csrf_from
 
 SUMMER = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)  # 13:00 BST: local time and UTC differ by an hour
 COMPLETE = {
-    "title": "Billing export e-mailed to the wrong customer", "circumstance": "misdirection",
+    "title": "Billing export e-mailed to the wrong customer",
+    "circumstance": "misdirection",
     "circumstance_detail": "An agent attached the wrong account's CSV",
-    "occurred_at": "2026-07-01T08:15", "occurred_is_estimate": "yes",
-    "detected_at": "2026-07-01T09:00", "aware_at": "2026-07-01T09:30",
-    "aware_recorded_by": "Duty compliance officer", "aware_evidence": "Ticket INC-4411",
+    "occurred_at": "2026-07-01T08:15",
+    "occurred_is_estimate": "yes",
+    "detected_at": "2026-07-01T09:00",
+    "aware_at": "2026-07-01T09:30",
+    "aware_recorded_by": "Duty compliance officer",
+    "aware_evidence": "Ticket INC-4411",
     "data_categories": ["itemised_call_lists", "financial"],
     "data_description": "Itemised call lists and bank details of one account",
-    "individuals_affected": "3", "individuals_is_estimate": "yes",
-    "summary": "One customer's bill sent to another", "location_and_media": "E-mail attachment (CSV)",
-    "protection_measures": "Role-based access; DLP scanning", "encryption_details": "None: plain CSV",
-    "mitigation_measures": "Recipient confirmed deletion", "likely_consequences": "Distress; fraud risk",
-    "other_providers": "none", "cross_border": "",
+    "individuals_affected": "3",
+    "individuals_is_estimate": "yes",
+    "summary": "One customer's bill sent to another",
+    "location_and_media": "E-mail attachment (CSV)",
+    "protection_measures": "Role-based access; DLP scanning",
+    "encryption_details": "None: plain CSV",
+    "mitigation_measures": "Recipient confirmed deletion",
+    "likely_consequences": "Distress; fraud risk",
+    "other_providers": "none",
+    "cross_border": "",
     "customer_notification_summary": "Letter to the account holder",
 }
-MINIMAL = {"title": "Suspicious access to CDR store", "circumstance": "unauthorised_access",
-           "detected_at": "2026-07-01T09:00", "aware_at": "2026-07-01T09:30"}
+MINIMAL = {
+    "title": "Suspicious access to CDR store",
+    "circumstance": "unauthorised_access",
+    "detected_at": "2026-07-01T09:00",
+    "aware_at": "2026-07-01T09:30",
+}
 
 
 def _profile(engine, clock) -> None:  # noqa: ANN001
     with Session(engine, expire_on_commit=False) as session:
-        update_profile(session, actor=TESTER, now=clock.now(), data=ProfileUpdate(
-            legal_name="Northwind Telecom Limited", address="1 Exchange Street, Leeds LS1 1AA",
-            ico_registration_number="Z1234567", contact_name="Dana Scully",
-            contact_email="dpo@northwind.example.com", contact_phone="0113 496 0000"))
+        update_profile(
+            session,
+            actor=TESTER,
+            now=clock.now(),
+            data=ProfileUpdate(
+                legal_name="Northwind Telecom Limited",
+                address="1 Exchange Street, Leeds LS1 1AA",
+                ico_registration_number="Z1234567",
+                contact_name="Dana Scully",
+                contact_email="dpo@northwind.example.com",
+                contact_phone="0113 496 0000",
+            ),
+        )
         session.commit()
 
 
@@ -97,8 +119,12 @@ def test_a_refused_form_lists_the_problem_and_keeps_every_input(signed_in, clock
     clock.set(SUMMER)
     client = signed_in("breach_manager")
     token = csrf_from(client.get("/breaches/new").text)
-    fields = {**COMPLETE, "aware_at": "2026-07-01T08:30", "awareness_justification": "",
-              "summary": 'Line one\r\nLine "two" <b>'}
+    fields = {
+        **COMPLETE,
+        "aware_at": "2026-07-01T08:30",
+        "awareness_justification": "",
+        "summary": 'Line one\r\nLine "two" <b>',
+    }
     response = client.post("/breaches/new", data={**fields, "csrf_token": token})
     assert response.status_code == 422
     summary = _error_summary(response)
@@ -122,8 +148,16 @@ def test_a_time_that_is_not_a_time_is_named_without_losing_the_rest(signed_in, c
     clock.set(SUMMER)
     client = signed_in("breach_manager")
     token = csrf_from(client.get("/breaches/new").text)
-    response = client.post("/breaches/new", data={**MINIMAL, "detected_at": "yesterday-ish", "title": "",
-                                                  "individuals_affected": "lots", "csrf_token": token})
+    response = client.post(
+        "/breaches/new",
+        data={
+            **MINIMAL,
+            "detected_at": "yesterday-ish",
+            "title": "",
+            "individuals_affected": "lots",
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 422
     summary = _error_summary(response)
     for field in ("detected_at", "title", "individuals_affected"):
@@ -216,17 +250,32 @@ def test_editing_is_prefilled_audited_and_leaves_untouched_times_alone(signed_in
     aware = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     clock.set(datetime(2026, 10, 25, 6, 0, tzinfo=UTC))
     with Session(engine, expire_on_commit=False) as session:
-        breach = service.create_breach(session, actor=TESTER, now=clock.now(), data=BreachCreate(
-            title="Router logs exposed", circumstance="copying", detected_at=aware - timedelta(minutes=10),
-            aware_at=aware, data_categories=["internet_logs"]))
+        breach = service.create_breach(
+            session,
+            actor=TESTER,
+            now=clock.now(),
+            data=BreachCreate(
+                title="Router logs exposed",
+                circumstance="copying",
+                detected_at=aware - timedelta(minutes=10),
+                aware_at=aware,
+                data_categories=["internet_logs"],
+            ),
+        )
         session.commit()
     client = signed_in("breach_manager")
     form = client.get(f"/breaches/{breach.id}/edit").text
     assert 'value="2026-10-25T01:30"' in form and 'value="Router logs exposed"' in form
     assert re.search(r'id="category-internet_logs"[^>]*checked', form)
-    fields = {"title": "Router logs copied", "circumstance": "copying", "detected_at": "2026-10-25T01:20",
-              "aware_at": "2026-10-25T01:30", "data_categories": ["internet_logs"], "status": "contained",
-              "csrf_token": csrf_from(form)}
+    fields = {
+        "title": "Router logs copied",
+        "circumstance": "copying",
+        "detected_at": "2026-10-25T01:20",
+        "aware_at": "2026-10-25T01:30",
+        "data_categories": ["internet_logs"],
+        "status": "contained",
+        "csrf_token": csrf_from(form),
+    }
     response = client.post(f"/breaches/{breach.id}/edit", data=fields)
     assert response.status_code == 303, _text(response)
     with Session(engine) as session:
@@ -277,8 +326,12 @@ def test_auditor_can_read_everything_and_change_nothing(signed_in, clock, engine
     assert auditor.post("/breaches/new", data={**COMPLETE, "csrf_token": token}).status_code == 403
     assert auditor.post(f"/breaches/{breach_id}/edit", data={**COMPLETE, "csrf_token": token}).status_code == 403
     assert auditor.post(f"/breaches/{breach_id}/file", data={"stage": "second", "csrf_token": token}).status_code == 403
-    assert auditor.post(f"/breaches/{breach_id}/ico-reference",
-                        data={"ico_reference": "X1", "csrf_token": token}).status_code == 403
+    assert (
+        auditor.post(
+            f"/breaches/{breach_id}/ico-reference", data={"ico_reference": "X1", "csrf_token": token}
+        ).status_code
+        == 403
+    )
     with Session(engine) as session:
         assert len(session.exec(select(Filing)).all()) == 1
 
@@ -301,8 +354,9 @@ def test_ico_reference_is_recorded_and_a_malformed_one_is_refused_on_the_page(si
     token = csrf_from(client.get(f"/breaches/{breach_id}").text)
     bad = client.post(f"/breaches/{breach_id}/ico-reference", data={"ico_reference": "<x>", "csrf_token": token})
     assert bad.status_code == 422 and 'href="#ico_reference"' in _error_summary(bad)
-    good = client.post(f"/breaches/{breach_id}/ico-reference", data={"ico_reference": "ICO/123-45",
-                                                                     "csrf_token": token})
+    good = client.post(
+        f"/breaches/{breach_id}/ico-reference", data={"ico_reference": "ICO/123-45", "csrf_token": token}
+    )
     assert good.status_code == 303
     assert "ICO reference ICO/123-45" in _text(client.get(f"/breaches/{breach_id}"))
 

@@ -35,8 +35,14 @@ from provider.web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 E2E_PASSWORD = "browser tests password 42"
@@ -82,14 +88,22 @@ def _migrations_behind_models(engine: Engine) -> list[str]:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     path = tmp_path_factory.mktemp("e2e") / "e2e.db"
-    settings = Settings(env="test", database_url=f"sqlite:///{path}", secret_key="e2e-secret-key-for-pecr",
-                        master_key="e2e-master-key-for-pecr")
+    settings = Settings(
+        env="test",
+        database_url=f"sqlite:///{path}",
+        secret_key="e2e-secret-key-for-pecr",
+        master_key="e2e-master-key-for-pecr",
+    )
     engine = make_engine(settings.database_url)
     upgrade_engine(engine)
     missing = _migrations_behind_models(engine)
     if missing:
-        pytest.fail("the Alembic migrations lag the models, so pages would fail: missing "
-                    + ", ".join(missing[:8]) + (" …" if len(missing) > 8 else ""), pytrace=False)
+        pytest.fail(
+            "the Alembic migrations lag the models, so pages would fail: missing "
+            + ", ".join(missing[:8])
+            + (" …" if len(missing) > 8 else ""),
+            pytrace=False,
+        )
     app = create_app(settings=settings, clock=SystemClock(), engine=engine)
     sock = _listening_socket()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
@@ -150,12 +164,19 @@ def unique_username(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def create_user(live_server: LiveServer, role: Role | str, username: str | None = None,
-                password: str = E2E_PASSWORD) -> User:
+def create_user(
+    live_server: LiveServer, role: Role | str, username: str | None = None, password: str = E2E_PASSWORD
+) -> User:
     """Create a staff account straight in the live server's database."""
     with Session(live_server.engine, expire_on_commit=False) as session:
-        user = accounts.create_user(session, actor=E2E_ACTOR, now=SystemClock().now(),
-                                    username=username or unique_username(str(role)), password=password, role=role)
+        user = accounts.create_user(
+            session,
+            actor=E2E_ACTOR,
+            now=SystemClock().now(),
+            username=username or unique_username(str(role)),
+            password=password,
+            role=role,
+        )
         session.commit()
         return user
 

@@ -27,10 +27,19 @@ def _ensure_profile(live_server: LiveServer) -> None:
     """The ICO form prints the provider's name and contact point: an administrator sets them once."""
     with Session(live_server.engine, expire_on_commit=False) as session:
         if find_profile(session) is None:
-            update_profile(session, actor=E2E_ACTOR, now=datetime.now(UTC), data=ProfileUpdate(
-                legal_name="Northwind Telecom Limited", address="1 Exchange Street, Leeds LS1 1AA",
-                ico_registration_number="Z1234567", contact_name="Dana Scully",
-                contact_email="dpo@northwind.example.com", contact_phone="0113 496 0000"))
+            update_profile(
+                session,
+                actor=E2E_ACTOR,
+                now=datetime.now(UTC),
+                data=ProfileUpdate(
+                    legal_name="Northwind Telecom Limited",
+                    address="1 Exchange Street, Leeds LS1 1AA",
+                    ico_registration_number="Z1234567",
+                    contact_name="Dana Scully",
+                    contact_email="dpo@northwind.example.com",
+                    contact_phone="0113 496 0000",
+                ),
+            )
             session.commit()
 
 

@@ -105,8 +105,13 @@ def unbounded_parameters(endpoint: Endpoint) -> list[str]:
     problems = []
     dependants = [endpoint.dependant, *_sub_dependants(endpoint.dependant)]
     for dependant in dependants:
-        fields = (dependant.query_params + dependant.path_params + dependant.header_params + dependant.cookie_params
-                  + dependant.body_params)
+        fields = (
+            dependant.query_params
+            + dependant.path_params
+            + dependant.header_params
+            + dependant.cookie_params
+            + dependant.body_params
+        )
         for field in fields:
             info = field.field_info
             kind = _base_type(info.annotation)

@@ -49,8 +49,15 @@ def role_sessions(signed_in) -> Iterator[Callable[[Role], tuple[TestClient, str]
 
 def test_the_walk_finds_the_routes_it_must_cover(app):
     found = {str(endpoint) for endpoint in endpoints(app)}
-    assert {"GET /admin/users", "POST /admin/tokens", "PUT /api/v1/provider-profile", "GET /audit.csv",
-            "GET /openapi.json", "GET /docs", "POST /account/mfa/confirm"} <= found
+    assert {
+        "GET /admin/users",
+        "POST /admin/tokens",
+        "PUT /api/v1/provider-profile",
+        "GET /audit.csv",
+        "GET /openapi.json",
+        "GET /docs",
+        "POST /account/mfa/confirm",
+    } <= found
 
 
 def test_without_a_session_or_token_every_route_but_health_and_login_is_refused(client):

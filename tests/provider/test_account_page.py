@@ -55,8 +55,11 @@ def test_account_page_shows_who_is_signed_in(signed_in):
 
 def test_password_change_needs_the_current_password_and_keeps_the_old_one_on_failure(signed_in, app, engine):
     client = signed_in("agent", "carol")
-    response = _post(client, "/account/password", {"current_password": "not my password",
-                                                   "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    response = _post(
+        client,
+        "/account/password",
+        {"current_password": "not my password", "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+    )
     assert response.status_code == 422
     assert "current password is not correct" in response.text
     with TestClient(app, follow_redirects=False) as fresh:
@@ -65,12 +68,18 @@ def test_password_change_needs_the_current_password_and_keeps_the_old_one_on_fai
 
 def test_new_password_must_be_twelve_characters_and_typed_twice_alike(signed_in):
     client = signed_in("agent", "carol")
-    short = _post(client, "/account/password", {"current_password": TEST_PASSWORD, "new_password": "elevenchars",
-                                                "confirm_password": "elevenchars"})
+    short = _post(
+        client,
+        "/account/password",
+        {"current_password": TEST_PASSWORD, "new_password": "elevenchars", "confirm_password": "elevenchars"},
+    )
     assert short.status_code == 422 and "at least 12 characters" in short.text
     twelve = "twelve chars"
-    mismatch = _post(client, "/account/password", {"current_password": TEST_PASSWORD, "new_password": twelve,
-                                                   "confirm_password": twelve + "!"})
+    mismatch = _post(
+        client,
+        "/account/password",
+        {"current_password": TEST_PASSWORD, "new_password": twelve, "confirm_password": twelve + "!"},
+    )
     assert mismatch.status_code == 422 and "do not match" in mismatch.text
 
 
@@ -79,8 +88,11 @@ def test_password_change_takes_effect_is_audited_and_ends_other_sessions(signed_
     with TestClient(app, follow_redirects=False) as other_device:
         sign_in(other_device, "carol")
         assert other_device.get("/").status_code == 200
-        response = _post(client, "/account/password", {"current_password": TEST_PASSWORD,
-                                                       "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+        response = _post(
+            client,
+            "/account/password",
+            {"current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+        )
         assert response.status_code == 303
         assert client.get("/account").status_code == 200, "the session that changed it stays signed in"
         assert other_device.get("/").status_code == 303, "other sessions are signed out"
@@ -112,8 +124,11 @@ def test_wrong_code_keeps_mfa_off_and_does_not_show_the_secret_again(signed_in, 
     assert response.status_code == 422
     assert "not correct" in response.text and secret not in response.text
     assert not _user(engine, "carol").totp_enabled
-    retry = _post(client, "/account/mfa/confirm",
-                  {"enrolment": _hidden(response.text, "enrolment"), "code": pyotp.TOTP(secret).at(clock.now())})
+    retry = _post(
+        client,
+        "/account/mfa/confirm",
+        {"enrolment": _hidden(response.text, "enrolment"), "code": pyotp.TOTP(secret).at(clock.now())},
+    )
     assert retry.status_code == 303
 
 
@@ -200,8 +215,15 @@ def test_a_totp_code_is_accepted_only_once(engine, clock, settings):
     seed = mfa.new_seed()
     with Session(engine, expire_on_commit=False) as session:
         stored = session.get(User, user.id)
-        assert mfa.enable(session, actor=system_actor("tests"), user=stored, seed=seed,
-                          code=pyotp.TOTP(seed).at(clock.now()), now=clock.now(), settings=settings)
+        assert mfa.enable(
+            session,
+            actor=system_actor("tests"),
+            user=stored,
+            seed=seed,
+            code=pyotp.TOTP(seed).at(clock.now()),
+            now=clock.now(),
+            settings=settings,
+        )
         session.commit()
         clock.advance(seconds=31)
         code = pyotp.TOTP(seed).at(clock.now())
@@ -217,8 +239,10 @@ def test_an_admin_setting_a_password_ends_that_persons_sessions(signed_in, engin
     admin = signed_in("admin", "boss")
     page = admin.get("/admin/users")
     user_id = _user_id(engine, "forgetful")
-    response = admin.post(f"/admin/users/{user_id}/password",
-                          data={"password": "a brand new long password", "csrf_token": csrf_from(page.text)})
+    response = admin.post(
+        f"/admin/users/{user_id}/password",
+        data={"password": "a brand new long password", "csrf_token": csrf_from(page.text)},
+    )
     assert response.status_code == 303
     assert victim.get("/subscribers").status_code == 303
 

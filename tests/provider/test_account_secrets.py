@@ -27,25 +27,33 @@ def test_password_hashes_are_argon2id(engine, clock):
 
 
 def test_tokens_and_passwords_and_totp_seeds_never_reach_the_audit_trail_or_the_token_table(
-    signed_in, engine, clock,
+    signed_in,
+    engine,
+    clock,
 ):
     admin = signed_in("admin", "root")
     token = csrf_from(admin.get("/admin/users").text)
-    created = admin.post("/admin/users", data={"username": "dave", "role": "compliance_officer",
-                                               "password": ADMIN_CHOSEN_PASSWORD, "csrf_token": token})
+    created = admin.post(
+        "/admin/users",
+        data={"username": "dave", "role": "compliance_officer", "password": ADMIN_CHOSEN_PASSWORD, "csrf_token": token},
+    )
     assert created.status_code == 303
     with Session(engine) as session:
         dave = session.exec(select(User).where(User.username == "dave")).one()
-    page = admin.post("/admin/tokens", data={"user_id": str(dave.id), "name": "billing", "scopes": ["audit:read"],
-                                             "csrf_token": token})
+    page = admin.post(
+        "/admin/tokens",
+        data={"user_id": str(dave.id), "name": "billing", "scopes": ["audit:read"], "csrf_token": token},
+    )
     secret = re.search(r'id="token-secret">(pecr_[^<]+)<', page.text).group(1)
 
     carol = signed_in("agent", "carol")
     enrol = carol.post("/account/mfa/start", data={"csrf_token": csrf_from(carol.get("/account").text)})
     seed = re.search(r'id="totp-secret">([A-Z2-7]+)<', enrol.text).group(1)
     sealed = re.search(r'name="enrolment" value="([^"]+)"', enrol.text).group(1)
-    confirmed = carol.post("/account/mfa/confirm", data={"enrolment": sealed, "code": pyotp.TOTP(seed).at(clock.now()),
-                                                         "csrf_token": csrf_from(enrol.text)})
+    confirmed = carol.post(
+        "/account/mfa/confirm",
+        data={"enrolment": sealed, "code": pyotp.TOTP(seed).at(clock.now()), "csrf_token": csrf_from(enrol.text)},
+    )
     assert confirmed.status_code == 303
 
     trail = _all_audit_text(engine)

@@ -22,8 +22,13 @@ def _post(client: TestClient, url: str, data: dict[str, str]):  # noqa: ANN202
 
 
 def _create(client: TestClient, **overrides: str):  # noqa: ANN202
-    data = {"username": "dave", "full_name": "Dave Jones", "email": "dave@example.co.uk", "role": "agent",
-            "password": INITIAL_PASSWORD}
+    data = {
+        "username": "dave",
+        "full_name": "Dave Jones",
+        "email": "dave@example.co.uk",
+        "role": "agent",
+        "password": INITIAL_PASSWORD,
+    }
     return _post(client, "/admin/users", {**data, **overrides})
 
 
@@ -47,8 +52,9 @@ def test_admin_creates_an_account_that_can_sign_in(signed_in, app, engine):
         sign_in(dave, "dave", INITIAL_PASSWORD)
         assert dave.get("/").status_code == 200
     with Session(engine) as session:
-        event = session.exec(select(AuditEvent).where(AuditEvent.action == "account.created",
-                                                      AuditEvent.entity_id == str(user.id))).one()
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "account.created", AuditEvent.entity_id == str(user.id))
+        ).one()
         assert event.actor_name == "root"
 
 
@@ -88,7 +94,11 @@ def test_changing_a_role_changes_what_the_person_may_open(signed_in, app, engine
 
 
 def test_disabling_ends_sessions_and_tokens_at_once_and_enabling_restores_sign_in(
-    signed_in, api_client, app, engine, clock,
+    signed_in,
+    api_client,
+    app,
+    engine,
+    clock,
 ):
     admin = signed_in("admin", "root")
     dave = signed_in("agent", "dave")

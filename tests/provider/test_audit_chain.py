@@ -22,8 +22,16 @@ from tests.conftest import START, TESTER
 def _write_events(engine: Engine, count: int = 4) -> None:
     with Session(engine) as session:
         for number in range(count):
-            audit.record(session, actor=TESTER, action="account.updated", entity_type="user", entity_id=number,
-                         now=START + timedelta(minutes=number), before={"role": "agent"}, after={"role": "auditor"})
+            audit.record(
+                session,
+                actor=TESTER,
+                action="account.updated",
+                entity_type="user",
+                entity_id=number,
+                now=START + timedelta(minutes=number),
+                before={"role": "agent"},
+                after={"role": "auditor"},
+            )
         session.commit()
 
 
@@ -45,7 +53,7 @@ def test_an_untouched_chain_verifies(engine):
 
 def test_an_edited_summary_is_found_at_that_event(engine):
     _write_events(engine)
-    _execute(engine, "UPDATE audit_event SET after = '{\"role\":\"admin\"}' WHERE id = 2")
+    _execute(engine, 'UPDATE audit_event SET after = \'{"role":"admin"}\' WHERE id = 2')
     report = _verify(engine)
     assert report.problem.event_id == 2 and "altered" in report.problem.reason
     assert report.events_checked == 1

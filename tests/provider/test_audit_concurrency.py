@@ -21,9 +21,15 @@ def test_parallel_appends_form_one_unbroken_chain(engine):
         try:
             for number in range(EVENTS_EACH):
                 with Session(engine) as session:
-                    audit.record(session, actor=system_actor(f"writer-{worker}"), action="test.appended",
-                                 entity_type="test", entity_id=f"{worker}-{number}",
-                                 now=datetime(2026, 3, 1, tzinfo=UTC), after={"n": number})
+                    audit.record(
+                        session,
+                        actor=system_actor(f"writer-{worker}"),
+                        action="test.appended",
+                        entity_type="test",
+                        entity_id=f"{worker}-{number}",
+                        now=datetime(2026, 3, 1, tzinfo=UTC),
+                        after={"n": number},
+                    )
                     session.commit()
         except BaseException as error:  # noqa: BLE001 - reported to the main thread
             failures.append(error)
@@ -42,7 +48,13 @@ def test_parallel_appends_form_one_unbroken_chain(engine):
 
 
 def test_secret_looking_keys_never_reach_the_summary():
-    text = audit.summary({"username": "ann", "password": "hunter2hunter2", "api_token": "pecr_x",
-                          "nested": {"totp_secret": "ABC", "role": "admin"}})
+    text = audit.summary(
+        {
+            "username": "ann",
+            "password": "hunter2hunter2",
+            "api_token": "pecr_x",
+            "nested": {"totp_secret": "ABC", "role": "admin"},
+        }
+    )
     assert "hunter2" not in text and "pecr_x" not in text and "ABC" not in text
     assert '"role":"admin"' in text

@@ -14,11 +14,25 @@ from provider.security.audit_query import AuditFilter, csv_chunks, search
 from provider.security.models import AuditEvent
 
 
-def _record(session: Session, at: datetime, *, action: str = "account.updated", entity_type: str = "user",
-            entity_id: int = 1, actor: str = "alice") -> AuditEvent:
+def _record(
+    session: Session,
+    at: datetime,
+    *,
+    action: str = "account.updated",
+    entity_type: str = "user",
+    entity_id: int = 1,
+    actor: str = "alice",
+) -> AuditEvent:
     kind = ActorKind.token if "/" in actor else ActorKind.user
-    event = audit.record(session, actor=Actor(kind=kind, name=actor, user_id=1), action=action,
-                         entity_type=entity_type, entity_id=entity_id, now=at, after={"n": entity_id})
+    event = audit.record(
+        session,
+        actor=Actor(kind=kind, name=actor, user_id=1),
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        now=at,
+        after={"n": entity_id},
+    )
     session.commit()
     return event
 
@@ -32,16 +46,16 @@ def test_dates_are_london_days_not_utc_days(session):
     _record(session, datetime(2026, 6, 14, 22, 59, tzinfo=UTC))  # 14 June 23:59 BST
     _record(session, datetime(2026, 6, 14, 23, 30, tzinfo=UTC))  # 15 June 00:30 BST
     _record(session, datetime(2026, 6, 15, 22, 59, tzinfo=UTC))  # 15 June 23:59 BST
-    _record(session, datetime(2026, 6, 15, 23, 0, tzinfo=UTC))   # 16 June 00:00 BST
+    _record(session, datetime(2026, 6, 15, 23, 0, tzinfo=UTC))  # 16 June 00:00 BST
     page = search(session, AuditFilter(date_from=date(2026, 6, 15), date_to=date(2026, 6, 15)))
     assert _ids(page.events) == [3, 2]
 
 
 def test_winter_days_are_utc_days_and_the_range_spans_the_clock_change(session):
     _record(session, datetime(2026, 3, 28, 23, 59, tzinfo=UTC))  # Saturday 28 March, GMT
-    _record(session, datetime(2026, 3, 29, 0, 30, tzinfo=UTC))   # Sunday 29 March 00:30 GMT (BST from 01:00)
+    _record(session, datetime(2026, 3, 29, 0, 30, tzinfo=UTC))  # Sunday 29 March 00:30 GMT (BST from 01:00)
     _record(session, datetime(2026, 3, 29, 22, 30, tzinfo=UTC))  # Sunday 29 March 23:30 BST
-    _record(session, datetime(2026, 3, 29, 23, 0, tzinfo=UTC))   # Monday 30 March 00:00 BST
+    _record(session, datetime(2026, 3, 29, 23, 0, tzinfo=UTC))  # Monday 30 March 00:00 BST
     page = search(session, AuditFilter(date_from=date(2026, 3, 29), date_to=date(2026, 3, 29)))
     assert _ids(page.events) == [3, 2]
     assert _ids(search(session, AuditFilter(date_from=date(2026, 3, 30))).events) == [4]
@@ -94,8 +108,10 @@ def test_csv_streams_in_batches_with_hash_columns_oldest_first(session, engine):
 
 def test_csv_of_nothing_is_just_the_header(engine):
     text = "".join(csv_chunks(engine, AuditFilter(entity_type="nothing")))
-    assert text.strip() == "id,occurred_at,actor_kind,actor_id,actor_name,action,entity_type,entity_id,before,after," \
-                           "prev_hash,hash"
+    assert (
+        text.strip() == "id,occurred_at,actor_kind,actor_id,actor_name,action,entity_type,entity_id,before,after,"
+        "prev_hash,hash"
+    )
 
 
 def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(session, engine):

@@ -16,8 +16,14 @@ from provider.security.actor import Actor, ActorKind
 def _events(engine, count: int, *, at: datetime | None = None, action: str = "account.updated") -> None:
     with Session(engine) as session:
         for number in range(count):
-            audit.record(session, actor=Actor(kind=ActorKind.user, name="alice", user_id=1), action=action,
-                         entity_type="user", entity_id=number, now=at or datetime(2026, 3, 10, 12, tzinfo=UTC))
+            audit.record(
+                session,
+                actor=Actor(kind=ActorKind.user, name="alice", user_id=1),
+                action=action,
+                entity_type="user",
+                entity_id=number,
+                now=at or datetime(2026, 3, 10, 12, tzinfo=UTC),
+            )
         session.commit()
 
 

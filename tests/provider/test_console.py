@@ -22,8 +22,17 @@ from provider.security.passwords import verify_password
 from provider.security.roles import Permission
 
 EXPECTED_COMMANDS = [
-    "serve", "scheduler", "db upgrade", "users create", "tokens create", "tokens revoke", "audit verify",
-    "jobs list", "jobs run", "demo", "subscribers import",
+    "serve",
+    "scheduler",
+    "db upgrade",
+    "users create",
+    "tokens create",
+    "tokens revoke",
+    "audit verify",
+    "jobs list",
+    "jobs run",
+    "demo",
+    "subscribers import",
 ]
 PASSWORD = "a long enough operator password"
 
@@ -45,11 +54,22 @@ def _environment(database_url: str | None, extra: dict[str, str]) -> dict[str, s
 
 
 def run_pecr(
-    *arguments: str, database_url: str | None = None, stdin: str = "", cwd: Path | None = None,
+    *arguments: str,
+    database_url: str | None = None,
+    stdin: str = "",
+    cwd: Path | None = None,
     environment: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([_pecr_executable(), *arguments], input=stdin, capture_output=True, text=True,
-                          env=_environment(database_url, environment or {}), cwd=cwd, timeout=120, check=False)
+    return subprocess.run(
+        [_pecr_executable(), *arguments],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=_environment(database_url, environment or {}),
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
 
 
 def listed_commands(help_text: str) -> set[str]:
@@ -64,10 +84,13 @@ def help_pages() -> dict[str, str]:
     """Top-level help and each group's help, fetched once and side by side (each is a process start)."""
     groups = sorted({""} | {c.split()[0] for c in EXPECTED_COMMANDS if " " in c})
     with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-        results = dict(zip(groups, pool.map(lambda group: run_pecr(*([group] if group else []), "--help"), groups),
-                           strict=True))
-    return {group: result.stdout if result.returncode == 0 else result.stdout + result.stderr
-            for group, result in results.items()}
+        results = dict(
+            zip(groups, pool.map(lambda group: run_pecr(*([group] if group else []), "--help"), groups), strict=True)
+        )
+    return {
+        group: result.stdout if result.returncode == 0 else result.stdout + result.stderr
+        for group, result in results.items()
+    }
 
 
 @pytest.mark.parametrize("command", EXPECTED_COMMANDS)
@@ -114,8 +137,16 @@ def test_db_upgrade_builds_the_schema_in_the_database_pecr_database_url_names(up
 
 def test_users_create_reads_the_password_from_standard_input(database):
     url, workdir = database
-    result = run_pecr("users", "create", "Olivia", "--role", "compliance_officer", database_url=url,
-                      stdin=PASSWORD + "\n", cwd=workdir)
+    result = run_pecr(
+        "users",
+        "create",
+        "Olivia",
+        "--role",
+        "compliance_officer",
+        database_url=url,
+        stdin=PASSWORD + "\n",
+        cwd=workdir,
+    )
     assert result.returncode == 0, result.stderr
     engine = make_engine(url)
     with Session(engine) as session:
@@ -128,17 +159,38 @@ def test_users_create_reads_the_password_from_standard_input(database):
 
 def test_users_create_refuses_an_unknown_role(database):
     url, workdir = database
-    result = run_pecr("users", "create", "mallory", "--role", "superuser", database_url=url,
-                      stdin=PASSWORD + "\n", cwd=workdir)
+    result = run_pecr(
+        "users", "create", "mallory", "--role", "superuser", database_url=url, stdin=PASSWORD + "\n", cwd=workdir
+    )
     assert result.returncode != 0
 
 
 def test_tokens_create_prints_only_the_token_and_revoke_stops_it(database):
     url, workdir = database
-    assert run_pecr("users", "create", "billing", "--role", "breach_manager", database_url=url,
-                    stdin=PASSWORD + "\n", cwd=workdir).returncode == 0
-    result = run_pecr("tokens", "create", "billing", "--name", "billing-system", "--scope", "breach:read",
-                      database_url=url, cwd=workdir)
+    assert (
+        run_pecr(
+            "users",
+            "create",
+            "billing",
+            "--role",
+            "breach_manager",
+            database_url=url,
+            stdin=PASSWORD + "\n",
+            cwd=workdir,
+        ).returncode
+        == 0
+    )
+    result = run_pecr(
+        "tokens",
+        "create",
+        "billing",
+        "--name",
+        "billing-system",
+        "--scope",
+        "breach:read",
+        database_url=url,
+        cwd=workdir,
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and " " not in lines[0] and len(lines[0]) >= 20, result.stdout
@@ -158,8 +210,12 @@ def test_tokens_create_prints_only_the_token_and_revoke_stops_it(database):
 
 def test_audit_verify_reports_an_intact_chain_after_console_changes(database):
     url, workdir = database
-    assert run_pecr("users", "create", "auditor1", "--role", "auditor", database_url=url,
-                    stdin=PASSWORD + "\n", cwd=workdir).returncode == 0
+    assert (
+        run_pecr(
+            "users", "create", "auditor1", "--role", "auditor", database_url=url, stdin=PASSWORD + "\n", cwd=workdir
+        ).returncode
+        == 0
+    )
     result = run_pecr("audit", "verify", database_url=url, cwd=workdir)
     assert result.returncode == 0, result.stderr
     assert re.search(r"intact: [1-9]\d* events", result.stdout), result.stdout

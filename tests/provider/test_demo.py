@@ -66,9 +66,18 @@ def test_loading_again_adds_nothing_and_a_database_with_breaches_gets_no_demo_br
 
 def test_no_demo_breaches_beside_real_subscribers(engine, clock):
     with Session(engine) as session:
-        session.add(Subscriber(kind="individual", name="Real Person", address="1 Real Road", email="",
-                               account_reference="ACC-1", name_key="real person", created_at=START,
-                               updated_at=START))
+        session.add(
+            Subscriber(
+                kind="individual",
+                name="Real Person",
+                address="1 Real Road",
+                email="",
+                account_reference="ACC-1",
+                name_key="real person",
+                created_at=START,
+                updated_at=START,
+            )
+        )
         session.commit()
     assert load_demo_if_empty(engine, clock, count=20) is False
     with Session(engine) as session:

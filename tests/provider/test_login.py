@@ -14,8 +14,9 @@ def test_pages_redirect_to_login_without_a_session(client):
 def test_sign_in_sets_an_httponly_samesite_cookie_and_opens_the_dashboard(client, engine, clock):
     make_user(engine, clock, "auditor", "alice")
     page = client.get("/login")
-    response = client.post("/login", data={"username": "alice", "password": TEST_PASSWORD,
-                                           "csrf_token": csrf_from(page.text)})
+    response = client.post(
+        "/login", data={"username": "alice", "password": TEST_PASSWORD, "csrf_token": csrf_from(page.text)}
+    )
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
     assert "pecr_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
@@ -32,8 +33,9 @@ def test_login_without_csrf_token_is_refused(client, engine, clock):
 def test_wrong_password_keeps_the_username_and_names_the_problem(client, engine, clock):
     make_user(engine, clock, "auditor", "alice")
     page = client.get("/login")
-    response = client.post("/login", data={"username": "alice", "password": "wrong-password-123",
-                                           "csrf_token": csrf_from(page.text)})
+    response = client.post(
+        "/login", data={"username": "alice", "password": "wrong-password-123", "csrf_token": csrf_from(page.text)}
+    )
     assert response.status_code == 401
     assert "There is a problem" in response.text
     assert 'value="alice"' in response.text
@@ -48,8 +50,10 @@ def test_account_locks_after_repeated_failures_even_with_the_right_password(clie
     assert response.status_code == 401
     assert "locked" in response.text
     clock.advance(minutes=16)
-    assert client.post("/login", data={"username": "alice", "password": TEST_PASSWORD,
-                                       "csrf_token": token}).status_code == 303
+    assert (
+        client.post("/login", data={"username": "alice", "password": TEST_PASSWORD, "csrf_token": token}).status_code
+        == 303
+    )
 
 
 def test_sign_out_ends_the_session_on_the_server(client, engine, clock):

@@ -33,15 +33,17 @@ def admin_api(api_client):  # noqa: ANN001, ANN201
 
 
 def test_malformed_json_is_a_422_problem(admin_api):
-    response = admin_api.put("/api/v1/provider-profile", content=b'{"legal_name": "x",',
-                             headers={"content-type": "application/json"})
+    response = admin_api.put(
+        "/api/v1/provider-profile", content=b'{"legal_name": "x",', headers={"content-type": "application/json"}
+    )
     body = assert_problem(response, 422)
     assert body["errors"] and body["detail"]
 
 
 def test_wrong_types_name_each_field(admin_api):
-    response = admin_api.put("/api/v1/provider-profile", json={"legal_name": 5, "address": ["a"],
-                                                               "contact_email": None})
+    response = admin_api.put(
+        "/api/v1/provider-profile", json={"legal_name": 5, "address": ["a"], "contact_email": None}
+    )
     body = assert_problem(response, 422)
     fields = {error["field"] for error in body["errors"]}
     assert {"legal_name", "address", "contact_email", "contact_name"} <= fields
@@ -64,8 +66,14 @@ def test_huge_ids_are_422_problems_naming_the_parameter(admin_api):
 
 
 def test_huge_strings_are_422_problems(admin_api):
-    profile = {"legal_name": "x" * 1_000_000, "address": "a", "ico_registration_number": "Z1",
-               "contact_name": "c", "contact_email": "c@example.com", "contact_phone": "0113"}
+    profile = {
+        "legal_name": "x" * 1_000_000,
+        "address": "a",
+        "ico_registration_number": "Z1",
+        "contact_name": "c",
+        "contact_email": "c@example.com",
+        "contact_phone": "0113",
+    }
     body = assert_problem(admin_api.put("/api/v1/provider-profile", json=profile), 422)
     assert [error["field"] for error in body["errors"]] == ["legal_name"]
     assert_problem(admin_api.get("/api/v1/audit-events", params={"actor": "a" * 10_000}), 422)
@@ -116,8 +124,7 @@ def test_every_request_body_field_is_bounded(app):
         for method, operation in item.items():
             content = operation.get("requestBody", {}).get("content", {})
             for media in content.values():
-                problems += _unbounded_in_schema(media.get("schema", {}), f"{method.upper()} {path}", components,
-                                                 set())
+                problems += _unbounded_in_schema(media.get("schema", {}), f"{method.upper()} {path}", components, set())
     assert not problems, "\n" + "\n".join(problems)
 
 
@@ -131,8 +138,9 @@ def test_no_api_route_answers_500_to_huge_ids_or_malformed_json(admin_api, app):
             if response.status_code != 422 or response.headers["content-type"] != PROBLEM_JSON:
                 failures.append(f"{endpoint} with id {HUGE_ID}: {response.status_code}")
         if endpoint.has_body and endpoint.unsafe:
-            response = admin_api.request(endpoint.method, endpoint.url(), content=b"{not json",
-                                         headers={"content-type": "application/json"})
+            response = admin_api.request(
+                endpoint.method, endpoint.url(), content=b"{not json", headers={"content-type": "application/json"}
+            )
             if not 400 <= response.status_code < 500 or response.headers["content-type"] != PROBLEM_JSON:
                 failures.append(f"{endpoint} with malformed JSON: {response.status_code}")
     assert not failures, "\n" + "\n".join(failures)

@@ -41,8 +41,9 @@ def test_update_creates_then_changes_the_profile_and_audits_before_and_after(ses
     _save(session)
     assert service.get_profile(session).ico_registration_number == "Z1234567", "normalised to upper case"
     _save(session, contact_name="Tom Reed")
-    events = list(session.exec(select(AuditEvent).where(AuditEvent.action == "provider.profile_updated")
-                               .order_by(AuditEvent.id)))
+    events = list(
+        session.exec(select(AuditEvent).where(AuditEvent.action == "provider.profile_updated").order_by(AuditEvent.id))
+    )
     assert len(events) == 2
     assert events[0].before is None and json.loads(events[0].after)["contact_name"] == "Priya Shah"
     assert json.loads(events[1].before)["contact_name"] == "Priya Shah"
@@ -73,8 +74,9 @@ def test_api_reads_404_then_admin_replaces_and_anyone_with_provider_read_reads(a
 
 
 def test_api_validation_names_the_field_and_reason(api_client):
-    response = api_client("admin").put("/api/v1/provider-profile",
-                                       json={**PROFILE, "contact_email": "nobody", "ico_registration_number": "Z-1"})
+    response = api_client("admin").put(
+        "/api/v1/provider-profile", json={**PROFILE, "contact_email": "nobody", "ico_registration_number": "Z-1"}
+    )
     assert response.status_code == 422
     fields = {error["field"]: error["reason"] for error in response.json()["errors"]}
     assert "contact_email" in fields and "ico_registration_number" in fields
@@ -111,8 +113,10 @@ def test_admin_saves_the_profile_through_the_form(signed_in, session):
 def test_form_errors_name_each_field_and_keep_the_input(signed_in, session):
     admin = signed_in("admin", "root")
     token = csrf_from(admin.get("/admin/profile").text)
-    response = admin.post("/admin/profile", data={**PROFILE, "legal_name": "", "contact_email": "not-an-email",
-                                                  "website": "w" * 201, "csrf_token": token})
+    response = admin.post(
+        "/admin/profile",
+        data={**PROFILE, "legal_name": "", "contact_email": "not-an-email", "website": "w" * 201, "csrf_token": token},
+    )
     assert response.status_code == 422
     assert "There is a problem" in response.text
     assert 'href="#legal_name"' in response.text and 'href="#contact_email"' in response.text

@@ -118,8 +118,9 @@ def test_production_starts_with_private_secrets(clean_environment, tmp_path):
 def test_the_pecr_command_will_not_start_in_production_with_default_secrets(tmp_path):
     """The check runs where operators meet it: the process exits non-zero, names the variable, touches nothing."""
     database = tmp_path / "production.db"
-    result = run_pecr("db", "upgrade", database_url=f"sqlite:///{database}", cwd=tmp_path,
-                      environment={"PECR_ENV": "production"})
+    result = run_pecr(
+        "db", "upgrade", database_url=f"sqlite:///{database}", cwd=tmp_path, environment={"PECR_ENV": "production"}
+    )
     assert result.returncode != 0
     assert "PECR_SECRET_KEY" in result.stderr
     assert not database.exists()
@@ -127,8 +128,16 @@ def test_the_pecr_command_will_not_start_in_production_with_default_secrets(tmp_
 
 def test_the_pecr_command_starts_in_production_with_private_secrets(tmp_path):
     database = tmp_path / "production.db"
-    result = run_pecr("db", "upgrade", database_url=f"sqlite:///{database}", cwd=tmp_path,
-                      environment={"PECR_ENV": "production", "PECR_SECRET_KEY": PRIVATE_SECRET,
-                                   "PECR_MASTER_KEY": PRIVATE_MASTER_KEY})
+    result = run_pecr(
+        "db",
+        "upgrade",
+        database_url=f"sqlite:///{database}",
+        cwd=tmp_path,
+        environment={
+            "PECR_ENV": "production",
+            "PECR_SECRET_KEY": PRIVATE_SECRET,
+            "PECR_MASTER_KEY": PRIVATE_MASTER_KEY,
+        },
+    )
     assert result.returncode == 0, result.stderr
     assert database.stat().st_size > 0

@@ -17,9 +17,15 @@ from provider.profile.models import ProviderProfile
 _sequence = itertools.count(1)
 
 PROFILE = {
-    "legal_name": "Northwind Telecom Ltd", "trading_name": "Northwind", "address": "1 Exchange Street, Leeds LS1 1AA",
-    "ico_registration_number": "Z9876543", "contact_name": "Dana Data", "contact_role": "Data Protection Officer",
-    "contact_email": "dpo@northwind.example", "contact_phone": "0113 496 0000", "website": "",
+    "legal_name": "Northwind Telecom Ltd",
+    "trading_name": "Northwind",
+    "address": "1 Exchange Street, Leeds LS1 1AA",
+    "ico_registration_number": "Z9876543",
+    "contact_name": "Dana Data",
+    "contact_role": "Data Protection Officer",
+    "contact_email": "dpo@northwind.example",
+    "contact_phone": "0113 496 0000",
+    "website": "",
 }
 
 
@@ -32,9 +38,15 @@ def add_profile(engine: Engine, now: datetime) -> None:
 def add_breach(engine: Engine, *, aware_at: datetime, now: datetime, **facts: object) -> Breach:
     number = next(_sequence)
     values: dict[str, object] = {
-        "reference": f"BR-T{number:04d}", "title": f"Test breach {number}", "circumstance": "misdirection",
-        "detected_at": aware_at - timedelta(hours=2), "aware_at": aware_at, "regime": Regime.duaa,
-        "created_at": now, "created_by": "tests", "updated_at": now,
+        "reference": f"BR-T{number:04d}",
+        "title": f"Test breach {number}",
+        "circumstance": "misdirection",
+        "detected_at": aware_at - timedelta(hours=2),
+        "aware_at": aware_at,
+        "regime": Regime.duaa,
+        "created_at": now,
+        "created_by": "tests",
+        "updated_at": now,
     }
     values.update(facts)
     with Session(engine, expire_on_commit=False) as session:
@@ -44,11 +56,26 @@ def add_breach(engine: Engine, *, aware_at: datetime, now: datetime, **facts: ob
         return breach
 
 
-def add_obligation(engine: Engine, *, breach_id: int | None, kind: ObligationKind, anchor_at: datetime | None,
-                   due_at: datetime | None, now: datetime, **extra: object) -> Obligation:
+def add_obligation(
+    engine: Engine,
+    *,
+    breach_id: int | None,
+    kind: ObligationKind,
+    anchor_at: datetime | None,
+    due_at: datetime | None,
+    now: datetime,
+    **extra: object,
+) -> Obligation:
     values: dict[str, object] = {
-        "breach_id": breach_id, "kind": kind, "recipient": "ico", "statutory": True, "basis": "tests",
-        "anchor_at": anchor_at, "due_at": due_at, "status": ObligationStatus.open, "created_at": now,
+        "breach_id": breach_id,
+        "kind": kind,
+        "recipient": "ico",
+        "statutory": True,
+        "basis": "tests",
+        "anchor_at": anchor_at,
+        "due_at": due_at,
+        "status": ObligationStatus.open,
+        "created_at": now,
     }
     values.update(extra)
     with Session(engine, expire_on_commit=False) as session:
@@ -58,11 +85,17 @@ def add_obligation(engine: Engine, *, breach_id: int | None, kind: ObligationKin
         return obligation
 
 
-def add_filing(engine: Engine, *, breach_id: int, sequence: int, stage: FilingStage, filed_at: datetime,
-               **extra: object) -> Filing:
+def add_filing(
+    engine: Engine, *, breach_id: int, sequence: int, stage: FilingStage, filed_at: datetime, **extra: object
+) -> Filing:
     values: dict[str, object] = {
-        "breach_id": breach_id, "sequence": sequence, "stage": stage, "filed_at": filed_at, "filed_by": "tests",
-        "pdf_sha256": "0" * 64, "pdf_bytes": b"%PDF-test",
+        "breach_id": breach_id,
+        "sequence": sequence,
+        "stage": stage,
+        "filed_at": filed_at,
+        "filed_by": "tests",
+        "pdf_sha256": "0" * 64,
+        "pdf_bytes": b"%PDF-test",
     }
     values.update(extra)
     with Session(engine, expire_on_commit=False) as session:

@@ -25,8 +25,9 @@ def test_a_missing_or_absurd_month_or_format_is_a_422_never_a_500(api_client):
     assert client.get("/api/v1/breach-log").status_code == 422
     assert client.get("/api/v1/breach-log", params={"month": "x" * 5000}).status_code == 422
     assert client.get("/api/v1/breach-log", params={"month": "2026-03", "format": "xlsx"}).status_code == 422
-    posted = api_client("breach_manager").post("/api/v1/breach-log/2026-13/submissions",
-                                               json={"sent_at": "2026-04-02T10:00:00+01:00"})
+    posted = api_client("breach_manager").post(
+        "/api/v1/breach-log/2026-13/submissions", json={"sent_at": "2026-04-02T10:00:00+01:00"}
+    )
     assert posted.status_code == 422 and posted.json()["errors"][0]["field"] == "month"
 
 
@@ -61,8 +62,9 @@ def test_reading_needs_breach_read_and_recording_needs_breach_write(api_client, 
     assert api_client("agent").get("/api/v1/breach-log", params={"month": "2026-03"}).status_code == 403
     scoped = api_client("breach_manager", scopes=["provider:read"])
     assert scoped.get("/api/v1/breach-log", params={"month": "2026-03"}).status_code == 403
-    response = api_client("auditor").post("/api/v1/breach-log/2026-03/submissions",
-                                          json={"sent_at": "2026-04-02T10:00:00+01:00"})
+    response = api_client("auditor").post(
+        "/api/v1/breach-log/2026-03/submissions", json={"sent_at": "2026-04-02T10:00:00+01:00"}
+    )
     assert response.status_code == 403
 
 
@@ -71,9 +73,16 @@ def test_recording_a_submission_then_reading_it_back(api_client, engine, clock):
     clock.set(datetime(2026, 4, 10, 12, 0, tzinfo=UTC))
     client = api_client("breach_manager")
     pdf = client.get("/api/v1/breach-log", params={"month": "2026-03", "format": "pdf"}).content
-    response = client.post("/api/v1/breach-log/2026-03/submissions", json={
-        "sent_at": "2026-04-09T10:00:00+01:00", "method": "email", "recipient": "ICO casework",
-        "note": "nil return", "expected_pdf_sha256": hashlib.sha256(pdf).hexdigest()})
+    response = client.post(
+        "/api/v1/breach-log/2026-03/submissions",
+        json={
+            "sent_at": "2026-04-09T10:00:00+01:00",
+            "method": "email",
+            "recipient": "ICO casework",
+            "note": "nil return",
+            "expected_pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+        },
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["nil_return"] is True and body["late_by_seconds"] == 34 * 3600 and body["sent_by"]
@@ -90,14 +99,21 @@ def test_recording_a_submission_then_reading_it_back(api_client, engine, clock):
 
 def test_a_naive_sending_time_is_refused_naming_the_field(api_client, engine, clock):
     add_profile(engine, clock.now())
-    response = api_client("breach_manager").post("/api/v1/breach-log/2026-02/submissions",
-                                                 json={"sent_at": "2026-03-02T10:00:00"})
+    response = api_client("breach_manager").post(
+        "/api/v1/breach-log/2026-02/submissions", json={"sent_at": "2026-03-02T10:00:00"}
+    )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "sent_at"
 
 
 def test_over_long_fields_are_422(api_client):
-    response = api_client("breach_manager").post("/api/v1/breach-log/2026-02/submissions", json={
-        "sent_at": "2026-03-02T10:00:00Z", "note": "n" * 2001, "recipient": "r" * 255,
-        "expected_pdf_sha256": "zz"})
+    response = api_client("breach_manager").post(
+        "/api/v1/breach-log/2026-02/submissions",
+        json={
+            "sent_at": "2026-03-02T10:00:00Z",
+            "note": "n" * 2001,
+            "recipient": "r" * 255,
+            "expected_pdf_sha256": "zz",
+        },
+    )
     assert response.status_code == 422
     assert {error["field"] for error in response.json()["errors"]} == {"note", "recipient", "expected_pdf_sha256"}

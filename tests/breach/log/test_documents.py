@@ -15,9 +15,14 @@ from tests.breach.log.factories import PROFILE, pdf_text
 
 def _row(reference: str, **extra: object) -> LogRow:
     values: dict[str, object] = {
-        "breach_id": 1, "reference": reference, "title": f"Title of {reference}", "status": "open",
-        "detected_at": datetime(2026, 3, 2, 8, 0, tzinfo=UTC), "aware_at": datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
-        "regime": "DUAA", "circumstance": "misdirection",
+        "breach_id": 1,
+        "reference": reference,
+        "title": f"Title of {reference}",
+        "status": "open",
+        "detected_at": datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
+        "aware_at": datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+        "regime": "DUAA",
+        "circumstance": "misdirection",
     }
     values.update(extra)
     return LogRow(**values)
@@ -25,19 +30,39 @@ def _row(reference: str, **extra: object) -> LogRow:
 
 def _log(rows: list[LogRow], period: str = "2026-03") -> BreachLog:
     start, end = rules.period_bounds(period)
-    return BreachLog(period=period, label=rules.period_label(period), period_start=start, period_end=end,
-                     provider=dict(PROFILE), rows=rows)
+    return BreachLog(
+        period=period,
+        label=rules.period_label(period),
+        period_start=start,
+        period_end=end,
+        provider=dict(PROFILE),
+        rows=rows,
+    )
 
 
-FIRST = _row("BR-2026-0007", summary="Itemised bills for 40 lines were e-mailed to another business customer",
-             likely_consequences="Distress; exposure of called numbers", mitigation_measures="Recipient deleted the "
-             "e-mail and confirmed in writing", individuals_affected=40, data_categories=["itemised_call_lists"],
-             ico_due_at=datetime(2026, 3, 5, 10, 0, tzinfo=UTC),
-             initial_notified_at=datetime(2026, 3, 5, 12, 0, tzinfo=UTC), notified_late_by_seconds=7200,
-             delay_reasons="Supplier report arrived late", customer_notice_decision="notify")
-SECOND = _row("BR-2026-0008", breach_id=2, circumstance="theft",
-              summary="A laptop holding a customer export was stolen", likely_consequences="Possible identity fraud",
-              mitigation_measures="Remote wipe issued", individuals_affected=1200, individuals_is_estimate=True)
+FIRST = _row(
+    "BR-2026-0007",
+    summary="Itemised bills for 40 lines were e-mailed to another business customer",
+    likely_consequences="Distress; exposure of called numbers",
+    mitigation_measures="Recipient deleted the e-mail and confirmed in writing",
+    individuals_affected=40,
+    data_categories=["itemised_call_lists"],
+    ico_due_at=datetime(2026, 3, 5, 10, 0, tzinfo=UTC),
+    initial_notified_at=datetime(2026, 3, 5, 12, 0, tzinfo=UTC),
+    notified_late_by_seconds=7200,
+    delay_reasons="Supplier report arrived late",
+    customer_notice_decision="notify",
+)
+SECOND = _row(
+    "BR-2026-0008",
+    breach_id=2,
+    circumstance="theft",
+    summary="A laptop holding a customer export was stolen",
+    likely_consequences="Possible identity fraud",
+    mitigation_measures="Remote wipe issued",
+    individuals_affected=1200,
+    individuals_is_estimate=True,
+)
 
 
 def _csv(content: bytes) -> list[dict[str, str]]:
@@ -88,9 +113,19 @@ def test_a_cell_that_looks_like_a_spreadsheet_formula_is_written_as_text():
 
 def test_the_pdf_names_the_provider_and_every_breach_with_its_facts_effects_and_remedial_action():
     text = pdf_text(documents.render_pdf(_log([FIRST, SECOND])))
-    for expected in ("Personal data breach log — March 2026", "Northwind Telecom Ltd", "Z9876543",
-                     "dpo@northwind.example", "BR-2026-0007", "BR-2026-0008", FIRST.summary, SECOND.summary,
-                     FIRST.likely_consequences, SECOND.mitigation_measures, "Supplier report arrived late"):
+    for expected in (
+        "Personal data breach log — March 2026",
+        "Northwind Telecom Ltd",
+        "Z9876543",
+        "dpo@northwind.example",
+        "BR-2026-0007",
+        "BR-2026-0008",
+        FIRST.summary,
+        SECOND.summary,
+        FIRST.likely_consequences,
+        SECOND.mitigation_measures,
+        "Supplier report arrived late",
+    ):
         assert expected in text, expected
     assert "Nil return" not in text
 
@@ -112,7 +147,8 @@ def test_the_pdf_is_landscape_and_repeatable_byte_for_byte():
 def test_very_long_text_still_renders_and_is_printed_in_full_in_the_details():
     long_text = ("word " * 2500).strip() + " END-OF-TEXT"
     unbroken = "x" * 3000
-    content = documents.render_pdf(_log([_row("BR-LONG", summary=long_text, mitigation_measures=unbroken,
-                                              circumstance_detail="line\n" * 400)]))
+    content = documents.render_pdf(
+        _log([_row("BR-LONG", summary=long_text, mitigation_measures=unbroken, circumstance_detail="line\n" * 400)])
+    )
     text = pdf_text(content)
     assert "END-OF-TEXT" in text and "BR-LONG" in text

@@ -33,8 +33,10 @@ def test_the_job_ensures_the_previous_and_current_month_and_is_idempotent(engine
     context = JobContext(engine=engine, clock=clock, settings=settings)
     assert jobs.ensure_log_obligations(context) == 2
     assert jobs.ensure_log_obligations(context) == 0
-    assert _periods(engine) == {"2026-03": datetime(2026, 4, 7, 23, 0, tzinfo=UTC),
-                                "2026-04": datetime(2026, 5, 7, 23, 0, tzinfo=UTC)}
+    assert _periods(engine) == {
+        "2026-03": datetime(2026, 4, 7, 23, 0, tzinfo=UTC),
+        "2026-04": datetime(2026, 5, 7, 23, 0, tzinfo=UTC),
+    }
 
 
 def test_the_job_moves_open_obligations_to_a_new_due_day(engine, clock, settings):

@@ -42,8 +42,23 @@ def test_the_january_log_is_due_at_midnight_gmt_and_december_rolls_into_the_next
     assert rules.submission_due_at("2025-12", 7) == datetime(2026, 1, 8, 0, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("bad", ["2026-13", "2026-00", "2026-1x", "26-03", "2026/03", "", "1999-01", "2026-03-01",
-                                 "2026-3", " 2026-03", "2026-٠٣", "2200-12"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "2026-13",
+        "2026-00",
+        "2026-1x",
+        "26-03",
+        "2026/03",
+        "",
+        "1999-01",
+        "2026-03-01",
+        "2026-3",
+        " 2026-03",
+        "2026-٠٣",
+        "2200-12",
+    ],
+)
 def test_malformed_or_impossible_months_are_refused(bad):
     with pytest.raises(ValueError):
         rules.parse_period(bad)

@@ -54,18 +54,47 @@ def test_a_month_without_breaches_is_an_explicit_nil_return_in_both_documents(en
 
 def test_a_row_carries_first_filing_per_stage_frozen_lateness_and_the_customer_notice_decision(engine, clock):
     aware = datetime(2026, 3, 2, 9, 20, tzinfo=UTC)
-    breach = add_breach(engine, aware_at=aware, now=clock.now(), summary="Bills posted to the wrong address",
-                        mitigation_measures="Recalled the letters")
+    breach = add_breach(
+        engine,
+        aware_at=aware,
+        now=clock.now(),
+        summary="Bills posted to the wrong address",
+        mitigation_measures="Recalled the letters",
+    )
     due = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
     # The obligation froze 2 hours late at its first filing; a later correction moved due_at (frozen value wins).
-    add_obligation(engine, breach_id=breach.id, kind=ObligationKind.ico_notification, anchor_at=aware,
-                   due_at=due + timedelta(days=1), now=clock.now(), status=ObligationStatus.met,
-                   first_filed_at=due + timedelta(hours=2), late_by_seconds=7200)
-    add_obligation(engine, breach_id=breach.id, kind=ObligationKind.customer_notice_decision, anchor_at=aware,
-                   due_at=None, now=clock.now(), recipient="customers", statutory=False, decision="notify",
-                   decided_at=datetime(2026, 3, 3, tzinfo=UTC), decision_rationale="Itemised call lists exposed")
-    add_filing(engine, breach_id=breach.id, sequence=1, stage=FilingStage.initial, filed_at=due + timedelta(hours=2),
-               delay_reasons="Waited for the supplier's report")
+    add_obligation(
+        engine,
+        breach_id=breach.id,
+        kind=ObligationKind.ico_notification,
+        anchor_at=aware,
+        due_at=due + timedelta(days=1),
+        now=clock.now(),
+        status=ObligationStatus.met,
+        first_filed_at=due + timedelta(hours=2),
+        late_by_seconds=7200,
+    )
+    add_obligation(
+        engine,
+        breach_id=breach.id,
+        kind=ObligationKind.customer_notice_decision,
+        anchor_at=aware,
+        due_at=None,
+        now=clock.now(),
+        recipient="customers",
+        statutory=False,
+        decision="notify",
+        decided_at=datetime(2026, 3, 3, tzinfo=UTC),
+        decision_rationale="Itemised call lists exposed",
+    )
+    add_filing(
+        engine,
+        breach_id=breach.id,
+        sequence=1,
+        stage=FilingStage.initial,
+        filed_at=due + timedelta(hours=2),
+        delay_reasons="Waited for the supplier's report",
+    )
     add_filing(engine, breach_id=breach.id, sequence=2, stage=FilingStage.second, filed_at=due + timedelta(days=2))
     add_filing(engine, breach_id=breach.id, sequence=3, stage=FilingStage.second, filed_at=due + timedelta(days=3))
     with Session(engine, expire_on_commit=False) as session:
@@ -81,8 +110,14 @@ def test_a_row_carries_first_filing_per_stage_frozen_lateness_and_the_customer_n
 
 def test_an_unfiled_breach_is_shown_as_not_yet_notified(engine, clock):
     breach = add_breach(engine, aware_at=datetime(2026, 3, 9, tzinfo=UTC), now=clock.now())
-    add_obligation(engine, breach_id=breach.id, kind=ObligationKind.ico_notification, anchor_at=breach.aware_at,
-                   due_at=breach.aware_at + timedelta(hours=73), now=clock.now())
+    add_obligation(
+        engine,
+        breach_id=breach.id,
+        kind=ObligationKind.ico_notification,
+        anchor_at=breach.aware_at,
+        due_at=breach.aware_at + timedelta(hours=73),
+        now=clock.now(),
+    )
     with Session(engine, expire_on_commit=False) as session:
         (row,) = service.build_log(session, period="2026-03").rows
     assert row.initial_notified_at is None and row.notified_late_by_seconds is None
@@ -92,8 +127,9 @@ def test_an_unfiled_breach_is_shown_as_not_yet_notified(engine, clock):
 def test_the_monthly_obligation_is_created_once_as_a_non_statutory_ico_obligation(engine, clock):
     with Session(engine, expire_on_commit=False) as session:
         first, created = service.ensure_obligation(session, actor=ACTOR, now=clock.now(), period="2026-03", due_day=7)
-        again, created_again = service.ensure_obligation(session, actor=ACTOR, now=clock.now(), period="2026-03",
-                                                         due_day=7)
+        again, created_again = service.ensure_obligation(
+            session, actor=ACTOR, now=clock.now(), period="2026-03", due_day=7
+        )
         session.commit()
         assert created and not created_again and again.id == first.id
         rows = session.execute(select(Obligation).where(Obligation.kind == ObligationKind.log_submission)).all()
@@ -105,19 +141,41 @@ def test_the_monthly_obligation_is_created_once_as_a_non_statutory_ico_obligatio
 
 
 def test_the_database_refuses_a_second_monthly_obligation_for_the_same_month(engine, clock):
-    add_obligation(engine, breach_id=None, kind=ObligationKind.log_submission, anchor_at=None, due_at=None,
-                   now=clock.now(), period="2026-03")
+    add_obligation(
+        engine,
+        breach_id=None,
+        kind=ObligationKind.log_submission,
+        anchor_at=None,
+        due_at=None,
+        now=clock.now(),
+        period="2026-03",
+    )
     with pytest.raises(Exception, match="(?i)unique"):
-        add_obligation(engine, breach_id=None, kind=ObligationKind.log_submission, anchor_at=None, due_at=None,
-                       now=clock.now(), period="2026-03")
+        add_obligation(
+            engine,
+            breach_id=None,
+            kind=ObligationKind.log_submission,
+            anchor_at=None,
+            due_at=None,
+            now=clock.now(),
+            period="2026-03",
+        )
 
 
 def _record(engine, clock, *, sent_at=APRIL_SENT, period="2026-03", due_day=7, **extra):
     clock.set(max(clock.now(), sent_at + timedelta(hours=1)))
     with Session(engine, expire_on_commit=False) as session:
         submission = service.record_submission(
-            session, actor=ACTOR, now=clock.now(), period=period, sent_at=sent_at,
-            method=SubmissionMethod.ico_online_form, recipient="ICO", due_day=due_day, **extra)
+            session,
+            actor=ACTOR,
+            now=clock.now(),
+            period=period,
+            sent_at=sent_at,
+            method=SubmissionMethod.ico_online_form,
+            recipient="ICO",
+            due_day=due_day,
+            **extra,
+        )
         session.commit()
         return submission
 
@@ -125,15 +183,23 @@ def _record(engine, clock, *, sent_at=APRIL_SENT, period="2026-03", due_day=7, *
 def test_a_late_submission_keeps_its_lateness_when_the_due_day_changes_later(engine, clock):
     add_profile(engine, clock.now())
     breach = add_breach(engine, aware_at=datetime(2026, 3, 20, tzinfo=UTC), now=clock.now())
-    inclusion = add_obligation(engine, breach_id=breach.id, kind=ObligationKind.log_inclusion, anchor_at=None,
-                               due_at=datetime(2026, 4, 7, 23, 0, tzinfo=UTC), now=clock.now(), statutory=False)
+    inclusion = add_obligation(
+        engine,
+        breach_id=breach.id,
+        kind=ObligationKind.log_inclusion,
+        anchor_at=None,
+        due_at=datetime(2026, 4, 7, 23, 0, tzinfo=UTC),
+        now=clock.now(),
+        statutory=False,
+    )
     submission = _record(engine, clock)
     late = int((APRIL_SENT - datetime(2026, 4, 7, 23, 0, tzinfo=UTC)).total_seconds())
     assert late == 34 * 3600
     assert submission.late_by_seconds == late and submission.breach_count == 1 and not submission.nil_return
     with Session(engine, expire_on_commit=False) as session:
-        _obligation, changed = service.ensure_obligation(session, actor=ACTOR, now=clock.now(), period="2026-03",
-                                                         due_day=14)
+        _obligation, changed = service.ensure_obligation(
+            session, actor=ACTOR, now=clock.now(), period="2026-03", due_day=14
+        )
         session.commit()
         obligation = service.find_obligation(session, "2026-03")
         met_inclusion = session.get(Obligation, inclusion.id)
@@ -148,16 +214,16 @@ def test_a_late_submission_keeps_its_lateness_when_the_due_day_changes_later(eng
 def test_an_open_monthly_obligation_follows_a_changed_due_day(engine, clock):
     with Session(engine, expire_on_commit=False) as session:
         service.ensure_obligation(session, actor=ACTOR, now=clock.now(), period="2026-03", due_day=7)
-        obligation, changed = service.ensure_obligation(session, actor=ACTOR, now=clock.now(), period="2026-03",
-                                                        due_day=10)
+        obligation, changed = service.ensure_obligation(
+            session, actor=ACTOR, now=clock.now(), period="2026-03", due_day=10
+        )
         session.commit()
     assert changed and obligation.due_at == datetime(2026, 4, 10, 23, 0, tzinfo=UTC)
 
 
 def test_a_submission_stores_the_documents_sent_and_is_audited(engine, clock):
     add_profile(engine, clock.now())
-    breach = add_breach(engine, aware_at=datetime(2026, 3, 20, tzinfo=UTC), now=clock.now(),
-                        summary="Original summary")
+    breach = add_breach(engine, aware_at=datetime(2026, 3, 20, tzinfo=UTC), now=clock.now(), summary="Original summary")
     submission = _record(engine, clock, sent_at=datetime(2026, 4, 2, 8, 0, tzinfo=UTC))
     assert submission.late_by_seconds == 0
     with Session(engine, expire_on_commit=False) as session:
@@ -201,8 +267,16 @@ def test_a_sending_time_before_the_month_ended_or_in_the_future_is_refused(engin
     add_profile(engine, clock.now())
     clock.set(datetime(2026, 4, 9, tzinfo=UTC))
     with Session(engine, expire_on_commit=False) as session, pytest.raises(Invalid) as caught:
-        service.record_submission(session, actor=ACTOR, now=clock.now(), period="2026-03", sent_at=sent_at,
-                                  method=SubmissionMethod.email, recipient="ICO", due_day=7)
+        service.record_submission(
+            session,
+            actor=ACTOR,
+            now=clock.now(),
+            period="2026-03",
+            sent_at=sent_at,
+            method=SubmissionMethod.email,
+            recipient="ICO",
+            due_day=7,
+        )
     assert caught.value.errors[0].field == "sent_at"
 
 

@@ -28,8 +28,9 @@ def test_a_bad_month_re_renders_with_the_error_named(signed_in):
 
 
 def test_the_page_lists_the_breaches_with_links_and_downloads(signed_in, engine, clock):
-    breach = add_breach(engine, aware_at=datetime(2026, 3, 4, tzinfo=UTC), now=clock.now(),
-                        mitigation_measures="Passwords reset")
+    breach = add_breach(
+        engine, aware_at=datetime(2026, 3, 4, tzinfo=UTC), now=clock.now(), mitigation_measures="Passwords reset"
+    )
     client = signed_in("auditor")
     page = client.get("/breaches/log?month=2026-03").text
     assert f'href="/breaches/{breach.id}"' in page and "Passwords reset" in page
@@ -45,9 +46,17 @@ def test_recording_as_sent_through_the_form(signed_in, engine, clock):
     client = signed_in("breach_manager")
     page = client.get("/breaches/log?month=2026-03").text
     assert "Record as sent" in page
-    response = client.post("/breaches/log/submissions", data={
-        "csrf_token": csrf_from(page), "month": "2026-03", "sent_at": "2026-04-02T09:30", "method": "email",
-        "recipient": "ICO", "note": "nil return e-mailed"})
+    response = client.post(
+        "/breaches/log/submissions",
+        data={
+            "csrf_token": csrf_from(page),
+            "month": "2026-03",
+            "sent_at": "2026-04-02T09:30",
+            "method": "email",
+            "recipient": "ICO",
+            "note": "nil return e-mailed",
+        },
+    )
     assert response.status_code == 303 and response.headers["location"] == "/breaches/log?month=2026-03"
     after = client.get("/breaches/log?month=2026-03").text
     assert "02 Apr 2026 09:30 BST" in after and "on time" in after and "Record as sent" not in after
@@ -61,12 +70,16 @@ def test_a_form_error_keeps_the_input(signed_in, engine, clock):
     clock.set(datetime(2026, 4, 3, 12, 0, tzinfo=UTC))
     client = signed_in("breach_manager")
     token = csrf_from(client.get("/breaches/log?month=2026-03").text)
-    missing = client.post("/breaches/log/submissions", data={
-        "csrf_token": token, "month": "2026-03", "sent_at": "", "recipient": "ICO breach team"})
+    missing = client.post(
+        "/breaches/log/submissions",
+        data={"csrf_token": token, "month": "2026-03", "sent_at": "", "recipient": "ICO breach team"},
+    )
     assert missing.status_code == 422
     assert "Enter when the log was sent." in missing.text and 'value="ICO breach team"' in missing.text
-    early = client.post("/breaches/log/submissions", data={
-        "csrf_token": token, "month": "2026-03", "sent_at": "2026-03-31T23:30", "recipient": "ICO"})
+    early = client.post(
+        "/breaches/log/submissions",
+        data={"csrf_token": token, "month": "2026-03", "sent_at": "2026-03-31T23:30", "recipient": "ICO"},
+    )
     assert early.status_code == 422 and "cannot be sent before the month has ended" in early.text
     assert 'value="2026-03-31T23:30"' in early.text
 

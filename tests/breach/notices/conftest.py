@@ -19,28 +19,53 @@ from provider.subscribers.models import Line, LineUser, Subscriber
 from tests.conftest import START
 from tests.support.smtp_sink import SmtpSink
 
-PROFILE = {"legal_name": "Northwind Telecom Ltd", "trading_name": "Northwind", "address": "1 Quay Street, Bristol",
-           "ico_registration_number": "Z7654321", "contact_name": "Priya Shah",
-           "contact_role": "Data Protection Officer",
-           "contact_email": "dpo@northwind.example", "contact_phone": "0117 496 0000", "website": ""}
+PROFILE = {
+    "legal_name": "Northwind Telecom Ltd",
+    "trading_name": "Northwind",
+    "address": "1 Quay Street, Bristol",
+    "ico_registration_number": "Z7654321",
+    "contact_name": "Priya Shah",
+    "contact_role": "Data Protection Officer",
+    "contact_email": "dpo@northwind.example",
+    "contact_phone": "0117 496 0000",
+    "website": "",
+}
 
 
 def add_breach(session: Session, reference: str = "BR-2026-0001", *, obligation: bool = True) -> Breach:
-    breach = Breach(reference=reference, title="Backup tape lost", circumstance=Circumstance.theft,
-                    detected_at=START - timedelta(hours=30), aware_at=START - timedelta(hours=2),
-                    occurred_at=START - timedelta(days=3), occurred_is_estimate=True, regime=Regime.duaa,
-                    summary="A backup tape holding call records was stolen from a courier van.",
-                    data_description="Itemised call lists and cell locations for January 2026.",
-                    likely_consequences="Someone could learn whom you called and where you were.",
-                    circumstance_detail="The tape was stolen in transit on 7 March.",
-                    mitigation_measures="We told the police and changed courier procedures.",
-                    created_at=START, created_by="tests", updated_at=START)
+    breach = Breach(
+        reference=reference,
+        title="Backup tape lost",
+        circumstance=Circumstance.theft,
+        detected_at=START - timedelta(hours=30),
+        aware_at=START - timedelta(hours=2),
+        occurred_at=START - timedelta(days=3),
+        occurred_is_estimate=True,
+        regime=Regime.duaa,
+        summary="A backup tape holding call records was stolen from a courier van.",
+        data_description="Itemised call lists and cell locations for January 2026.",
+        likely_consequences="Someone could learn whom you called and where you were.",
+        circumstance_detail="The tape was stolen in transit on 7 March.",
+        mitigation_measures="We told the police and changed courier procedures.",
+        created_at=START,
+        created_by="tests",
+        updated_at=START,
+    )
     session.add(breach)
     session.flush()
     if obligation:
-        session.add(Obligation(breach_id=breach.id, kind=ObligationKind.customer_notice_decision,
-                               recipient="customers", statutory=False, basis="internal target",
-                               anchor_at=breach.aware_at, due_at=START + timedelta(hours=24), created_at=START))
+        session.add(
+            Obligation(
+                breach_id=breach.id,
+                kind=ObligationKind.customer_notice_decision,
+                recipient="customers",
+                statutory=False,
+                basis="internal target",
+                anchor_at=breach.aware_at,
+                due_at=START + timedelta(hours=24),
+                created_at=START,
+            )
+        )
     session.commit()
     return breach
 
@@ -50,15 +75,31 @@ def add_profile(session: Session) -> None:
     session.commit()
 
 
-def add_subscriber(session: Session, name: str, reference: str, *, kind: str = "individual", email: str = "",
-                   numbers: tuple[str, ...] = ()) -> Subscriber:
-    subscriber = Subscriber(kind=kind, name=name, address="2 Mill Lane, Leeds", email=email,
-                            account_reference=reference, name_key=name.lower(), created_at=START, updated_at=START)
+def add_subscriber(
+    session: Session,
+    name: str,
+    reference: str,
+    *,
+    kind: str = "individual",
+    email: str = "",
+    numbers: tuple[str, ...] = (),
+) -> Subscriber:
+    subscriber = Subscriber(
+        kind=kind,
+        name=name,
+        address="2 Mill Lane, Leeds",
+        email=email,
+        account_reference=reference,
+        name_key=name.lower(),
+        created_at=START,
+        updated_at=START,
+    )
     session.add(subscriber)
     session.flush()
     for number in numbers:
-        session.add(Line(subscriber_id=subscriber.id, number=number, service="mobile", created_at=START,
-                         updated_at=START))
+        session.add(
+            Line(subscriber_id=subscriber.id, number=number, service="mobile", created_at=START, updated_at=START)
+        )
     session.commit()
     return subscriber
 
@@ -73,23 +114,40 @@ def add_line_user(session: Session, number: str, name: str, contact: str) -> Lin
 
 def add_many_subscribers(session: Session, count: int, *, with_email: bool = False) -> list[int]:
     """Set-based seeding for volume tests: ACC-000001 … with 'Customer N' names."""
-    rows = [{"kind": "individual", "name": f"Customer {i:06d}", "address": f"{i} Long Road, York",
-             "email": f"c{i}@example.test" if with_email else "", "phone": "", "account_reference": f"ACC-{i:06d}",
-             "name_key": f"customer {i:06d}", "created_at": START, "updated_at": START} for i in range(1, count + 1)]
+    rows = [
+        {
+            "kind": "individual",
+            "name": f"Customer {i:06d}",
+            "address": f"{i} Long Road, York",
+            "email": f"c{i}@example.test" if with_email else "",
+            "phone": "",
+            "account_reference": f"ACC-{i:06d}",
+            "name_key": f"customer {i:06d}",
+            "created_at": START,
+            "updated_at": START,
+        }
+        for i in range(1, count + 1)
+    ]
     for start in range(0, count, 1000):
-        session.execute(insert(Subscriber).values(rows[start:start + 1000]))
+        session.execute(insert(Subscriber).values(rows[start : start + 1000]))
     session.commit()
     return list(range(1, count + 1))
 
 
 def wording(**changes: str) -> TemplateInput:
-    fields = dict(subject="Important: a personal data breach affecting your information", greeting="Dear {name},",
-                  provider_name="Northwind", contact_details="Priya Shah, DPO, dpo@northwind.example",
-                  summary="A backup tape holding call records was stolen.", estimated_date="On or about 7 March 2026",
-                  data_nature="Itemised call lists and cell locations for lines {lines}.",
-                  likely_consequences="Someone could learn whom you called and where you were.",
-                  circumstances="Stolen from a courier van.", provider_measures="We told the police.",
-                  customer_measures="Be wary of calls claiming to be from us; we never ask for your PIN.")
+    fields = dict(
+        subject="Important: a personal data breach affecting your information",
+        greeting="Dear {name},",
+        provider_name="Northwind",
+        contact_details="Priya Shah, DPO, dpo@northwind.example",
+        summary="A backup tape holding call records was stolen.",
+        estimated_date="On or about 7 March 2026",
+        data_nature="Itemised call lists and cell locations for lines {lines}.",
+        likely_consequences="Someone could learn whom you called and where you were.",
+        circumstances="Stolen from a courier van.",
+        provider_measures="We told the police.",
+        customer_measures="Be wary of calls claiming to be from us; we never ask for your PIN.",
+    )
     return TemplateInput(**(fields | changes))
 
 
@@ -105,6 +163,7 @@ def breach(engine: Engine) -> Breach:
 
 
 # --- an SMTP receiver ------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def smtp_sink() -> Iterator[SmtpSink]:

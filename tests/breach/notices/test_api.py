@@ -24,8 +24,10 @@ def test_assessment_round_trip_and_read_only_tokens_cannot_decide(api_client, br
 
 def test_assessment_errors_name_the_missing_exemption_fields(api_client, breach):
     manager = api_client("breach_manager")
-    response = manager.post(f"/api/v1/breaches/{breach.id}/assessment", json=ASSESS | {
-        "exemption_claimed": True, "datasets": [{"dataset": "tape", "algorithm": "AES-256-GCM"}]})
+    response = manager.post(
+        f"/api/v1/breaches/{breach.id}/assessment",
+        json=ASSESS | {"exemption_claimed": True, "datasets": [{"dataset": "tape", "algorithm": "AES-256-GCM"}]},
+    )
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
     assert fields == {"datasets.0.key_management", "datasets.0.key_compromised", "datasets.0.key_guessable"}
@@ -51,8 +53,9 @@ def test_recipients_generate_progress_and_letter_download(api_client, breach, en
     refused = manager.post(f"{base}/notices/recipients", json={"account_references": ["ACC-1", "ACC-9"]})
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "account_references item 2"
-    added = manager.post(f"{base}/notices/recipients", json={"account_references": ["ACC-2"],
-                                                             "line_numbers": ["07700 900001"]})
+    added = manager.post(
+        f"{base}/notices/recipients", json={"account_references": ["ACC-2"], "line_numbers": ["07700 900001"]}
+    )
     assert added.json()["subscribers_added"] == 2, added.text
     started = manager.post(f"{base}/notices/generate")
     assert started.status_code == 202 and started.json()["total"] == 2

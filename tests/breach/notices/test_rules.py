@@ -15,10 +15,12 @@ from breach.notices.rules import (
     Outcome,
 )
 
-SOUND_KEY = DatasetEvidence("CDR archive", "AES-256-GCM", "key held in an HSM, two-person access",
-                            key_compromised=False, key_guessable=False)
-LOCATION_STOLEN = Factors(natures=frozenset({DataNature.location_data}),
-                          circumstances=frozenset({CircumstanceFactor.stolen}))
+SOUND_KEY = DatasetEvidence(
+    "CDR archive", "AES-256-GCM", "key held in an HSM, two-person access", key_compromised=False, key_guessable=False
+)
+LOCATION_STOLEN = Factors(
+    natures=frozenset({DataNature.location_data}), circumstances=frozenset({CircumstanceFactor.stolen})
+)
 
 
 def test_location_data_that_was_stolen_must_be_notified():
@@ -54,8 +56,9 @@ def test_a_keyed_hash_qualifies_but_a_plain_hash_does_not():
 
 
 def test_exemption_with_a_compromised_key_is_not_exempt():
-    compromised = DatasetEvidence("CDR archive", "AES-256-GCM", "key on the same tape", key_compromised=True,
-                                  key_guessable=False)
+    compromised = DatasetEvidence(
+        "CDR archive", "AES-256-GCM", "key on the same tape", key_compromised=True, key_guessable=False
+    )
     decision = rules.decide(LOCATION_STOLEN, [compromised], False, rationale="r")
     assert decision.outcome is Outcome.notify
     assert not decision.exemption_holds
@@ -70,8 +73,11 @@ def test_one_unprotected_dataset_defeats_the_exemption():
 def test_incomplete_exemption_evidence_is_refused_naming_the_missing_fields():
     decision = rules.decide(LOCATION_STOLEN, [DatasetEvidence("CDR archive", "AES-256-GCM")], False, rationale="r")
     assert decision.outcome is None
-    assert {e.field for e in decision.errors} == {"datasets.0.key_management", "datasets.0.key_compromised",
-                                                  "datasets.0.key_guessable"}
+    assert {e.field for e in decision.errors} == {
+        "datasets.0.key_management",
+        "datasets.0.key_compromised",
+        "datasets.0.key_guessable",
+    }
 
 
 def test_an_ico_requirement_overrides_the_exemption():
@@ -92,8 +98,13 @@ def test_rationale_is_required():
 
 def test_an_ico_agreed_delay_postpones_a_due_notice_and_needs_its_reference():
     until = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
-    delayed = rules.decide(LOCATION_STOLEN, None, False, rationale="police investigation",
-                           delay=AgreedDelay("ICO/123", date(2026, 3, 11), until))
+    delayed = rules.decide(
+        LOCATION_STOLEN,
+        None,
+        False,
+        rationale="police investigation",
+        delay=AgreedDelay("ICO/123", date(2026, 3, 11), until),
+    )
     assert delayed.outcome is Outcome.notify_after_agreed_delay
     incomplete = rules.decide(LOCATION_STOLEN, None, False, rationale="r", delay=AgreedDelay("", None, until))
     assert {e.field for e in incomplete.errors} == {"delay_ico_reference", "delay_agreed_on"}
@@ -107,8 +118,9 @@ def test_the_decision_obligation_is_met_when_notices_are_due_and_not_required_ot
 
 
 def test_marketing_language_is_refused_naming_the_field_and_the_word():
-    errors = rules.check_content({"customer_measures": "Change your PIN. Special OFFER: 20% off an upgrade!"},
-                                 required=["customer_measures"])
+    errors = rules.check_content(
+        {"customer_measures": "Change your PIN. Special OFFER: 20% off an upgrade!"}, required=["customer_measures"]
+    )
     reasons = [(e.field, e.reason) for e in errors]
     assert all(field == "customer_measures" for field, _ in reasons)
     assert any('"offer"' in reason for _, reason in reasons)
@@ -117,27 +129,40 @@ def test_marketing_language_is_refused_naming_the_field_and_the_word():
 
 
 def test_words_that_merely_contain_a_marketing_term_are_not_refused():
-    assert rules.check_content({"summary": "We are dealing with it; the offering of services was not affected"
-                                           " and the ideal outcome is near."}, required=[]) == []
+    assert (
+        rules.check_content(
+            {
+                "summary": "We are dealing with it; the offering of services was not affected"
+                " and the ideal outcome is near."
+            },
+            required=[],
+        )
+        == []
+    )
 
 
 def test_unknown_placeholders_are_refused_and_known_ones_are_filled():
     errors = rules.check_content({"greeting": "Dear {first_name},"}, required=[])
     assert errors and "{first_name}" in errors[0].reason
-    assert rules.fill("Dear {name}, lines {lines}", {"name": "Ann", "lines": "07700 900123"}) == \
-        "Dear Ann, lines 07700 900123"
+    assert (
+        rules.fill("Dear {name}, lines {lines}", {"name": "Ann", "lines": "07700 900123"})
+        == "Dear Ann, lines 07700 900123"
+    )
 
 
 def test_a_corporate_subscriber_is_addressed_by_its_company_name():
     assert rules.addressee_name("corporate", "Acme Widgets Ltd") == "Acme Widgets Ltd"
-    assert rules.addressee_name("corporate", "Acme Widgets Ltd", "J Bloggs") == \
-        "Acme Widgets Ltd (for the attention of J Bloggs)"
+    assert (
+        rules.addressee_name("corporate", "Acme Widgets Ltd", "J Bloggs")
+        == "Acme Widgets Ltd (for the attention of J Bloggs)"
+    )
     assert rules.addressee_name("individual", "Ann Smith") == "Ann Smith"
 
 
 def test_customer_summary_states_content_means_and_number():
-    text = rules.customer_summary({("email", "sent"): 3, ("email", "bounced"): 1, ("post", "generated"): 2},
-                                  [(1, "a" * 64)])
+    text = rules.customer_summary(
+        {("email", "sent"): 3, ("email", "bounced"): 1, ("post", "generated"): 2}, [(1, "a" * 64)]
+    )
     assert "v1" in text and "3 sent, 1 bounced" in text and "2 letters produced" in text
     assert "Number notified so far: 3" in text
     assert rules.customer_summary({}, []) == ""

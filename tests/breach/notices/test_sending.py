@@ -28,10 +28,16 @@ class Interrupted(Exception):
 
 
 def _smtp_settings(engine, sink) -> Settings:
-    return Settings(env="test", database_url=engine.url.render_as_string(hide_password=False),
-                    secret_key="test-secret-key-for-pecr", master_key="test-master-key-for-pecr",
-                    smtp_host=sink.host, smtp_port=sink.port, smtp_starttls=False,
-                    smtp_sender="breach@northwind.example")
+    return Settings(
+        env="test",
+        database_url=engine.url.render_as_string(hide_password=False),
+        secret_key="test-secret-key-for-pecr",
+        master_key="test-master-key-for-pecr",
+        smtp_host=sink.host,
+        smtp_port=sink.port,
+        smtp_starttls=False,
+        smtp_sender="breach@northwind.example",
+    )
 
 
 @pytest.fixture
@@ -48,8 +54,13 @@ def _generated(engine, clock, count: int):
         ids = add_many_subscribers(session, count, with_email=True)
         service.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=NOTIFY)
         service.save_template(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=wording())
-        recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                  subscriber_ids=recipients.labelled(ids, "subscriber_ids"))
+        recipients.add_recipients(
+            session,
+            actor=TESTER,
+            now=clock.now(),
+            breach_id=breach.id,
+            subscriber_ids=recipients.labelled(ids, "subscriber_ids"),
+        )
         batch = bulk.start_generation(session, actor=TESTER, now=clock.now(), breach_id=breach.id)
         session.commit()
     bulk.run_generation(engine, batch_id=batch.id, clock=clock, actor=TESTER)
@@ -77,8 +88,9 @@ def _addresses(sink) -> Counter:
 
 def _statuses(engine) -> Counter:
     with Session(engine) as session:
-        return Counter(dict(session.execute(select(NoticeRecipient.status, func.count())
-                                            .group_by(NoticeRecipient.status)).all()))
+        return Counter(
+            dict(session.execute(select(NoticeRecipient.status, func.count()).group_by(NoticeRecipient.status)).all())
+        )
 
 
 def _batch_status(engine, batch_id: int) -> str:
@@ -87,6 +99,7 @@ def _batch_status(engine, batch_id: int) -> str:
 
 
 # --- through the API, 2,500 recipients --------------------------------------------------------------------------
+
 
 @pytest.fixture
 def sqlite_api(sqlite_engine, clock, smtp_sink):
@@ -101,7 +114,8 @@ def sqlite_api(sqlite_engine, clock, smtp_sink):
 
 
 def test_a_2500_recipient_send_answers_202_before_any_mail_leaves_and_sends_each_notice_once(
-        sqlite_engine, sqlite_api, clock, smtp_sink):
+    sqlite_engine, sqlite_api, clock, smtp_sink
+):
     breach, batch = _generated(sqlite_engine, clock, 2500)
     smtp_sink.hold = threading.Event()  # the mail server accepts nothing until released
     try:
@@ -130,29 +144,40 @@ def test_a_2500_recipient_send_answers_202_before_any_mail_leaves_and_sends_each
 
 # --- resuming and claiming ----------------------------------------------------------------------------------------
 
+
 def test_an_interrupted_send_resumes_and_never_sends_a_notice_twice(engine, clock, smtp_sink):
     settings = _smtp_settings(engine, smtp_sink)
     breach, batch = _generated(engine, clock, 25)
     with Session(engine) as session:
-        assert sending.start_sending(session, actor=TESTER, now=clock.now(), settings=settings,
-                                     breach_id=breach.id) == 25
+        assert (
+            sending.start_sending(session, actor=TESTER, now=clock.now(), settings=settings, breach_id=breach.id) == 25
+        )
         session.commit()
 
     def die_after_first_chunk(done: int) -> None:
         raise Interrupted(done)
 
     with pytest.raises(Interrupted):
-        sending.run_sending(engine, settings=settings, clock=clock, actor=TESTER, breach_id=breach.id,
-                            chunk_size=10, progress=die_after_first_chunk)
+        sending.run_sending(
+            engine,
+            settings=settings,
+            clock=clock,
+            actor=TESTER,
+            breach_id=breach.id,
+            chunk_size=10,
+            progress=die_after_first_chunk,
+        )
     assert _statuses(engine) == {"sent": 10, "generated": 15} and _batch_status(engine, batch.id) == "sending"
     with Session(engine) as session, pytest.raises(Conflict, match="already being sent"):
         sending.start_sending(session, actor=TESTER, now=clock.now(), settings=settings, breach_id=breach.id)
     with Session(engine) as session:
-        assert sending.resume_sending(session, actor=TESTER, now=clock.now(), settings=settings,
-                                      breach_id=breach.id) == 15
+        assert (
+            sending.resume_sending(session, actor=TESTER, now=clock.now(), settings=settings, breach_id=breach.id) == 15
+        )
         session.commit()
-    result = sending.run_sending(engine, settings=settings, clock=clock, actor=TESTER, breach_id=breach.id,
-                                 chunk_size=10)
+    result = sending.run_sending(
+        engine, settings=settings, clock=clock, actor=TESTER, breach_id=breach.id, chunk_size=10
+    )
     assert (result.sent, result.bounced, result.failed) == (15, 0, 0)
     addresses = _addresses(smtp_sink)
     assert len(addresses) == 25 and set(addresses.values()) == {1}
@@ -169,16 +194,18 @@ def test_a_claim_left_by_a_stopped_run_is_sent_again_only_once_it_is_stale(engin
     assert len(claimed) == 5
     clock.advance(minutes=1)
     with Session(engine) as session:
-        assert sending.resume_sending(session, actor=TESTER, now=clock.now(), settings=settings,
-                                      breach_id=breach.id) == 7  # the fresh claim may still be in progress
+        assert (
+            sending.resume_sending(session, actor=TESTER, now=clock.now(), settings=settings, breach_id=breach.id) == 7
+        )  # the fresh claim may still be in progress
         session.commit()
     sending.run_sending(engine, settings=settings, clock=clock, actor=TESTER, breach_id=breach.id)
     assert _statuses(engine) == {"sent": 7, "sending": 5}
     assert _batch_status(engine, batch.id) == "sending"  # not finished while notices are claimed
     clock.advance(sending.STALE_CLAIM)
     with Session(engine) as session:
-        assert sending.resume_sending(session, actor=TESTER, now=clock.now(), settings=settings,
-                                      breach_id=breach.id) == 5
+        assert (
+            sending.resume_sending(session, actor=TESTER, now=clock.now(), settings=settings, breach_id=breach.id) == 5
+        )
         session.commit()
     sending.run_sending(engine, settings=settings, clock=clock, actor=TESTER, breach_id=breach.id)
     assert _statuses(engine) == {"sent": 12} and _batch_status(engine, batch.id) == "sent"
@@ -194,8 +221,9 @@ def test_two_runs_at_once_share_out_the_notices_and_never_send_one_twice(engine,
     results = []
 
     def run() -> None:
-        results.append(sending.run_sending(engine, settings=settings, clock=clock, actor=TESTER,
-                                           breach_id=breach.id, chunk_size=5))
+        results.append(
+            sending.run_sending(engine, settings=settings, clock=clock, actor=TESTER, breach_id=breach.id, chunk_size=5)
+        )
 
     runners = [threading.Thread(target=run) for _ in range(2)]
     for runner in runners:
@@ -212,9 +240,20 @@ def test_a_notice_that_no_longer_matches_its_hash_is_not_sent(engine, clock, smt
     settings = _smtp_settings(engine, smtp_sink)
     breach, _batch = _generated(engine, clock, 3)
     with Session(engine) as session:
-        session.execute(update(NoticeRecipient).where(NoticeRecipient.id == 2).values(
-            snapshot={"name": "Someone Else", "email": "c2@example.test", "address": "", "lines": "",
-                      "account_reference": "", "kind": "individual"}))
+        session.execute(
+            update(NoticeRecipient)
+            .where(NoticeRecipient.id == 2)
+            .values(
+                snapshot={
+                    "name": "Someone Else",
+                    "email": "c2@example.test",
+                    "address": "",
+                    "lines": "",
+                    "account_reference": "",
+                    "kind": "individual",
+                }
+            )
+        )
         session.commit()
     result = sending.send(engine, settings=settings, clock=clock, actor=TESTER, breach_id=breach.id)
     assert (result.sent, result.failed) == (2, 1)
@@ -235,6 +274,7 @@ def test_nothing_to_send_and_nothing_to_resume_are_conflicts(engine, clock, smtp
 
 
 # --- the page and the API's permissions -------------------------------------------------------------------------
+
 
 def test_the_page_shows_progress_while_sending_and_the_counts_after(signed_in, engine, clock, smtp_sink):
     breach, _batch = _generated(engine, clock, 30)
@@ -281,8 +321,9 @@ def test_a_connection_lost_mid_chunk_keeps_what_was_sent_and_retries_only_the_re
         sending.start_sending(session, actor=TESTER, now=clock.now(), settings=settings, breach_id=breach.id)
         session.commit()
     smtp_sink.drop_after = 4
-    first = sending.run_sending(engine, settings=settings, clock=clock, actor=TESTER, breach_id=breach.id,
-                                chunk_size=10)
+    first = sending.run_sending(
+        engine, settings=settings, clock=clock, actor=TESTER, breach_id=breach.id, chunk_size=10
+    )
     assert (first.sent, first.failed) == (4, 6)
     assert _statuses(engine) == {"sent": 4, "failed": 6}
     smtp_sink.drop_after = None

@@ -18,8 +18,11 @@ from provider.settings import Settings
 from tests.breach.notices.conftest import add_line_user, add_subscriber, pdf_text, wording
 from tests.conftest import TESTER
 
-NOTIFY = AssessmentInput(natures=["location_data", "itemised_call_lists"], circumstances=["stolen"],
-                         rationale="Unencrypted tape with call records stolen")
+NOTIFY = AssessmentInput(
+    natures=["location_data", "itemised_call_lists"],
+    circumstances=["stolen"],
+    rationale="Unencrypted tape with call records stolen",
+)
 
 
 def prepare(session: Session, breach: Breach, clock, assessment: AssessmentInput = NOTIFY) -> None:
@@ -35,8 +38,11 @@ def generate(engine, session: Session, breach: Breach, clock, chunk_size: int = 
 
 
 def obligation(session: Session, breach: Breach) -> Obligation:
-    return session.execute(select(Obligation).where(Obligation.breach_id == breach.id, Obligation.kind
-                                                    == ObligationKind.customer_notice_decision)).scalar_one()
+    return session.execute(
+        select(Obligation).where(
+            Obligation.breach_id == breach.id, Obligation.kind == ObligationKind.customer_notice_decision
+        )
+    ).scalar_one()
 
 
 def test_deciding_to_notify_meets_the_decision_obligation_with_who_when_why(engine, breach, clock):
@@ -53,10 +59,21 @@ def test_deciding_to_notify_meets_the_decision_obligation_with_who_when_why(engi
 
 
 def test_a_later_exemption_decision_is_appended_and_the_first_decision_time_stays_frozen(engine, breach, clock):
-    exempt = AssessmentInput(natures=["location_data"], circumstances=["stolen"], exemption_claimed=True,
-                             datasets=[DatasetInput(dataset="tape", algorithm="AES-256-GCM", key_management="HSM",
-                                                    key_compromised=False, key_guessable=False)],
-                             rationale="The tape was encrypted after all")
+    exempt = AssessmentInput(
+        natures=["location_data"],
+        circumstances=["stolen"],
+        exemption_claimed=True,
+        datasets=[
+            DatasetInput(
+                dataset="tape",
+                algorithm="AES-256-GCM",
+                key_management="HSM",
+                key_compromised=False,
+                key_guessable=False,
+            )
+        ],
+        rationale="The tape was encrypted after all",
+    )
     with Session(engine) as session:
         first = clock.now()
         service.record_assessment(session, actor=TESTER, now=first, breach_id=breach.id, data=NOTIFY)
@@ -72,16 +89,26 @@ def test_a_later_exemption_decision_is_appended_and_the_first_decision_time_stay
 def test_an_assessment_without_rationale_is_refused_and_nothing_is_stored(engine, breach, clock):
     with Session(engine) as session:
         with pytest.raises(Invalid) as refused:
-            service.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                      data=AssessmentInput(natures=["financial"], rationale=""))
+            service.record_assessment(
+                session,
+                actor=TESTER,
+                now=clock.now(),
+                breach_id=breach.id,
+                data=AssessmentInput(natures=["financial"], rationale=""),
+            )
         assert refused.value.errors[0].field == "rationale"
         assert service.current_assessment(session, breach.id) is None
 
 
 def test_marketing_in_the_wording_is_refused_naming_field_and_word(engine, breach, clock):
     with Session(engine) as session, pytest.raises(Invalid) as refused:
-        service.save_template(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                              data=wording(provider_measures="As an apology, enjoy a free trial of Northwind TV."))
+        service.save_template(
+            session,
+            actor=TESTER,
+            now=clock.now(),
+            breach_id=breach.id,
+            data=wording(provider_measures="As an apology, enjoy a free trial of Northwind TV."),
+        )
     assert [(e.field, '"free trial"' in e.reason) for e in refused.value.errors] == [("provider_measures", True)]
 
 
@@ -89,12 +116,18 @@ def test_editing_used_wording_creates_version_2_and_earlier_recipients_keep_vers
     with Session(engine, expire_on_commit=False) as session:
         add_subscriber(session, "Ann Smith", "ACC-1", numbers=("+447700900001",))
         prepare(session, breach, clock)
-        recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                  account_references=[("line 1", "ACC-1")])
+        recipients.add_recipients(
+            session, actor=TESTER, now=clock.now(), breach_id=breach.id, account_references=[("line 1", "ACC-1")]
+        )
         session.commit()
         generate(engine, session, breach, clock)
-        v2 = service.save_template(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                   data=wording(summary="Updated: the tape was stolen on 7 March."))
+        v2 = service.save_template(
+            session,
+            actor=TESTER,
+            now=clock.now(),
+            breach_id=breach.id,
+            data=wording(summary="Updated: the tape was stolen on 7 March."),
+        )
         session.commit()
         assert v2.version == 2
         v1 = session.execute(select(NoticeTemplate).where(NoticeTemplate.version == 1)).scalar_one()
@@ -108,8 +141,9 @@ def test_editing_used_wording_creates_version_2_and_earlier_recipients_keep_vers
 def test_editing_unused_wording_keeps_its_version(engine, breach, clock):
     with Session(engine) as session:
         service.save_template(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=wording())
-        again = service.save_template(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                      data=wording(summary="Corrected before use."))
+        again = service.save_template(
+            session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=wording(summary="Corrected before use.")
+        )
         assert again.version == 1 and again.summary == "Corrected before use."
 
 
@@ -119,8 +153,9 @@ def test_csv_with_an_unknown_reference_adds_nothing_and_names_the_line(engine, b
         add_subscriber(session, "Bob Jones", "ACC-2")
         rows = recipients.parse_csv("account_reference\nACC-1\nACC-404\nACC-2\n")
         with pytest.raises(Invalid) as refused:
-            recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                      account_references=rows)
+            recipients.add_recipients(
+                session, actor=TESTER, now=clock.now(), breach_id=breach.id, account_references=rows
+            )
         assert [(e.field, "ACC-404" in e.reason) for e in refused.value.errors] == [("line 3", True)]
         session.rollback()
         assert session.execute(select(NoticeRecipient)).first() is None
@@ -129,10 +164,16 @@ def test_csv_with_an_unknown_reference_adds_nothing_and_names_the_line(engine, b
 def test_lines_choose_their_subscriber_once_and_only_the_named_lines(engine, breach, clock):
     with Session(engine) as session:
         add_subscriber(session, "Ann Smith", "ACC-1", numbers=("+447700900001", "+447700900002", "+447700900003"))
-        result = recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                           line_numbers=[("line 1", "07700 900001"), ("line 2", "+447700900002")])
-        again = recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                          subscriber_ids=[("item 1", "1")])
+        result = recipients.add_recipients(
+            session,
+            actor=TESTER,
+            now=clock.now(),
+            breach_id=breach.id,
+            line_numbers=[("line 1", "07700 900001"), ("line 2", "+447700900002")],
+        )
+        again = recipients.add_recipients(
+            session, actor=TESTER, now=clock.now(), breach_id=breach.id, subscriber_ids=[("item 1", "1")]
+        )
         session.commit()
         assert (result.subscribers_added, again.already_present, again.total_recipients) == (1, 1, 1)
         snapshot = session.execute(select(NoticeRecipient.snapshot)).scalar_one()
@@ -141,13 +182,15 @@ def test_lines_choose_their_subscriber_once_and_only_the_named_lines(engine, bre
 
 def test_a_named_user_with_an_email_is_told_too_and_sees_only_their_line(engine, breach, clock):
     with Session(engine, expire_on_commit=False) as session:
-        add_subscriber(session, "Acme Widgets Ltd", "ACC-CORP", kind="corporate",
-                       numbers=("+447700900011", "+447700900012"))
+        add_subscriber(
+            session, "Acme Widgets Ltd", "ACC-CORP", kind="corporate", numbers=("+447700900011", "+447700900012")
+        )
         add_line_user(session, "+447700900011", "Dev Patel", "dev.patel@acme.example")
         add_line_user(session, "+447700900012", "Kim Lee", "07700 900555")  # phone only: reported, not added
         prepare(session, breach, clock)
-        result = recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                           account_references=[("item 1", "ACC-CORP")])
+        result = recipients.add_recipients(
+            session, actor=TESTER, now=clock.now(), breach_id=breach.id, account_references=[("item 1", "ACC-CORP")]
+        )
         session.commit()
         assert (result.subscribers_added, result.users_added, result.users_without_email) == (1, 1, 1)
         generate(engine, session, breach, clock)
@@ -168,14 +211,25 @@ def test_generation_in_batches_gives_one_distinct_letter_per_recipient(sqlite_en
         breach = add_breach(session)
         ids = add_many_subscribers(session, 2500)
         prepare(session, breach, clock)
-        recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                  subscriber_ids=recipients.labelled(ids, "subscriber_ids"))
+        recipients.add_recipients(
+            session,
+            actor=TESTER,
+            now=clock.now(),
+            breach_id=breach.id,
+            subscriber_ids=recipients.labelled(ids, "subscriber_ids"),
+        )
         session.commit()
         seen: list[tuple[int, int]] = []
         batch = bulk.start_generation(session, actor=TESTER, now=clock.now(), breach_id=breach.id)
         session.commit()
-        done = bulk.run_generation(engine, batch_id=batch.id, clock=clock, actor=TESTER, chunk_size=1000,
-                                   progress=lambda generated, total: seen.append((generated, total)))
+        done = bulk.run_generation(
+            engine,
+            batch_id=batch.id,
+            clock=clock,
+            actor=TESTER,
+            chunk_size=1000,
+            progress=lambda generated, total: seen.append((generated, total)),
+        )
         assert seen == [(1000, 2500), (2000, 2500), (2500, 2500)]
         assert (done.generated, done.total, done.status) == (2500, 2500, "generated")
         hashes = session.execute(select(NoticeRecipient.pdf_sha256, NoticeRecipient.status)).all()
@@ -192,14 +246,16 @@ def test_regenerating_from_the_snapshot_gives_the_same_sha256_and_tampering_is_d
     with Session(engine, expire_on_commit=False) as session:
         add_subscriber(session, "Ann Smith", "ACC-1", numbers=("+447700900001",))
         prepare(session, breach, clock)
-        recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                  account_references=[("item 1", "ACC-1")])
+        recipients.add_recipients(
+            session, actor=TESTER, now=clock.now(), breach_id=breach.id, account_references=[("item 1", "ACC-1")]
+        )
         session.commit()
         generate(engine, session, breach, clock)
         recipient = session.execute(select(NoticeRecipient)).scalar_one()
         clock.advance(days=3)  # a later day must not change the rebuilt letter
         _, letter, _ = bulk.regenerate(session, recipient.id)
         from breach.notices.documents import sha256
+
         assert sha256(letter) == recipient.pdf_sha256
         recipient.snapshot = recipient.snapshot | {"name": "Someone Else"}
         session.add(recipient)
@@ -209,8 +265,13 @@ def test_regenerating_from_the_snapshot_gives_the_same_sha256_and_tampering_is_d
 
 
 def _smtp(sink) -> Settings:
-    return Settings(env="test", smtp_host=sink.host, smtp_port=sink.port, smtp_starttls=False,
-                    smtp_sender="breach@northwind.example")
+    return Settings(
+        env="test",
+        smtp_host=sink.host,
+        smtp_port=sink.port,
+        smtp_starttls=False,
+        smtp_sender="breach@northwind.example",
+    )
 
 
 def test_sending_by_smtp_records_sent_and_bounced_per_recipient(engine, breach, clock, smtp_sink):
@@ -219,15 +280,21 @@ def test_sending_by_smtp_records_sent_and_bounced_per_recipient(engine, breach, 
         add_subscriber(session, "Bob Jones", "ACC-2", email="bounce@example.test")
         add_subscriber(session, "Cat Brown", "ACC-3")  # no e-mail: a letter
         prepare(session, breach, clock)
-        recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                  account_references=recipients.labelled(["ACC-1", "ACC-2", "ACC-3"], "refs"))
+        recipients.add_recipients(
+            session,
+            actor=TESTER,
+            now=clock.now(),
+            breach_id=breach.id,
+            account_references=recipients.labelled(["ACC-1", "ACC-2", "ACC-3"], "refs"),
+        )
         session.commit()
         generate(engine, session, breach, clock)
         result = sending.send(engine, settings=_smtp(smtp_sink), clock=clock, actor=TESTER, breach_id=breach.id)
         assert (result.sent, result.bounced, result.failed) == (1, 1, 0)
-        statuses = dict(session.execute(select(NoticeRecipient.snapshot, NoticeRecipient.status)).all()
-                        and [(r.snapshot["name"], r.status) for r in session.execute(select(NoticeRecipient))
-                             .scalars()])
+        statuses = dict(
+            session.execute(select(NoticeRecipient.snapshot, NoticeRecipient.status)).all()
+            and [(r.snapshot["name"], r.status) for r in session.execute(select(NoticeRecipient)).scalars()]
+        )
         assert statuses == {"Ann Smith": "sent", "Bob Jones": "bounced", "Cat Brown": "generated"}
         assert len(smtp_sink.messages) == 1 and smtp_sink.messages[0].recipients == ["ann@example.test"]
         message = smtp_sink.messages[0].data.decode()
@@ -241,8 +308,9 @@ def test_sending_without_smtp_is_refused_and_letters_remain_downloadable(engine,
     with Session(engine, expire_on_commit=False) as session:
         add_subscriber(session, "Ann Smith", "ACC-1", email="ann@example.test")
         prepare(session, breach, clock)
-        recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                  account_references=[("item 1", "ACC-1")])
+        recipients.add_recipients(
+            session, actor=TESTER, now=clock.now(), breach_id=breach.id, account_references=[("item 1", "ACC-1")]
+        )
         session.commit()
         generate(engine, session, breach, clock)
         with pytest.raises(Conflict, match="not configured"):
@@ -250,20 +318,27 @@ def test_sending_without_smtp_is_refused_and_letters_remain_downloadable(engine,
         assert session.execute(select(NoticeRecipient.status)).scalar_one() == "generated"
         session.commit()  # SQLite: release the write lock before the download opens its own sessions
         import zipfile
+
         content = b"".join(archive.letters_zip(engine, breach.id))
         names = zipfile.ZipFile(io.BytesIO(content)).namelist()
         assert names == ["email/notice-1.pdf"]
 
 
 def test_sending_before_the_ico_agreed_delay_ends_is_refused(engine, breach, clock, smtp_sink):
-    delayed = NOTIFY.model_copy(update={"delay_agreed": True, "delay_ico_reference": "ICO/77",
-                                        "delay_agreed_on": date(2026, 3, 10),
-                                        "delay_until": datetime(2026, 3, 14, 12, 0, tzinfo=UTC)})
+    delayed = NOTIFY.model_copy(
+        update={
+            "delay_agreed": True,
+            "delay_ico_reference": "ICO/77",
+            "delay_agreed_on": date(2026, 3, 10),
+            "delay_until": datetime(2026, 3, 14, 12, 0, tzinfo=UTC),
+        }
+    )
     with Session(engine, expire_on_commit=False) as session:
         add_subscriber(session, "Ann Smith", "ACC-1", email="ann@example.test")
         prepare(session, breach, clock, delayed)
-        recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                  account_references=[("item 1", "ACC-1")])
+        recipients.add_recipients(
+            session, actor=TESTER, now=clock.now(), breach_id=breach.id, account_references=[("item 1", "ACC-1")]
+        )
         session.commit()
         generate(engine, session, breach, clock)
         with pytest.raises(Conflict, match="ICO/77"):
@@ -276,8 +351,9 @@ def test_no_generation_when_the_decision_is_not_to_notify(engine, breach, clock)
     with Session(engine) as session:
         add_subscriber(session, "Ann Smith", "ACC-1")
         prepare(session, breach, clock, AssessmentInput(natures=["financial"], rationale="destroyed, not disclosed"))
-        recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                  account_references=[("item 1", "ACC-1")])
+        recipients.add_recipients(
+            session, actor=TESTER, now=clock.now(), breach_id=breach.id, account_references=[("item 1", "ACC-1")]
+        )
         with pytest.raises(Conflict, match="no notices are due"):
             bulk.start_generation(session, actor=TESTER, now=clock.now(), breach_id=breach.id)
 
@@ -286,8 +362,9 @@ def test_media_notice_has_provider_details_and_no_personal_data(engine, breach, 
     with Session(engine, expire_on_commit=False) as session:
         add_subscriber(session, "Ann Smith", "ACC-1", numbers=("+447700900001",))
         prepare(session, breach, clock)
-        recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                  account_references=[("item 1", "ACC-1")])
+        recipients.add_recipients(
+            session, actor=TESTER, now=clock.now(), breach_id=breach.id, account_references=[("item 1", "ACC-1")]
+        )
         media = service.create_media_notice(session, actor=TESTER, now=clock.now(), breach_id=breach.id)
         session.commit()
         text = pdf_text(media.pdf_bytes)
@@ -302,8 +379,13 @@ def test_an_interrupted_generation_resumes_where_it_stopped(engine, breach, cloc
         for number in range(3):
             add_subscriber(session, f"Person {number}", f"ACC-{number}")
         prepare(session, breach, clock)
-        recipients.add_recipients(session, actor=TESTER, now=clock.now(), breach_id=breach.id,
-                                  account_references=recipients.labelled(["ACC-0", "ACC-1", "ACC-2"], "refs"))
+        recipients.add_recipients(
+            session,
+            actor=TESTER,
+            now=clock.now(),
+            breach_id=breach.id,
+            account_references=recipients.labelled(["ACC-0", "ACC-1", "ACC-2"], "refs"),
+        )
         batch = bulk.start_generation(session, actor=TESTER, now=clock.now(), breach_id=breach.id)
         session.commit()
 

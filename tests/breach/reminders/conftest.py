@@ -22,6 +22,12 @@ def smtp_sink() -> Iterator[SmtpSink]:
 @pytest.fixture
 def mail_settings(settings: Settings, smtp_sink: SmtpSink) -> Settings:
     """SMTP configured (plain, no STARTTLS: the sink is local) and a deputy for escalations."""
-    return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.port, "smtp_starttls": False,
-                                       "smtp_sender": "pecr@northwind.example",
-                                       "breach_escalation_email": DEPUTY})
+    return settings.model_copy(
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp_sink.port,
+            "smtp_starttls": False,
+            "smtp_sender": "pecr@northwind.example",
+            "breach_escalation_email": DEPUTY,
+        }
+    )

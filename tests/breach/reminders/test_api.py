@@ -18,11 +18,18 @@ def _five_reminders(engine, clock, settings):
     """The first breach: half, then escalated and overdue; the second: ninety, then escalated and overdue.
     Ids 1..6, oldest first."""
     first = add_breach(engine, aware_at=ANCHOR, now=clock.now())
-    add_obligation(engine, breach_id=first.id, kind=ObligationKind.ico_notification, anchor_at=ANCHOR, due_at=DUE,
-                   now=clock.now())
+    add_obligation(
+        engine, breach_id=first.id, kind=ObligationKind.ico_notification, anchor_at=ANCHOR, due_at=DUE, now=clock.now()
+    )
     second = add_breach(engine, aware_at=ANCHOR + timedelta(hours=1), now=clock.now())
-    add_obligation(engine, breach_id=second.id, kind=ObligationKind.ico_notification, anchor_at=ANCHOR,
-                   due_at=DUE + timedelta(hours=5), now=clock.now())
+    add_obligation(
+        engine,
+        breach_id=second.id,
+        kind=ObligationKind.ico_notification,
+        anchor_at=ANCHOR,
+        due_at=DUE + timedelta(hours=5),
+        now=clock.now(),
+    )
     with Session(engine) as session:
         assert service.sweep(session, now=ANCHOR + timedelta(hours=37), settings=settings) == 1
         assert service.sweep(session, now=DUE, settings=settings) == 3

@@ -20,12 +20,18 @@ def _overdue_breaches(engine, clock, settings, count: int) -> list:
     breaches = []
     for number in range(count):
         breach = add_breach(engine, aware_at=ANCHOR, now=clock.now())
-        add_obligation(engine, breach_id=breach.id, kind=ObligationKind.ico_notification, anchor_at=ANCHOR,
-                       due_at=DUE + timedelta(minutes=number), now=clock.now())
+        add_obligation(
+            engine,
+            breach_id=breach.id,
+            kind=ObligationKind.ico_notification,
+            anchor_at=ANCHOR,
+            due_at=DUE + timedelta(minutes=number),
+            now=clock.now(),
+        )
         breaches.append(breach)
     with Session(engine) as session:
         service.sweep(session, now=ANCHOR + timedelta(hours=56), settings=settings)  # 75% for each
-        service.sweep(session, now=DUE + timedelta(hours=1), settings=settings)      # overdue, escalated
+        service.sweep(session, now=DUE + timedelta(hours=1), settings=settings)  # overdue, escalated
     return breaches
 
 
@@ -36,8 +42,13 @@ def test_counts_are_by_threshold_and_only_unacknowledged_ones_count(engine, cloc
         session.commit()
         data = dashboard.build_panel(session=session, now=DUE + timedelta(hours=2))
     counts = {entry["threshold"]: entry["count"] for entry in data["counts"]}
-    assert counts == {Threshold.escalated: 3, Threshold.overdue: 3, Threshold.ninety: 0,
-                      Threshold.three_quarters: 2, Threshold.half: 0}
+    assert counts == {
+        Threshold.escalated: 3,
+        Threshold.overdue: 3,
+        Threshold.ninety: 0,
+        Threshold.three_quarters: 2,
+        Threshold.half: 0,
+    }
     assert data["total"] == 8 and len(data["newest"]) == 5
     assert [entry["threshold"] for entry in data["counts"]][:2] == [Threshold.escalated, Threshold.overdue]
 
@@ -46,7 +57,7 @@ def test_the_dashboard_shows_the_panel_with_links_to_the_newest_five(signed_in, 
     breaches = _overdue_breaches(engine, clock, settings, 4)
     page = signed_in("breach_manager").get("/")
     assert page.status_code == 200
-    panel = page.text[page.text.index("reminders-unacknowledged"):page.text.index("All unacknowledged reminders")]
+    panel = page.text[page.text.index("reminders-unacknowledged") : page.text.index("All unacknowledged reminders")]
     assert ">12</strong> reminders not yet acknowledged" in page.text
     assert panel.count("<tr>") == 1 + 5  # the header row and the newest five
     newest = breaches[-1]  # its overdue and escalated reminders are among the newest five

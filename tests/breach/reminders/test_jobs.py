@@ -22,8 +22,14 @@ def test_the_job_is_registered_every_minute_under_a_stable_id():
 def test_the_job_sweeps_with_the_contexts_clock_and_returns_the_rows_created(engine, clock, settings):
     anchor = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
     breach = add_breach(engine, aware_at=anchor, now=clock.now())
-    add_obligation(engine, breach_id=breach.id, kind=ObligationKind.ico_notification, anchor_at=anchor,
-                   due_at=anchor + timedelta(hours=73), now=clock.now())
+    add_obligation(
+        engine,
+        breach_id=breach.id,
+        kind=ObligationKind.ico_notification,
+        anchor_at=anchor,
+        due_at=anchor + timedelta(hours=73),
+        now=clock.now(),
+    )
     clock.set(anchor + timedelta(hours=73))
     context = JobContext(engine=engine, clock=clock, settings=settings)
     assert jobs.sweep_reminders(context) == 2

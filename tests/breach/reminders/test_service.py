@@ -22,20 +22,37 @@ DUE = ANCHOR + timedelta(hours=73)
 
 def _ico_obligation(engine, clock, **extra):
     breach = add_breach(engine, aware_at=ANCHOR + timedelta(minutes=37), now=clock.now())
-    return breach, add_obligation(engine, breach_id=breach.id, kind=ObligationKind.ico_notification,
-                                  anchor_at=ANCHOR, due_at=DUE, now=clock.now(), **extra)
+    return breach, add_obligation(
+        engine,
+        breach_id=breach.id,
+        kind=ObligationKind.ico_notification,
+        anchor_at=ANCHOR,
+        due_at=DUE,
+        now=clock.now(),
+        **extra,
+    )
 
 
 def _staff(engine, clock):
     """Users inserted directly (a password hash per user would only slow these tests down)."""
     with Session(engine) as session:
-        for username, role, address in (("mgr", "breach_manager", "manager@northwind.example"),
-                                        ("cco", "compliance_officer", "compliance@northwind.example"),
-                                        ("noemail", "breach_manager", ""),
-                                        ("gone", "breach_manager", "former@northwind.example"),
-                                        ("agent", "agent", "agent@northwind.example")):
-            session.add(User(username=username, role=role, email=address, password_hash="unused",
-                             is_active=username != "gone", created_at=clock.now()))
+        for username, role, address in (
+            ("mgr", "breach_manager", "manager@northwind.example"),
+            ("cco", "compliance_officer", "compliance@northwind.example"),
+            ("noemail", "breach_manager", ""),
+            ("gone", "breach_manager", "former@northwind.example"),
+            ("agent", "agent", "agent@northwind.example"),
+        ):
+            session.add(
+                User(
+                    username=username,
+                    role=role,
+                    email=address,
+                    password_hash="unused",
+                    is_active=username != "gone",
+                    created_at=clock.now(),
+                )
+            )
         session.commit()
 
 
@@ -157,8 +174,15 @@ def test_a_refused_recipient_is_recorded_per_reminder(engine, clock, mail_settin
 def test_met_obligations_and_obligations_without_a_due_time_are_not_reminded(engine, clock, settings):
     _ico_obligation(engine, clock, status=ObligationStatus.met, first_filed_at=ANCHOR + timedelta(hours=2))
     breach = add_breach(engine, aware_at=ANCHOR, now=clock.now())
-    add_obligation(engine, breach_id=breach.id, kind=ObligationKind.customer_notice_decision, anchor_at=ANCHOR,
-                   due_at=None, now=clock.now(), statutory=False)
+    add_obligation(
+        engine,
+        breach_id=breach.id,
+        kind=ObligationKind.customer_notice_decision,
+        anchor_at=ANCHOR,
+        due_at=None,
+        now=clock.now(),
+        statutory=False,
+    )
     assert _sweep(engine, DUE + timedelta(days=10), settings) == 0
 
 
@@ -178,9 +202,16 @@ def test_a_corrected_due_time_re_arms_the_reminders(engine, clock, settings):
 
 def test_the_monthly_log_obligation_is_reminded_with_a_link_to_its_month(engine, clock, mail_settings, smtp_sink):
     _staff(engine, clock)
-    add_obligation(engine, breach_id=None, kind=ObligationKind.log_submission, period="2026-03", statutory=False,
-                   anchor_at=datetime(2026, 3, 31, 23, 0, tzinfo=UTC), due_at=datetime(2026, 4, 7, 23, 0, tzinfo=UTC),
-                   now=clock.now())
+    add_obligation(
+        engine,
+        breach_id=None,
+        kind=ObligationKind.log_submission,
+        period="2026-03",
+        statutory=False,
+        anchor_at=datetime(2026, 3, 31, 23, 0, tzinfo=UTC),
+        due_at=datetime(2026, 4, 7, 23, 0, tzinfo=UTC),
+        now=clock.now(),
+    )
     assert _sweep(engine, datetime(2026, 4, 4, 11, 0, tzinfo=UTC), mail_settings) == 1  # half of seven days
     body = smtp_sink.messages[0].message.get_payload(decode=True).decode()
     assert "/breaches/log?month=2026-03" in body and "internal target or policy deadline" in body
@@ -217,16 +248,39 @@ def test_a_breachs_log_inclusion_is_not_reminded_the_monthly_submission_covers_i
     would send near-identical reminders once per breach as the log deadline nears."""
     log_due = datetime(2026, 4, 7, 23, 0, tzinfo=UTC)
     breach = add_breach(engine, aware_at=ANCHOR, now=clock.now())
-    inclusion = add_obligation(engine, breach_id=breach.id, kind=ObligationKind.log_inclusion, anchor_at=ANCHOR,
-                               due_at=log_due, period="2026-03", statutory=False, now=clock.now())
-    submission = add_obligation(engine, breach_id=None, kind=ObligationKind.log_submission, period="2026-03",
-                                statutory=False, anchor_at=datetime(2026, 3, 31, 23, 0, tzinfo=UTC),
-                                due_at=log_due, now=clock.now())
-    for moment in (datetime(2026, 3, 25, 12, 0, tzinfo=UTC), datetime(2026, 4, 4, 11, 0, tzinfo=UTC),
-                   datetime(2026, 4, 7, 12, 0, tzinfo=UTC), log_due):
+    inclusion = add_obligation(
+        engine,
+        breach_id=breach.id,
+        kind=ObligationKind.log_inclusion,
+        anchor_at=ANCHOR,
+        due_at=log_due,
+        period="2026-03",
+        statutory=False,
+        now=clock.now(),
+    )
+    submission = add_obligation(
+        engine,
+        breach_id=None,
+        kind=ObligationKind.log_submission,
+        period="2026-03",
+        statutory=False,
+        anchor_at=datetime(2026, 3, 31, 23, 0, tzinfo=UTC),
+        due_at=log_due,
+        now=clock.now(),
+    )
+    for moment in (
+        datetime(2026, 3, 25, 12, 0, tzinfo=UTC),
+        datetime(2026, 4, 4, 11, 0, tzinfo=UTC),
+        datetime(2026, 4, 7, 12, 0, tzinfo=UTC),
+        log_due,
+    ):
         _sweep(engine, moment, settings)
     reminded = {(r.obligation_id, r.threshold) for r in _reminders(engine)}
     assert {obligation for obligation, _ in reminded} == {submission.id}
     assert inclusion.id not in {obligation for obligation, _ in reminded}
-    assert reminded == {(submission.id, Threshold.half), (submission.id, Threshold.ninety),
-                        (submission.id, Threshold.overdue), (submission.id, Threshold.escalated)}
+    assert reminded == {
+        (submission.id, Threshold.half),
+        (submission.id, Threshold.ninety),
+        (submission.id, Threshold.overdue),
+        (submission.id, Threshold.escalated),
+    }

@@ -17,8 +17,9 @@ DUE = ANCHOR + timedelta(hours=73)
 
 def _reminders(engine, clock, settings):
     breach = add_breach(engine, aware_at=ANCHOR, now=clock.now())
-    add_obligation(engine, breach_id=breach.id, kind=ObligationKind.ico_notification, anchor_at=ANCHOR, due_at=DUE,
-                   now=clock.now())
+    add_obligation(
+        engine, breach_id=breach.id, kind=ObligationKind.ico_notification, anchor_at=ANCHOR, due_at=DUE, now=clock.now()
+    )
     with Session(engine) as session:
         service.sweep(session, now=ANCHOR + timedelta(hours=37), settings=settings)
         service.sweep(session, now=DUE, settings=settings)
@@ -32,7 +33,7 @@ def test_the_list_shows_newest_first_with_breach_link_threshold_and_london_due_t
     text = page.text
     assert f'href="/breaches/{breach.id}"' in text and breach.reference in text
     assert "13 Jul 2026 16:00 BST" in text  # 15:00 UTC
-    table = text[text.index("<tbody>"):]
+    table = text[text.index("<tbody>") :]
     assert table.index(">overdue<") < table.index(">half<")  # the newest reminder comes first
     assert "Acknowledge</button>" not in text  # an auditor reads only
 
@@ -55,8 +56,7 @@ def test_acknowledging_needs_csrf_write_permission_and_an_existing_reminder(sign
     token = csrf_from(manager.get("/reminders").text)
     assert manager.post("/reminders/1/acknowledge").status_code == 403
     assert manager.post("/reminders/999/acknowledge", data={"csrf_token": token}).status_code == 404
-    assert manager.post("/reminders/99999999999999999999/acknowledge",
-                        data={"csrf_token": token}).status_code == 422
+    assert manager.post("/reminders/99999999999999999999/acknowledge", data={"csrf_token": token}).status_code == 422
     auditor = signed_in("auditor")
     auditor_token = csrf_from(auditor.get("/reminders").text)
     assert auditor.post("/reminders/1/acknowledge", data={"csrf_token": auditor_token}).status_code == 403

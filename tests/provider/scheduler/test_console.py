@@ -39,8 +39,14 @@ def test_jobs_list_shows_each_job_with_its_next_run_in_london_time(console, cloc
 def test_jobs_run_runs_the_job_now_and_records_the_run(console, sqlite_engine, clock):
     user = make_user(sqlite_engine, clock, "agent", "bob")
     with Session(sqlite_engine) as session:
-        session.add(WebSession(token_hash="a" * 64, user_id=user.id, created_at=clock.now(),
-                               expires_at=clock.now() - timedelta(minutes=1)))
+        session.add(
+            WebSession(
+                token_hash="a" * 64,
+                user_id=user.id,
+                created_at=clock.now(),
+                expires_at=clock.now() - timedelta(minutes=1),
+            )
+        )
         session.commit()
     result = console.invoke(app, ["jobs", "run", "provider.expired_sessions"])
     assert result.exit_code == 0, result.output

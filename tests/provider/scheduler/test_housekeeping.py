@@ -15,19 +15,26 @@ from tests.conftest import make_user
 
 def _session_row(user_id: int, token: str, clock, *, expires_in: timedelta, ended: bool = False) -> WebSession:  # noqa: ANN001
     now = clock.now()
-    return WebSession(token_hash=token.ljust(64, "0"), user_id=user_id, created_at=now - timedelta(hours=1),
-                      expires_at=now + expires_in, ended_at=now - timedelta(minutes=5) if ended else None)
+    return WebSession(
+        token_hash=token.ljust(64, "0"),
+        user_id=user_id,
+        created_at=now - timedelta(hours=1),
+        expires_at=now + expires_in,
+        ended_at=now - timedelta(minutes=5) if ended else None,
+    )
 
 
 def test_expired_sessions_job_deletes_ended_and_expired_sessions_and_keeps_live_ones(engine, clock, settings):
     user = make_user(engine, clock, "agent", "bob")
     with Session(engine) as session:
-        session.add_all([
-            _session_row(user.id, "live", clock, expires_in=timedelta(hours=2)),
-            _session_row(user.id, "signedout", clock, expires_in=timedelta(hours=2), ended=True),
-            _session_row(user.id, "expired", clock, expires_in=-timedelta(seconds=1)),
-            _session_row(user.id, "expiring", clock, expires_in=timedelta(0)),
-        ])
+        session.add_all(
+            [
+                _session_row(user.id, "live", clock, expires_in=timedelta(hours=2)),
+                _session_row(user.id, "signedout", clock, expires_in=timedelta(hours=2), ended=True),
+                _session_row(user.id, "expired", clock, expires_in=-timedelta(seconds=1)),
+                _session_row(user.id, "expiring", clock, expires_in=timedelta(0)),
+            ]
+        )
         session.commit()
     context = JobContext(engine=engine, clock=clock, settings=settings, scheduled_for=clock.now())
     assert get("provider.expired_sessions").func(context) == 3

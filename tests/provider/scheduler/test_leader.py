@@ -20,8 +20,14 @@ def test_standby_takes_over_after_the_leader_stops_renewing_and_closes_its_unfin
     assert alpha.heartbeat() and alpha.runner.is_leader()
     assert not beta.heartbeat() and not beta.runner.is_leader()
     unfinished = alpha.runner.specs["demo.job"]
-    run_id = runs.claim(engine, job_id=unfinished.id, scheduled_for=clock.now(), now=clock.now(), runner="alpha",
-                        lease_name=lease.LEASE_NAME)
+    run_id = runs.claim(
+        engine,
+        job_id=unfinished.id,
+        scheduled_for=clock.now(),
+        now=clock.now(),
+        runner="alpha",
+        lease_name=lease.LEASE_NAME,
+    )
     clock.advance(seconds=settings.scheduler_lease_seconds)  # alpha died: no more renewals
     assert not alpha.runner.is_leader()
     assert beta.heartbeat() and beta.runner.is_leader()

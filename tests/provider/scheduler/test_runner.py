@@ -51,8 +51,9 @@ def _only_run(engine) -> JobRun:  # noqa: ANN001
 
 def test_the_leader_runs_a_fire_once_and_records_rows_even_when_it_fires_twice(engine, clock, settings):
     job = Recorder()
-    runner = _runner(engine, clock, settings, JobSpec(id="demo.job", func=job, trigger="interval",
-                                                      trigger_args={"minutes": 5}))
+    runner = _runner(
+        engine, clock, settings, JobSpec(id="demo.job", func=job, trigger="interval", trigger_args={"minutes": 5})
+    )
     _lead(runner)
     at = clock.now()
     assert runner.fire("demo.job", scheduled_for=at) is not None
@@ -65,7 +66,9 @@ def test_the_leader_runs_a_fire_once_and_records_rows_even_when_it_fires_twice(e
 
 
 def test_a_standby_does_not_run_and_a_scheduler_that_believes_it_leads_cannot_claim_without_the_lease(
-    engine, clock, settings,
+    engine,
+    clock,
+    settings,
 ):
     job = Recorder()
     spec = JobSpec(id="demo.job", func=job, trigger="interval", trigger_args={"minutes": 5})
@@ -88,8 +91,10 @@ def test_leadership_lapses_when_renewals_stop(engine, clock, settings):
 
 def test_a_failing_job_records_failed_with_the_cause_but_no_secrets(engine, clock, settings):
     def broken(context: JobContext) -> int:
-        raise RuntimeError(f"cannot log in to smtp://mailer:hunter22@mail.example with token=abc123xyz "
-                           f"(secret {context.settings.secret_key.get_secret_value()})")
+        raise RuntimeError(
+            f"cannot log in to smtp://mailer:hunter22@mail.example with token=abc123xyz "
+            f"(secret {context.settings.secret_key.get_secret_value()})"
+        )
 
     runner = _runner(engine, clock, settings, JobSpec(id="demo.broken", func=broken, trigger="interval"))
     _lead(runner)
@@ -141,8 +146,12 @@ def test_a_manual_run_is_recorded_audited_and_not_repeated_for_the_same_moment(e
     spec = JobSpec(id="demo.job", func=job, trigger="interval")
     actor = system_actor("console")
     run = run_now(spec, engine=engine, clock=clock, settings=settings, runner="console:test", actor=actor)
-    assert (run.outcome, run.rows_touched, run.requested_by, run.scheduled_for) == ("success", 7, "console",
-                                                                                    clock.now())
+    assert (run.outcome, run.rows_touched, run.requested_by, run.scheduled_for) == (
+        "success",
+        7,
+        "console",
+        clock.now(),
+    )
     with pytest.raises(Conflict):
         run_now(spec, engine=engine, clock=clock, settings=settings, runner="console:test", actor=actor)
     assert job.calls == [clock.now()]
@@ -181,8 +190,12 @@ def test_jitter_is_refused_because_it_would_split_the_run_key():
 @pytest.mark.slow
 def test_apscheduler_hands_each_fire_its_trigger_time(sqlite_engine, clock):
     job = Recorder()
-    runner = _runner(sqlite_engine, clock, Settings(env="test"), JobSpec(id="demo.tick", func=job, trigger="interval",
-                                                             trigger_args={"seconds": 1}))
+    runner = _runner(
+        sqlite_engine,
+        clock,
+        Settings(env="test"),
+        JobSpec(id="demo.tick", func=job, trigger="interval", trigger_args={"seconds": 1}),
+    )
     _lead(runner)
     scheduler = runner.build_scheduler()
     scheduler.start()

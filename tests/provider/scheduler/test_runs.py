@@ -50,16 +50,26 @@ def test_many_racing_claims_for_one_run_produce_one_winner(engine, clock):
 
 def test_a_claim_under_the_lease_needs_a_live_lease_held_by_the_claimant(engine, clock):
     at = clock.now()
-    assert runs.claim(engine, job_id="demo.job", scheduled_for=at, now=at, runner="alpha",
-                      lease_name=lease.LEASE_NAME) is None  # nobody holds it yet
+    assert (
+        runs.claim(engine, job_id="demo.job", scheduled_for=at, now=at, runner="alpha", lease_name=lease.LEASE_NAME)
+        is None
+    )  # nobody holds it yet
     lease.acquire(engine, holder="alpha", now=at, lease_seconds=30)
-    assert runs.claim(engine, job_id="demo.job", scheduled_for=at, now=at, runner="beta",
-                      lease_name=lease.LEASE_NAME) is None
-    assert runs.claim(engine, job_id="demo.job", scheduled_for=at, now=at, runner="alpha",
-                      lease_name=lease.LEASE_NAME) is not None
+    assert (
+        runs.claim(engine, job_id="demo.job", scheduled_for=at, now=at, runner="beta", lease_name=lease.LEASE_NAME)
+        is None
+    )
+    assert (
+        runs.claim(engine, job_id="demo.job", scheduled_for=at, now=at, runner="alpha", lease_name=lease.LEASE_NAME)
+        is not None
+    )
     later = at + timedelta(seconds=30)
-    assert runs.claim(engine, job_id="demo.job", scheduled_for=later, now=later, runner="alpha",
-                      lease_name=lease.LEASE_NAME) is None  # expired: alpha may have been replaced
+    assert (
+        runs.claim(
+            engine, job_id="demo.job", scheduled_for=later, now=later, runner="alpha", lease_name=lease.LEASE_NAME
+        )
+        is None
+    )  # expired: alpha may have been replaced
     assert _count(engine) == 1
 
 
@@ -90,10 +100,16 @@ def test_history_returns_the_newest_runs_of_each_job(engine, clock):
 
 
 def test_error_summaries_keep_the_cause_and_drop_secrets():
-    settings = Settings(env="test", database_url="postgresql://pecr:db-pass-9876@db.internal/pecr",
-                        secret_key="the-real-secret-key", master_key="the-real-master-key")
-    error = RuntimeError("could not reach postgresql://pecr:db-pass-9876@db.internal/pecr with password=hunter22; "
-                         "key the-real-secret-key, master the-real-master-key, api_key: abc123456")
+    settings = Settings(
+        env="test",
+        database_url="postgresql://pecr:db-pass-9876@db.internal/pecr",
+        secret_key="the-real-secret-key",
+        master_key="the-real-master-key",
+    )
+    error = RuntimeError(
+        "could not reach postgresql://pecr:db-pass-9876@db.internal/pecr with password=hunter22; "
+        "key the-real-secret-key, master the-real-master-key, api_key: abc123456"
+    )
     summary = runs.safe_error(error, settings)
     assert summary.startswith("RuntimeError: could not reach postgresql://pecr:***@db.internal/pecr")
     for secret in ("db-pass-9876", "hunter22", "the-real-secret-key", "the-real-master-key", "abc123456"):

@@ -61,9 +61,14 @@ def _pecr_command() -> list[str]:
 
 
 def _start(url: str, log_path: Path) -> subprocess.Popen:
-    env = {**os.environ, "PECR_DATABASE_URL": url, "PECR_ENV": "test", "PECR_SCHEDULER_TEST_JOBS": "1",
-           "PECR_SCHEDULER_LEASE_SECONDS": str(LEASE_SECONDS),
-           "PECR_SCHEDULER_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS)}
+    env = {
+        **os.environ,
+        "PECR_DATABASE_URL": url,
+        "PECR_ENV": "test",
+        "PECR_SCHEDULER_TEST_JOBS": "1",
+        "PECR_SCHEDULER_LEASE_SECONDS": str(LEASE_SECONDS),
+        "PECR_SCHEDULER_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
+    }
     log = log_path.open("w")
     return subprocess.Popen(_pecr_command(), env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -80,8 +85,10 @@ def _wait_for(condition: Callable[[], object], timeout: float, what: str) -> obj
 
 def _ticks(engine: Engine) -> list[tuple[datetime, int]]:
     with engine.connect() as connection:
-        return [(row.scheduled_for, row.pid) for row in
-                connection.execute(select(ticks.c.scheduled_for, ticks.c.pid).order_by(ticks.c.scheduled_for))]
+        return [
+            (row.scheduled_for, row.pid)
+            for row in connection.execute(select(ticks.c.scheduled_for, ticks.c.pid).order_by(ticks.c.scheduled_for))
+        ]
 
 
 def _holder_process(engine: Engine, processes: list[subprocess.Popen]) -> subprocess.Popen | None:
@@ -100,7 +107,8 @@ def _assert_each_second_ran_once(rows: list[tuple[datetime, int]], pid: int) -> 
 
 
 def test_two_schedulers_run_each_scheduled_second_exactly_once_and_the_standby_takes_over(
-    scratch_database, tmp_path,
+    scratch_database,
+    tmp_path,
 ):
     engine = make_engine(scratch_database)
     load_all_models().metadata.create_all(engine)
@@ -116,8 +124,11 @@ def test_two_schedulers_run_each_scheduled_second_exactly_once_and_the_standby_t
         leader.send_signal(signal.SIGKILL)
         killed_at = datetime.now(UTC)
         leader.wait(timeout=5)
-        taken_over = _wait_for(lambda: [at for at, pid in _ticks(engine) if pid == standby.pid],
-                               TAKEOVER_BOUND_SECONDS + 2, "the standby's first run")
+        taken_over = _wait_for(
+            lambda: [at for at, pid in _ticks(engine) if pid == standby.pid],
+            TAKEOVER_BOUND_SECONDS + 2,
+            "the standby's first run",
+        )
         takeover_seconds = (taken_over[0] - killed_at).total_seconds()
         print(f"standby's first run {takeover_seconds:.1f} s after SIGKILL (bound {TAKEOVER_BOUND_SECONDS} s)")
         assert takeover_seconds <= TAKEOVER_BOUND_SECONDS
@@ -132,8 +143,9 @@ def test_two_schedulers_run_each_scheduled_second_exactly_once_and_the_standby_t
         standby.send_signal(signal.SIGTERM)
         assert standby.wait(timeout=15) == 0
         with engine.connect() as connection:
-            run_rows = connection.execute(select(func.count()).select_from(JobRun)
-                                          .where(JobRun.job_id == TICK_JOB_ID)).scalar_one()
+            run_rows = connection.execute(
+                select(func.count()).select_from(JobRun).where(JobRun.job_id == TICK_JOB_ID)
+            ).scalar_one()
         assert run_rows >= len(everything)  # a run the killed leader claimed but never finished has no tick
         assert run_rows <= len(everything) + 1
         assert lease.describe(engine, datetime.now(UTC))["healthy"] is False  # released on SIGTERM

@@ -19,13 +19,12 @@ SUMMER = datetime(2026, 7, 1, 12, 20, tzinfo=UTC)
 
 def _row_for(html: str, job_id: str) -> str:
     start = html.index(f'id="job-{job_id}"')
-    return html[start:html.index("</tr>", start)]
+    return html[start : html.index("</tr>", start)]
 
 
 def test_jobs_page_lists_each_job_with_next_run_in_london_time_and_the_lease_holder(signed_in, engine, clock):
     clock.set(SUMMER)
-    lease.acquire(engine, holder="scheduler:host-a:4242:abc", now=clock.now() - timedelta(seconds=5),
-                  lease_seconds=30)
+    lease.acquire(engine, holder="scheduler:host-a:4242:abc", now=clock.now() - timedelta(seconds=5), lease_seconds=30)
     at = clock.now() - timedelta(minutes=20)
     run_id = runs.claim(engine, job_id="provider.expired_sessions", scheduled_for=at, now=at, runner="x")
     runs.finish(engine, run_id=run_id, now=at + timedelta(seconds=2.5), outcome=RunOutcome.success, rows_touched=4)

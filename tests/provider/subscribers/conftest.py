@@ -18,11 +18,21 @@ ACTOR = system_actor("subscriber-tests")
 def add_subscriber(engine: Engine, clock: FrozenClock):
     """add_subscriber(account_reference, name=..., kind=..., lines=[(number, service)]) -> committed Subscriber."""
 
-    def _add(account_reference: str, name: str = "Ann Example", kind: str = "individual",
-             lines: list[tuple[str, str]] | None = None, **fields: str) -> Subscriber:
-        data = SubscriberCreate(kind=kind, name=name, address=fields.pop("address", "1 High Street, Leeds LS1 1AA"),
-                                account_reference=account_reference,
-                                lines=[{"number": n, "service": s} for n, s in lines or []], **fields)
+    def _add(
+        account_reference: str,
+        name: str = "Ann Example",
+        kind: str = "individual",
+        lines: list[tuple[str, str]] | None = None,
+        **fields: str,
+    ) -> Subscriber:
+        data = SubscriberCreate(
+            kind=kind,
+            name=name,
+            address=fields.pop("address", "1 High Street, Leeds LS1 1AA"),
+            account_reference=account_reference,
+            lines=[{"number": n, "service": s} for n, s in lines or []],
+            **fields,
+        )
         with Session(engine, expire_on_commit=False) as session:
             subscriber = service.create_subscriber(session, actor=ACTOR, now=clock.now(), data=data)
             session.commit()

@@ -6,9 +6,15 @@ from sqlmodel import Session, select
 
 from provider.security.models import AuditEvent
 
-NEW = {"kind": "individual", "name": "Ann Example", "address": "1 High Street, Leeds LS1 1AA",
-       "email": "ann@example.com", "phone": "", "account_reference": "ACC-1",
-       "lines": [{"number": "07700 900123", "service": "mobile"}]}
+NEW = {
+    "kind": "individual",
+    "name": "Ann Example",
+    "address": "1 High Street, Leeds LS1 1AA",
+    "email": "ann@example.com",
+    "phone": "",
+    "account_reference": "ACC-1",
+    "lines": [{"number": "07700 900123", "service": "mobile"}],
+}
 
 
 def _create(client, **changes):
@@ -49,14 +55,18 @@ def test_list_pages_with_an_after_cursor_until_next_cursor_is_null(api_client):
 def test_list_search_by_name_prefix_reference_and_number(api_client):
     client = api_client("agent")
     _create(client)
-    _create(client, name="Bob Other", account_reference="ACC-2", lines=[{"number": "020 7946 0001",
-                                                                          "service": "fixed"}])
+    _create(
+        client, name="Bob Other", account_reference="ACC-2", lines=[{"number": "020 7946 0001", "service": "fixed"}]
+    )
     assert [i["name"] for i in client.get("/api/v1/subscribers", params={"q": "ann ex"}).json()["items"]] == [
-        "Ann Example"]
+        "Ann Example"
+    ]
     assert [i["name"] for i in client.get("/api/v1/subscribers", params={"q": "ACC-2"}).json()["items"]] == [
-        "Bob Other"]
-    assert [i["name"] for i in client.get("/api/v1/subscribers",
-                                          params={"q": "02079460001"}).json()["items"]] == ["Bob Other"]
+        "Bob Other"
+    ]
+    assert [i["name"] for i in client.get("/api/v1/subscribers", params={"q": "02079460001"}).json()["items"]] == [
+        "Bob Other"
+    ]
 
 
 def test_duplicate_account_reference_is_409_naming_the_field(api_client):
@@ -72,8 +82,9 @@ def test_duplicate_number_is_409_naming_the_field(api_client):
     client = api_client("agent")
     first = _create(client)
     second = _create(client, account_reference="ACC-2", lines=[])
-    response = client.post(f"/api/v1/subscribers/{second['id']}/lines",
-                           json={"number": "+447700900123", "service": "mobile"})
+    response = client.post(
+        f"/api/v1/subscribers/{second['id']}/lines", json={"number": "+447700900123", "service": "mobile"}
+    )
     assert response.status_code == 409
     error = response.json()["errors"][0]
     assert error["field"] == "number" and str(first["id"]) in error["reason"]
@@ -89,13 +100,16 @@ def test_an_invalid_number_is_422_naming_the_field_and_reason(api_client):
 def test_lines_and_their_named_users(api_client):
     client = api_client("agent")
     subscriber = _create(client, kind="corporate", name="Widgets Ltd", lines=[])
-    line = client.post(f"/api/v1/subscribers/{subscriber['id']}/lines",
-                       json={"number": "+33 1 23 45 67 89", "service": "voip"}).json()
+    line = client.post(
+        f"/api/v1/subscribers/{subscriber['id']}/lines", json={"number": "+33 1 23 45 67 89", "service": "voip"}
+    ).json()
     assert line["number"] == "+33123456789"
     assert client.patch(f"/api/v1/lines/{line['id']}", json={"service": "fixed"}).json()["service"] == "fixed"
     assert client.get(f"/api/v1/lines/{line['id']}").json()["subscriber_id"] == subscriber["id"]
-    user = client.post(f"/api/v1/lines/{line['id']}/users",
-                       json={"name": "Dan Driver", "relationship": "employee", "contact": "dan@example.com"})
+    user = client.post(
+        f"/api/v1/lines/{line['id']}/users",
+        json={"name": "Dan Driver", "relationship": "employee", "contact": "dan@example.com"},
+    )
     assert user.status_code == 201
     assert [u["name"] for u in client.get(f"/api/v1/lines/{line['id']}/users").json()] == ["Dan Driver"]
     assert len(client.get(f"/api/v1/subscribers/{subscriber['id']}/lines").json()) == 1
@@ -106,8 +120,9 @@ def test_changes_through_the_api_are_audited_as_the_token(api_client, engine):
     created = _create(client)
     client.patch(f"/api/v1/subscribers/{created['id']}", json={"email": "new@example.com"})
     with Session(engine) as session:
-        events = session.exec(select(AuditEvent).where(AuditEvent.entity_type.in_(["subscriber", "line"]))
-                              .order_by(AuditEvent.id)).all()
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.entity_type.in_(["subscriber", "line"])).order_by(AuditEvent.id)
+        ).all()
     assert [e.action for e in events] == ["subscriber.created", "line.created", "subscriber.updated"]
     assert {e.actor_kind for e in events} == {"token"}
 
@@ -139,8 +154,12 @@ def test_bad_input_is_a_problem_never_a_500(api_client):
     assert client.get("/api/v1/subscribers", params={"limit": 100000}).status_code == 422
     assert client.get("/api/v1/subscribers/99999999999999999999").status_code == 422
     assert client.get("/api/v1/subscribers/424242").status_code == 404
-    assert client.post("/api/v1/subscribers", json={**NEW, "name": 123, "email": 5, "phone": 7,
-                                                    "account_reference": ["x"]}).status_code == 422
+    assert (
+        client.post(
+            "/api/v1/subscribers", json={**NEW, "name": 123, "email": 5, "phone": 7, "account_reference": ["x"]}
+        ).status_code
+        == 422
+    )
     assert client.post("/api/v1/subscribers", json={**NEW, "name": "x" * 5000}).status_code == 422
     assert client.post("/api/v1/subscribers", json={**NEW, "email": "a@" + "b" * 300}).status_code == 422
     assert client.post("/api/v1/subscribers", json={**NEW, "account_reference": "has space"}).status_code == 422

@@ -16,10 +16,10 @@ from tests.provider.subscribers.conftest import ACTOR
 HEADER = "account_reference,kind,name,address,email,phone,line_number,line_service\n"
 GOOD = HEADER + (
     'ACC-1,individual,Ann Example,"1 High Street, Leeds LS1 1AA",ann@example.com,,07700 900001,mobile\n'
-    "ACC-2,corporate,Widgets Ltd,\"Unit 4, Mill Lane,\nBristol BS1 2AB\",,020 7946 0001,020 7946 0002,fixed\n"
+    'ACC-2,corporate,Widgets Ltd,"Unit 4, Mill Lane,\nBristol BS1 2AB",,020 7946 0001,020 7946 0002,fixed\n'
     'ACC-1,individual,Ann Example,"1 High Street, Leeds LS1 1AA",ann@example.com,,0113 496 0001,broadband\n'
     "ACC-3,individual,Cal Example,3 Park Road,,,,\n"
-    "ACC-2,corporate,Widgets Ltd,\"Unit 4, Mill Lane,\nBristol BS1 2AB\",,020 7946 0001,+33 1 23 45 67 89,voip\n"
+    'ACC-2,corporate,Widgets Ltd,"Unit 4, Mill Lane,\nBristol BS1 2AB",,020 7946 0001,+33 1 23 45 67 89,voip\n'
 )
 
 
@@ -49,10 +49,14 @@ def test_a_good_file_is_written_in_batches_with_lines_under_the_right_subscriber
     assert report.batches >= 3
     with Session(engine) as session:
         by_reference = {s.account_reference: s for s in session.exec(select(Subscriber))}
-        numbers = {s: sorted(line.number for line in service.lines_of(session, by_reference[s].id))
-                   for s in by_reference}
-    assert numbers == {"ACC-1": ["+441134960001", "+447700900001"], "ACC-2": ["+33123456789", "+442079460002"],
-                       "ACC-3": []}
+        numbers = {
+            s: sorted(line.number for line in service.lines_of(session, by_reference[s].id)) for s in by_reference
+        }
+    assert numbers == {
+        "ACC-1": ["+441134960001", "+447700900001"],
+        "ACC-2": ["+33123456789", "+442079460002"],
+        "ACC-3": [],
+    }
     assert by_reference["ACC-2"].address == "Unit 4, Mill Lane,\nBristol BS1 2AB"
     assert by_reference["ACC-2"].phone == "+442079460001"
     assert by_reference["ACC-1"].name_key == "ann example"
@@ -76,9 +80,9 @@ def test_rows_are_inserted_set_based_not_one_statement_per_row(sqlite_engine, cl
 
 def test_one_bad_row_writes_nothing_and_every_bad_row_is_named(engine, clock, tmp_path):
     text = GOOD + (
-        "ACC-4,individual,Dee Example,4 Elm Close,,,0770 12,mobile\n"       # line 9 (two addresses above
-        "ACC-5,alien,Eve Example,5 Oak Way,not-an-email,,,\n"                 # line 10 span two lines each)
-        "ACC-6,individual,,6 Ash Road,,,07700 900006,fax\n"                   # line 11
+        "ACC-4,individual,Dee Example,4 Elm Close,,,0770 12,mobile\n"  # line 9 (two addresses above
+        "ACC-5,alien,Eve Example,5 Oak Way,not-an-email,,,\n"  # line 10 span two lines each)
+        "ACC-6,individual,,6 Ash Road,,,07700 900006,fax\n"  # line 11
     )
     report = _import(engine, clock, _file(tmp_path, text))
     assert not report.ok
@@ -102,9 +106,11 @@ def test_the_file_is_checked_against_itself(engine, clock, tmp_path):
         "ACC-3,individual,Cal Example,3 High Street,,,,mobile\n"
     )
     messages = [str(e) for e in _import(engine, clock, _file(tmp_path, text)).errors]
-    assert messages == ["line 3: account_reference: the subscriber columns differ from line 2 with the same reference",
-                        "line 4: line_number: the same number is on line 2",
-                        "line 5: line_number: required when line_service is given"]
+    assert messages == [
+        "line 3: account_reference: the subscriber columns differ from line 2 with the same reference",
+        "line 4: line_number: the same number is on line 2",
+        "line 5: line_number: required when line_service is given",
+    ]
 
 
 def test_existing_references_and_numbers_are_bad_rows_not_updates(engine, clock, tmp_path, add_subscriber):
@@ -112,8 +118,7 @@ def test_existing_references_and_numbers_are_bad_rows_not_updates(engine, clock,
     report = _import(engine, clock, _file(tmp_path, GOOD))
     messages = [str(e) for e in report.errors]
     assert f"line 2: line_number: already a line of subscriber {existing.id}" in messages
-    assert f"line 3: account_reference: already exists (subscriber {existing.id}); the import only creates" \
-        in messages
+    assert f"line 3: account_reference: already exists (subscriber {existing.id}); the import only creates" in messages
     assert report.bad_rows == 2 and report.rows == 5
     assert _count(engine, Subscriber) == 1
 
@@ -123,12 +128,15 @@ def test_header_and_shape_problems_are_reported(engine, clock, tmp_path):
     assert [str(e) for e in missing.errors] == [
         "line 1: header: missing columns: kind, address",
         "line 1: header: unknown columns: colour (known: account_reference, kind, name, address, email, phone, "
-        "line_number, line_service)"]
-    ragged = _import(engine, clock, _file(tmp_path, HEADER + "A,individual,N,Addr,,,,,extra\nB,individual\n",
-                                          name="ragged.csv"))
+        "line_number, line_service)",
+    ]
+    ragged = _import(
+        engine, clock, _file(tmp_path, HEADER + "A,individual,N,Addr,,,,,extra\nB,individual\n", name="ragged.csv")
+    )
     assert [str(e) for e in ragged.errors] == ["line 2: row: expected 8 columns", "line 3: row: expected 8 columns"]
-    latin = _import(engine, clock, _file(tmp_path, HEADER + "A,individual,Zoë,Addr,,,,\n", name="latin.csv",
-                                         encoding="latin-1"))
+    latin = _import(
+        engine, clock, _file(tmp_path, HEADER + "A,individual,Zoë,Addr,,,,\n", name="latin.csv", encoding="latin-1")
+    )
     assert [str(e) for e in latin.errors] == ["line 2: file: not UTF-8 text"]
 
 
@@ -139,16 +147,30 @@ def test_one_audit_event_names_the_file_its_hash_and_counts(engine, clock, tmp_p
         events = session.exec(select(AuditEvent)).all()
     assert [e.action for e in events] == ["subscribers.imported"]
     after = json.loads(events[0].after)
-    assert after == {"file": "subscribers.csv", "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-                     "rows": 5, "subscribers": 3, "lines": 4}
+    assert after == {
+        "file": "subscribers.csv",
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "rows": 5,
+        "subscribers": 3,
+        "lines": 4,
+    }
 
 
 def test_after_an_import_new_subscribers_get_fresh_ids(engine, clock, tmp_path):
     _import(engine, clock, _file(tmp_path, GOOD))
     with Session(engine) as session:
-        created = service.create_subscriber(session, actor=ACTOR, now=clock.now(), data=SubscriberCreate(
-            kind="individual", name="After Import", address="9 Road", account_reference="ACC-9",
-            lines=[{"number": "07700 900099", "service": "mobile"}]))
+        created = service.create_subscriber(
+            session,
+            actor=ACTOR,
+            now=clock.now(),
+            data=SubscriberCreate(
+                kind="individual",
+                name="After Import",
+                address="9 Road",
+                account_reference="ACC-9",
+                lines=[{"number": "07700 900099", "service": "mobile"}],
+            ),
+        )
         session.commit()
         assert created.id == 4
 
@@ -158,8 +180,12 @@ def test_bulk_rows_store_times_exactly_as_the_orm_does(sqlite_engine, clock, tmp
     from sqlalchemy import text
 
     with Session(sqlite_engine) as session:
-        service.create_subscriber(session, actor=ACTOR, now=clock.now(), data=SubscriberCreate(
-            kind="individual", name="Orm Row", address="1 Road", account_reference="ORM-1"))
+        service.create_subscriber(
+            session,
+            actor=ACTOR,
+            now=clock.now(),
+            data=SubscriberCreate(kind="individual", name="Orm Row", address="1 Road", account_reference="ORM-1"),
+        )
         session.commit()
     _import(sqlite_engine, clock, _file(tmp_path, GOOD))
     with Session(sqlite_engine) as session:

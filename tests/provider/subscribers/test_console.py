@@ -38,9 +38,12 @@ def test_import_of_a_good_file(pecr, sqlite_engine, tmp_path):
 
 def test_import_of_a_bad_file_names_the_line_and_writes_nothing(pecr, sqlite_engine, tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text(HEADER + "A-1,individual,Ann,1 Road,,,07700 900001,mobile\n"
-                    + "".join(f"B-{i},individual,Bad,1 Road,,,0770,mobile\n" for i in range(1, 16))
-                    + "A-17,individual,Zed,1 Road,,,12345,mobile\n")
+    path.write_text(
+        HEADER
+        + "A-1,individual,Ann,1 Road,,,07700 900001,mobile\n"
+        + "".join(f"B-{i},individual,Bad,1 Road,,,0770,mobile\n" for i in range(1, 16))
+        + "A-17,individual,Zed,1 Road,,,12345,mobile\n"
+    )
     result = pecr("subscribers", "import", str(path))
     assert result.exit_code == 1
     assert "line 18: line_number: not a valid UK number" in result.output

@@ -30,8 +30,9 @@ def test_about_one_in_ten_is_corporate_and_some_lines_have_other_users():
     corporate = sum(p.kind == "corporate" for p in people)
     assert 150 <= corporate <= 250
     users = [u for p in people if p.kind == "individual" for line in p.lines for u in line.users]
-    assert users and all(name != person.name for person in people for line in person.lines
-                         for name, _r, _c in line.users)
+    assert users and all(
+        name != person.name for person in people for line in person.lines for name, _r, _c in line.users
+    )
 
 
 def test_a_default_demo_uses_only_reserved_drama_numbers_all_different():
@@ -50,8 +51,10 @@ def test_large_loads_continue_with_valid_distinct_numbers():
 
 def _counts(engine):
     with Session(engine) as session:
-        return tuple(session.exec(select(func.count()).select_from(model)).one()
-                     for model in (Subscriber, Line, LineUser, AuditEvent))
+        return tuple(
+            session.exec(select(func.count()).select_from(model)).one()
+            for model in (Subscriber, Line, LineUser, AuditEvent)
+        )
 
 
 def test_loading_twice_adds_new_people_without_number_clashes(engine, clock):
@@ -82,10 +85,18 @@ def test_load_demo_if_empty_adds_a_profile_and_subscribers_in_one_audit_event(en
 
 def test_load_demo_if_empty_keeps_an_existing_profile(engine, clock):
     with Session(engine) as session:
-        session.add(ProviderProfile(id=1, legal_name="Real Telecom plc", address="1 Real Road",
-                                    ico_registration_number="Z9999999", contact_name="Dee Pio",
-                                    contact_email="dpo@real.example", contact_phone="020 7946 0000",
-                                    updated_at=clock.now()))
+        session.add(
+            ProviderProfile(
+                id=1,
+                legal_name="Real Telecom plc",
+                address="1 Real Road",
+                ico_registration_number="Z9999999",
+                contact_name="Dee Pio",
+                contact_email="dpo@real.example",
+                contact_phone="020 7946 0000",
+                updated_at=clock.now(),
+            )
+        )
         session.commit()
     load_demo_if_empty(engine, clock, count=5)
     with Session(engine) as session:

@@ -7,9 +7,28 @@ from sqlalchemy import event
 from provider.subscribers import listing
 from provider.subscribers.search import name_key
 
-NAMES = ["Smith John", "Smith John", "Smith John", "Smithers Ltd", "Blacksmith Ann", "Adams Zoe", "adams zoe",
-         "Ó Brien Seán", "O'Brien Liam", "Zed Corp", "Smyth Anne", "Brown Bob", "Brown Bob", "Brown Bob",
-         "Carter Cat", "Davies Dan", "Evans Eve", "Smith Jane", "Smith J", "Young Yan"]
+NAMES = [
+    "Smith John",
+    "Smith John",
+    "Smith John",
+    "Smithers Ltd",
+    "Blacksmith Ann",
+    "Adams Zoe",
+    "adams zoe",
+    "Ó Brien Seán",
+    "O'Brien Liam",
+    "Zed Corp",
+    "Smyth Anne",
+    "Brown Bob",
+    "Brown Bob",
+    "Brown Bob",
+    "Carter Cat",
+    "Davies Dan",
+    "Evans Eve",
+    "Smith Jane",
+    "Smith J",
+    "Young Yan",
+]
 
 
 def _load(add_subscriber):

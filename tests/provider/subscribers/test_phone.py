@@ -8,30 +8,36 @@ from provider.subscribers import phone
 from provider.subscribers.phone import InvalidNumber, normalise_number
 
 
-@pytest.mark.parametrize(("typed", "e164"), [
-    ("07700 900123", "+447700900123"),          # Ofcom drama mobile: libphonenumber alone rejects it
-    ("020 7946 0123", "+442079460123"),
-    ("(020) 7946-0123", "+442079460123"),
-    ("0113 496 0999", "+441134960999"),
-    ("01632 960001", "+441632960001"),
-    ("+44 7700 900123", "+447700900123"),
-    ("0044 20 7946 0123", "+442079460123"),
-    ("+33 1 23 45 67 89", "+33123456789"),       # international numbers keep their own country
-    ("0033 6 12 34 56 78", "+33612345678"),
-])
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("07700 900123", "+447700900123"),  # Ofcom drama mobile: libphonenumber alone rejects it
+        ("020 7946 0123", "+442079460123"),
+        ("(020) 7946-0123", "+442079460123"),
+        ("0113 496 0999", "+441134960999"),
+        ("01632 960001", "+441632960001"),
+        ("+44 7700 900123", "+447700900123"),
+        ("0044 20 7946 0123", "+442079460123"),
+        ("+33 1 23 45 67 89", "+33123456789"),  # international numbers keep their own country
+        ("0033 6 12 34 56 78", "+33612345678"),
+    ],
+)
 def test_valid_numbers_are_normalised_to_e164(typed, e164):
     assert normalise_number(typed) == e164
 
 
-@pytest.mark.parametrize(("typed", "reason"), [
-    ("07700 90012", "not a valid UK number"),     # one digit short of a drama number
-    ("12345", "not a valid UK number"),
-    ("not a number", "not a valid UK number"),
-    ("", "a number is required"),
-    ("+999 1234 5678", "not a phone number"),
-    ("+33 1 23", "not a valid FR number (too short)"),
-    ("0" * 41, "at most 40 characters"),
-])
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("07700 90012", "not a valid UK number"),  # one digit short of a drama number
+        ("12345", "not a valid UK number"),
+        ("not a number", "not a valid UK number"),
+        ("", "a number is required"),
+        ("+999 1234 5678", "not a phone number"),
+        ("+33 1 23", "not a valid FR number (too short)"),
+        ("0" * 41, "at most 40 characters"),
+    ],
+)
 def test_invalid_numbers_are_refused_with_a_reason(typed, reason):
     with pytest.raises(InvalidNumber) as refused:
         normalise_number(typed)

@@ -20,9 +20,16 @@ def test_name_key_folds_case_accents_and_punctuation():
     assert name_key("!!!") == ""
 
 
-@pytest.mark.parametrize(("prefix", "upper"), [
-    ("abc", "abd"), ("abz", "ac"), ("zz", None), ("ab9", "aba"), ("smith j", "smith k"),
-])
+@pytest.mark.parametrize(
+    ("prefix", "upper"),
+    [
+        ("abc", "abd"),
+        ("abz", "ac"),
+        ("zz", None),
+        ("ab9", "aba"),
+        ("smith j", "smith k"),
+    ],
+)
 def test_prefix_upper_bound_is_the_smallest_key_after_every_match(prefix, upper):
     assert prefix_upper_bound(prefix) == upper
 
@@ -39,8 +46,10 @@ def test_cursor_round_trips():
     assert decode_cursor(encode_cursor(cursor)) == cursor
 
 
-@pytest.mark.parametrize("text", ["", "!!!", "bm90IGpzb24", encode_cursor(Cursor("x", 1))[:-2] + "@@",
-                                  "WyJ4IiwgLTFd", "WyJ4IiwgdHJ1ZV0", "x" * 500])
+@pytest.mark.parametrize(
+    "text",
+    ["", "!!!", "bm90IGpzb24", encode_cursor(Cursor("x", 1))[:-2] + "@@", "WyJ4IiwgLTFd", "WyJ4IiwgdHJ1ZV0", "x" * 500],
+)
 def test_tampered_cursors_are_refused(text):
     with pytest.raises(BadCursor):
         decode_cursor(text)

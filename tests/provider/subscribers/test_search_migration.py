@@ -22,24 +22,33 @@ NAMES = ["Ann Smith-Jones", "Widgets Ltd", "!!!"] + [f"Person {i}" for i in rang
 def _seed_before_migration(engine: Engine) -> None:
     upgrade_engine(engine, BEFORE)
     now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC).isoformat()
-    rows = [{"id": index, "name": name, "ref": f"OLD-{index}", "key": name_key(name), "now": now}
-            for index, name in enumerate(NAMES, start=1)]
+    rows = [
+        {"id": index, "name": name, "ref": f"OLD-{index}", "key": name_key(name), "now": now}
+        for index, name in enumerate(NAMES, start=1)
+    ]
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO subscriber (id, kind, name, address, email, phone, account_reference, name_key, "
-            "created_at, updated_at) VALUES (:id, 'individual', :name, 'somewhere', '', '', :ref, :key, :now, :now)"),
-            rows)
+        connection.execute(
+            text(
+                "INSERT INTO subscriber (id, kind, name, address, email, phone, account_reference, name_key, "
+                "created_at, updated_at) VALUES (:id, 'individual', :name, 'somewhere', '', '', :ref, :key, :now, :now)"
+            ),
+            rows,
+        )
 
 
 def _check_backfill(engine: Engine) -> None:
     _seed_before_migration(engine)
     upgrade_engine(engine)
     with engine.connect() as connection:
-        rows = connection.execute(text("SELECT subscriber_id, word, name_key FROM subscriber_name_word "
-                                       "ORDER BY subscriber_id, word")).all()
+        rows = connection.execute(
+            text("SELECT subscriber_id, word, name_key FROM subscriber_name_word ORDER BY subscriber_id, word")
+        ).all()
     assert [tuple(row) for row in rows if row[0] <= 2] == [
-        (1, "jones", "ann smithjones"), (1, "smith", "ann smithjones"), (1, "smithjones", "ann smithjones"),
-        (2, "ltd", "widgets ltd")]
+        (1, "jones", "ann smithjones"),
+        (1, "smith", "ann smithjones"),
+        (1, "smithjones", "ann smithjones"),
+        (2, "ltd", "widgets ltd"),
+    ]
     assert not [row for row in rows if row[0] == 3]  # a name with no letters has no words
     assert {row[0] for row in rows} == set(range(1, len(NAMES) + 1)) - {3}
     assert len(rows) == 4 + BACKFILL_BATCH  # "Person 17" is found by "17" from the word table
@@ -87,24 +96,36 @@ def test_on_a_postgresql_database_with_a_language_collation_pages_follow_python_
     name = f"{url.database}_icu"
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0 '
-                                "LOCALE_PROVIDER icu ICU_LOCALE 'en-GB'"))
+        connection.execute(
+            text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-GB'")
+        )
     engine = make_engine(url.set(database=name).render_as_string(hide_password=False))
     try:
         upgrade_engine(engine)
         with engine.connect() as connection:
-            collations = connection.execute(text(
-                "SELECT table_name, column_name, collation_name FROM information_schema.columns "
-                "WHERE column_name IN ('name_key', 'word') AND table_name LIKE 'subscriber%' "
-                "ORDER BY table_name, column_name")).all()
+            collations = connection.execute(
+                text(
+                    "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+                    "WHERE column_name IN ('name_key', 'word') AND table_name LIKE 'subscriber%' "
+                    "ORDER BY table_name, column_name"
+                )
+            ).all()
         assert [tuple(row) for row in collations] == [
-            ("subscriber", "name_key", "C"), ("subscriber_name_word", "name_key", "C"),
-            ("subscriber_name_word", "word", "C")]
+            ("subscriber", "name_key", "C"),
+            ("subscriber_name_word", "name_key", "C"),
+            ("subscriber_name_word", "word", "C"),
+        ]
         people = ["Łucja Adams", "Mary Łukasz", "Nora Łukasz", "Lucy Łukasz", "Zed Łukasz"]
         with Session(engine, expire_on_commit=False) as session:
             for index, person in enumerate(people):
-                service.create_subscriber(session, actor=ACTOR, now=clock.now(), data=SubscriberCreate(
-                    kind="individual", name=person, address="1 Road", account_reference=f"ICU-{index}"))
+                service.create_subscriber(
+                    session,
+                    actor=ACTOR,
+                    now=clock.now(),
+                    data=SubscriberCreate(
+                        kind="individual", name=person, address="1 Road", account_reference=f"ICU-{index}"
+                    ),
+                )
             session.commit()
             for query in ("", "łukasz"):
                 names, after = [], None

@@ -10,9 +10,16 @@ from provider.security.roles import Permission
 from provider.subscribers.panels import SubscriberPanel, register_panel
 from tests.conftest import csrf_from
 
-FORM = {"kind": "individual", "name": "Ann Example", "address": "1 High Street, Leeds LS1 1AA",
-        "email": "ann@example.com", "phone": "", "account_reference": "ACC-1", "line_number": "07700 900123",
-        "line_service": "mobile"}
+FORM = {
+    "kind": "individual",
+    "name": "Ann Example",
+    "address": "1 High Street, Leeds LS1 1AA",
+    "email": "ann@example.com",
+    "phone": "",
+    "account_reference": "ACC-1",
+    "line_number": "07700 900123",
+    "line_service": "mobile",
+}
 
 
 def _post(client, url, data):
@@ -66,15 +73,24 @@ def test_a_duplicate_account_reference_is_shown_on_the_form(signed_in):
 def test_edit_add_line_edit_line_and_add_a_named_user(signed_in):
     agent = signed_in("agent")
     location = _create(agent, line_number="")
-    assert _post(agent, f"{location}/edit", {**FORM, "name": "Ann Changed", "phone": "020 7946 0999"}
-                 ).status_code == 303
+    assert (
+        _post(agent, f"{location}/edit", {**FORM, "name": "Ann Changed", "phone": "020 7946 0999"}).status_code == 303
+    )
     assert _post(agent, f"{location}/lines/new", {"number": "0113 496 0001", "service": "fixed"}).status_code == 303
     page = agent.get(location).text
     line_id = re.search(r"/lines/(\d+)/edit", page).group(1)
-    assert _post(agent, f"{location}/lines/{line_id}/edit", {"number": "0113 496 0002", "service": "voip"}
-                 ).status_code == 303
-    assert _post(agent, f"{location}/lines/{line_id}/users/new",
-                 {"name": "Ben Lodger", "relationship": "lodger", "contact": ""}).status_code == 303
+    assert (
+        _post(agent, f"{location}/lines/{line_id}/edit", {"number": "0113 496 0002", "service": "voip"}).status_code
+        == 303
+    )
+    assert (
+        _post(
+            agent,
+            f"{location}/lines/{line_id}/users/new",
+            {"name": "Ben Lodger", "relationship": "lodger", "contact": ""},
+        ).status_code
+        == 303
+    )
     page = agent.get(location).text
     assert "Ann Changed" in page and "0113 496 0002" in page and "voip" in page
     assert "Ben Lodger" in page and "lodger" in page and "020 7946 0999" in page
@@ -105,9 +121,15 @@ def test_the_list_searches_and_pages_by_cursor(signed_in, add_subscriber):
 
 def test_other_packages_add_panels_to_the_subscriber_page(app, signed_in):
     app.state.templates.env.loader.loaders.append(DictLoader({"test/panel.html": "<p>lines seen: {{ data }}</p>"}))
-    register_panel(app, SubscriberPanel("Test panel", "test/panel.html",
-                                        lambda *, session, subscriber, lines, now, settings: len(lines),
-                                        Permission.subscribers_read))
+    register_panel(
+        app,
+        SubscriberPanel(
+            "Test panel",
+            "test/panel.html",
+            lambda *, session, subscriber, lines, now, settings: len(lines),
+            Permission.subscribers_read,
+        ),
+    )
     register_panel(app, SubscriberPanel("Admin only", "test/panel.html", lambda **_: 0, Permission.admin))
     agent = signed_in("agent")
     page = agent.get(_create(agent)).text

@@ -16,9 +16,23 @@ from tests.provider.subscribers.conftest import ACTOR
 
 # Names chosen so that a whole-name prefix search, a substring search and a search that lets one
 # query word stand for another each give a different answer from a word-prefix search.
-NAMES = ["John Smith", "Jane Smith", "Smith & Jones Ltd", "Blacksmith Ann", "Johnny Smithers", "Sam Smith",
-         "Samantha Smith-Jones", "Bowes-Lyon Estates", "Zoë O'Brien", "John Brown", "Sophie Saunders",
-         "Smith John", "Acme Holdings Ltd", "Jones Smith & Sons", "Sam Sam"]
+NAMES = [
+    "John Smith",
+    "Jane Smith",
+    "Smith & Jones Ltd",
+    "Blacksmith Ann",
+    "Johnny Smithers",
+    "Sam Smith",
+    "Samantha Smith-Jones",
+    "Bowes-Lyon Estates",
+    "Zoë O'Brien",
+    "John Brown",
+    "Sophie Saunders",
+    "Smith John",
+    "Acme Holdings Ltd",
+    "Jones Smith & Sons",
+    "Sam Sam",
+]
 
 
 def _load(add_subscriber):
@@ -48,6 +62,7 @@ def _names(session, query):
 
 # --- the pure rules ------------------------------------------------------------------------------
 
+
 def test_a_name_is_indexed_under_each_word_and_each_part_of_a_joined_word():
     assert name_words("Zoë O'Brien-Smith") == ["obrien", "obriensmith", "smith", "zoe"]
     assert name_words("Smith & Jones Ltd") == ["jones", "ltd", "smith"]
@@ -71,6 +86,7 @@ def test_query_words_drop_a_word_that_begins_another_and_put_the_longest_first()
 
 # --- searching -----------------------------------------------------------------------------------
 
+
 def test_a_surname_finds_people_whose_name_starts_with_another_word(session, add_subscriber):
     _load(add_subscriber)
     names = _names(session, "smith")
@@ -92,8 +108,9 @@ def test_every_query_word_must_begin_some_word_of_the_name_in_any_order(session,
     assert forwards == backwards == ["John Smith", "Johnny Smithers", "Smith John"]
     assert "Jane Smith" not in forwards and "John Brown" not in forwards
     for query in ("smith", "s", "sam s", "jo", "smith jones", "ltd", "o", "qqq", "sam sam"):
-        assert [s.id for s in listing.list_subscribers(session, query=query, limit=100).items] == \
-            _expected(subscribers, query), query
+        assert [s.id for s in listing.list_subscribers(session, query=query, limit=100).items] == _expected(
+            subscribers, query
+        ), query
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3])
@@ -163,17 +180,24 @@ def test_on_sqlite_the_search_reads_index_ranges_and_probes_never_a_scan(sqlite_
 
 # --- keeping the index in step -------------------------------------------------------------------
 
+
 def _words(session, subscriber_id):
     statement = select(SubscriberNameWord.word, SubscriberNameWord.name_key).where(
-        SubscriberNameWord.subscriber_id == subscriber_id)
+        SubscriberNameWord.subscriber_id == subscriber_id
+    )
     return sorted(session.exec(statement))
 
 
 def test_renaming_a_subscriber_rewrites_its_words(session, engine, clock, add_subscriber):
     subscriber = add_subscriber("ACC-1", name="Ann Example")
     with Session(engine) as writing:
-        service.update_subscriber(writing, actor=ACTOR, now=clock.now(), subscriber_id=subscriber.id,
-                                  changes=SubscriberUpdate(name="Ann Smith-Jones"))
+        service.update_subscriber(
+            writing,
+            actor=ACTOR,
+            now=clock.now(),
+            subscriber_id=subscriber.id,
+            changes=SubscriberUpdate(name="Ann Smith-Jones"),
+        )
         writing.commit()
     assert _words(session, subscriber.id) == [(w, "ann smithjones") for w in ["jones", "smith", "smithjones"]]
     assert _names(session, "example") == [] and _names(session, "jones") == ["Ann Smith-Jones"]
@@ -182,16 +206,24 @@ def test_renaming_a_subscriber_rewrites_its_words(session, engine, clock, add_su
 def test_an_update_that_leaves_the_name_alone_keeps_the_words(session, engine, clock, add_subscriber):
     subscriber = add_subscriber("ACC-1", name="Ann Example")
     with Session(engine) as writing:
-        service.update_subscriber(writing, actor=ACTOR, now=clock.now(), subscriber_id=subscriber.id,
-                                  changes=SubscriberUpdate(address="2 Low Road"))
+        service.update_subscriber(
+            writing,
+            actor=ACTOR,
+            now=clock.now(),
+            subscriber_id=subscriber.id,
+            changes=SubscriberUpdate(address="2 Low Road"),
+        )
         writing.commit()
     assert _words(session, subscriber.id) == [("example", "ann example")]
 
 
 def test_a_bulk_import_indexes_every_name(session, engine, clock, tmp_path):
     path = tmp_path / "people.csv"
-    path.write_text("account_reference,kind,name,address\nA-1,individual,Priya Patel,1 Road\n"
-                    "A-2,corporate,Patel-Khan Traders Ltd,2 Road\nA-3,individual,Tom Jones,3 Road\n", encoding="utf-8")
+    path.write_text(
+        "account_reference,kind,name,address\nA-1,individual,Priya Patel,1 Road\n"
+        "A-2,corporate,Patel-Khan Traders Ltd,2 Road\nA-3,individual,Tom Jones,3 Road\n",
+        encoding="utf-8",
+    )
     with Session(engine) as writing:
         report = bulk.import_file(writing, actor=ACTOR, now=clock.now(), path=path, batch_size=2)
         writing.commit()
@@ -256,8 +288,16 @@ def test_postgresql_compares_keys_byte_by_byte_whatever_the_database_collation(e
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite always compares text byte by byte")
     with engine.connect() as connection:
-        collations = set(connection.execute(text(
-            "SELECT table_name, column_name, collation_name FROM information_schema.columns "
-            "WHERE column_name IN ('name_key', 'word') AND table_name LIKE 'subscriber%'")))
-    assert collations == {("subscriber", "name_key", "C"), ("subscriber_name_word", "name_key", "C"),
-                          ("subscriber_name_word", "word", "C")}
+        collations = set(
+            connection.execute(
+                text(
+                    "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+                    "WHERE column_name IN ('name_key', 'word') AND table_name LIKE 'subscriber%'"
+                )
+            )
+        )
+    assert collations == {
+        ("subscriber", "name_key", "C"),
+        ("subscriber_name_word", "name_key", "C"),
+        ("subscriber_name_word", "word", "C"),
+    }
