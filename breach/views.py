@@ -179,7 +179,7 @@ def ico_reference_submit(
 
 
 @pages.get("/{breach_id}/filings/{filing_id}.pdf")
-def filing_pdf(breach_id: IdPath, filing_id: IdPath, session: SessionDep, actor: Reader) -> Response:
+def filing_pdf(breach_id: IdPath, filing_id: IdPath, session: SessionDep, _actor: Reader) -> Response:
     """The exact bytes that were filed (their SHA-256 is on the breach page and in the header)."""
     filing = service.get_filing(session, filing_id=filing_id)
     if filing.breach_id != breach_id:

@@ -107,7 +107,7 @@ def file_page(
     breach_id: IdPath,
     session: SessionDep,
     now: NowDep,
-    actor: Writer,
+    _actor: Writer,
     stage: Annotated[str, Query(max_length=16)] = "initial",
 ) -> Response:
     """The checklist for the chosen stage and the filing form."""

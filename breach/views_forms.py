@@ -62,7 +62,7 @@ def _form_page(
 
 
 @router.get("/new")
-def new_breach_page(request: Request, actor: Writer) -> Response:
+def new_breach_page(request: Request, _actor: Writer) -> Response:
     """The empty form."""
     return _form_page(request, _blank_form(), [])
 
@@ -100,7 +100,7 @@ def edit_breach_page(
     breach_id: IdPath,
     session: SessionDep,
     settings: SettingsDep,
-    actor: Writer,
+    _actor: Writer,
 ) -> Response:
     """The form pre-filled with the stored facts."""
     breach = service.get_breach(session, breach_id=breach_id)

@@ -140,12 +140,12 @@ def settings(engine: Engine) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FrozenClock, engine: Engine):  # noqa: ANN201
+def app(settings: Settings, clock: FrozenClock, engine: Engine):
     return create_app(settings=settings, clock=clock, engine=engine)
 
 
 @pytest.fixture
-def client(app) -> Iterator[TestClient]:  # noqa: ANN001
+def client(app) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as test_client:
         yield test_client
 
@@ -180,7 +180,7 @@ def sign_in(test_client: TestClient, username: str, password: str = TEST_PASSWOR
 
 
 @pytest.fixture
-def signed_in(app, engine: Engine, clock: FrozenClock):  # noqa: ANN001, ANN201
+def signed_in(app, engine: Engine, clock: FrozenClock):
     """signed_in(role) -> a TestClient with a web session for a new user of that role."""
     opened: list[TestClient] = []
 
@@ -196,7 +196,7 @@ def signed_in(app, engine: Engine, clock: FrozenClock):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def api_client(app, engine: Engine, clock: FrozenClock):  # noqa: ANN001, ANN201
+def api_client(app, engine: Engine, clock: FrozenClock):
     """api_client(role, scopes=None) -> a TestClient sending a bearer token for a new user of that role."""
     opened: list[TestClient] = []
 

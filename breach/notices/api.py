@@ -30,7 +30,7 @@ WRITE = api_permission(Permission.breach_write)
 
 
 @router.get("/breaches/{breach_id}/assessment", response_model=AssessmentState)
-def get_assessment(breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> AssessmentState:
+def get_assessment(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> AssessmentState:
     """The current customer-notice decision and every earlier one (newest first)."""
     service.get_breach(session, breach_id)
     history = [
@@ -50,7 +50,7 @@ def post_assessment(
 
 
 @router.get("/breaches/{breach_id}/notices/template", response_model=list[TemplatePublic])
-def get_templates(breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> list[TemplatePublic]:
+def get_templates(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> list[TemplatePublic]:
     """Every version of the notice wording, newest first."""
     service.get_breach(session, breach_id)
     versions = service.template_versions(session, breach_id)
@@ -148,13 +148,13 @@ def post_send_resume(
 
 
 @router.get("/breaches/{breach_id}/notices/sending", response_model=SendProgress)
-def get_sending(breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> SendProgress:
+def get_sending(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> SendProgress:
     """E-mail notices by status and whether a send is running (`running` false: finished or never started)."""
     return sending.progress(session, breach_id)
 
 
 @router.get("/breaches/{breach_id}/notices", response_model=NoticesOverview)
-def get_notices(breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> NoticesOverview:
+def get_notices(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> NoticesOverview:
     """Decision, wording version, recipients per status and channel, and each batch's progress."""
     return service.overview(session, breach_id)
 
@@ -162,7 +162,7 @@ def get_notices(breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> 
 @router.get(
     "/notice-letters/{recipient_id}.pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}}}
 )
-def get_letter(recipient_id: IdPath, session: SessionDep, actor: Actor = READ) -> Response:
+def get_letter(recipient_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
     """One recipient's letter, rebuilt from its snapshot and checked against the stored SHA-256."""
     recipient, letter, _ = bulk.regenerate(session, recipient_id)
     return Response(

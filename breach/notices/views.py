@@ -55,7 +55,7 @@ def _overview_page(
 
 
 @router.get(BASE)
-def overview_page(request: Request, breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> Response:
+def overview_page(request: Request, breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
     return _overview_page(request, session, breach_id)
 
 
@@ -147,7 +147,7 @@ def _assessment_page(
 
 
 @router.get(BASE + "/assessment")
-def assessment_page(request: Request, breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> Response:
+def assessment_page(request: Request, breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
     return _assessment_page(request, session, breach_id, {}, [])
 
 
@@ -192,7 +192,7 @@ def _template_page(
 
 
 @router.get(BASE + "/template")
-def template_page(request: Request, breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> Response:
+def template_page(request: Request, breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
     return _template_page(request, session, breach_id, service.draft_template(session, breach_id).model_dump(), [])
 
 
@@ -247,7 +247,7 @@ def _recipients_page(
 
 
 @router.get(BASE + "/recipients")
-def recipients_page(request: Request, breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> Response:
+def recipients_page(request: Request, breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
     return _recipients_page(request, session, breach_id, {}, [])
 
 
@@ -406,7 +406,7 @@ def media_submit(
 
 
 @router.get(BASE + "/media.pdf")
-def media_pdf(breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> Response:
+def media_pdf(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
     media = service.latest_media_notice(session, breach_id)
     if media is None:
         raise NotFound("no media notice has been created for this breach")
@@ -418,7 +418,7 @@ def media_pdf(breach_id: IdPath, session: SessionDep, actor: Actor = READ) -> Re
 
 
 @router.get(BASE + "/letters/{recipient_id}.pdf")
-def letter_pdf(breach_id: IdPath, recipient_id: IdPath, session: SessionDep, actor: Actor = READ) -> Response:
+def letter_pdf(breach_id: IdPath, recipient_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
     recipient, letter, _ = bulk.regenerate(session, recipient_id)
     if recipient.breach_id != breach_id:
         raise NotFound(f"breach {breach_id} has no letter {recipient_id}")
@@ -431,7 +431,7 @@ def letter_pdf(breach_id: IdPath, recipient_id: IdPath, session: SessionDep, act
 
 @router.get(BASE + "/letters.zip")
 def letters_zip(
-    request: Request, breach_id: IdPath, session: SessionDep, channel: Channel | None = None, actor: Actor = READ
+    request: Request, breach_id: IdPath, session: SessionDep, channel: Channel | None = None, _actor: Actor = READ
 ) -> Response:
     service.get_breach(session, breach_id)
     session.commit()  # release the SQLite lock before the stream opens its own sessions

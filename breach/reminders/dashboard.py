@@ -27,7 +27,7 @@ THRESHOLD_LABELS = {
 URGENT = frozenset({Threshold.escalated, Threshold.overdue})
 
 
-def build_panel(*, session: Session, now: datetime, settings: Any = None) -> dict[str, Any]:
+def build_panel(*, session: Session, now: datetime, settings: Any = None) -> dict[str, Any]:  # noqa: ARG001 - the panel contract
     """Template data for reminders/panel.html."""
     counts = service.unacknowledged_by_threshold(session)
     items, total = service.list_reminders(session, unacknowledged_only=True, page_size=NEWEST)

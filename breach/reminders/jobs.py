@@ -22,6 +22,8 @@ register(
         func=sweep_reminders,
         trigger="interval",
         trigger_args={"minutes": 1},
-        description="remind breach staff at 50%, 75% and 90% of each deadline, when overdue, and escalate to the deputy",
+        description=(
+            "remind breach staff at 50%, 75% and 90% of each deadline, when overdue, and escalate to the deputy"
+        ),
     )
 )

@@ -32,7 +32,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_result_value(self, value: datetime | None, _dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -56,10 +56,10 @@ class StrEnumType(TypeDecorator[StrEnum]):
         super().__init__(length)
         self.enum_class = enum_class
 
-    def process_bind_param(self, value: StrEnum | str | None, dialect: Any) -> str | None:
+    def process_bind_param(self, value: StrEnum | str | None, _dialect: Any) -> str | None:
         if value is None:
             return None
         return self.enum_class(value).value
 
-    def process_result_value(self, value: str | None, dialect: Any) -> StrEnum | None:
+    def process_result_value(self, value: str | None, _dialect: Any) -> StrEnum | None:
         return None if value is None else self.enum_class(value)

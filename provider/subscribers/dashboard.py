@@ -235,7 +235,7 @@ def render_chart(volumes: Volumes, *, title: str = "Subscriber volumes", id_pref
 # --- the panel ------------------------------------------------------------------------------------
 
 
-def build_panel(*, session: Session, now: datetime, settings: Any = None) -> dict[str, Any]:
+def build_panel(*, session: Session, now: datetime, settings: Any = None) -> dict[str, Any]:  # noqa: ARG001 - the panel contract
     """Template data for subscribers/panel.html."""
     volumes = count_volumes(session)
     return {

@@ -63,7 +63,7 @@ def _tokens_page(
 def tokens_list(
     request: Request,
     session: SessionDep,
-    actor: AdminActor,
+    _actor: AdminActor,
     user_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """Every token (or one user's): prefix, owner, scopes, when created and last used, revoked or not."""

@@ -64,7 +64,7 @@ def guard_last_admin(session: Session, *, user: User, role: str | None = None, i
 
 
 @router.get("")
-def users_list(request: Request, session: SessionDep, actor: AdminActor) -> Response:
+def users_list(request: Request, session: SessionDep, _actor: AdminActor) -> Response:
     """Every staff account with its role and state."""
     users = list(session.exec(select(User).order_by(User.username)))
     return render(request, "admin/users.html", {"users": users})
@@ -80,7 +80,7 @@ def _new_user_page(request: Request, values: dict[str, str], errors: Errors, sta
 
 
 @router.get("/new")
-def user_new(request: Request, actor: AdminActor) -> Response:
+def user_new(request: Request, _actor: AdminActor) -> Response:
     """The form for a new account."""
     return _new_user_page(request, {"role": Role.agent.value}, [])
 
@@ -133,7 +133,7 @@ def _user_page(
 
 
 @router.get("/{user_id}")
-def user_detail(request: Request, session: SessionDep, user_id: IdPath, actor: AdminActor) -> Response:
+def user_detail(request: Request, session: SessionDep, user_id: IdPath, _actor: AdminActor) -> Response:
     """One account: details, role, password reset, two-step verification, enable or disable."""
     return _user_page(request, accounts.get_user(session, user_id), [])
 

@@ -56,7 +56,7 @@ def create_app(
     install_handlers(app)
 
     @app.exception_handler(LoginRequired)
-    async def _login_required(request: Request, exc: LoginRequired) -> Response:
+    async def _login_required(_request: Request, exc: LoginRequired) -> Response:
         target = "/login/mfa" if exc.mfa_pending else "/login"
         return RedirectResponse(target, status_code=303)
 

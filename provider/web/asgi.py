@@ -6,5 +6,5 @@ Web workers never run the scheduler; one `pecr scheduler` process (or `pecr serv
 from provider.web.app import create_app
 
 
-def web_app():  # noqa: ANN201 - uvicorn factory
+def web_app():
     return create_app(embed_scheduler=False)

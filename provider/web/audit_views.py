@@ -97,7 +97,7 @@ def audit_page(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    actor: AuditorActor,
+    _actor: AuditorActor,
     values: Annotated[dict[str, str], Depends(filter_values)],
     before_id: IdQuery = None,
     after_id: IdQuery = None,
@@ -126,7 +126,7 @@ def audit_csv(
     session: SessionDep,
     now: NowDep,
     settings: SettingsDep,
-    actor: AuditorActor,
+    _actor: AuditorActor,
     filters: Annotated[AuditFilter, Depends(csv_filter)],
 ) -> StreamingResponse:
     """Every matching event, oldest first, with hash and prev_hash, streamed a batch at a time."""

@@ -82,7 +82,7 @@ ApiActor = Annotated[Actor, Depends(api_actor)]
 PageActor = Annotated[Actor, Depends(session_actor)]
 
 
-def api_permission(permission: Permission):  # noqa: ANN201 - returns a FastAPI dependency
+def api_permission(permission: Permission):
     def check(actor: ApiActor) -> Actor:
         if not actor.can(permission):
             raise HTTPException(403, f"this token lacks the {permission.value} permission")
@@ -91,7 +91,7 @@ def api_permission(permission: Permission):  # noqa: ANN201 - returns a FastAPI 
     return Depends(check)
 
 
-def page_permission(permission: Permission):  # noqa: ANN201 - returns a FastAPI dependency
+def page_permission(permission: Permission):
     def check(actor: PageActor) -> Actor:
         if not actor.can(permission):
             raise HTTPException(403, "your role does not allow this page")

@@ -109,13 +109,13 @@ def schemas(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @router.get("/openapi.json")
-def openapi_document(request: Request, actor: Actor = Depends(staff_or_token)) -> JSONResponse:
+def openapi_document(request: Request, _actor: Actor = Depends(staff_or_token)) -> JSONResponse:
     """The OpenAPI 3 description of /api/v1."""
     return JSONResponse(request.app.openapi())
 
 
 @router.get("/docs")
-def docs_page(request: Request, actor: PageActor) -> Response:
+def docs_page(request: Request, _actor: PageActor) -> Response:
     """The API reference, rendered on the server from the OpenAPI document."""
     document = request.app.openapi()
     return render(

@@ -82,7 +82,7 @@ def install_handlers(app: FastAPI) -> None:
         return _html_error(request, exc.status_code, "Error", str(exc.detail))
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
+    async def _unexpected(request: Request, _exc: Exception) -> Response:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         if is_api(request):
             return problem(500, "Internal error", "an unexpected error was logged")

@@ -43,23 +43,23 @@ OBLIGATION_KEYS = {
 
 
 @pytest.fixture
-def manager(api_client):  # noqa: ANN001, ANN201
+def manager(api_client):
     return api_client("breach_manager")
 
 
 @pytest.fixture
-def with_profile(engine) -> None:  # noqa: ANN001
+def with_profile(engine) -> None:
     with Session(engine, expire_on_commit=False) as session:
         add_profile(session)
 
 
-def post_breach(client, **extra: object) -> dict:  # noqa: ANN001
+def post_breach(client, **extra: object) -> dict:
     response = client.post("/api/v1/breaches", json={**CREATED, **extra})
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def fields(response) -> list[str]:  # noqa: ANN001
+def fields(response) -> list[str]:
     assert response.headers["content-type"].startswith("application/problem+json")
     return [e["field"] for e in response.json()["errors"]]
 

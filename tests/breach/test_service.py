@@ -136,7 +136,7 @@ def test_concurrent_creation_never_hands_out_the_same_reference(engine: Engine):
         try:
             with Session(engine, expire_on_commit=False) as own:
                 references.append(create(own).reference)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as error:
             failures.append(error)
 
     threads = [threading.Thread(target=worker) for _ in range(8)]

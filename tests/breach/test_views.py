@@ -53,7 +53,7 @@ MINIMAL = {
 }
 
 
-def _profile(engine, clock) -> None:  # noqa: ANN001
+def _profile(engine, clock) -> None:
     with Session(engine, expire_on_commit=False) as session:
         update_profile(
             session,
@@ -71,7 +71,7 @@ def _profile(engine, clock) -> None:  # noqa: ANN001
         session.commit()
 
 
-def _record(client, fields: dict) -> int:  # noqa: ANN001
+def _record(client, fields: dict) -> int:
     token = csrf_from(client.get("/breaches/new").text)
     response = client.post("/breaches/new", data={**fields, "csrf_token": token})
     assert response.status_code == 303, response.text
@@ -80,16 +80,16 @@ def _record(client, fields: dict) -> int:  # noqa: ANN001
     return int(match.group(1))
 
 
-def _file(client, breach_id: int, **fields: str):  # noqa: ANN001, ANN202
+def _file(client, breach_id: int, **fields: str):
     token = csrf_from(client.get(f"/breaches/{breach_id}/file?stage={fields.get('stage', 'initial')}").text)
     return client.post(f"/breaches/{breach_id}/file", data={"stage": "initial", **fields, "csrf_token": token})
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     return html.unescape(response.text)
 
 
-def _error_summary(response) -> str:  # noqa: ANN001
+def _error_summary(response) -> str:
     match = re.search(r'<div class="error-summary".*?</div>', response.text, re.S)
     assert match, "no error summary on the page"
     return html.unescape(match.group(0))

@@ -145,7 +145,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 @pytest.fixture
-def page(browser, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[object]:  # noqa: ANN001
+def page(browser, live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[object]:
     """A fresh browser context (no cookies) per test, opening pages relative to the live server."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(10_000)
@@ -181,7 +181,7 @@ def create_user(
         return user
 
 
-def sign_in(page, username: str, password: str = E2E_PASSWORD) -> None:  # noqa: ANN001
+def sign_in(page, username: str, password: str = E2E_PASSWORD) -> None:
     """Sign in through the login form as a person would."""
     page.goto("/login")
     page.get_by_label("Username").fill(username)
@@ -190,6 +190,6 @@ def sign_in(page, username: str, password: str = E2E_PASSWORD) -> None:  # noqa:
     page.wait_for_load_state()
 
 
-def sign_out(page) -> None:  # noqa: ANN001
+def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login")

@@ -48,7 +48,7 @@ def _typed(hours_ago: float) -> str:
     return london(datetime.now(UTC) - timedelta(hours=hours_ago)).strftime(LOCAL_INPUT)
 
 
-def _record_without_other_providers(page, title: str) -> str:  # noqa: ANN001
+def _record_without_other_providers(page, title: str) -> str:
     """Fill the form with every initial-notification field except 'other providers'; returns aware_at."""
     aware_at = _typed(2)
     page.goto("/breaches/new")
@@ -67,7 +67,7 @@ def _record_without_other_providers(page, title: str) -> str:  # noqa: ANN001
     return aware_at
 
 
-def test_record_file_and_download_a_breach_notification(page, live_server, tmp_path: Path):  # noqa: ANN001
+def test_record_file_and_download_a_breach_notification(page, live_server, tmp_path: Path):
     _ensure_profile(live_server)
     user = create_user(live_server, "breach_manager")
     sign_in(page, user.username)

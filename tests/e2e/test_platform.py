@@ -51,7 +51,7 @@ def _next_code(totp: pyotp.TOTP, used_step: int) -> str:
     return totp.now()
 
 
-def _enrol_totp(page) -> tuple[pyotp.TOTP, int]:  # noqa: ANN001
+def _enrol_totp(page) -> tuple[pyotp.TOTP, int]:
     """Set up two-step verification from /account, reading the key the page shows as a person would.
 
     Returns the authenticator and the time step of the code used to confirm it.
@@ -96,14 +96,14 @@ ACCOUNT = re.compile(r"^Account reference")
 LINE_NUMBER = re.compile(r"^First line number")
 
 
-def _open_new_subscriber_form(page, live_server) -> None:  # noqa: ANN001
+def _open_new_subscriber_form(page, live_server) -> None:
     user = create_user(live_server, "agent")
     sign_in(page, user.username)
     response = page.goto("/subscribers/new")
     assert response is not None and response.status == 200, f"/subscribers/new answered {response and response.status}"
 
 
-def _fill_subscriber(page, *, name: str, account: str, line_number: str) -> None:  # noqa: ANN001
+def _fill_subscriber(page, *, name: str, account: str, line_number: str) -> None:
     page.get_by_label(NAME).fill(name)
     page.get_by_label(ADDRESS).fill("12 Analytical Row\nLondon\nSW1A 1AA")
     page.get_by_label(ACCOUNT).fill(account)

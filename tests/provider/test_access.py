@@ -19,7 +19,7 @@ PROBLEM_JSON = "application/problem+json"
 NON_ADMIN_ROLES = (Role.auditor, Role.agent, Role.breach_manager, Role.compliance_officer)
 
 
-def _send(client: TestClient, endpoint: Endpoint, csrf_token: str | None = None, value: object = 1):  # noqa: ANN202
+def _send(client: TestClient, endpoint: Endpoint, csrf_token: str | None = None, value: object = 1):
     data = {"csrf_token": csrf_token} if csrf_token is not None else None
     return client.request(endpoint.method, endpoint.url(value), data=data if endpoint.unsafe else None)
 
@@ -34,7 +34,7 @@ def _role_lacking(permissions: set[Permission]) -> Role | None:
 
 
 @pytest.fixture
-def role_sessions(signed_in) -> Iterator[Callable[[Role], tuple[TestClient, str]]]:  # noqa: ANN001
+def role_sessions(signed_in) -> Iterator[Callable[[Role], tuple[TestClient, str]]]:
     """role -> (signed-in client, its CSRF token), one account per role, made on first use."""
     opened: dict[Role, tuple[TestClient, str]] = {}
 

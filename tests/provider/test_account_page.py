@@ -26,7 +26,7 @@ def _user(engine, username: str) -> User:
         return session.exec(select(User).where(User.username == username)).one()
 
 
-def _post(client: TestClient, url: str, data: dict[str, str]):  # noqa: ANN202
+def _post(client: TestClient, url: str, data: dict[str, str]):
     token = csrf_from(client.get("/account").text)
     return client.post(url, data={**data, "csrf_token": token})
 
@@ -38,7 +38,7 @@ def _start_enrolment(client: TestClient) -> tuple[str, str, str]:
     return secret, _hidden(page.text, "enrolment"), page.text
 
 
-def _enrol(client: TestClient, clock) -> str:  # noqa: ANN001
+def _enrol(client: TestClient, clock) -> str:
     secret, sealed, _ = _start_enrolment(client)
     code = pyotp.TOTP(secret).at(clock.now())
     response = _post(client, "/account/mfa/confirm", {"enrolment": sealed, "code": code})
@@ -247,7 +247,7 @@ def test_an_admin_setting_a_password_ends_that_persons_sessions(signed_in, engin
     assert victim.get("/subscribers").status_code == 303
 
 
-def _user_id(engine, username):  # noqa: ANN001, ANN202
+def _user_id(engine, username):
     from sqlmodel import Session, select
 
     from provider.security.models import User

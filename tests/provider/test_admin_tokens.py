@@ -12,7 +12,7 @@ from provider.security.models import ApiToken
 from tests.conftest import csrf_from, make_user
 
 
-def _post(client: TestClient, url: str, data: dict[str, object]):  # noqa: ANN202
+def _post(client: TestClient, url: str, data: dict[str, object]):
     token = csrf_from(client.get("/admin/tokens").text)
     return client.post(url, data={**data, "csrf_token": token})
 
@@ -23,7 +23,7 @@ def _secret(html: str) -> str:
     return match.group(1)
 
 
-def _create(admin: TestClient, user_id: int, name: str = "billing-system", scopes: list[str] | None = None):  # noqa: ANN202
+def _create(admin: TestClient, user_id: int, name: str = "billing-system", scopes: list[str] | None = None):
     return _post(admin, "/admin/tokens", {"user_id": str(user_id), "name": name, "scopes": scopes or []})
 
 

@@ -16,12 +16,12 @@ def _user(engine, username: str) -> User:
         return session.exec(select(User).where(User.username == username)).one()
 
 
-def _post(client: TestClient, url: str, data: dict[str, str]):  # noqa: ANN202
+def _post(client: TestClient, url: str, data: dict[str, str]):
     token = csrf_from(client.get("/admin/users").text)
     return client.post(url, data={**data, "csrf_token": token})
 
 
-def _create(client: TestClient, **overrides: str):  # noqa: ANN202
+def _create(client: TestClient, **overrides: str):
     data = {
         "username": "dave",
         "full_name": "Dave Jones",

@@ -31,7 +31,7 @@ def test_parallel_appends_form_one_unbroken_chain(engine):
                         after={"n": number},
                     )
                     session.commit()
-        except BaseException as error:  # noqa: BLE001 - reported to the main thread
+        except BaseException as error:
             failures.append(error)
 
     threads = [threading.Thread(target=write, args=(worker,)) for worker in range(WRITERS)]

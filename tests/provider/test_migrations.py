@@ -11,7 +11,7 @@ from provider.db.migrate import upgrade_engine
 from provider.db.registry import load_all_models
 
 
-def _differences(engine) -> list:  # noqa: ANN001
+def _differences(engine) -> list:
     upgrade_engine(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

@@ -17,7 +17,7 @@ HUGE_ID = 2**70
 BOUNDED_FORMATS = {"date", "date-time", "time", "uuid", "email", "duration"}
 
 
-def assert_problem(response, status: int) -> dict[str, Any]:  # noqa: ANN001
+def assert_problem(response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
     body = response.json()
@@ -28,7 +28,7 @@ def assert_problem(response, status: int) -> dict[str, Any]:  # noqa: ANN001
 
 
 @pytest.fixture
-def admin_api(api_client):  # noqa: ANN001, ANN201
+def admin_api(api_client):
     return api_client("admin")
 
 

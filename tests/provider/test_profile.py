@@ -26,7 +26,7 @@ PROFILE = {
 }
 
 
-def _save(session: Session, **changes: str):  # noqa: ANN202
+def _save(session: Session, **changes: str):
     profile = service.update_profile(session, actor=TESTER, now=START, data=ProfileUpdate(**{**PROFILE, **changes}))
     session.commit()
     return profile

@@ -11,7 +11,7 @@ config = context.config
 target_metadata = load_all_models().metadata
 
 
-def _run(connection) -> None:  # noqa: ANN001 - alembic passes a SQLAlchemy Connection
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -57,7 +57,7 @@ def test_two_schedulers_running_the_job_at_once_create_each_obligation_once(engi
         try:
             barrier.wait(timeout=10)
             results.append(jobs.ensure_log_obligations(context))
-        except BaseException as error:  # noqa: BLE001 - surfaced by the assertion below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run) for _ in range(3)]

@@ -95,7 +95,7 @@ def test_two_sweepers_at_once_create_and_e_mail_each_reminder_once(engine, clock
         try:
             barrier.wait(timeout=10)
             results.append(_sweep(engine, DUE, mail_settings))
-        except BaseException as error:  # noqa: BLE001 - surfaced by the assertion below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run) for _ in range(4)]

@@ -16,7 +16,7 @@ from tests.conftest import make_user
 
 
 @pytest.fixture
-def console(monkeypatch, sqlite_engine, clock):  # noqa: ANN001, ANN201
+def console(monkeypatch, sqlite_engine, clock):
     from provider.settings import Settings
 
     settings = Settings(env="test", database_url="sqlite://", secret_key="test-secret-key-for-pecr")

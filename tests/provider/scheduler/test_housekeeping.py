@@ -13,7 +13,7 @@ from provider.security.models import WebSession
 from tests.conftest import make_user
 
 
-def _session_row(user_id: int, token: str, clock, *, expires_in: timedelta, ended: bool = False) -> WebSession:  # noqa: ANN001
+def _session_row(user_id: int, token: str, clock, *, expires_in: timedelta, ended: bool = False) -> WebSession:
     now = clock.now()
     return WebSession(
         token_hash=token.ljust(64, "0"),

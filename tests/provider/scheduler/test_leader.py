@@ -10,8 +10,8 @@ from provider.scheduler.models import RunOutcome
 from provider.scheduler.registry import JobSpec
 
 
-def _service(engine, clock, settings, holder: str) -> SchedulerService:  # noqa: ANN001
-    spec = JobSpec(id="demo.job", func=lambda context: 0, trigger="interval", trigger_args={"minutes": 1})
+def _service(engine, clock, settings, holder: str) -> SchedulerService:
+    spec = JobSpec(id="demo.job", func=lambda _context: 0, trigger="interval", trigger_args={"minutes": 1})
     return SchedulerService(engine=engine, clock=clock, settings=settings, specs=[spec], holder=holder)
 
 

@@ -10,7 +10,7 @@ from provider.scheduler import lease
 LEASE_SECONDS = 30
 
 
-def _acquire(engine, clock, holder: str) -> bool:  # noqa: ANN001
+def _acquire(engine, clock, holder: str) -> bool:
     return lease.acquire(engine, holder=holder, now=clock.now(), lease_seconds=LEASE_SECONDS)
 
 

@@ -34,7 +34,7 @@ class Recorder:
         return 7
 
 
-def _runner(engine, clock, settings, spec: JobSpec, holder: str = "alpha") -> JobRunner:  # noqa: ANN001
+def _runner(engine, clock, settings, spec: JobSpec, holder: str = "alpha") -> JobRunner:
     return JobRunner(engine=engine, clock=clock, settings=settings, specs=[spec], holder=holder)
 
 
@@ -43,7 +43,7 @@ def _lead(runner: JobRunner) -> None:
     runner.note_lease(held=True, now=runner.clock.now())
 
 
-def _only_run(engine) -> JobRun:  # noqa: ANN001
+def _only_run(engine) -> JobRun:
     found = runs.recent(engine)
     assert len(found) == 1
     return found[0]

@@ -12,7 +12,7 @@ from provider.scheduler.models import JobRun, RunOutcome
 from provider.settings import Settings
 
 
-def _count(engine) -> int:  # noqa: ANN001
+def _count(engine) -> int:
     with engine.connect() as connection:
         return connection.execute(select(func.count()).select_from(JobRun)).scalar_one()
 
