@@ -18,7 +18,9 @@ from breach import service
 from breach.models import Breach, BreachCreate, BreachStatus, BreachUpdate, Circumstance, DataCategory, FilingStage
 from breach.notices import service as notice_service
 from breach.notices.models import AssessmentInput
+from provider.manifest import DemoContext
 from provider.security.actor import Actor
+from provider.subscribers.demo import only_demo_subscribers
 
 OVERDUE_AWARE_HOURS = 80  # past the 72-hour DUAA deadline (floored to the hour, plus 73 hours)
 DUE_SOON_AWARE_HOURS = 58  # about 15 hours before it
@@ -103,3 +105,12 @@ def load_if_no_breaches(session: Session, *, actor: Actor, now: datetime) -> lis
     filed = _create(session, actor=actor, now=now, aware_hours=FILED_AWARE_HOURS, facts=FILED)
     _file_and_close(session, actor=actor, now=now, breach=filed)
     return [overdue, due_soon, filed]
+
+
+def load_if_empty(session: Session, context: DemoContext) -> list[str]:
+    """The demo breaches on a database with no breach and no real subscriber (demo breaches never join
+    real customer data); the line to tell the operator."""
+    if not only_demo_subscribers(session):
+        return []
+    breaches = load_if_no_breaches(session, actor=context.actor, now=context.now)
+    return ["demo breaches loaded: " + ", ".join(b.reference for b in breaches)] if breaches else []

@@ -3,7 +3,7 @@
 `bench_generation(engine, count)` seeds its own breach, subscribers and recipients into the database
 behind `engine` (use a scratch database that has the schema and the audit head, e.g. after
 `pecr db upgrade`), then times choosing the recipients and generating the notices. Provider-independent:
-the lead wires it into `pecr bench`.
+`pecr bench notices` runs it (see the breach manifest).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import resource
 import time
 import tracemalloc
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, insert
 from sqlmodel import Session
@@ -20,6 +21,7 @@ from breach.models import Breach, Circumstance, Regime
 from breach.notices import bulk, recipients, service
 from breach.notices.models import AssessmentInput, TemplateInput
 from provider.clock import FrozenClock, SystemClock
+from provider.manifest import BenchContext
 from provider.profile.models import ProviderProfile
 from provider.profile.service import find_profile
 from provider.security.actor import system_actor
@@ -146,3 +148,8 @@ def bench_generation(
         "maxrss_before_mb": round(rss_before, 1),
         "maxrss_delta_mb": round(_maxrss_mb() - rss_before, 1),
     }
+
+
+def run(context: BenchContext, *, count: int, trace_memory: bool) -> dict[str, Any]:
+    """`pecr bench notices`: bench_generation on the scratch database."""
+    return bench_generation(context.engine, count, trace_memory=trace_memory)

@@ -1,8 +1,8 @@
 """`pecr bench ...`: the speed targets, measured on a scratch database rather than in unit tests.
 
-Each benchmark runs against a fresh, migrated SQLite file in a temporary folder unless
-`--database-url` names another scratch database (e.g. PostgreSQL). Never point it at production: it
-loads demo rows and a benchmark account.
+The benchmarks are those the manifests declare (`provider.manifest.Benchmark`). Each runs against a
+fresh, migrated SQLite file in a temporary folder unless `--database-url` names another scratch
+database (e.g. PostgreSQL). Never point it at production: it loads demo rows and a benchmark account.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from inspect import Parameter, Signature
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,8 @@ from sqlalchemy import Engine
 from provider.console import context
 from provider.db.engine import make_engine
 from provider.db.migrate import upgrade_engine
+from provider.domains import manifests
+from provider.manifest import BenchContext, Benchmark, BenchOption, resolve
 
 bench_app = typer.Typer(help="Benchmarks of the bulk paths (run on a scratch database).", no_args_is_help=True)
 DatabaseOption = Annotated[str | None, typer.Option(help="scratch database URL; default a temporary SQLite file")]
@@ -49,27 +52,31 @@ def _report(result: dict[str, Any]) -> None:
     typer.echo(json.dumps(result, indent=2, default=str))
 
 
-@bench_app.command("subscribers")
-def bench_subscribers(
-    count: Annotated[int, typer.Option(min=1, help="subscribers in the database")] = 1_000_000,
-    repeats: Annotated[int, typer.Option(min=1, help="requests per case")] = 20,
-    database_url: DatabaseOption = None,
-) -> None:
-    """Subscriber list page (first page, searches, deep page) at COUNT subscribers."""
-    from provider.subscribers.bench import bench_list
-
-    with _scratch_engine(database_url) as engine, _progress("loading subscribers", count) as advance:
-        _report(bench_list(engine, count, repeats=repeats, progress=advance))
+def _option(option: BenchOption) -> Parameter:
+    kind = bool if isinstance(option.default, bool) else int
+    flag = typer.Option(min=option.minimum, help=option.help)
+    return Parameter(option.name, Parameter.KEYWORD_ONLY, default=option.default, annotation=Annotated[kind, flag])
 
 
-@bench_app.command("notices")
-def bench_notices(
-    count: Annotated[int, typer.Option(min=1, help="customer notices to generate")] = 100_000,
-    trace_memory: Annotated[bool, typer.Option(help="also measure the Python heap peak (slower)")] = False,
-    database_url: DatabaseOption = None,
-) -> None:
-    """Customer breach notices: time and peak memory to generate COUNT letters and e-mails."""
-    from breach.notices.bench import bench_generation
+def _command(benchmark: Benchmark) -> Callable[..., None]:
+    """A `pecr bench` command from a manifest's declaration: its options, then --database-url; the
+    benchmark's modules are imported only when the command runs."""
 
-    with _scratch_engine(database_url) as engine:
-        _report(bench_generation(engine, count, trace_memory=trace_memory))
+    def command(database_url: str | None = None, **options: Any) -> None:
+        run = resolve(benchmark.run)
+        with _scratch_engine(database_url) as engine:
+            _report(run(BenchContext(engine=engine, progress=_progress), **options))
+
+    database = Parameter("database_url", Parameter.KEYWORD_ONLY, default=None, annotation=DatabaseOption)
+    command.__signature__ = Signature([*map(_option, benchmark.options), database])  # read by typer
+    command.__doc__ = benchmark.summary
+    return command
+
+
+def _add_benchmarks() -> None:
+    for manifest in manifests():
+        for benchmark in manifest.benchmarks:
+            bench_app.command(benchmark.name)(_command(benchmark))
+
+
+_add_benchmarks()

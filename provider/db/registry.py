@@ -1,27 +1,21 @@
 """Imports every package's table models so SQLModel.metadata (and Alembic) sees all of them.
 
-This is a composition root for the database: the one place that knows every domain's models.
+This is a composition root for the database: the model modules come from the manifests of the
+packages `provider.domains` lists.
 """
 
 from __future__ import annotations
 
-import importlib
-
 from sqlmodel import SQLModel
 
-MODEL_MODULES = (
-    "provider.security.models",
-    "provider.profile.models",
-    "provider.subscribers.models",
-    "provider.scheduler.models",
-    "breach.models",
-    "breach.log.models",
-    "breach.notices.models",
-    "breach.reminders.models",
-)
+from provider.domains import manifests
+from provider.manifest import import_all
+
+
+def model_modules() -> list[str]:
+    return [module for manifest in manifests() for module in manifest.model_modules]
 
 
 def load_all_models() -> type[SQLModel]:
-    for name in MODEL_MODULES:
-        importlib.import_module(name)
+    import_all(model_modules())
     return SQLModel

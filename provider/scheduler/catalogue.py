@@ -1,19 +1,20 @@
-"""Imports every package's jobs module so the registry is complete (a composition root for jobs)."""
+"""Imports every package's jobs modules so the registry is complete (a composition root for jobs).
+
+The jobs modules come from the manifests of the packages `provider.domains` lists.
+"""
 
 from __future__ import annotations
 
-import importlib
-
+from provider.domains import import_registrations, manifests
+from provider.manifest import import_all
 from provider.scheduler.registry import JobSpec, all_jobs
 
-JOB_MODULES = (
-    "provider.scheduler.housekeeping",
-    "breach.reminders.jobs",
-    "breach.log.jobs",
-)
+
+def job_modules() -> list[str]:
+    return [module for manifest in manifests() for module in manifest.job_modules]
 
 
 def load_jobs() -> list[JobSpec]:
-    for name in JOB_MODULES:
-        importlib.import_module(name)
+    import_registrations()
+    import_all(job_modules())
     return all_jobs()

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
 from provider.clock import Clock, SystemClock
+from provider.manifest import BenchContext
 from provider.security.actor import system_actor
 from provider.subscribers import dashboard, demo
 from provider.subscribers.models import Line, Subscriber
@@ -198,3 +199,9 @@ def bench_volumes(engine: Engine, repeats: int = 5) -> dict[str, Any]:
         panel = _median_ms(lambda: dashboard.count_volumes(session), repeats)
         approximate = dashboard.count_volumes(session).approximate
     return {"exact_group_by_ms": exact, "panel_ms": panel, "panel_approximate": approximate}
+
+
+def run(context: BenchContext, *, count: int, repeats: int) -> dict[str, Any]:
+    """`pecr bench subscribers`: top up to `count` subscribers (with a progress bar), then bench_list."""
+    with context.progress("loading subscribers", count) as advance:
+        return bench_list(context.engine, count, repeats=repeats, progress=advance)

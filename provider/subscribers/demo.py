@@ -21,12 +21,15 @@ from typing import TypeVar
 
 from sqlmodel import Session, select
 
+from provider.manifest import DemoContext
+from provider.profile.demo import ensure_demo_profile
 from provider.security import audit
 from provider.security.actor import Actor
-from provider.subscribers.models import Line
+from provider.subscribers.models import Line, Subscriber
 from provider.subscribers.writer import BATCH_SIZE, BulkWriter, Written
 
 DEFAULT_SEED = 2026
+REFERENCE_PREFIX = "DEMO-"  # every demo account reference: DEMO-00000001, ...
 T = TypeVar("T")
 CHUNK = 1000  # subscribers generated (and number collisions checked) at a time
 
@@ -267,7 +270,7 @@ def _avoid_existing_numbers(session: Session, people: list[DemoSubscriber], pool
 
 
 def _write(writer: BulkWriter, person: DemoSubscriber) -> None:
-    reference = f"DEMO-{writer.next_subscriber_id:08d}"
+    reference = f"{REFERENCE_PREFIX}{writer.next_subscriber_id:08d}"
     phone = person.lines[0].number if person.lines else ""
     subscriber_id = writer.add_subscriber(
         kind=person.kind,
@@ -325,3 +328,28 @@ def load_demo(
         },
     )
     return written
+
+
+def only_demo_subscribers(session: Session) -> bool:
+    """No subscriber but demo ones (or none at all): other demo data never joins real customer data."""
+    real = select(Subscriber.id).where(Subscriber.account_reference.not_like(f"{REFERENCE_PREFIX}%")).limit(1)
+    return session.exec(real).first() is None
+
+
+def load_if_empty(session: Session, context: DemoContext) -> list[str]:
+    """On a database with no subscribers, the demo provider profile (if none) and `context.subscribers`
+    demo subscribers, under one audit event (demo.loaded); the line to tell the operator."""
+    if session.exec(select(Subscriber.id).limit(1)).first() is not None:
+        return []
+    profile_added = ensure_demo_profile(session, context.now)
+    written = load_demo(
+        session,
+        actor=context.actor,
+        now=context.now,
+        count=context.subscribers,
+        summary={"provider_profile": "added" if profile_added else "kept"},
+    )
+    return [
+        f"demo data loaded: {written.subscribers:,} subscribers, {written.lines:,} lines, "
+        f"{written.users:,} named users" + (" and a demo provider profile" if profile_added else "")
+    ]

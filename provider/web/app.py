@@ -1,4 +1,4 @@
-"""The composition root for HTTP: builds the FastAPI app from every package's routers."""
+"""The composition root for HTTP: builds the FastAPI app from the manifests of `provider.domains`."""
 
 from __future__ import annotations
 
@@ -11,24 +11,15 @@ from sqlalchemy import Engine
 
 from provider.clock import Clock, SystemClock
 from provider.db.engine import make_engine
+from provider.domains import import_registrations, manifests
+from provider.manifest import Manifest, resolve
 from provider.settings import Settings, get_settings
-from provider.web import health, login_views
+from provider.subscribers.panels import register_panel
 from provider.web.deps import LoginRequired
 from provider.web.problems import install_handlers
 from provider.web.rendering import NavItem, build_templates
 
 WEB = Path(__file__).parent
-
-
-def _template_folders() -> list[Path]:
-    """Each package keeps its own templates/ folder; names are namespaced by sub-folder."""
-    import breach
-    import provider
-
-    roots = [Path(provider.__file__).parent, Path(breach.__file__).parent]
-    return [WEB / "templates"] + sorted(
-        p for root in roots for p in root.rglob("templates") if p.is_dir() and p != WEB / "templates"
-    )
 
 
 def create_app(
@@ -50,9 +41,9 @@ def create_app(
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
     app.state.engine = engine or make_engine(settings.database_url)
-    app.state.templates = build_templates(_template_folders())
-    app.state.nav = [NavItem("Dashboard", "/")]
-    app.state.panels = []
+    plugged_in = manifests()
+    import_registrations()
+    app.state.templates = build_templates([folder for manifest in plugged_in for folder in manifest.template_folders()])
     install_handlers(app)
 
     @app.exception_handler(LoginRequired)
@@ -61,9 +52,7 @@ def create_app(
         return RedirectResponse(target, status_code=303)
 
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
-    app.include_router(health.router)
-    app.include_router(login_views.router)
-    _include_domains(app)
+    _plug_in(app, plugged_in)
     if embed_scheduler:
         from provider.scheduler.embedded import attach
 
@@ -71,76 +60,15 @@ def create_app(
     return app
 
 
-def _include_domains(app: FastAPI) -> None:
-    """Every package's API and page routers, and its entries in the navigation."""
-    from provider.web import dashboard
-
-    app.include_router(dashboard.router)
-    # The breach log's pages go before the breach pages, so /breaches/log is never read as /breaches/{id}.
-    from breach.log import api as breach_log_api
-    from breach.log import views as breach_log_views
-    from breach.reminders import api as reminder_api
-    from breach.reminders import views as reminder_views
-    from provider.security.roles import Permission
-
-    for module in (breach_log_views, breach_log_api, reminder_views, reminder_api):
-        app.include_router(module.router)
-    app.state.nav += [
-        NavItem("Breach log", "/breaches/log", Permission.breach_read),
-        NavItem("Reminders", "/reminders", Permission.breach_read),
-    ]
-    from breach.notices import api as notices_api
-    from breach.notices import views as notices_views
-
-    app.include_router(notices_api.router)
-    app.include_router(notices_views.router)
-    from breach import api as breach_api
-
-    app.include_router(breach_api.router)
-    from breach import dashboard as breach_dashboard
-    from breach import views as breach_views
-
-    app.include_router(breach_views.router)
-    app.state.nav.insert(1, NavItem("Breaches", "/breaches", Permission.breach_read))
-    app.state.panels.append(breach_dashboard.PANEL)
-    from breach.reminders import dashboard as reminder_dashboard
-
-    app.state.panels.append(reminder_dashboard.PANEL)
-    from provider.profile import api as profile_api
-    from provider.profile import views as profile_views
-    from provider.security.roles import Permission
-    from provider.web import account_views, admin_api, admin_tokens, admin_views, audit_views, docs_routes
-
-    for module in (
-        account_views,
-        admin_views,
-        admin_tokens,
-        admin_api,
-        audit_views,
-        profile_views,
-        profile_api,
-        docs_routes,
-    ):
-        app.include_router(module.router)
-    app.state.nav += [
-        NavItem("Provider profile", "/admin/profile", Permission.provider_read),
-        NavItem("Audit", "/audit", Permission.audit_read),
-        NavItem("Accounts", "/admin/users", Permission.admin),
-        NavItem("API tokens", "/admin/tokens", Permission.admin),
-        NavItem("API docs", "/docs"),
-    ]
-    from provider.scheduler import api as scheduler_api
-    from provider.scheduler import views as scheduler_views
-
-    app.include_router(scheduler_api.router)
-    app.include_router(scheduler_views.router)
-    app.state.nav.append(NavItem("Jobs", "/admin/jobs", Permission.jobs_read))
-    from provider.subscribers import api as subscribers_api
-    from provider.subscribers import views as subscribers_views
-
-    app.include_router(subscribers_api.router)
-    app.include_router(subscribers_views.router)
-    app.state.nav.insert(1, NavItem("Subscribers", "/subscribers", Permission.subscribers_read))
-    from provider.subscribers import dashboard as subscribers_dashboard
-
-    app.state.panels.append(subscribers_dashboard.PANEL)  # a DashboardPanel for Permission.subscribers_read
+def _plug_in(app: FastAPI, plugged_in: list[Manifest]) -> None:
+    """Every package's routers (in manifest order), navigation and panels (each sorted by position)."""
+    for manifest in plugged_in:
+        for router in manifest.routers:
+            app.include_router(resolve(router))
+    links = sorted((link for manifest in plugged_in for link in manifest.navigation), key=lambda link: link.position)
+    app.state.nav = [NavItem(link.label, link.href, link.permission) for link in links]
+    panels = sorted((panel for manifest in plugged_in for panel in manifest.dashboard_panels), key=lambda p: p.position)
+    app.state.panels = [resolve(panel.panel) for panel in panels]
+    for manifest in plugged_in:
+        for panel in manifest.subscriber_panels:
+            register_panel(app, resolve(panel))
