@@ -2,7 +2,7 @@
 
 Sources: PECR regulation 5A (as amended by the Data (Use and Access) Act 2025, "DUAA"), Commission
 Regulation (EU) No 611/2013 ("611/2013") and Regulation (EEC, Euratom) No 1182/71 (periods, dates and time
-limits). See /work/shared/rules.md §1. Nothing here reads a clock or a database: every function takes
+limits). See `shared/rules.md` §1. Nothing here reads a clock or a database: every function takes
 values (and `now` where the answer depends on it) and returns values.
 
 Invariants:
