@@ -7,7 +7,8 @@ and we hold no postal address for them; users with only a telephone contact are 
 so staff can call them. A user's notice names only their own line, never the subscriber's account.
 
 All or nothing: every identifier is checked first; one unknown and nothing is added, each bad entry
-named by its position (CSV line number). Rows are inserted set-based, in batches, not one by one.
+named by its position (CSV line number). Rows are inserted set-based, in batches, not one by one
+(provider.db.bulk: COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from datetime import datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from breach.notices import rules
 from breach.notices.models import NoticeRecipient, RecipientRole, RecipientStatus, SelectionResult
 from breach.notices.service import get_breach
+from provider.db import bulk
 from provider.errors import FieldError, Invalid
 from provider.security import audit
 from provider.security.actor import Actor
@@ -200,19 +202,8 @@ def _rows_for(session: Session, chunk: dict[int, set[int] | None]) -> tuple[list
 
 
 def _insert(session: Session, rows: Iterable[dict[str, Any]], breach_id: int, actor: Actor, now: datetime) -> int:
-    batch: list[dict[str, Any]] = []
-    inserted = 0
-    for row in rows:
-        batch.append(
-            row | {"breach_id": breach_id, "status": RecipientStatus.pending, "added_by": actor.name, "added_at": now}
-        )
-        if len(batch) == INSERT_BATCH:
-            session.execute(insert(NoticeRecipient).values(batch))
-            inserted, batch = inserted + len(batch), []
-    if batch:
-        session.execute(insert(NoticeRecipient).values(batch))
-        inserted += len(batch)
-    return inserted
+    added = {"breach_id": breach_id, "status": RecipientStatus.pending, "added_by": actor.name, "added_at": now}
+    return bulk.insert_rows(session, NoticeRecipient.__table__, (row | added for row in rows), INSERT_BATCH)
 
 
 def add_recipients(

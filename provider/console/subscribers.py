@@ -12,10 +12,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from provider.console import context
+from provider.db.bulk import BATCH_SIZE
 from provider.db.session import session_scope
 from provider.security.actor import system_actor
 from provider.subscribers import bulk
-from provider.subscribers.writer import BATCH_SIZE
 
 subscribers_app = typer.Typer(help="Subscribers and their lines.", no_args_is_help=True)
 OPERATOR = system_actor("console")

@@ -38,10 +38,11 @@ from typing import IO, Any
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from provider.db.bulk import BATCH_SIZE
 from provider.security import audit
 from provider.security.actor import Actor
 from provider.subscribers.models import Line, Subscriber, SubscriberCreate
-from provider.subscribers.writer import BATCH_SIZE, BulkWriter
+from provider.subscribers.writer import SubscriberWriter
 
 COLUMNS = ("account_reference", "kind", "name", "address", "email", "phone", "line_number", "line_service")
 REQUIRED_COLUMNS = ("account_reference", "kind", "name", "address")
@@ -270,9 +271,11 @@ def _check_database(session: Session, seen: _Seen, report: ImportReport) -> None
         _add_errors(report, by_line[line])
 
 
-def _write(session: Session, spool: IO[str], now: datetime, progress: Progress | None, batch_size: int) -> BulkWriter:
+def _write(
+    session: Session, spool: IO[str], now: datetime, progress: Progress | None, batch_size: int
+) -> SubscriberWriter:
     """Pass two: the spooled rows, set-based, in batches, in the caller's transaction."""
-    writer = BulkWriter(session, now, batch_size)
+    writer = SubscriberWriter(session, now, batch_size)
     base = writer.next_subscriber_id
     for ordinal, first, kind, name, address, email, phone, reference, number, service in csv.reader(spool):
         if first == "1":

@@ -21,12 +21,13 @@ from typing import TypeVar
 
 from sqlmodel import Session, select
 
+from provider.db.bulk import BATCH_SIZE
 from provider.manifest import DemoContext
 from provider.profile.demo import ensure_demo_profile
 from provider.security import audit
 from provider.security.actor import Actor
 from provider.subscribers.models import Line, Subscriber
-from provider.subscribers.writer import BATCH_SIZE, BulkWriter, Written
+from provider.subscribers.writer import SubscriberWriter, Written
 
 DEFAULT_SEED = 2026
 REFERENCE_PREFIX = "DEMO-"  # every demo account reference: DEMO-00000001, ...
@@ -269,7 +270,7 @@ def _avoid_existing_numbers(session: Session, people: list[DemoSubscriber], pool
             line.number = pool.take(line.block)
 
 
-def _write(writer: BulkWriter, person: DemoSubscriber) -> None:
+def _write(writer: SubscriberWriter, person: DemoSubscriber) -> None:
     reference = f"{REFERENCE_PREFIX}{writer.next_subscriber_id:08d}"
     phone = person.lines[0].number if person.lines else ""
     subscriber_id = writer.add_subscriber(
@@ -298,7 +299,7 @@ def load_demo(
     summary: dict[str, object] | None = None,
 ) -> Written:
     """Write `count` demo subscribers with lines and named users; one audit event; the caller commits."""
-    writer = BulkWriter(session, now, batch_size)
+    writer = SubscriberWriter(session, now, batch_size)
     # Seeded by where the load starts, so a second load adds different people, not the same again.
     rng, pool = random.Random(seed * 1_000_003 + writer.next_subscriber_id), NumberPool()
     remaining, had_lines = count, writer.next_line_id > 1
