@@ -36,6 +36,7 @@ from breach.models import (
     ObligationStatus,
 )
 from provider.clock import ensure_utc, london
+from provider.db.like import contains_pattern
 from provider.errors import FieldError, Invalid, NotFound
 from provider.profile.service import find_profile
 from provider.security import audit
@@ -257,11 +258,6 @@ def get_breach(session: Session, *, breach_id: int) -> Breach:
     return breach
 
 
-def _like(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def list_breaches(
     session: Session,
     *,
@@ -285,7 +281,7 @@ def list_breaches(
             )
         )
     if q and q.strip():
-        pattern = _like(q.strip().lower())
+        pattern = contains_pattern(q.strip().lower())
         conditions.append(
             or_(
                 func.lower(Breach.reference).like(pattern, escape="\\"),

@@ -26,9 +26,10 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, text, tuple_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
+from provider.db.like import LIKE_ESCAPE, prefix_pattern
 from provider.subscribers import phone
 from provider.subscribers.models import Line, Subscriber, SubscriberNameWord
-from provider.subscribers.search import Cursor, like_escape, prefix_upper_bound, query_words
+from provider.subscribers.search import Cursor, prefix_upper_bound, query_words
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -69,7 +70,7 @@ def _all_rows(session: Session, after: Cursor | None, before: Cursor | None, lim
 
 def _begins(column: Any, prefix: str) -> ColumnElement[bool]:
     """`column` starts with `prefix`, as an index range (LIKE guards the range's edges)."""
-    conditions = [column >= prefix, column.like(like_escape(prefix) + "%", escape="\\")]
+    conditions = [column >= prefix, column.like(prefix_pattern(prefix), escape=LIKE_ESCAPE)]
     upper = prefix_upper_bound(prefix)
     if upper is not None:
         conditions.append(column < upper)

@@ -135,10 +135,6 @@ def prefix_upper_bound(prefix: str) -> str | None:
     return None
 
 
-def like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 @dataclass(frozen=True)
 class Cursor:
     """Position after (or before) a row in (name_key, id) order."""
