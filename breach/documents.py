@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from provider.clock import LONDON, ensure_utc
+from provider.durations import describe_duration
 from provider.notices import pdf
 
 DOCUMENT_TITLE = "Personal data breach notification — PECR regulation 5A"
@@ -68,18 +69,6 @@ def when(value: str | None) -> str | None:
     return f"{local:%a %d %b %Y %H:%M} {local.tzname()} ({instant:%H:%M} UTC)"
 
 
-def duration(seconds: int | None) -> str:
-    """'2 days 3 h 40 min' from a number of seconds."""
-    minutes = (seconds or 0) // 60
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = [f"{days} day{'s' if days != 1 else ''}"] if days else []
-    if hours:
-        parts.append(f"{hours} h")
-    parts.append(f"{minutes} min")
-    return " ".join(parts)
-
-
 def _flagged(value: Any, estimate: bool) -> Any:
     if value is None or value == "":
         return None
@@ -90,7 +79,8 @@ def _about(filing: dict[str, Any], breach: dict[str, Any]) -> list[tuple[str, An
     regime = filing.get("regime") or breach.get("regime")
     due = when(filing.get("statutory_due_at")) or NO_STATUTORY_HOURS.get(regime, "No statutory hours")
     if filing.get("late"):
-        lateness = f"Yes: {duration(filing.get('late_by_seconds'))} after the statutory deadline"
+        late_by = describe_duration(filing.get("late_by_seconds") or 0, days_in_full=True, always_minutes=True)
+        lateness = f"Yes: {late_by} after the statutory deadline"
     else:
         lateness = "No" if filing.get("statutory_due_at") else "Not applicable"
     rows = [

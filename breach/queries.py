@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from breach import rules
 from breach.models import Breach, FilingStage, Obligation, ObligationKind, ObligationStatus
 from breach.timeline import TimelineItem, Window, window_for
+from provider.durations import describe_duration
 from provider.errors import FieldError
 
 KIND_WORDS = {
@@ -94,13 +95,7 @@ def next_open(rows: Iterable[Obligation], now: datetime, *, statutory: bool) -> 
 
 def duration_words(delta: timedelta | None) -> str:
     """'2 d 3 h 5 min' for a page; '' for none."""
-    if delta is None:
-        return ""
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
-    return " ".join(part for part in parts if part) or "under a minute"
+    return describe_duration(delta, zero="under a minute")
 
 
 def seconds_words(seconds: int | None) -> str:

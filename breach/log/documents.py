@@ -15,9 +15,9 @@ from datetime import datetime
 
 from reportlab.platypus import Flowable, Paragraph
 
-from breach.log import rules
 from breach.log.models import BreachLog, LogRow
 from provider.clock import london
+from provider.durations import describe_duration
 from provider.notices import pdf
 
 CSV_COLUMNS = (
@@ -72,7 +72,7 @@ def lateness(row: LogRow) -> str:
         due = f" (due {when(row.ico_due_at)})" if row.ico_due_at else ""
         return f"Not yet notified{due}"
     if row.notified_late_by_seconds > 0:
-        return f"Yes, {rules.describe_duration(row.notified_late_by_seconds)} late"
+        return f"Yes, {describe_duration(row.notified_late_by_seconds)} late"
     return "No"
 
 

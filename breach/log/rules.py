@@ -114,16 +114,3 @@ def notification_lateness(
     if frozen_late_by is not None:
         return frozen_late_by
     return late_by_seconds(first_filed_at, due_at)
-
-
-def describe_duration(seconds: int) -> str:
-    """'1 d 10 h 5 min' for a lateness shown to people (exact seconds stay in the data)."""
-    minutes_total = seconds // 60
-    days, remainder = divmod(minutes_total, 24 * 60)
-    hours, minutes = divmod(remainder, 60)
-    parts = [f"{days} d"] if days else []
-    if hours:
-        parts.append(f"{hours} h")
-    if minutes or not parts:
-        parts.append(f"{minutes} min")
-    return " ".join(parts)

@@ -18,6 +18,7 @@ from breach.log import rules, service
 from breach.log.models import SubmissionMethod
 from provider.clock import parse_local
 from provider.db.session import SessionDep
+from provider.durations import describe_duration
 from provider.errors import DomainError
 from provider.security.actor import Actor
 from provider.security.roles import Permission
@@ -73,7 +74,7 @@ def _page(
         csv_sha256=service.sha256(csv_bytes),
         previous=rules.previous_period(period),
         following=rules.next_period(period),
-        late_by=rules.describe_duration(log.submission.late_by_seconds) if log.submission else "",
+        late_by=describe_duration(log.submission.late_by_seconds) if log.submission else "",
     )
     return render(request, "breach_log/log.html", context, status_code=status_code)
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from breach.log import rules
+from provider.durations import describe_duration
 
 
 def test_a_breach_aware_at_half_past_midnight_bst_on_1_april_belongs_to_april_not_march():
@@ -101,6 +102,6 @@ def test_notification_lateness_prefers_the_frozen_value_over_a_recomputation():
 
 
 def test_durations_read_as_days_hours_minutes():
-    assert rules.describe_duration(34 * 3600 + 30) == "1 d 10 h"
-    assert rules.describe_duration(59) == "0 min"
-    assert rules.describe_duration(3 * 86400 + 61) == "3 d 1 min"
+    assert describe_duration(34 * 3600 + 30) == "1 d 10 h"
+    assert describe_duration(59) == "0 min"
+    assert describe_duration(3 * 86400 + 61) == "3 d 1 min"
