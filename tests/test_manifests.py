@@ -154,3 +154,16 @@ def test_reading_the_manifests_imports_none_of_the_packages_modules():
     }
     assert extra == set()
     assert not loaded & {"sqlalchemy", "sqlmodel", "fastapi", "reportlab", "jinja2"}
+
+
+def test_the_readme_example_manifest_is_valid_and_its_line_count_is_right():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Adding a domain") :]
+    example = section[section.index("```python\n") + len("```python\n") :]
+    example = example[: example.index("```")]
+    namespace: dict[str, object] = {}
+    exec(compile(example, "README example", "exec"), namespace)
+    manifest = namespace["MANIFEST"]
+    assert isinstance(manifest, Manifest) and manifest.package == "traffic"
+    assert all(reference.startswith("traffic.") for reference in manifest.references())
+    assert f"({len(example.rstrip().splitlines())} lines)" in section
