@@ -14,10 +14,10 @@ MODEL_MODULES = (
     "provider.profile.models",
     "provider.subscribers.models",
     "provider.scheduler.models",
+    "provider.deadlines.models",
     "breach.models",
     "breach.log.models",
     "breach.notices.models",
-    "breach.reminders.models",
 )
 
 

@@ -8,7 +8,7 @@ from provider.scheduler.registry import JobSpec, all_jobs
 
 JOB_MODULES = (
     "provider.scheduler.housekeeping",
-    "breach.reminders.jobs",
+    "provider.deadlines.jobs",
     "breach.log.jobs",
 )
 

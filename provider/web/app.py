@@ -79,8 +79,8 @@ def _include_domains(app: FastAPI) -> None:
     # The breach log's pages go before the breach pages, so /breaches/log is never read as /breaches/{id}.
     from breach.log import api as breach_log_api
     from breach.log import views as breach_log_views
-    from breach.reminders import api as reminder_api
-    from breach.reminders import views as reminder_views
+    from provider.deadlines import api as reminder_api
+    from provider.deadlines import views as reminder_views
     from provider.security.roles import Permission
 
     for module in (breach_log_views, breach_log_api, reminder_views, reminder_api):
@@ -103,9 +103,10 @@ def _include_domains(app: FastAPI) -> None:
     app.include_router(breach_views.router)
     app.state.nav.insert(1, NavItem("Breaches", "/breaches", Permission.breach_read))
     app.state.panels.append(breach_dashboard.PANEL)
-    from breach.reminders import dashboard as reminder_dashboard
+    import breach.deadlines  # noqa: F401 - registers breach's owner kinds before the reminder panels are made
+    from provider.deadlines import dashboard as reminder_dashboard
 
-    app.state.panels.append(reminder_dashboard.PANEL)
+    app.state.panels.extend(reminder_dashboard.panels())
     from provider.profile import api as profile_api
     from provider.profile import views as profile_views
     from provider.security.roles import Permission

@@ -7,7 +7,7 @@ are hatched as well as red and carry the word "overdue"; internal targets are da
 name. The SVG has a <title> and <desc> so a screen reader announces what it shows, and pages put a
 table of the same obligations beside it.
 
-Nothing here decides whether something is overdue: callers pass `overdue` from the breach rules.
+Nothing here decides whether something is overdue: `item_for` asks the core rules.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
 from provider.clock import LONDON, ensure_utc, format_local
+from provider.deadlines import rules
 
 WIDTH = 800
 LABEL_WIDTH = 330  # left column holding each bar's name and due time
@@ -46,6 +47,21 @@ class TimelineItem:
     done: bool = False
     late: bool = False  # done, but after the due time
     href: str | None = None
+
+
+def item_for(obligation: rules.ObligationLike, now: datetime, *, label: str, href: str | None = None) -> TimelineItem:
+    """An obligation with a due time as a bar, its state from rules.deadline_state."""
+    state = rules.deadline_state(obligation, now)
+    return TimelineItem(
+        label=label,
+        due_at=obligation.due_at,
+        anchor_at=getattr(obligation, "anchor_at", None),
+        statutory=bool(getattr(obligation, "statutory", True)),
+        overdue=state is rules.DeadlineState.overdue,
+        done=state in (rules.DeadlineState.met, rules.DeadlineState.met_late),
+        late=state is rules.DeadlineState.met_late,
+        href=href,
+    )
 
 
 @dataclass(frozen=True)
@@ -80,7 +96,7 @@ def render_timeline(
     *,
     window: Window | None = None,
     zone: ZoneInfo = LONDON,
-    title: str = "Breach deadlines",
+    title: str = "Deadlines",
     id_prefix: str = "timeline",
 ) -> str:
     """The SVG markup for `items` with a line at `now`; `id_prefix` keeps ids unique on one page."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from datetime import UTC, datetime, timedelta
 
-from breach.timeline import LABEL_WIDTH, RIGHT_MARGIN, WIDTH, TimelineItem, Window, render_timeline
+from provider.deadlines.timeline import LABEL_WIDTH, RIGHT_MARGIN, WIDTH, TimelineItem, Window, render_timeline
 
 SVG = "{http://www.w3.org/2000/svg}"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
