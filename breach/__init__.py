@@ -6,7 +6,7 @@ computed from `aware_at` under the regime in force at that moment and frozen at 
 is immutable (an amendment supersedes it); customer notices carry no marketing.
 
 The manifest below covers the whole domain, its sub-packages (breach.log, breach.notices,
-breach.reminders) included.
+its deadline kinds (breach.deadlines) included.
 """
 
 from provider.manifest import Benchmark, BenchOption, Manifest, NavLink, PanelRef
@@ -15,12 +15,10 @@ from provider.security.roles import Permission
 MANIFEST = Manifest(
     package="breach",
     routers=(
-        # The breach log's and the reminders' pages go before the breach pages, so /breaches/log is
+        # The breach log's pages go before the breach pages, so /breaches/log is
         # never read as /breaches/{id}.
         "breach.log.views:router",
         "breach.log.api:router",
-        "breach.reminders.views:router",
-        "breach.reminders.api:router",
         "breach.notices.api:router",
         "breach.notices.views:router",
         "breach.api:router",
@@ -29,16 +27,13 @@ MANIFEST = Manifest(
     navigation=(
         NavLink("Breaches", "/breaches", Permission.breach_read, position=30),
         NavLink("Breach log", "/breaches/log", Permission.breach_read, position=40),
-        NavLink("Reminders", "/reminders", Permission.breach_read, position=50),
     ),
-    dashboard_panels=(
-        PanelRef("breach.dashboard:PANEL", position=10),
-        PanelRef("breach.reminders.dashboard:PANEL", position=20),
-    ),
-    model_modules=("breach.models", "breach.log.models", "breach.notices.models", "breach.reminders.models"),
-    job_modules=("breach.reminders.jobs", "breach.log.jobs"),
-    templates=("templates", "log/templates", "notices/templates", "reminders/templates"),
+    dashboard_panels=(PanelRef("breach.dashboard:PANEL", position=10),),
+    model_modules=("breach.models", "breach.log.models", "breach.notices.models"),
+    job_modules=("breach.log.jobs",),
+    templates=("templates", "log/templates", "notices/templates"),
     permissions=(Permission.breach_read, Permission.breach_write),
+    registrations=("breach.deadlines",),
     demo="breach.demo:load_if_empty",
     benchmarks=(
         Benchmark(

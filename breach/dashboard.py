@@ -1,6 +1,6 @@
 """The breaches box on the dashboard: counts, the fixed-penalty exposure, and a deadline timeline.
 
-Overdue-ness comes from `rules.deadline_state`, the exposure from `rules.penalty_exposure` (PECR reg 5C:
+Overdue-ness comes from the core's `deadline_state`, the exposure from `rules.penalty_exposure` (PECR reg 5C:
 £1,000 per statutory ICO notification overdue or filed late); this module only gathers and lays out.
 """
 
@@ -13,8 +13,8 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from breach import queries, rules, service
-from breach.timeline import render_timeline
 from provider.clock import LONDON
+from provider.deadlines.timeline import render_timeline
 from provider.security.roles import Permission
 from provider.web.rendering import DashboardPanel
 

@@ -15,8 +15,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from breach import documents, obligations, rules
-from breach.models import Breach, Filing, FilingStage, Obligation, ObligationKind, ObligationStatus
+from breach.models import Breach, Filing, FilingStage, ObligationKind
 from provider.clock import ensure_utc
+from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import FieldError, Invalid, NotFound
 from provider.profile.models import ProfileBase, ProviderProfile
 from provider.profile.service import find_profile

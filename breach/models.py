@@ -1,4 +1,5 @@
-"""Breach tables: the breach record, its obligations (stored deadlines) and its immutable ICO filings.
+"""Breach tables: the breach record and its immutable ICO filings. Its obligations (stored deadlines) are
+rows of the core's obligation table (provider.deadlines), owned by the breach (breach.deadlines).
 
 API request/response schemas live beside the tables (SQLModel family: Base / table / Create / Update /
 Public). Enums are stored as plain strings so adding a member never needs a database type change.
@@ -15,6 +16,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, Text, Uni
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import StrEnumType, utc_field
+from provider.deadlines.models import ObligationStatus
 
 
 class Circumstance(StrEnum):
@@ -66,12 +68,6 @@ class ObligationKind(StrEnum):
     log_submission = "log_submission"  # the monthly log (or nil return) sent to the ICO
 
 
-class ObligationStatus(StrEnum):
-    open = "open"
-    met = "met"
-    not_required = "not_required"
-
-
 class FilingStage(StrEnum):
     initial = "initial"
     second = "second"
@@ -112,35 +108,6 @@ class Breach(SQLModel, table=True):
     created_at: datetime = utc_field()
     created_by: str = Field(max_length=100)
     updated_at: datetime = utc_field()
-
-
-class Obligation(SQLModel, table=True):
-    """One deadline: stored so it can be listed, swept and proven; frozen once first met."""
-
-    __tablename__ = "breach_obligation"
-    __table_args__ = (UniqueConstraint("breach_id", "kind", "period", name="uq_obligation_breach_kind_period"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    breach_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("breach.id", ondelete="CASCADE"), index=True)
-    )
-    period: str = Field(default="", max_length=7, description="YYYY-MM for monthly log obligations")
-    kind: ObligationKind = Field(sa_type=StrEnumType(ObligationKind, 32), index=True)
-    recipient: str = Field(max_length=32, description="ico, customers or internal")
-    statutory: bool = Field(description="false for internal targets, which are labelled as such")
-    basis: str = Field(max_length=300, description="regime and citation")
-    anchor_at: datetime | None = utc_field(nullable=True)
-    due_at: datetime | None = utc_field(nullable=True, index=True)
-    status: ObligationStatus = Field(
-        default=ObligationStatus.open, sa_type=StrEnumType(ObligationStatus, 16), index=True
-    )
-    first_filed_at: datetime | None = utc_field(nullable=True)
-    late_by_seconds: int | None = None
-    decision: str = Field(default="", max_length=64)
-    decided_by: str = Field(default="", max_length=100)
-    decided_at: datetime | None = utc_field(nullable=True)
-    decision_rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    created_at: datetime = utc_field()
 
 
 class Filing(SQLModel, table=True):

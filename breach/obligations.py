@@ -1,29 +1,48 @@
-"""Storing the rules' deadline plans as Obligation rows, and keeping open ones in step with corrections.
+"""A breach's obligations on the core (provider.deadlines): storing the rules' deadline plans, meeting them,
+and keeping open ones in step with corrections.
 
-The frozen-clock rule lives here: a row that is met (or not required) is never recomputed; only open rows
-follow a corrected `aware_at`. That is what keeps a late filing late after the awareness time is corrected.
+The frozen-clock rule is the core's (provider.deadlines.rules.meet): a row that is met (or not required)
+is never recomputed; only open rows follow a corrected `aware_at`. That is what keeps a late filing late
+after the awareness time is corrected.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import and_
 from sqlmodel import Session, select
 
 from breach import rules
-from breach.models import Breach, Filing, FilingStage, Obligation, ObligationKind, ObligationStatus
+from breach.deadlines import BREACH
+from breach.models import Breach, Filing, FilingStage, ObligationKind
+from provider.deadlines import service as deadlines
+from provider.deadlines.models import Obligation, ObligationStatus
+
+
+def of_breaches(breach_ids: Collection[int]) -> Any:
+    """The condition selecting these breaches' obligations."""
+    return deadlines.owned_by(BREACH, breach_ids)
+
+
+def of_joined_breach() -> Any:
+    """The join condition from an obligation to its breach."""
+    return and_(Obligation.owner_kind == BREACH, Obligation.owner_id == Breach.id)
 
 
 def load(session: Session, breach_id: int) -> dict[ObligationKind, Obligation]:
     """A breach's obligations by kind (a breach has at most one of each kind)."""
-    rows = session.exec(select(Obligation).where(Obligation.breach_id == breach_id)).all()
+    rows = session.exec(select(Obligation).where(of_breaches([breach_id]))).all()
     return {ObligationKind(row.kind): row for row in rows}
 
 
 def store(session: Session, breach_id: int, plan: rules.ObligationPlan, now: datetime) -> Obligation:
-    row = Obligation(
-        breach_id=breach_id,
+    return deadlines.create(
+        session,
+        owner_kind=BREACH,
+        owner_id=breach_id,
         kind=plan.kind,
         recipient=plan.recipient,
         statutory=plan.statutory,
@@ -33,21 +52,13 @@ def store(session: Session, breach_id: int, plan: rules.ObligationPlan, now: dat
         period=plan.period,
         status=plan.status,
         decision=plan.decision,
-        created_at=now,
+        now=now,
     )
-    if plan.status is ObligationStatus.not_required:
-        row.decided_by, row.decided_at = "system", now
-    session.add(row)
-    return row
 
 
 def meet(row: Obligation, filed_at: datetime) -> None:
     """Mark met at `filed_at`, freezing first_filed_at and lateness; a met row is never touched again."""
-    if ObligationStatus(row.status) is not ObligationStatus.open:
-        return
-    row.status = ObligationStatus.met
-    row.first_filed_at = filed_at
-    row.late_by_seconds = rules.frozen_lateness(row.due_at, filed_at)
+    deadlines.meet(row, filed_at)
 
 
 def due_summary(rows: dict[ObligationKind, Obligation]) -> dict[str, Any]:
@@ -75,7 +86,7 @@ def _refresh_open(row: Obligation, plan: rules.ObligationPlan) -> None:
 def _retire(row: Obligation, regime: str, now: datetime) -> None:
     row.status = ObligationStatus.not_required
     row.decision = f"not part of the {regime} rules"
-    row.decided_by, row.decided_at = "system", now
+    row.decided_by, row.decided_at = deadlines.SYSTEM_DECIDER, now
 
 
 def recompute(session: Session, breach: Breach, now: datetime, *, log_due_day: int) -> tuple[dict, dict]:

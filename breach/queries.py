@@ -1,6 +1,6 @@
 """Read-only helpers for the breach pages and dashboard: picking and presenting what the service loaded.
 
-Nothing here decides a rule: overdue-ness comes from `rules.deadline_state`, which obligations a stage
+Nothing here decides a rule: overdue-ness comes from the core's `deadline_state`, which obligations a stage
 answers from `rules.kinds_met_by`, what a stage needs from `rules.missing_fields`, exposure from
 `rules.penalty_exposure`. These functions only choose rows and turn them into words for people.
 """
@@ -14,8 +14,11 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from breach import rules
-from breach.models import Breach, FilingStage, Obligation, ObligationKind, ObligationStatus
-from breach.timeline import TimelineItem, Window, window_for
+from breach.deadlines import BREACH
+from breach.models import Breach, FilingStage, ObligationKind
+from provider.deadlines import rules as deadline_rules
+from provider.deadlines.models import Obligation, ObligationStatus
+from provider.deadlines.timeline import TimelineItem, Window, item_for, window_for
 from provider.durations import describe_duration
 from provider.errors import FieldError
 
@@ -51,7 +54,7 @@ class ObligationView:
     kind_words: str
     recipient_words: str
     label: str  # "Statutory deadline" or "Internal target (policy)"
-    state: str  # rules.deadline_state
+    state: str  # provider.deadlines.rules.deadline_state
     state_words: str
     overdue_by: timedelta | None
 
@@ -66,13 +69,13 @@ class ObligationView:
 
 
 def present(row: Obligation, now: datetime) -> ObligationView:
-    state = rules.deadline_state(row, now)
+    state = deadline_rules.deadline_state(row, now)
     overdue_by = now - row.due_at if state == "overdue" and row.due_at is not None else None
     return ObligationView(
         row=row,
         kind_words=KIND_WORDS.get(ObligationKind(row.kind), str(row.kind)),
         recipient_words=RECIPIENT_WORDS.get(row.recipient, row.recipient),
-        label=rules.label(row.statutory),
+        label=deadline_rules.label(row.statutory),
         state=state,
         state_words=STATE_WORDS.get(state, state),
         overdue_by=overdue_by,
@@ -125,7 +128,9 @@ def edit_link(field: str, breach_id: int) -> str:
 def statutory_notifications(session: Session) -> list[Obligation]:
     """Every statutory ICO-notification obligation, met or not, for the penalty exposure figure."""
     statement = select(Obligation).where(
-        Obligation.statutory.is_(True), Obligation.kind.in_([kind.value for kind in rules.NOTIFICATION_KINDS])
+        Obligation.owner_kind == BREACH,
+        Obligation.statutory.is_(True),
+        Obligation.kind.in_([kind.value for kind in rules.NOTIFICATION_KINDS]),
     )
     return list(session.exec(statement).all())
 
@@ -140,18 +145,7 @@ def timeline_items(
         if row.due_at is None or view.state == "not_required":
             continue
         label = f"{breach.reference} · {view.kind_words}" if with_reference else view.kind_words
-        items.append(
-            TimelineItem(
-                label=label,
-                due_at=row.due_at,
-                anchor_at=row.anchor_at,
-                statutory=row.statutory,
-                overdue=view.overdue,
-                done=view.state in ("met", "met_late"),
-                late=view.state == "met_late",
-                href=f"/breaches/{breach.id}",
-            )
-        )
+        items.append(item_for(row, now, label=label, href=f"/breaches/{breach.id}"))
     return items
 
 

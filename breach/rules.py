@@ -9,7 +9,8 @@ Invariants:
 - The regime is chosen by `aware_at`, the legal anchor, never by `detected_at` (the operational time).
 - Deadlines are elapsed time in UTC: a 73-hour period across the October clock change ends at a local
   wall time one hour earlier than a naive local-time count would give.
-- Once a deadline has been met its lateness is frozen (`frozen_lateness`), whatever is corrected later.
+- Once a deadline has been met its lateness is frozen (provider.deadlines.rules.meet), whatever is
+  corrected later; how late, and a deadline's state, are the core's rules too.
 - "Without undue delay" gets no invented hours: such obligations carry only an internal target,
   labelled as such (`statutory=False`).
 """
@@ -23,8 +24,10 @@ from types import SimpleNamespace
 from typing import Any, Protocol
 
 from breach.log.rules import period_of, submission_due_at
-from breach.models import FilingStage, ObligationKind, ObligationStatus, Regime
+from breach.models import FilingStage, ObligationKind, Regime
 from provider.clock import LONDON, ensure_utc
+from provider.deadlines import rules as deadline_rules
+from provider.deadlines.models import ObligationStatus
 from provider.errors import FieldError
 
 # 611/2013 applies from 25 August 2013 (its Art 7); DUAA's amendment of reg 5A from 20 August 2025.
@@ -270,30 +273,7 @@ def lateness_if_filed(stage: FilingStage, obligations: Iterable[ObligationLike],
     statutory = statutory_obligation_for(stage, obligations)
     if statutory is None or ObligationStatus(statutory.status) is not ObligationStatus.open:
         return None
-    return frozen_lateness(statutory.due_at, now)
-
-
-def frozen_lateness(due_at: datetime | None, filed_at: datetime) -> int | None:
-    """Seconds late (0 when on time; None when there is no due time), fixed at the first filing."""
-    if due_at is None:
-        return None
-    return max(0, int((ensure_utc(filed_at) - ensure_utc(due_at)).total_seconds()))
-
-
-def deadline_state(obligation: ObligationLike, now: datetime) -> str:
-    """'met', 'met_late', 'not_required', 'overdue', 'open' (no due time counts as open, never overdue)."""
-    status = ObligationStatus(obligation.status)
-    if status is ObligationStatus.met:
-        return "met_late" if (obligation.late_by_seconds or 0) > 0 else "met"
-    if status is ObligationStatus.not_required:
-        return "not_required"
-    if obligation.due_at is not None and ensure_utc(obligation.due_at) < ensure_utc(now):
-        return "overdue"
-    return "open"
-
-
-def label(statutory: bool) -> str:
-    return "Statutory deadline" if statutory else "Internal target (policy)"
+    return deadline_rules.lateness_seconds(statutory.due_at, now)
 
 
 def penalty_exposure(obligations: Iterable[ObligationLike], now: datetime) -> int:
@@ -303,7 +283,7 @@ def penalty_exposure(obligations: Iterable[ObligationLike], now: datetime) -> in
     for obligation in obligations:
         if not obligation.statutory or ObligationKind(obligation.kind) not in NOTIFICATION_KINDS:
             continue
-        if deadline_state(obligation, now) in ("overdue", "met_late"):
+        if deadline_rules.deadline_state(obligation, now) in ("overdue", "met_late"):
             exposed += FIXED_PENALTY_POUNDS
     return exposed
 

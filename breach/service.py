@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, text
 from sqlmodel import Session, select
 
 from breach import obligations, rules
+from breach.deadlines import BREACH
 from breach.filings import (
     file_notification,
     get_filing,
@@ -32,11 +33,11 @@ from breach.models import (
     BreachStatus,
     BreachUpdate,
     FilingStage,
-    Obligation,
-    ObligationStatus,
 )
 from provider.clock import ensure_utc, london
 from provider.db.like import contains_pattern
+from provider.deadlines import service as deadlines
+from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import FieldError, Invalid, NotFound
 from provider.profile.service import find_profile
 from provider.security import audit
@@ -275,8 +276,10 @@ def list_breaches(
     if due_before is not None:
         conditions.append(
             Breach.id.in_(
-                select(Obligation.breach_id).where(
-                    Obligation.status == ObligationStatus.open, Obligation.due_at < ensure_utc(due_before)
+                select(Obligation.owner_id).where(
+                    Obligation.owner_kind == BREACH,
+                    Obligation.status == ObligationStatus.open,
+                    Obligation.due_at < ensure_utc(due_before),
                 )
             )
         )
@@ -301,11 +304,7 @@ def _due_order(row: Obligation) -> tuple[bool, datetime | None, int]:
 
 def obligations_for(session: Session, *, breach_ids: list[int]) -> dict[int, list[Obligation]]:
     """Obligations of several breaches in one query, each list ordered by due time (no due time last)."""
-    result: dict[int, list[Obligation]] = {breach_id: [] for breach_id in breach_ids}
-    if not breach_ids:
-        return result
-    for row in session.exec(select(Obligation).where(Obligation.breach_id.in_(breach_ids))).all():
-        result.setdefault(row.breach_id, []).append(row)
+    result = deadlines.for_owners(session, BREACH, breach_ids)
     for rows in result.values():
         rows.sort(key=_due_order)
     return result
@@ -320,7 +319,7 @@ def open_obligations(
     """Open obligations with a due time, soonest first, each with its breach (dashboard, reminder sweeps)."""
     statement = (
         select(Obligation, Breach)
-        .join(Breach, Breach.id == Obligation.breach_id)
+        .join(Breach, obligations.of_joined_breach())
         .where(Obligation.status == ObligationStatus.open, Obligation.due_at.is_not(None))
     )
     if due_before is not None:

@@ -16,10 +16,12 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from breach import queries, service, views_filings, views_forms
+from breach.deadlines import BREACH
 from breach.forms import CATEGORY_WORDS, CIRCUMSTANCE_WORDS, FIELD_LABELS, STATUS_WORDS, pairs
 from breach.models import Breach, BreachStatus, IcoReferenceUpdate
-from breach.timeline import render_timeline
 from provider.db.session import SessionDep
+from provider.deadlines.presenters import owner_section
+from provider.deadlines.timeline import render_timeline
 from provider.errors import FieldError, Invalid, NotFound
 from provider.security import audit_query
 from provider.security.actor import Actor
@@ -131,6 +133,7 @@ def _detail_context(session: Session, breach: Breach, now: datetime, actor: Acto
         "can_write": actor.can(Permission.breach_write),
         "errors": [],
         "ico_reference": breach.ico_reference or "",
+        "deadline_owners": owner_section(session, actor, BREACH, breach.id),
     }
 
 

@@ -19,6 +19,7 @@ CORE = (
     "provider.profile",
     "provider.subscribers",
     "provider.scheduler",
+    "provider.deadlines",
 )
 DOMAINS = (
     "breach",

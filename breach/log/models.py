@@ -11,23 +11,10 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import AwareDatetime
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, Text
+from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
-from breach.models import Obligation
 from provider.db.types import StrEnumType, utc_field
-
-# The monthly log_submission obligation has no breach, and NULLs never collide in a unique constraint,
-# so (breach_id, kind, period) alone cannot stop two schedulers creating the same month twice. This
-# partial index makes "one provider-level obligation per kind and month" a database fact.
-Index(
-    "uq_obligation_provider_kind_period",
-    Obligation.__table__.c.kind,
-    Obligation.__table__.c.period,
-    unique=True,
-    sqlite_where=Obligation.__table__.c.breach_id.is_(None),
-    postgresql_where=Obligation.__table__.c.breach_id.is_(None),
-)
 
 
 class SubmissionMethod(StrEnum):
@@ -44,7 +31,7 @@ class LogSubmission(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     period: str = Field(max_length=7, unique=True, index=True, description="YYYY-MM, London months")
     obligation_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("breach_obligation.id", ondelete="SET NULL"))
+        default=None, sa_column=Column(Integer, ForeignKey("obligation.id", ondelete="SET NULL"))
     )
     sent_at: datetime = utc_field()
     sent_by: str = Field(max_length=100)

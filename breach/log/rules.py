@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from provider.clock import LONDON, ensure_utc
+from provider.deadlines import rules as deadline_rules
 
 
 def period_of(moment: datetime, zone: ZoneInfo = LONDON) -> str:
@@ -80,14 +81,13 @@ def contains(period: str, aware_at: datetime, zone: ZoneInfo = LONDON) -> bool:
 
 
 def late_by_seconds(done_at: datetime, due_at: datetime | None) -> int:
-    """Whole seconds `done_at` fell after `due_at`; 0 when on time or when there is no due time.
+    """How late a submission was, for its record: the core rule (provider.deadlines.rules), with 0 when
+    there is no due time because the submission's column always holds a number.
 
-    Stored at the moment of filing and never recomputed, so a later change of the due time (or of the
+    Stored at the moment of sending and never recomputed, so a later change of the due time (or of the
     policy's due day) cannot turn a late submission into an on-time one.
     """
-    if due_at is None:
-        return 0
-    return max(0, int((ensure_utc(done_at) - ensure_utc(due_at)).total_seconds()))
+    return deadline_rules.lateness_seconds(due_at, done_at) or 0
 
 
 def submission_problems(period: str, sent_at: datetime, now: datetime, zone: ZoneInfo = LONDON) -> list[str]:
@@ -100,17 +100,3 @@ def submission_problems(period: str, sent_at: datetime, now: datetime, zone: Zon
     if ensure_utc(sent_at) > ensure_utc(now):
         problems.append("the sending time is in the future")
     return problems
-
-
-def notification_lateness(
-    due_at: datetime | None,
-    first_filed_at: datetime | None,
-    frozen_late_by: int | None,
-) -> int | None:
-    """Seconds late of the first ICO notification: the frozen value when the obligation recorded one,
-    otherwise computed from the first filing; None while nothing has been filed."""
-    if first_filed_at is None:
-        return None
-    if frozen_late_by is not None:
-        return frozen_late_by
-    return late_by_seconds(first_filed_at, due_at)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from breach.deadlines import BREACH, BREACH_LOG
 from breach.log import documents, rules
 from breach.log.models import (
     BreachLog,
@@ -29,8 +30,11 @@ from breach.log.models import (
     LogSubmissionPublic,
     SubmissionMethod,
 )
-from breach.models import Breach, Filing, FilingStage, Obligation, ObligationKind, ObligationStatus
+from breach.models import Breach, Filing, FilingStage, ObligationKind
 from provider.clock import LONDON
+from provider.deadlines import rules as deadline_rules
+from provider.deadlines import service as deadlines
+from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import Conflict, FieldError, Invalid, NotFound, invalid
 from provider.profile import service as profile_service
 from provider.security import audit
@@ -108,9 +112,9 @@ def _rows(session: Session, breaches: Sequence[Breach]) -> list[LogRow]:
         return []
     wanted = (ObligationKind.ico_notification, ObligationKind.customer_notice_decision)
     obligations = {
-        (obligation.breach_id, obligation.kind): obligation
+        (obligation.owner_id, obligation.kind): obligation
         for obligation in session.execute(
-            select(Obligation).where(Obligation.breach_id.in_(ids), Obligation.kind.in_(wanted))
+            select(Obligation).where(deadlines.owned_by(BREACH, ids), Obligation.kind.in_(wanted))
         ).scalars()
     }
     # Only the columns the log needs: a filing row also holds its PDF, which is not read here.
@@ -155,7 +159,7 @@ def _row(
         initial_notified_at=first_filed[FilingStage.initial] or first_notified,
         second_notified_at=first_filed[FilingStage.second],
         follow_up_notified_at=first_filed[FilingStage.follow_up],
-        notified_late_by_seconds=rules.notification_lateness(ico.due_at if ico else None, first_notified, frozen),
+        notified_late_by_seconds=deadline_rules.recorded_lateness(ico.due_at if ico else None, first_notified, frozen),
         delay_reasons=delay_reasons,
         customer_notice_decision=customer.decision if customer else "",
         customer_notice_status=str(customer.status) if customer else "",
@@ -181,13 +185,24 @@ def sha256(content: bytes) -> str:
 
 
 def find_obligation(session: Session, period: str) -> Obligation | None:
-    return session.execute(
-        select(Obligation).where(
-            Obligation.breach_id.is_(None),
-            Obligation.kind == ObligationKind.log_submission,
-            Obligation.period == period,
-        )
-    ).scalar_one_or_none()
+    return deadlines.find_ownerless(session, BREACH_LOG, ObligationKind.log_submission, period)
+
+
+def _new_obligation(session: Session, *, period: str, due_at: datetime, now: datetime, zone: ZoneInfo) -> Obligation:
+    """The month's submission, owned by the breach log as a whole (no breach), labelled not statutory."""
+    return deadlines.create(
+        session,
+        owner_kind=BREACH_LOG,
+        owner_id=None,
+        period=period,
+        kind=ObligationKind.log_submission,
+        recipient="ico",
+        statutory=False,
+        basis=BASIS,
+        anchor_at=rules.period_bounds(period, zone)[1],
+        due_at=due_at,
+        now=now,
+    )
 
 
 def ensure_obligation(
@@ -208,20 +223,9 @@ def ensure_obligation(
     due_at = rules.submission_due_at(period, due_day, zone)
     existing = find_obligation(session, period)
     if existing is None:
-        obligation = Obligation(
-            breach_id=None,
-            period=period,
-            kind=ObligationKind.log_submission,
-            recipient="ico",
-            statutory=False,
-            basis=BASIS,
-            anchor_at=rules.period_bounds(period, zone)[1],
-            due_at=due_at,
-            created_at=now,
-        )
         try:
             with session.begin_nested():
-                session.add(obligation)
+                obligation = _new_obligation(session, period=period, due_at=due_at, now=now, zone=zone)
                 session.flush()
         except IntegrityError:
             return find_obligation(session, period), False
@@ -229,7 +233,7 @@ def ensure_obligation(
             session,
             actor=actor,
             action="breach.log_obligation_created",
-            entity_type="breach_obligation",
+            entity_type="obligation",
             entity_id=obligation.id,
             now=now,
             after={"period": period, "due_at": due_at, "statutory": False},
@@ -243,7 +247,7 @@ def ensure_obligation(
             session,
             actor=actor,
             action="breach.log_obligation_rescheduled",
-            entity_type="breach_obligation",
+            entity_type="obligation",
             entity_id=existing.id,
             now=now,
             before=before,
@@ -344,7 +348,7 @@ def record_submission(
             session.flush()
     except IntegrityError as error:
         raise Conflict(f"the log for {rules.period_label(period)} was recorded as sent by someone else") from error
-    _meet(obligation, sent_at, late_by)
+    deadlines.meet(obligation, sent_at)
     session.add(obligation)
     included = _meet_inclusions(session, [row.breach_id for row in log.rows], sent_at)
     audit.record(
@@ -370,12 +374,6 @@ def record_submission(
     return submission
 
 
-def _meet(obligation: Obligation, filed_at: datetime, late_by: int) -> None:
-    obligation.status = ObligationStatus.met
-    obligation.first_filed_at = filed_at
-    obligation.late_by_seconds = late_by
-
-
 def _meet_inclusions(session: Session, breach_ids: list[int], sent_at: datetime) -> list[int]:
     """The breaches' own log_inclusion obligations are met by the submission that carried them."""
     if not breach_ids:
@@ -383,7 +381,7 @@ def _meet_inclusions(session: Session, breach_ids: list[int], sent_at: datetime)
     open_inclusions = (
         session.execute(
             select(Obligation).where(
-                Obligation.breach_id.in_(breach_ids),
+                deadlines.owned_by(BREACH, breach_ids),
                 Obligation.kind == ObligationKind.log_inclusion,
                 Obligation.status == ObligationStatus.open,
                 Obligation.first_filed_at.is_(None),
@@ -393,7 +391,7 @@ def _meet_inclusions(session: Session, breach_ids: list[int], sent_at: datetime)
         .all()
     )
     for obligation in open_inclusions:
-        _meet(obligation, sent_at, rules.late_by_seconds(sent_at, obligation.due_at))
+        deadlines.meet(obligation, sent_at)
         session.add(obligation)
     return sorted(obligation.id for obligation in open_inclusions)
 

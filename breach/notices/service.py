@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from breach.models import Breach, Obligation, ObligationKind, ObligationStatus
+from breach import obligations
+from breach.deadlines import BREACH
+from breach.models import Breach, ObligationKind
 from breach.notices import documents, rules
 from breach.notices.models import (
     AssessmentInput,
@@ -28,6 +30,8 @@ from breach.notices.models import (
     TemplateInput,
 )
 from provider.clock import london
+from provider.deadlines import rules as deadline_rules
+from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import Conflict, FieldError, Invalid, NotFound
 from provider.profile.models import ProfileBase
 from provider.profile.service import find_profile
@@ -181,7 +185,7 @@ def record_assessment(
 def _obligation(session: Session, breach: Breach, now: datetime) -> Obligation:
     found = session.execute(
         select(Obligation).where(
-            Obligation.breach_id == breach.id,
+            obligations.of_breaches([breach.id]),
             Obligation.kind == ObligationKind.customer_notice_decision,
         )
     ).scalar_one_or_none()
@@ -189,7 +193,8 @@ def _obligation(session: Session, breach: Breach, now: datetime) -> Obligation:
         return found
     # The breach service creates this row with the breach; one made here is labelled internal likewise.
     return Obligation(
-        breach_id=breach.id,
+        owner_kind=BREACH,
+        owner_id=breach.id,
         kind=ObligationKind.customer_notice_decision,
         recipient="customers",
         statutory=False,
@@ -224,15 +229,14 @@ def _decide_obligation(
     row.decided_by, row.decided_at, row.decision_rationale = actor.name, now, assessment.rationale
     if row.first_filed_at is None:  # frozen at the first decision, like every obligation
         row.first_filed_at = now
-        if row.due_at is not None:
-            row.late_by_seconds = max(0, int((now - row.due_at).total_seconds()))
+        row.late_by_seconds = deadline_rules.lateness_seconds(row.due_at, now)
     session.add(row)
     session.flush()
     audit.record(
         session,
         actor=actor,
         action="breach.obligation_decided",
-        entity_type="breach_obligation",
+        entity_type="obligation",
         entity_id=row.id,
         now=now,
         before=before,

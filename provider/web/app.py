@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -17,7 +18,7 @@ from provider.settings import Settings, get_settings
 from provider.subscribers.panels import register_panel
 from provider.web.deps import LoginRequired
 from provider.web.problems import install_handlers
-from provider.web.rendering import NavItem, build_templates
+from provider.web.rendering import DashboardPanel, NavItem, build_templates
 
 WEB = Path(__file__).parent
 
@@ -60,6 +61,12 @@ def create_app(
     return app
 
 
+def _panels(found: DashboardPanel | Callable[[], list[DashboardPanel]]) -> list[DashboardPanel]:
+    """A panel reference names one panel, or a function making them from what packages registered (the
+    reminders box: one per owner kind's read permission)."""
+    return [found] if isinstance(found, DashboardPanel) else list(found())
+
+
 def _plug_in(app: FastAPI, plugged_in: list[Manifest]) -> None:
     """Every package's routers (in manifest order), navigation and panels (each sorted by position)."""
     for manifest in plugged_in:
@@ -68,7 +75,7 @@ def _plug_in(app: FastAPI, plugged_in: list[Manifest]) -> None:
     links = sorted((link for manifest in plugged_in for link in manifest.navigation), key=lambda link: link.position)
     app.state.nav = [NavItem(link.label, link.href, link.permission) for link in links]
     panels = sorted((panel for manifest in plugged_in for panel in manifest.dashboard_panels), key=lambda p: p.position)
-    app.state.panels = [resolve(panel.panel) for panel in panels]
+    app.state.panels = [box for panel in panels for box in _panels(resolve(panel.panel))]
     for manifest in plugged_in:
         for panel in manifest.subscriber_panels:
             register_panel(app, resolve(panel))

@@ -24,6 +24,7 @@ from breach.models import (
     Regime,
 )
 from provider.clock import LONDON
+from provider.deadlines import rules as deadline_rules
 from provider.profile.models import ProviderProfile
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
@@ -184,7 +185,7 @@ def test_duaa_plan_shows_statutory_72_hours_and_internal_24_hours_side_by_side()
     statutory, internal = plans[ObligationKind.ico_notification], plans[ObligationKind.ico_initial_target]
     assert (statutory.statutory, statutory.due_at) == (True, utc(2026, 3, 12, 15, 0))
     assert (internal.statutory, internal.due_at) == (False, utc(2026, 3, 10, 14, 20))
-    assert rules.label(internal.statutory) == "Internal target (policy)"
+    assert deadline_rules.label(internal.statutory) == "Internal target (policy)"
 
 
 def test_customer_notice_decision_has_no_statutory_hours_only_a_labelled_internal_target():
@@ -378,13 +379,6 @@ def test_late_filing_without_reasons_is_refused_with_the_regimes_wording():
     assert rules.delay_errors(late=False, delay_reasons="", regime=Regime.duaa) == []
 
 
-def test_lateness_is_whole_seconds_after_the_due_time_and_zero_when_on_time():
-    due = utc(2026, 3, 12, 15, 0)
-    assert rules.frozen_lateness(due, utc(2026, 3, 12, 16, 30)) == 5400
-    assert rules.frozen_lateness(due, utc(2026, 3, 12, 15, 0)) == 0
-    assert rules.frozen_lateness(None, utc(2026, 3, 12, 16, 30)) is None
-
-
 def test_an_initial_filing_meets_the_statutory_deadline_and_the_internal_target_a_follow_up_meets_none():
     assert rules.kinds_met_by(FilingStage.initial) == (
         ObligationKind.ico_notification,
@@ -422,8 +416,3 @@ def test_penalty_exposure_is_1000_pounds_per_overdue_or_late_statutory_ico_notif
     ]
     assert rules.penalty_exposure(rows, now) == 2 * rules.FIXED_PENALTY_POUNDS == 2000
     assert rules.EARLY_PAYMENT_PENALTY_POUNDS == 800
-
-
-def test_an_obligation_without_a_due_time_is_never_overdue():
-    row = obligation(ObligationKind.customer_notice_decision, statutory=False, due_at=None)
-    assert rules.deadline_state(row, NOW) == "open"

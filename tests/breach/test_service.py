@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from breach import rules, service
+from breach import obligations, rules, service
 from breach.documents import render_ico_notification
 from breach.models import (
     Breach,
@@ -19,11 +19,10 @@ from breach.models import (
     BreachUpdate,
     Filing,
     FilingStage,
-    Obligation,
     ObligationKind,
-    ObligationStatus,
     Regime,
 )
+from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import Invalid, NotFound
 from provider.profile.models import ProfileUpdate
 from provider.profile.service import update_profile
@@ -85,7 +84,7 @@ def create(session: Session, now: datetime = START, **overrides: object) -> Brea
 
 
 def kinds(session: Session, breach: Breach) -> dict[ObligationKind, Obligation]:
-    rows = session.exec(select(Obligation).where(Obligation.breach_id == breach.id)).all()
+    rows = session.exec(select(Obligation).where(obligations.of_breaches([breach.id]))).all()
     return {ObligationKind(row.kind): row for row in rows}
 
 

@@ -9,10 +9,13 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from breach import dashboard, rules
-from breach.models import Breach, Filing, Obligation, ObligationKind, ObligationStatus
-from breach.reminders import service as reminder_service
+from breach import dashboard, obligations
+from breach.models import Breach, Filing, ObligationKind
 from provider.console.demo import load_demo_if_empty
+from provider.deadlines import inbox
+from provider.deadlines import reminders as reminder_service
+from provider.deadlines import rules as deadline_rules
+from provider.deadlines.models import Obligation, ObligationStatus
 from provider.subscribers.models import Subscriber
 from tests.conftest import START
 
@@ -23,7 +26,7 @@ def _breaches(engine) -> list[Breach]:
 
 
 def _obligation(session, breach, kind) -> Obligation:
-    return session.exec(select(Obligation).where(Obligation.breach_id == breach.id, Obligation.kind == kind)).one()
+    return session.exec(select(Obligation).where(obligations.of_breaches([breach.id]), Obligation.kind == kind)).one()
 
 
 def test_an_empty_database_gets_an_overdue_a_due_soon_and_a_closed_breach_relative_to_now(engine, clock):
@@ -34,9 +37,12 @@ def test_an_empty_database_gets_an_overdue_a_due_soon_and_a_closed_breach_relati
     assert (overdue.status, due_soon.status, filed.status) == ("open", "open", "closed")
     with Session(engine) as session:
         statutory = {b.id: _obligation(session, b, ObligationKind.ico_notification) for b in (overdue, due_soon, filed)}
-        assert rules.deadline_state(statutory[overdue.id], now) == "overdue"
+        assert deadline_rules.deadline_state(statutory[overdue.id], now) == "overdue"
         assert now < statutory[due_soon.id].due_at <= now + timedelta(hours=24)
-        assert rules.deadline_state(statutory[filed.id], now) == "met" and statutory[filed.id].late_by_seconds == 0
+        assert (
+            deadline_rules.deadline_state(statutory[filed.id], now) == "met"
+            and statutory[filed.id].late_by_seconds == 0
+        )
         filings = session.exec(select(Filing)).all()
         assert [(f.breach_id, f.stage, f.late) for f in filings] == [(filed.id, "initial", False)]
         decision = _obligation(session, filed, ObligationKind.customer_notice_decision)
@@ -52,7 +58,7 @@ def test_the_dashboard_has_exposure_a_timeline_and_reminders_to_show(engine, clo
         assert panel["exposure"] == 1000 and panel["overdue"] >= 1 and panel["due_soon"] >= 1
         assert panel["rows"] and "<svg" in str(panel["svg"])
         assert reminder_service.sweep(session, now=clock.now(), settings=settings) > 0
-        about = {item.breach_id for item in reminder_service.list_reminders(session, page_size=100)[0]}
+        about = {item.owner_id for item in inbox.list_reminders(session, page_size=100)[0]}
     overdue, due_soon, filed = _breaches(engine)
     assert {overdue.id, due_soon.id} <= about and filed.id not in about  # a closed breach has nothing due
 

@@ -11,7 +11,9 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from breach.models import Breach, Filing, FilingStage, Obligation, ObligationKind, ObligationStatus, Regime
+from breach.deadlines import BREACH, BREACH_LOG
+from breach.models import Breach, Filing, FilingStage, ObligationKind, Regime
+from provider.deadlines.models import Obligation, ObligationStatus
 from provider.profile.models import ProviderProfile
 
 _sequence = itertools.count(1)
@@ -67,7 +69,8 @@ def add_obligation(
     **extra: object,
 ) -> Obligation:
     values: dict[str, object] = {
-        "breach_id": breach_id,
+        "owner_kind": BREACH if breach_id is not None else BREACH_LOG,
+        "owner_id": breach_id,
         "kind": kind,
         "recipient": "ico",
         "statutory": True,

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from breach.log import jobs
-from breach.models import Obligation, ObligationKind
+from breach.models import ObligationKind
+from provider.deadlines.models import Obligation
 from provider.scheduler import registry
 from provider.scheduler.catalogue import load_jobs
 from provider.scheduler.registry import JobContext

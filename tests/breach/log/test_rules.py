@@ -92,15 +92,6 @@ def test_a_log_cannot_be_sent_before_its_month_ends_nor_in_the_future():
     assert rules.submission_problems("2026-03", datetime(2026, 3, 31, 23, 0, tzinfo=UTC), now) == []
 
 
-def test_notification_lateness_prefers_the_frozen_value_over_a_recomputation():
-    due = datetime(2026, 3, 13, 13, 0, tzinfo=UTC)
-    filed = datetime(2026, 3, 13, 15, 0, tzinfo=UTC)
-    assert rules.notification_lateness(due, None, None) is None
-    assert rules.notification_lateness(due, filed, None) == 7200
-    # aware_at was corrected after filing and the due time moved: the frozen answer stands.
-    assert rules.notification_lateness(datetime(2026, 3, 14, tzinfo=UTC), filed, 7200) == 7200
-
-
 def test_durations_read_as_days_hours_minutes():
     assert describe_duration(34 * 3600 + 30) == "1 d 10 h"
     assert describe_duration(59) == "0 min"

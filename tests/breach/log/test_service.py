@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from breach.log import service
 from breach.log.models import BreachLog, LogSubmission, SubmissionMethod
-from breach.models import Breach, FilingStage, Obligation, ObligationKind, ObligationStatus
+from breach.models import Breach, FilingStage, ObligationKind
+from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import Conflict, Invalid
 from provider.security.actor import system_actor
 from provider.security.audit import verify_chain
@@ -134,7 +135,7 @@ def test_the_monthly_obligation_is_created_once_as_a_non_statutory_ico_obligatio
         assert created and not created_again and again.id == first.id
         rows = session.execute(select(Obligation).where(Obligation.kind == ObligationKind.log_submission)).all()
     assert len(rows) == 1
-    assert first.breach_id is None and first.period == "2026-03" and first.recipient == "ico"
+    assert first.owner_id is None and first.period == "2026-03" and first.recipient == "ico"
     assert first.statutory is False and "not statute" in first.basis
     assert first.anchor_at == datetime(2026, 3, 31, 23, 0, tzinfo=UTC)
     assert first.due_at == datetime(2026, 4, 7, 23, 0, tzinfo=UTC)

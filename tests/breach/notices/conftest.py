@@ -12,8 +12,10 @@ from pypdf import PdfReader
 from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
-from breach.models import Breach, Circumstance, Obligation, ObligationKind, Regime
+from breach.deadlines import BREACH
+from breach.models import Breach, Circumstance, ObligationKind, Regime
 from breach.notices.models import TemplateInput
+from provider.deadlines.models import Obligation
 from provider.profile.models import ProviderProfile
 from provider.subscribers.models import Line, LineUser, Subscriber
 from tests.conftest import START
@@ -56,7 +58,8 @@ def add_breach(session: Session, reference: str = "BR-2026-0001", *, obligation:
     if obligation:
         session.add(
             Obligation(
-                breach_id=breach.id,
+                owner_kind=BREACH,
+                owner_id=breach.id,
                 kind=ObligationKind.customer_notice_decision,
                 recipient="customers",
                 statutory=False,

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from breach.models import Breach, Obligation, ObligationKind
+from breach import obligations
+from breach.models import Breach, ObligationKind
 from breach.notices import archive, bulk, recipients, sending, service
 from breach.notices.models import AssessmentInput, DatasetInput, NoticeRecipient, NoticeTemplate
+from provider.deadlines.models import Obligation
 from provider.errors import Conflict, Invalid
 from provider.security.models import AuditEvent
 from provider.settings import Settings
@@ -40,7 +42,7 @@ def generate(engine, session: Session, breach: Breach, clock, chunk_size: int = 
 def obligation(session: Session, breach: Breach) -> Obligation:
     return session.execute(
         select(Obligation).where(
-            Obligation.breach_id == breach.id, Obligation.kind == ObligationKind.customer_notice_decision
+            obligations.of_breaches([breach.id]), Obligation.kind == ObligationKind.customer_notice_decision
         )
     ).scalar_one()
 

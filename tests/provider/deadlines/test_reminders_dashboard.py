@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session
 
 from breach.models import ObligationKind
-from breach.reminders import dashboard, service
-from breach.reminders.models import Threshold
+from provider.deadlines import dashboard, inbox
+from provider.deadlines import reminders as service
+from provider.deadlines.models import Threshold
 from tests.breach.log.factories import add_breach, add_obligation
 from tests.conftest import TESTER
 
@@ -38,7 +39,7 @@ def _overdue_breaches(engine, clock, settings, count: int) -> list:
 def test_counts_are_by_threshold_and_only_unacknowledged_ones_count(engine, clock, settings):
     _overdue_breaches(engine, clock, settings, 3)
     with Session(engine) as session:
-        service.acknowledge(session, actor=TESTER, now=DUE + timedelta(hours=2), reminder_id=1)
+        inbox.acknowledge(session, actor=TESTER, now=DUE + timedelta(hours=2), reminder_id=1)
         session.commit()
         data = dashboard.build_panel(session=session, now=DUE + timedelta(hours=2))
     counts = {entry["threshold"]: entry["count"] for entry in data["counts"]}

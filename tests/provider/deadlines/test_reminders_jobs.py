@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from breach.models import ObligationKind
-from breach.reminders import jobs
+from provider.deadlines import jobs
 from provider.scheduler import registry
 from provider.scheduler.catalogue import load_jobs
 from provider.scheduler.registry import JobContext

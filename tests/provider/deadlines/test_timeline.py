@@ -1,11 +1,14 @@
-"""The deadline timeline picture: a pure function from obligations and a moment to SVG markup."""
+"""The deadline timeline picture: a pure function from obligations and a moment to SVG markup.
+
+Horizontal positions are percentages of the picture's width (so it fits any screen): `_position` reads one.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 from datetime import UTC, datetime, timedelta
 
-from breach.timeline import LABEL_WIDTH, RIGHT_MARGIN, WIDTH, TimelineItem, Window, render_timeline
+from provider.deadlines.timeline import CHART_LEFT, CHART_RIGHT, TimelineItem, Window, day_ticks, render_timeline
 
 SVG = "{http://www.w3.org/2000/svg}"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -13,6 +16,11 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 def _parse(markup: str) -> ElementTree.Element:
     return ElementTree.fromstring(markup)
+
+
+def _position(value: str) -> float:
+    assert value.endswith("%"), value
+    return float(value[:-1])
 
 
 def _texts(root: ElementTree.Element) -> list[str]:
@@ -40,18 +48,18 @@ def test_now_line_sits_at_the_fraction_of_the_window_that_has_passed():
     window = Window(NOW - timedelta(days=1), NOW + timedelta(days=3))
     markup = render_timeline([TimelineItem("x", NOW + timedelta(days=2), NOW)], NOW, window=window, id_prefix="t")
     line = _parse(markup).find(f".//{SVG}line[@id='t-now']")
-    expected = LABEL_WIDTH + 0.25 * (WIDTH - RIGHT_MARGIN - LABEL_WIDTH)
-    assert float(line.get("x1")) == expected
-    assert float(line.get("x2")) == expected
+    expected = CHART_LEFT + 0.25 * (CHART_RIGHT - CHART_LEFT)
+    assert _position(line.get("x1")) == expected
+    assert _position(line.get("x2")) == expected
 
 
 def test_bars_run_from_anchor_to_due_time():
     window = Window(NOW, NOW + timedelta(hours=100))
     item = TimelineItem("ICO", due_at=NOW + timedelta(hours=75), anchor_at=NOW + timedelta(hours=25))
     rect = _parse(render_timeline([item], NOW, window=window)).find(f".//{SVG}g[@class]/{SVG}rect")
-    span = WIDTH - RIGHT_MARGIN - LABEL_WIDTH
-    assert float(rect.get("x")) == LABEL_WIDTH + 0.25 * span
-    assert float(rect.get("width")) == 0.5 * span
+    span = CHART_RIGHT - CHART_LEFT
+    assert _position(rect.get("x")) == CHART_LEFT + 0.25 * span
+    assert _position(rect.get("width")) == 0.5 * span
 
 
 def test_overdue_items_say_overdue_in_words_and_are_hatched_not_only_coloured():
@@ -99,3 +107,39 @@ def test_no_items_still_renders_a_now_line_and_says_so():
     root = _parse(render_timeline([], NOW))
     assert root.find(f".//{SVG}line[@id='timeline-now']") is not None
     assert any("No open deadlines" in text for text in _texts(root))
+
+
+def test_the_picture_is_as_wide_as_its_box_and_has_a_legend_naming_every_style():
+    root = _parse(render_timeline([TimelineItem("x", NOW + timedelta(hours=5), NOW)], NOW))
+    assert root.get("width") == "100%" and root.get("viewBox") is None  # never wider than the page
+    legend = root.find(f".//{SVG}g[@class='legend']")
+    assert _texts(legend) == ["Overdue", "Statutory deadline", "Met", "Internal target", "Now", "Met late"]
+
+
+def test_day_ticks_fall_on_london_midnights_across_the_october_clock_change():
+    # 24 to 27 October 2026: midnight is 23:00 UTC in BST and 00:00 UTC once the clocks have gone back.
+    window = Window(datetime(2026, 10, 24, 12, 0, tzinfo=UTC), datetime(2026, 10, 27, 12, 0, tzinfo=UTC))
+    ticks = [moment for moment, _named in day_ticks(window)]
+    assert ticks == [
+        datetime(2026, 10, 24, 23, 0, tzinfo=UTC),
+        datetime(2026, 10, 26, 0, 0, tzinfo=UTC),
+        datetime(2026, 10, 27, 0, 0, tzinfo=UTC),
+    ]
+    texts = _texts(_parse(render_timeline([], datetime(2026, 10, 26, 12, 0, tzinfo=UTC), window=window)))
+    assert {"25 Oct", "26 Oct", "27 Oct"} <= set(texts)
+
+
+def test_a_month_of_days_names_at_most_five_so_the_names_never_overlap_on_a_phone():
+    window = Window(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 31, tzinfo=UTC))
+    ticks = day_ticks(window)
+    assert len(ticks) == 30 and sum(named for _moment, named in ticks) <= 5
+
+
+def test_a_long_label_wraps_onto_lines_of_its_own_instead_of_being_cut_at_a_column():
+    label = "BR-2026-0001 · Send the monthly breach log to the ICO, with the nil return for the month"
+    group = _parse(render_timeline([TimelineItem(label, NOW + timedelta(hours=5), NOW)], NOW)).find(
+        f".//{SVG}g[@class='obligation open']"
+    )
+    lines = _texts(group)[:3]
+    assert " ".join(lines) == label and all(len(line) <= 36 for line in lines)
+    assert group.find(f"{SVG}title").text.startswith(label)

@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from breach.models import Obligation, ObligationKind, ObligationStatus
-from breach.reminders import service
-from breach.reminders.models import Channel, EmailOutcome, Reminder, Threshold
+from breach.models import ObligationKind
+from provider.deadlines import inbox
+from provider.deadlines import reminders as service
+from provider.deadlines.models import Channel, EmailOutcome, Obligation, ObligationStatus, Reminder, Threshold
 from provider.security.models import AuditEvent, User
 from tests.breach.log.factories import add_breach, add_obligation
-from tests.breach.reminders.conftest import DEPUTY
 from tests.conftest import TESTER
+from tests.provider.deadlines.conftest import DEPUTY
 
 ANCHOR = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
 DUE = ANCHOR + timedelta(hours=73)
@@ -222,9 +223,9 @@ def test_acknowledging_is_recorded_once(engine, clock, settings):
     _sweep(engine, DUE, settings)
     first = _reminders(engine)[0]
     with Session(engine, expire_on_commit=False) as session:
-        service.acknowledge(session, actor=TESTER, now=DUE + timedelta(hours=1), reminder_id=first.id)
+        inbox.acknowledge(session, actor=TESTER, now=DUE + timedelta(hours=1), reminder_id=first.id)
         session.commit()
-        again = service.acknowledge(session, actor=TESTER, now=DUE + timedelta(hours=2), reminder_id=first.id)
+        again = inbox.acknowledge(session, actor=TESTER, now=DUE + timedelta(hours=2), reminder_id=first.id)
         session.commit()
     assert again.acknowledged_at == DUE + timedelta(hours=1) and again.acknowledged_by == "tests"
 

@@ -1,11 +1,13 @@
-"""When reminders fall due: fractions of each obligation's own window, then overdue and escalation."""
+"""When reminders fall due: fractions of each obligation's own window, then overdue and escalation; and the
+words a reminder uses, from breach's declarations."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from breach.reminders import rules
-from breach.reminders.models import Threshold as T
+from breach.deadlines import BREACH, BREACH_LOG
+from provider.deadlines import registry, rules
+from provider.deadlines.models import Threshold as T
 
 # DUAA: aware at 14:37 -> the period starts at 15:00 and ends 72 hours later, i.e. the hour floor + 73 h.
 ANCHOR = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
@@ -64,9 +66,9 @@ def test_the_key_names_obligation_threshold_and_due_time():
 
 
 def test_descriptions_label_statutory_deadlines_and_internal_targets_and_carry_no_personal_data():
-    assert rules.describe("ico_notification", True, "BR-2026-0001", "") == (
+    assert registry.describe(BREACH, "ico_notification", True, "BR-2026-0001", "") == (
         "ICO notification (statutory deadline) for breach BR-2026-0001"
     )
-    assert rules.describe("log_submission", False, None, "2026-03") == (
+    assert registry.describe(BREACH_LOG, "log_submission", False, None, "2026-03") == (
         "monthly breach log submission (internal target or policy deadline) for the 2026-03 log"
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session
 
 from breach.models import ObligationKind
-from breach.reminders import service
+from provider.deadlines import reminders as service
 from tests.breach.log.factories import add_breach, add_obligation
 from tests.conftest import csrf_from
 

@@ -1,29 +1,27 @@
-"""Scheduled work of the reminders: every minute, sweep the open obligations for crossed thresholds."""
+"""Scheduled work of deadlines: every minute, sweep every domain's open obligations for crossed thresholds."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from breach.reminders import service
+from provider.deadlines import reminders
 from provider.scheduler.registry import JobContext, JobSpec, register
-
-JOB_ID = "breach.reminders"
 
 
 def sweep_reminders(context: JobContext) -> int:
     """Returns the number of reminders created (each e-mailed at most once)."""
     with Session(context.engine, expire_on_commit=False) as session:
-        return service.sweep(session, now=context.clock.now(), settings=context.settings)
+        return reminders.sweep(session, now=context.clock.now(), settings=context.settings)
 
 
 register(
     JobSpec(
-        id=JOB_ID,
+        id=reminders.JOB_ID,
         func=sweep_reminders,
         trigger="interval",
         trigger_args={"minutes": 1},
         description=(
-            "remind breach staff at 50%, 75% and 90% of each deadline, when overdue, and escalate to the deputy"
+            "remind each deadline's owner at 50%, 75% and 90% of its time, when overdue, and escalate to the deputy"
         ),
     )
 )
