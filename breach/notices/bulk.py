@@ -31,6 +31,7 @@ from breach.notices.models import (
     NoticeTemplate,
     RecipientStatus,
 )
+from provider import evidence
 from provider.clock import Clock
 from provider.errors import Conflict, NotFound
 from provider.security import audit
@@ -169,7 +170,7 @@ def run_generation(
         updates = []
         for recipient_id, snapshot in rows:
             letter, body = render(fields, batch.snapshot, recipient_id, snapshot)
-            updates.append({"rid": recipient_id, "pdf": documents.sha256(letter), "body": documents.sha256(body)})
+            updates.append({"rid": recipient_id, "pdf": evidence.sha256(letter), "body": evidence.sha256(body)})
         with Session(engine) as session:
             session.execute(
                 update(RECIPIENTS)
@@ -224,7 +225,7 @@ def regenerate(session: Session, recipient_id: int) -> tuple[NoticeRecipient, by
     batch = session.get(NoticeBatch, recipient.batch_id)
     fields = service.template_fields(session.get(NoticeTemplate, recipient.template_id))
     letter, body = render(fields, batch.snapshot, recipient.id, recipient.snapshot)
-    if documents.sha256(letter) != recipient.pdf_sha256:
+    if evidence.sha256(letter) != recipient.pdf_sha256:
         raise Conflict(f"the rebuilt letter for recipient {recipient_id} does not match its stored SHA-256")
     return recipient, letter, body
 

@@ -40,6 +40,7 @@ from breach.notices.models import (
     SendProgress,
     SendResult,
 )
+from provider import evidence
 from provider.clock import Clock
 from provider.errors import Conflict
 from provider.notices import mail
@@ -192,7 +193,7 @@ def _claim(engine: Engine, batch_id: int, after_id: int, size: int, now: datetim
 def _mail_for(fields: dict[str, str], batch: NoticeBatch, row: Any) -> mail.Mail | None:
     """The e-mail with its letter attached, or None when the rebuilt notice no longer matches its hashes."""
     letter, body = bulk.render(fields, batch.snapshot, row.id, row.snapshot)
-    if documents.sha256(letter) != row.pdf_sha256 or documents.sha256(body) != row.email_sha256:
+    if evidence.sha256(letter) != row.pdf_sha256 or evidence.sha256(body) != row.email_sha256:
         return None
     return mail.Mail(
         to=row.snapshot["email"],

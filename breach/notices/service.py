@@ -27,6 +27,7 @@ from breach.notices.models import (
     NoticeTemplate,
     TemplateInput,
 )
+from provider import evidence
 from provider.clock import london
 from provider.errors import Conflict, FieldError, Invalid, NotFound
 from provider.profile.models import ProfileBase
@@ -261,7 +262,7 @@ def template_fields(template: NoticeTemplate | TemplateInput) -> dict[str, str]:
 
 
 def content_hash(fields: Mapping[str, str]) -> str:
-    return documents.sha256(json.dumps(dict(fields), sort_keys=True, ensure_ascii=False))
+    return evidence.sha256(json.dumps(dict(fields), sort_keys=True, ensure_ascii=False))
 
 
 def draft_template(session: Session, breach_id: int) -> TemplateInput:
@@ -362,7 +363,7 @@ def create_media_notice(session: Session, *, actor: Actor, now: datetime, breach
         breach_id=breach_id,
         template_id=template.id,
         snapshot=snapshot,
-        pdf_sha256=documents.sha256(content),
+        pdf_sha256=evidence.sha256(content),
         pdf_bytes=content,
         created_by=actor.name,
         created_at=now,

@@ -254,7 +254,7 @@ def test_regenerating_from_the_snapshot_gives_the_same_sha256_and_tampering_is_d
         recipient = session.execute(select(NoticeRecipient)).scalar_one()
         clock.advance(days=3)  # a later day must not change the rebuilt letter
         _, letter, _ = bulk.regenerate(session, recipient.id)
-        from breach.notices.documents import sha256
+        from provider.evidence import sha256
 
         assert sha256(letter) == recipient.pdf_sha256
         recipient.snapshot = recipient.snapshot | {"name": "Someone Else"}
