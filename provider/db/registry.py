@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "provider.profile.models",
     "provider.subscribers.models",
     "provider.scheduler.models",
+    "provider.wording.models",
     "breach.models",
     "breach.log.models",
     "breach.notices.models",
