@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from breach.models import Breach, Obligation, ObligationKind
 from breach.notices import archive, bulk, recipients, sending, service
-from breach.notices.models import AssessmentInput, DatasetInput, NoticeRecipient, NoticeTemplate
+from breach.notices.models import AssessmentInput, DatasetInput, NoticeRecipient
 from provider.errors import Conflict, Invalid
 from provider.security.models import AuditEvent
 from provider.settings import Settings
@@ -130,7 +130,7 @@ def test_editing_used_wording_creates_version_2_and_earlier_recipients_keep_vers
         )
         session.commit()
         assert v2.version == 2
-        v1 = session.execute(select(NoticeTemplate).where(NoticeTemplate.version == 1)).scalar_one()
+        v1 = next(t for t in service.template_versions(session, breach.id) if t.version == 1)
         assert v1.summary == "A backup tape holding call records was stolen."
         recipient = session.execute(select(NoticeRecipient)).scalar_one()
         assert recipient.template_id == v1.id
