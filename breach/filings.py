@@ -8,7 +8,6 @@ exact PDF bytes, their SHA-256 and the snapshot they were rendered from, so what
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +18,7 @@ from breach.models import Breach, Filing, FilingStage, ObligationKind
 from provider.clock import ensure_utc
 from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import FieldError, Invalid, NotFound
+from provider.evidence import sha256
 from provider.profile.models import ProfileBase, ProviderProfile
 from provider.profile.service import find_profile
 from provider.security import audit
@@ -174,7 +174,7 @@ def file_notification(
         "timezone": SNAPSHOT_ZONE,
     }
     filing.pdf_bytes = documents.render_ico_notification(filing.snapshot)
-    filing.pdf_sha256 = hashlib.sha256(filing.pdf_bytes).hexdigest()
+    filing.pdf_sha256 = sha256(filing.pdf_bytes)
     session.add(filing)
     session.flush()
     met = _meet_obligations(session, breach, stage, rows, earlier, profile, now)

@@ -15,7 +15,8 @@ from pydantic import AwareDatetime, StringConstraints
 from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import StrEnumType, utc_field
+from provider.db.schemas import all_optional, unbounded
+from provider.db.types import StrEnumType, UTCDateTime, utc_field
 from provider.deadlines.models import ObligationStatus
 
 
@@ -74,35 +75,56 @@ class FilingStage(StrEnum):
     follow_up = "follow_up"
 
 
-class Breach(SQLModel, table=True):
-    __tablename__ = "breach"
+# Bounds on every input so no request can reach the database with an absurd value (never a 500).
+# Datetimes are `AwareDatetime`: a naive time is a 422 naming the field, never guessed as UTC or London.
+LONG_TEXT = 10_000
+MAX_INDIVIDUALS = 10_000_000_000
+MAX_ID = 2**63 - 1
 
-    id: int | None = Field(default=None, primary_key=True)
-    reference: str = Field(max_length=20, unique=True, index=True)
-    title: str = Field(max_length=200)
+
+def _long_text(description: str | None = None) -> Any:
+    """Free text: TEXT in the database, at most LONG_TEXT characters from a form or the API."""
+    return Field(default="", max_length=LONG_TEXT, sa_type=Text, description=description)
+
+
+class BreachFacts(SQLModel):
+    """The editable facts of a breach (everything the staff record; not the derived fields): declared once
+    for the table, the create and update schemas and the public answer."""
+
+    title: str = Field(min_length=1, max_length=200)
     circumstance: Circumstance = Field(sa_type=StrEnumType(Circumstance, 32))
-    circumstance_detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    occurred_at: datetime | None = utc_field(nullable=True)
+    circumstance_detail: str = _long_text()
+    occurred_at: AwareDatetime | None = utc_field(nullable=True)
     occurred_is_estimate: bool = False
-    detected_at: datetime = utc_field()
-    aware_at: datetime = utc_field(index=True)
+    detected_at: AwareDatetime = Field(sa_type=UTCDateTime)
+    aware_at: AwareDatetime = Field(
+        sa_type=UTCDateTime,
+        index=True,
+        description="the legal anchor: enough awareness for a meaningful notification",
+    )
     aware_recorded_by: str = Field(default="", max_length=200)
-    aware_evidence: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    awareness_justification: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    regime: Regime = Field(sa_type=StrEnumType(Regime, 16))
-    data_categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    data_description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    individuals_affected: int | None = Field(default=None, ge=0)
+    aware_evidence: str = _long_text()
+    awareness_justification: str = _long_text()
+    data_categories: list[DataCategory] = Field(default_factory=list, max_length=len(DataCategory), sa_type=JSON)
+    data_description: str = _long_text()
+    individuals_affected: int | None = Field(default=None, ge=0, le=MAX_INDIVIDUALS)
     individuals_is_estimate: bool = False
-    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    location_and_media: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    protection_measures: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    encryption_details: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    mitigation_measures: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    likely_consequences: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    other_providers: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    cross_border: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    customer_notification_summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    summary: str = _long_text()
+    location_and_media: str = _long_text()
+    protection_measures: str = _long_text()
+    encryption_details: str = _long_text()
+    mitigation_measures: str = _long_text()
+    likely_consequences: str = _long_text()
+    other_providers: str = _long_text('relevant use of other providers, or "none"')
+    cross_border: str = _long_text()
+    customer_notification_summary: str = _long_text()
+
+
+class BreachRecord(SQLModel):
+    """What the service sets on a breach, never the staff: reference, regime, status, ICO case, who and when."""
+
+    reference: str = Field(max_length=20, unique=True, index=True)
+    regime: Regime = Field(sa_type=StrEnumType(Regime, 16))
     status: BreachStatus = Field(default=BreachStatus.open, sa_type=StrEnumType(BreachStatus, 16), index=True)
     ico_reference: str | None = Field(default=None, max_length=50)
     created_at: datetime = utc_field()
@@ -110,7 +132,32 @@ class Breach(SQLModel, table=True):
     updated_at: datetime = utc_field()
 
 
-class Filing(SQLModel, table=True):
+class Breach(BreachFacts, BreachRecord, table=True):
+    __tablename__ = "breach"
+
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class FilingBase(SQLModel):
+    """What a filing is asked for: the stage, the reasons for any delay, the filing it amends."""
+
+    stage: FilingStage = Field(sa_type=StrEnumType(FilingStage, 16))
+    delay_reasons: str = _long_text()
+    supersedes_id: int | None = Field(default=None, ge=1, le=MAX_ID, foreign_key="breach_filing.id")
+
+
+class FilingRecord(SQLModel):
+    """What the service records on a filing: its number, when and by whom, lateness, the ICO's case."""
+
+    sequence: int = Field(description="1, 2, 3… per breach")
+    filed_at: datetime = utc_field()
+    filed_by: str = Field(max_length=100)
+    late: bool = False
+    late_by_seconds: int | None = None
+    ico_reference: str | None = Field(default=None, max_length=50)
+
+
+class Filing(FilingBase, FilingRecord, table=True):
     """A notification as sent to the ICO: exact PDF bytes, their SHA-256 and the data they were made from.
 
     Never updated after insert; an amendment is a new filing whose `supersedes_id` names the old one.
@@ -121,92 +168,26 @@ class Filing(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     breach_id: int = Field(sa_column=Column(Integer, ForeignKey("breach.id"), nullable=False, index=True))
-    sequence: int = Field(description="1, 2, 3… per breach")
-    stage: FilingStage = Field(sa_type=StrEnumType(FilingStage, 16))
-    filed_at: datetime = utc_field()
-    filed_by: str = Field(max_length=100)
-    late: bool = False
-    late_by_seconds: int | None = None
-    delay_reasons: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    ico_reference: str | None = Field(default=None, max_length=50)
-    supersedes_id: int | None = Field(default=None, foreign_key="breach_filing.id")
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     pdf_sha256: str = Field(max_length=64)
     pdf_bytes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 # --- API schemas -------------------------------------------------------------------------------------
-# Bounds on every input so no request can reach the database with an absurd value (never a 500).
-# Datetimes are `AwareDatetime`: a naive time is a 422 naming the field, never guessed as UTC or London.
 
-LONG_TEXT = 10_000
-MAX_INDIVIDUALS = 10_000_000_000
 IcoReference = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9/ ._-]*$"),
 ]
 
 
-class BreachFacts(SQLModel):
-    """The editable facts of a breach (everything the staff record; not the derived fields)."""
-
-    title: str = Field(min_length=1, max_length=200)
-    circumstance: Circumstance
-    circumstance_detail: str = Field(default="", max_length=LONG_TEXT)
-    occurred_at: AwareDatetime | None = None
-    occurred_is_estimate: bool = False
-    detected_at: AwareDatetime
-    aware_at: AwareDatetime = Field(description="the legal anchor: enough awareness for a meaningful notification")
-    aware_recorded_by: str = Field(default="", max_length=200)
-    aware_evidence: str = Field(default="", max_length=LONG_TEXT)
-    awareness_justification: str = Field(default="", max_length=LONG_TEXT)
-    data_categories: list[DataCategory] = Field(default_factory=list, max_length=len(DataCategory))
-    data_description: str = Field(default="", max_length=LONG_TEXT)
-    individuals_affected: int | None = Field(default=None, ge=0, le=MAX_INDIVIDUALS)
-    individuals_is_estimate: bool = False
-    summary: str = Field(default="", max_length=LONG_TEXT)
-    location_and_media: str = Field(default="", max_length=LONG_TEXT)
-    protection_measures: str = Field(default="", max_length=LONG_TEXT)
-    encryption_details: str = Field(default="", max_length=LONG_TEXT)
-    mitigation_measures: str = Field(default="", max_length=LONG_TEXT)
-    likely_consequences: str = Field(default="", max_length=LONG_TEXT)
-    other_providers: str = Field(
-        default="", max_length=LONG_TEXT, description='relevant use of other providers, or "none"'
-    )
-    cross_border: str = Field(default="", max_length=LONG_TEXT)
-    customer_notification_summary: str = Field(default="", max_length=LONG_TEXT)
-
-
 class BreachCreate(BreachFacts):
     """What POST /api/v1/breaches (and the create form) accepts; reference, regime and deadlines are derived."""
 
 
-class BreachUpdate(SQLModel):
+class BreachUpdate(all_optional(BreachFacts)):
     """A partial change: only the fields sent are changed (`exclude_unset`). `null` clears a nullable field."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    circumstance: Circumstance | None = None
-    circumstance_detail: str | None = Field(default=None, max_length=LONG_TEXT)
-    occurred_at: AwareDatetime | None = None
-    occurred_is_estimate: bool | None = None
-    detected_at: AwareDatetime | None = None
-    aware_at: AwareDatetime | None = None
-    aware_recorded_by: str | None = Field(default=None, max_length=200)
-    aware_evidence: str | None = Field(default=None, max_length=LONG_TEXT)
-    awareness_justification: str | None = Field(default=None, max_length=LONG_TEXT)
-    data_categories: list[DataCategory] | None = Field(default=None, max_length=len(DataCategory))
-    data_description: str | None = Field(default=None, max_length=LONG_TEXT)
-    individuals_affected: int | None = Field(default=None, ge=0, le=MAX_INDIVIDUALS)
-    individuals_is_estimate: bool | None = None
-    summary: str | None = Field(default=None, max_length=LONG_TEXT)
-    location_and_media: str | None = Field(default=None, max_length=LONG_TEXT)
-    protection_measures: str | None = Field(default=None, max_length=LONG_TEXT)
-    encryption_details: str | None = Field(default=None, max_length=LONG_TEXT)
-    mitigation_measures: str | None = Field(default=None, max_length=LONG_TEXT)
-    likely_consequences: str | None = Field(default=None, max_length=LONG_TEXT)
-    other_providers: str | None = Field(default=None, max_length=LONG_TEXT)
-    cross_border: str | None = Field(default=None, max_length=LONG_TEXT)
-    customer_notification_summary: str | None = Field(default=None, max_length=LONG_TEXT)
     status: BreachStatus | None = None
 
 
@@ -228,38 +209,9 @@ class ObligationPublic(SQLModel):
     decision_rationale: str
 
 
-class BreachPublic(SQLModel):
+class BreachPublic(unbounded(BreachFacts), unbounded(BreachRecord)):
     id: int
-    reference: str
-    title: str
-    circumstance: Circumstance
-    circumstance_detail: str
-    occurred_at: datetime | None
-    occurred_is_estimate: bool
-    detected_at: datetime
-    aware_at: datetime
-    aware_recorded_by: str
-    aware_evidence: str
-    awareness_justification: str
-    regime: Regime
     data_categories: list[str]
-    data_description: str
-    individuals_affected: int | None
-    individuals_is_estimate: bool
-    summary: str
-    location_and_media: str
-    protection_measures: str
-    encryption_details: str
-    mitigation_measures: str
-    likely_consequences: str
-    other_providers: str
-    cross_border: str
-    customer_notification_summary: str
-    status: BreachStatus
-    ico_reference: str | None
-    created_at: datetime
-    created_by: str
-    updated_at: datetime
     obligations: list[ObligationPublic] = Field(default_factory=list)
 
 
@@ -270,27 +222,15 @@ class BreachPage(SQLModel):
     offset: int
 
 
-class FilingCreate(SQLModel):
+class FilingCreate(FilingBase):
     """POST /api/v1/breaches/{id}/filings: which stage, and reasons when the statutory deadline has passed."""
 
-    stage: FilingStage
-    delay_reasons: str = Field(default="", max_length=LONG_TEXT)
     ico_reference: IcoReference | None = None
-    supersedes_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
 
 
-class FilingPublic(SQLModel):
+class FilingPublic(unbounded(FilingBase), unbounded(FilingRecord)):
     id: int
     breach_id: int
-    stage: FilingStage
-    sequence: int
-    filed_at: datetime
-    filed_by: str
-    late: bool
-    late_by_seconds: int | None
-    delay_reasons: str
-    ico_reference: str | None
-    supersedes_id: int | None
     sha256: str
     pdf_url: str
 

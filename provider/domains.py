@@ -20,6 +20,7 @@ CORE = (
     "provider.subscribers",
     "provider.scheduler",
     "provider.deadlines",
+    "provider.wording",
 )
 DOMAINS = (
     "breach",

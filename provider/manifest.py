@@ -40,7 +40,8 @@ class NavLink:
 
 @dataclass(frozen=True)
 class PanelRef:
-    """A box on the dashboard: "module:attribute" of a `provider.web.rendering.DashboardPanel`."""
+    """A box on the dashboard: "module:attribute" of a `provider.web.rendering.DashboardPanel`, or of a
+    function returning a list of them, made from what packages registered (the reminders box)."""
 
     panel: str
     position: int

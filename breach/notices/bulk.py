@@ -28,16 +28,29 @@ from breach.notices.models import (
     Channel,
     NoticeBatch,
     NoticeRecipient,
-    NoticeTemplate,
+    RecipientRole,
     RecipientStatus,
 )
+from provider import evidence
 from provider.clock import Clock
 from provider.errors import Conflict, NotFound
 from provider.security import audit
 from provider.security.actor import Actor
+from provider.wording import bulk as wording_bulk
+from provider.wording import service as wording_service
+from provider.wording.models import PersonKind, ServedChannel
 
 GENERATION_CHUNK = 1000
+POST_CHUNK = 5000
 RECIPIENTS = NoticeRecipient.__table__
+# What recording a served notice needs of a recipient row.
+SERVED_COLUMNS = (
+    RECIPIENTS.c.id,
+    RECIPIENTS.c.batch_id,
+    RECIPIENTS.c.role,
+    RECIPIENTS.c.subscriber_id,
+    RECIPIENTS.c.line_user_id,
+)
 Progress = Callable[[int, int], None]
 
 
@@ -95,8 +108,8 @@ def start_generation(session: Session, *, actor: Actor, now: datetime, breach_id
         .values(batch_id=batch.id, template_id=template.id)
     )
     batch.total = claimed.rowcount
-    template.first_used_at = template.first_used_at or now  # frozen from here: edits make a new version
-    session.add_all([batch, template])
+    wording_service.mark_used(session, version_id=template.id, now=now)  # frozen from here: edits make a new version
+    session.add(batch)
     session.flush()
     audit.record(
         session,
@@ -122,8 +135,7 @@ def load_batch(engine: Engine, batch_id: int) -> tuple[NoticeBatch, dict[str, st
         batch = session.get(NoticeBatch, batch_id)
         if batch is None:
             raise NotFound(f"notice batch {batch_id} does not exist")
-        template = session.get(NoticeTemplate, batch.template_id)
-        return batch, service.template_fields(template)
+        return batch, service.version_fields(session, batch.template_id)
 
 
 def _next_chunk(engine: Engine, batch_id: int, after_id: int, size: int) -> list[Any]:
@@ -169,7 +181,7 @@ def run_generation(
         updates = []
         for recipient_id, snapshot in rows:
             letter, body = render(fields, batch.snapshot, recipient_id, snapshot)
-            updates.append({"rid": recipient_id, "pdf": documents.sha256(letter), "body": documents.sha256(body)})
+            updates.append({"rid": recipient_id, "pdf": evidence.sha256(letter), "body": evidence.sha256(body)})
         with Session(engine) as session:
             session.execute(
                 update(RECIPIENTS)
@@ -222,9 +234,9 @@ def regenerate(session: Session, recipient_id: int) -> tuple[NoticeRecipient, by
     if recipient is None or recipient.batch_id is None or recipient.status == RecipientStatus.pending:
         raise NotFound(f"no generated notice for recipient {recipient_id}")
     batch = session.get(NoticeBatch, recipient.batch_id)
-    fields = service.template_fields(session.get(NoticeTemplate, recipient.template_id))
+    fields = service.version_fields(session, recipient.template_id)
     letter, body = render(fields, batch.snapshot, recipient.id, recipient.snapshot)
-    if documents.sha256(letter) != recipient.pdf_sha256:
+    if evidence.sha256(letter) != recipient.pdf_sha256:
         raise Conflict(f"the rebuilt letter for recipient {recipient_id} does not match its stored SHA-256")
     return recipient, letter, body
 
@@ -233,17 +245,21 @@ def regenerate(session: Session, recipient_id: int) -> tuple[NoticeRecipient, by
 
 
 def record_posted(session: Session, *, actor: Actor, now: datetime, breach_id: int) -> int:
-    """Staff confirm the generated letters (recipients without e-mail) went in the post."""
+    """Staff confirm the generated letters (recipients without e-mail) went in the post.
+
+    A letter is recorded as served (provider.wording) here, when staff confirm it was posted, not when it
+    was generated: a letter generated and never posted reached nobody. Chunk by chunk, so 100,000
+    letters never sit in memory at once.
+    """
     service.get_breach(session, breach_id)
-    posted = session.execute(
-        update(RECIPIENTS)
-        .where(
-            RECIPIENTS.c.breach_id == breach_id,
-            RECIPIENTS.c.channel == Channel.post,
-            RECIPIENTS.c.status == RecipientStatus.generated,
+    posted = after_id = 0
+    while rows := _letters_to_post(session, breach_id, after_id):
+        ids = [row.id for row in rows]
+        session.execute(
+            update(RECIPIENTS).where(RECIPIENTS.c.id.in_(ids)).values(status=RecipientStatus.sent, sent_at=now)
         )
-        .values(status=RecipientStatus.sent, sent_at=now)
-    ).rowcount
+        record_served(session, rows=rows, channel=Channel.post, now=now)
+        posted, after_id = posted + len(rows), ids[-1]
     audit.record(
         session,
         actor=actor,
@@ -255,6 +271,46 @@ def record_posted(session: Session, *, actor: Actor, now: datetime, breach_id: i
     )
     service.refresh_customer_summary(session, actor=actor, now=now, breach_id=breach_id)
     return posted
+
+
+def _letters_to_post(session: Session, breach_id: int, after_id: int) -> list[Any]:
+    return session.execute(
+        select(*SERVED_COLUMNS)
+        .where(
+            RECIPIENTS.c.breach_id == breach_id,
+            RECIPIENTS.c.channel == Channel.post,
+            RECIPIENTS.c.status == RecipientStatus.generated,
+            RECIPIENTS.c.id > after_id,
+        )
+        .order_by(RECIPIENTS.c.id)
+        .limit(POST_CHUNK)
+    ).all()
+
+
+def record_served(session: Session, *, rows: list[Any], channel: Channel, now: datetime) -> None:
+    """Record in provider.wording that each recipient (rows of SERVED_COLUMNS) was served their notice's
+    wording version, batch by batch, in the caller's transaction."""
+    by_batch: dict[int, list[Any]] = {}
+    for row in rows:
+        by_batch.setdefault(row.batch_id, []).append(row)
+    for batch_id, members in by_batch.items():
+        batch = session.get(NoticeBatch, batch_id)
+        wording_bulk.record_served(
+            session,
+            version_id=batch.template_id,
+            channel=ServedChannel(channel.value),
+            served_at=now,
+            people=(_person(row, batch.snapshot) for row in members),
+            served_in=NoticeBatch.__tablename__,
+            served_in_id=batch_id,
+        )
+
+
+def _person(row: Any, batch_snapshot: dict[str, Any]) -> wording_bulk.Person:
+    reference = reference_for(batch_snapshot, row.id)  # names the notice, not the person
+    if row.role == RecipientRole.user:
+        return wording_bulk.Person(PersonKind.line_user, row.line_user_id, reference)
+    return wording_bulk.Person(PersonKind.subscriber, row.subscriber_id, reference)
 
 
 def letter_ids(

@@ -8,7 +8,6 @@ Content and headings follow 611/2013 Annex II, in plain words; no marketing (Art
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,10 +26,6 @@ SECTIONS = (
     ("contact_details", "Who to contact"),
 )
 MEDIA_PLACEHOLDERS = {"name": "our customers", "address": "", "account_reference": "", "lines": "the affected lines"}
-
-
-def sha256(data: bytes | str) -> str:
-    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
 def placeholders(recipient: Mapping[str, Any]) -> dict[str, str]:

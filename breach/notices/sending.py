@@ -12,6 +12,10 @@ SQLite serialises writers), so two runs never send the same notice. The letter a
 rebuilt outside any transaction and checked against their stored SHA-256 before they go; then the
 outcome (sent, bounced, failed) is recorded per recipient. Memory holds one chunk at a time.
 
+A notice e-mailed is recorded as served (provider.wording: version, person, channel, moment, batch)
+in the same transaction as its `sent` status, when the mail server accepted it; a bounced or failed
+notice reached nobody and is not. Letters by post are recorded when posted (bulk.record_posted).
+
 An interrupted run (restart, crash) leaves its batches `sending`: resuming sends only what is still
 generated or failed, never a notice recorded as sent. The one chunk a stopped run had claimed has an
 unknown outcome; once its claim is older than STALE_CLAIM, `resume_sending` puts it back to be sent
@@ -40,6 +44,7 @@ from breach.notices.models import (
     SendProgress,
     SendResult,
 )
+from provider import evidence
 from provider.clock import Clock
 from provider.errors import Conflict
 from provider.notices import mail
@@ -183,7 +188,7 @@ def _claim(engine: Engine, batch_id: int, after_id: int, size: int, now: datetim
             update(RECIPIENTS)
             .where(RECIPIENTS.c.id.in_(chosen), RECIPIENTS.c.status.in_(SENDABLE))
             .values(status=RecipientStatus.sending, sent_at=now)
-            .returning(RECIPIENTS.c.id, RECIPIENTS.c.snapshot, RECIPIENTS.c.pdf_sha256, RECIPIENTS.c.email_sha256)
+            .returning(*bulk.SERVED_COLUMNS, RECIPIENTS.c.snapshot, RECIPIENTS.c.pdf_sha256, RECIPIENTS.c.email_sha256)
         ).all()
         session.commit()
     return sorted(rows, key=lambda row: row.id)
@@ -192,7 +197,7 @@ def _claim(engine: Engine, batch_id: int, after_id: int, size: int, now: datetim
 def _mail_for(fields: dict[str, str], batch: NoticeBatch, row: Any) -> mail.Mail | None:
     """The e-mail with its letter attached, or None when the rebuilt notice no longer matches its hashes."""
     letter, body = bulk.render(fields, batch.snapshot, row.id, row.snapshot)
-    if documents.sha256(letter) != row.pdf_sha256 or documents.sha256(body) != row.email_sha256:
+    if evidence.sha256(letter) != row.pdf_sha256 or evidence.sha256(body) != row.email_sha256:
         return None
     return mail.Mail(
         to=row.snapshot["email"],
@@ -233,7 +238,10 @@ def _deliver(
     return outcomes, detail
 
 
-def _record(engine: Engine, outcomes: dict[int, tuple[RecipientStatus, str]], now: datetime) -> None:
+def _record(
+    engine: Engine, claimed: list[Any], outcomes: dict[int, tuple[RecipientStatus, str]], now: datetime
+) -> None:
+    """Each recipient's outcome, and for those sent a served record (provider.wording), in one transaction."""
     rows = [
         {
             "rid": recipient_id,
@@ -250,6 +258,8 @@ def _record(engine: Engine, outcomes: dict[int, tuple[RecipientStatus, str]], no
             .values(status=bindparam("new_status"), sent_at=bindparam("at"), delivery_error=bindparam("error")),
             rows,
         )
+        sent = [row for row in claimed if outcomes[row.id][0] == RecipientStatus.sent]
+        bulk.record_served(session, rows=sent, channel=Channel.email, now=now)
         session.commit()
 
 
@@ -268,7 +278,7 @@ def _send_batch(
     after_id = 0
     while rows := _claim(engine, batch_id, after_id, chunk_size, clock.now()):
         outcomes, detail = _deliver(settings, fields, batch, rows)
-        _record(engine, outcomes, clock.now())
+        _record(engine, rows, outcomes, clock.now())
         counts.update(status for status, _ in outcomes.values())
         after_id = rows[-1].id
         if progress is not None:

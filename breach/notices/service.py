@@ -6,8 +6,6 @@ route commits. Recipients, generation and sending (the bulk paths) are in breach
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +27,7 @@ from breach.notices.models import (
     NoticeTemplate,
     TemplateInput,
 )
+from provider import evidence
 from provider.clock import london
 from provider.deadlines import rules as deadline_rules
 from provider.deadlines.models import Obligation, ObligationStatus
@@ -37,8 +36,17 @@ from provider.profile.models import ProfileBase
 from provider.profile.service import find_profile
 from provider.security import audit
 from provider.security.actor import Actor
+from provider.wording import service as wording_service
+from provider.wording.models import WordingVersion
+from provider.wording.rules import Purpose
 
 TEMPLATE_FIELDS = tuple(TemplateInput.model_fields)
+CUSTOMER_NOTICE = Purpose(
+    name="breach.customer_notice",
+    label="customer breach notice (611/2013 Annex II)",
+    parts=TEMPLATE_FIELDS,
+    owner_kind="breach",
+)
 OBLIGATION_BASIS = "PECR reg 5A(3); 611/2013 Art 3: without undue delay (no statutory hours; any target is internal)"
 
 
@@ -244,15 +252,12 @@ def _decide_obligation(
     )
 
 
-# --- template ----------------------------------------------------------------------------------------------
+# --- wording (provider.wording, one text per breach) ----------------------------------------------------
 
 
 def template_versions(session: Session, breach_id: int) -> list[NoticeTemplate]:
-    return list(
-        session.execute(
-            select(NoticeTemplate).where(NoticeTemplate.breach_id == breach_id).order_by(NoticeTemplate.version.desc())
-        ).scalars()
-    )
+    versions = wording_service.versions_of(session, purpose=CUSTOMER_NOTICE, owner_kind="breach", owner_id=breach_id)
+    return [as_template(version) for version in versions]
 
 
 def current_template(session: Session, breach_id: int) -> NoticeTemplate | None:
@@ -260,12 +265,27 @@ def current_template(session: Session, breach_id: int) -> NoticeTemplate | None:
     return versions[0] if versions else None
 
 
+def as_template(version: WordingVersion) -> NoticeTemplate:
+    # Built without validation: stored wording stays readable if the input bounds are tightened later.
+    return NoticeTemplate.model_construct(
+        id=version.id,
+        version=version.version,
+        content_sha256=version.content_sha256,
+        created_by=version.created_by,
+        created_at=version.created_at,
+        updated_at=version.updated_at,
+        first_used_at=version.first_used_at,
+        **{name: version.parts.get(name, "") for name in TEMPLATE_FIELDS},
+    )
+
+
+def version_fields(session: Session, version_id: int) -> dict[str, str]:
+    """The wording a batch, recipient or media notice was made from (their `template_id`)."""
+    return template_fields(as_template(wording_service.get_version(session, version_id)))
+
+
 def template_fields(template: NoticeTemplate | TemplateInput) -> dict[str, str]:
     return {name: getattr(template, name) for name in TEMPLATE_FIELDS}
-
-
-def content_hash(fields: Mapping[str, str]) -> str:
-    return documents.sha256(json.dumps(dict(fields), sort_keys=True, ensure_ascii=False))
 
 
 def draft_template(session: Session, breach_id: int) -> TemplateInput:
@@ -305,45 +325,17 @@ def save_template(
     breach_id: int,
     data: TemplateInput,
 ) -> NoticeTemplate:
-    """Save the wording: edits an unused latest version in place, otherwise creates the next version."""
+    """Save the wording: edits an unused latest version in place, otherwise creates the next version
+    (provider.wording audits the save)."""
     get_breach(session, breach_id)
     values = {name: str(getattr(data, name)).strip() for name in TEMPLATE_FIELDS}
     errors = rules.check_content(values, required=TEMPLATE_FIELDS)
     if errors:
         raise Invalid("; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
-    digest = content_hash(values)
-    latest = current_template(session, breach_id)
-    if latest is not None and latest.content_sha256 == digest:
-        return latest
-    before = {"version": latest.version, "sha256": latest.content_sha256} if latest else None
-    if latest is not None and latest.first_used_at is None:
-        template = latest
-        for name, value in values.items():
-            setattr(template, name, value)
-        template.content_sha256, template.updated_at = digest, now
-    else:
-        template = NoticeTemplate(
-            breach_id=breach_id,
-            version=(latest.version + 1) if latest else 1,
-            content_sha256=digest,
-            created_by=actor.name,
-            created_at=now,
-            updated_at=now,
-            **values,
-        )
-    session.add(template)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="breach.notice_template_saved",
-        entity_type="breach_notice_template",
-        entity_id=template.id,
-        now=now,
-        before=before,
-        after={"breach_id": breach_id, "version": template.version, "sha256": digest},
+    version = wording_service.save(
+        session, actor=actor, now=now, purpose=CUSTOMER_NOTICE, owner_kind="breach", owner_id=breach_id, parts=values
     )
-    return template
+    return as_template(version)
 
 
 # --- media notice and the ICO Section 2 summary -------------------------------------------------------------
@@ -366,13 +358,13 @@ def create_media_notice(session: Session, *, actor: Actor, now: datetime, breach
         breach_id=breach_id,
         template_id=template.id,
         snapshot=snapshot,
-        pdf_sha256=documents.sha256(content),
+        pdf_sha256=evidence.sha256(content),
         pdf_bytes=content,
         created_by=actor.name,
         created_at=now,
     )
-    template.first_used_at = template.first_used_at or now
-    session.add_all([media, template])
+    wording_service.mark_used(session, version_id=template.id, now=now)
+    session.add(media)
     session.flush()
     audit.record(
         session,
@@ -405,17 +397,17 @@ def recipient_counts(session: Session, breach_id: int) -> dict[tuple[str, str], 
 def refresh_customer_summary(session: Session, *, actor: Actor, now: datetime, breach_id: int) -> str:
     """Write the content, means and number of customer notifications (ICO form Section 2), audited."""
     breach = get_breach(session, breach_id)
-    versions = session.execute(
-        select(NoticeTemplate.version, NoticeTemplate.content_sha256)
-        .where(NoticeTemplate.breach_id == breach_id, NoticeTemplate.first_used_at.is_not(None))
-        .order_by(NoticeTemplate.version)
-    ).all()
+    versions = [
+        (template.version, template.content_sha256)
+        for template in reversed(template_versions(session, breach_id))
+        if template.first_used_at is not None
+    ]
     media = session.execute(
         select(func.count(), func.max(NoticeMedia.created_at)).where(NoticeMedia.breach_id == breach_id)
     ).one()
     text = rules.customer_summary(
         recipient_counts(session, breach_id),
-        [tuple(v) for v in versions],
+        versions,
         media_count=media[0],
         media_date=local_date(media[1]) if media[1] else "",
     )
@@ -441,8 +433,8 @@ def batches(session: Session, breach_id: int) -> list[tuple[NoticeBatch, int]]:
     return [
         (batch, version)
         for batch, version in session.execute(
-            select(NoticeBatch, NoticeTemplate.version)
-            .join(NoticeTemplate, NoticeTemplate.id == NoticeBatch.template_id)
+            select(NoticeBatch, WordingVersion.version)
+            .join(WordingVersion, WordingVersion.id == NoticeBatch.template_id)
             .where(NoticeBatch.breach_id == breach_id)
             .order_by(NoticeBatch.sequence.desc())
         ).all()

@@ -39,6 +39,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from provider.db.bulk import BATCH_SIZE
+from provider.evidence import file_sha256
 from provider.security import audit
 from provider.security.actor import Actor
 from provider.subscribers.models import Line, Subscriber, SubscriberCreate
@@ -84,14 +85,6 @@ class _Seen:
 
     references: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # -> (line, digest, ordinal)
     numbers: dict[str, int] = field(default_factory=dict)  # E.164 -> line
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def count_rows(path: Path) -> int:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from breach import obligations
 from breach.models import Breach, ObligationKind
 from breach.notices import archive, bulk, recipients, sending, service
-from breach.notices.models import AssessmentInput, DatasetInput, NoticeRecipient, NoticeTemplate
+from breach.notices.models import AssessmentInput, DatasetInput, NoticeRecipient
 from provider.deadlines.models import Obligation
 from provider.errors import Conflict, Invalid
 from provider.security.models import AuditEvent
@@ -132,7 +132,7 @@ def test_editing_used_wording_creates_version_2_and_earlier_recipients_keep_vers
         )
         session.commit()
         assert v2.version == 2
-        v1 = session.execute(select(NoticeTemplate).where(NoticeTemplate.version == 1)).scalar_one()
+        v1 = next(t for t in service.template_versions(session, breach.id) if t.version == 1)
         assert v1.summary == "A backup tape holding call records was stolen."
         recipient = session.execute(select(NoticeRecipient)).scalar_one()
         assert recipient.template_id == v1.id
@@ -256,7 +256,7 @@ def test_regenerating_from_the_snapshot_gives_the_same_sha256_and_tampering_is_d
         recipient = session.execute(select(NoticeRecipient)).scalar_one()
         clock.advance(days=3)  # a later day must not change the rebuilt letter
         _, letter, _ = bulk.regenerate(session, recipient.id)
-        from breach.notices.documents import sha256
+        from provider.evidence import sha256
 
         assert sha256(letter) == recipient.pdf_sha256
         recipient.snapshot = recipient.snapshot | {"name": "Someone Else"}
