@@ -21,6 +21,7 @@ from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, LargeBina
 from sqlmodel import Field, SQLModel
 
 from breach.notices.rules import CircumstanceFactor, Consequence, DataNature, Outcome
+from provider.db.schemas import unbounded
 from provider.db.types import StrEnumType, utc_field
 
 LONG_TEXT = 10_000
@@ -54,15 +55,35 @@ class BatchStatus(StrEnum):
     sent = "sent"  # the e-mail run ended; each recipient's own status says sent, bounced or failed
 
 
-def _text_column() -> Any:
-    return Field(default="", sa_column=Column(Text, nullable=False, default=""))
-
-
 def _breach_fk(index: bool = True) -> Any:
     return Field(sa_column=Column(Integer, ForeignKey("breach.id", ondelete="CASCADE"), nullable=False, index=index))
 
 
-class NoticeAssessment(SQLModel, table=True):
+class AssessmentRecord(SQLModel):
+    """A decision as stored and as the API answers it, each field declared once for both."""
+
+    outcome: Outcome = Field(sa_type=StrEnumType(Outcome, 32))
+    likely_adverse: bool
+    natures: list[str] = Field(default_factory=list, sa_type=JSON)
+    consequences: list[str] = Field(default_factory=list, sa_type=JSON)
+    circumstances: list[str] = Field(default_factory=list, sa_type=JSON)
+    other_adverse_effect: str = Field(default="", sa_type=Text)
+    exemption_claimed: bool = False
+    exemption_holds: bool = False
+    exemption_evidence: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    ico_required: bool = False
+    ico_required_reference: str = Field(default="", max_length=50)
+    delay_agreed: bool = False
+    delay_ico_reference: str = Field(default="", max_length=50)
+    delay_agreed_on: date | None = Field(default=None, sa_type=Date)
+    delay_until: datetime | None = utc_field(nullable=True)
+    rationale: str = Field(default="", sa_type=Text)
+    reasons: list[str] = Field(default_factory=list, sa_type=JSON)
+    decided_by: str = Field(max_length=100)
+    decided_at: datetime = utc_field()
+
+
+class NoticeAssessment(AssessmentRecord, table=True):
     """One decision on customer notices; never updated, a new decision is a new row."""
 
     __tablename__ = "breach_notice_assessment"
@@ -71,25 +92,6 @@ class NoticeAssessment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     breach_id: int = _breach_fk()
     sequence: int
-    outcome: Outcome = Field(sa_type=StrEnumType(Outcome, 32))
-    likely_adverse: bool
-    natures: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    consequences: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    circumstances: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    other_adverse_effect: str = _text_column()
-    exemption_claimed: bool = False
-    exemption_holds: bool = False
-    exemption_evidence: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    ico_required: bool = False
-    ico_required_reference: str = Field(default="", max_length=50)
-    delay_agreed: bool = False
-    delay_ico_reference: str = Field(default="", max_length=50)
-    delay_agreed_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
-    delay_until: datetime | None = utc_field(nullable=True)
-    rationale: str = _text_column()
-    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    decided_by: str = Field(max_length=100)
-    decided_at: datetime = utc_field()
 
 
 class NoticeBatch(SQLModel, table=True):
@@ -192,28 +194,9 @@ class AssessmentInput(SQLModel):
     rationale: str = Field(default="", max_length=LONG_TEXT)
 
 
-class AssessmentPublic(SQLModel):
+class AssessmentPublic(unbounded(AssessmentRecord)):
     id: int
     sequence: int
-    outcome: Outcome
-    likely_adverse: bool
-    natures: list[str]
-    consequences: list[str]
-    circumstances: list[str]
-    other_adverse_effect: str
-    exemption_claimed: bool
-    exemption_holds: bool
-    exemption_evidence: list[dict[str, Any]]
-    ico_required: bool
-    ico_required_reference: str
-    delay_agreed: bool
-    delay_ico_reference: str
-    delay_agreed_on: date | None
-    delay_until: datetime | None
-    rationale: str
-    reasons: list[str]
-    decided_by: str
-    decided_at: datetime
 
 
 class AssessmentState(SQLModel):
