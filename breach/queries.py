@@ -35,11 +35,6 @@ STATE_WORDS = {
     "overdue": "overdue",
     "open": "open",
 }
-STAGE_WORDS = {
-    FilingStage.initial: "Initial notification",
-    FilingStage.second: "Second notification",
-    FilingStage.follow_up: "Follow-up notification",
-}
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Recording a breach and correcting it: one form with every field of the ICO notification.
 
-The service validates and audits; these routes only read the form (breach.forms), call it, commit and
-redirect. On any problem the form comes back (422) with the summary at the top, each reason next to its
-field, and everything the person typed or ticked kept.
+The service validates and audits; these routes read the form (breach.forms) and hand the use case to
+`submit`, which commits and redirects, or shows the form again (422) with the summary at the top,
+each reason next to its field, and everything the person typed or ticked kept.
 """
 
 from __future__ import annotations
@@ -12,33 +12,27 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from breach import forms, rules, service
-from breach.models import Breach, BreachCreate, BreachUpdate
+from breach import forms, presenters, rules, service
+from breach.forms import BREACH_FORM
+from breach.models import Breach
+from breach.paths import BreachPath
 from provider.db.session import SessionDep
-from provider.errors import FieldError, Invalid
 from provider.security.actor import Actor
 from provider.security.roles import Permission
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, SettingsDep, page_permission
-from provider.web.params import IdPath
+from provider.web.forms import FormError, Values, submit
 from provider.web.rendering import redirect, render
 
 router = html_router(prefix="/breaches")
 Writer = Annotated[Actor, page_permission(Permission.breach_write)]
-RawForm = Annotated[dict[str, Any], Depends(forms.read_form)]
-
-
-def _blank_form() -> dict[str, Any]:
-    raw: dict[str, Any] = {name: "" for name in forms.TEXT_FIELDS + forms.DATETIME_FIELDS}
-    raw.update({name: False for name in forms.FLAG_FIELDS})
-    raw.update({forms.NUMBER_FIELD: "", "status": "", "data_categories": [], "circumstance": ""})
-    return raw
+BreachValues = Annotated[Values, Depends(BREACH_FORM.submitted)]
 
 
 def _form_page(
     request: Request,
-    raw: dict[str, Any],
-    errors: list[FieldError],
+    values: dict[str, Any],
+    errors: list[FormError],
     *,
     breach: Breach | None = None,
     status_code: int = 200,
@@ -47,13 +41,13 @@ def _form_page(
         request,
         "breach/form.html",
         {
-            "values": raw,
-            "errors": forms.pairs(errors),
+            "values": values,
+            "errors": errors,
             "breach": breach,
             "labels": forms.FIELD_LABELS,
-            "circumstances": forms.CIRCUMSTANCE_WORDS,
-            "categories": forms.CATEGORY_WORDS,
-            "statuses": forms.STATUS_WORDS,
+            "circumstances": presenters.CIRCUMSTANCE_LABELS,
+            "categories": presenters.category_choices(),
+            "statuses": presenters.STATUS_LABELS,
             "gap_hours": rules.AWARENESS_GAP_HOURS,
             "action": f"/breaches/{breach.id}/edit" if breach else "/breaches/new",
         },
@@ -64,7 +58,7 @@ def _form_page(
 @router.get("/new")
 def new_breach_page(request: Request, _actor: Writer) -> Response:
     """The empty form."""
-    return _form_page(request, _blank_form(), [])
+    return _form_page(request, forms.blank_values(), [])
 
 
 @router.post("/new")
@@ -74,62 +68,53 @@ def new_breach_submit(
     now: NowDep,
     settings: SettingsDep,
     actor: Writer,
-    raw: RawForm,
+    values: BreachValues,
 ) -> Response:
     """Record the breach and its deadlines, or show the form again with every problem."""
-    data, errors = forms.convert(raw, settings.zone)
-    model, errors = forms.validate(BreachCreate, data, errors, now)
-    if errors:
-        return _form_page(request, raw, errors, status_code=422)
-    try:
-        breach = service.create_breach(
-            session, actor=actor, now=now, data=model, log_due_day=settings.breach_log_due_day
-        )
-    except Invalid as error:
-        session.rollback()
-        return _form_page(request, raw, error.errors, status_code=422)
-    session.commit()
-    return redirect(
-        request, f"/breaches/{breach.id}", f"Breach {breach.reference} recorded. Its deadlines are shown below."
+
+    def record() -> Breach:
+        data = forms.read_new_breach(values, settings.zone, now)
+        return service.create_breach(session, actor=actor, now=now, data=data, log_due_day=settings.breach_log_due_day)
+
+    return submit(
+        session,
+        BREACH_FORM,
+        action=record,
+        on_error=lambda errors, status: _form_page(request, values, errors, status_code=status),
+        success=lambda breach: redirect(
+            request, f"/breaches/{breach.id}", f"Breach {breach.reference} recorded. Its deadlines are shown below."
+        ),
     )
 
 
-@router.get("/{breach_id}/edit")
-def edit_breach_page(
-    request: Request,
-    breach_id: IdPath,
-    session: SessionDep,
-    settings: SettingsDep,
-    _actor: Writer,
-) -> Response:
-    """The form pre-filled with the stored facts."""
-    breach = service.get_breach(session, breach_id=breach_id)
-    return _form_page(request, forms.raw_from_breach(breach, settings.zone), [], breach=breach)
+@router.get("/{breach_id:int}/edit")
+def edit_breach_page(request: Request, settings: SettingsDep, _actor: Writer, breach: BreachPath) -> Response:
+    """The form filled with the stored facts."""
+    return _form_page(request, forms.values_from_breach(breach, settings.zone), [], breach=breach)
 
 
-@router.post("/{breach_id}/edit")
+@router.post("/{breach_id:int}/edit")
 def edit_breach_submit(
     request: Request,
-    breach_id: IdPath,
     session: SessionDep,
     now: NowDep,
     settings: SettingsDep,
     actor: Writer,
-    raw: RawForm,
+    breach: BreachPath,
+    values: BreachValues,
 ) -> Response:
     """Apply the corrections (audited by the service), or show the form again with every problem."""
-    breach = service.get_breach(session, breach_id=breach_id)
-    current = forms.raw_from_breach(breach, settings.zone)
-    data, errors = forms.convert(raw, settings.zone, with_status=True)
-    model, errors = forms.validate(BreachUpdate, forms.changed_only(data, raw, current), errors, now)
-    if errors:
-        return _form_page(request, raw, errors, breach=breach, status_code=422)
-    try:
-        service.update_breach(
-            session, actor=actor, now=now, breach_id=breach.id, data=model, log_due_day=settings.breach_log_due_day
+
+    def correct() -> Breach:
+        data = forms.read_correction(values, settings.zone, now, breach)
+        return service.update_breach(
+            session, actor=actor, now=now, breach_id=breach.id, data=data, log_due_day=settings.breach_log_due_day
         )
-    except Invalid as error:
-        session.rollback()
-        return _form_page(request, raw, error.errors, breach=breach, status_code=422)
-    session.commit()
-    return redirect(request, f"/breaches/{breach.id}", f"Breach {breach.reference} updated.")
+
+    return submit(
+        session,
+        BREACH_FORM,
+        action=correct,
+        on_error=lambda errors, status: _form_page(request, values, errors, breach=breach, status_code=status),
+        success=lambda _: redirect(request, f"/breaches/{breach.id}", f"Breach {breach.reference} updated."),
+    )

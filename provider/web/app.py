@@ -76,7 +76,6 @@ def _include_domains(app: FastAPI) -> None:
     from provider.web import dashboard
 
     app.include_router(dashboard.router)
-    # The breach log's pages go before the breach pages, so /breaches/log is never read as /breaches/{id}.
     from breach.log import api as breach_log_api
     from breach.log import views as breach_log_views
     from breach.reminders import api as reminder_api
