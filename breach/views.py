@@ -1,8 +1,8 @@
 """Breach pages: the list, a breach with its deadlines and filings, PDF downloads, the ICO reference.
 
 Thin routes: they ask breach.service for rows, breach.queries and breach.presenters to put them into
-words, and render. Recording and correcting a breach lives in breach.views_forms, filing in
-breach.views_filings; `router` brings the three together. Ids in paths are typed, so no fixed path
+words, and render. Recording and correcting a breach (one form with every field of the ICO
+notification) are here too; filing is in breach.ico. Ids in paths are typed, so no fixed path
 such as /breaches/new or /breaches/log is ever read as an id, whatever the order of the routes.
 """
 
@@ -15,8 +15,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from breach import presenters, queries, service, views_filings, views_forms
-from breach.forms import FIELD_LABELS, ICO_REFERENCE_FORM, LIST_FORM
+from breach import forms, presenters, queries, rules, service
+from breach.forms import BREACH_FORM, FIELD_LABELS, ICO_REFERENCE_FORM, LIST_FORM
+from breach.ico import views as ico_views
 from breach.models import Breach, BreachStatus, IcoReferenceUpdate
 from breach.paths import BreachPath, FilingPath
 from breach.timeline import render_timeline
@@ -26,7 +27,7 @@ from provider.security.actor import Actor
 from provider.security.roles import Permission
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, SettingsDep, page_permission
-from provider.web.forms import Reading, Values, submit
+from provider.web.forms import FormError, Reading, Values, submit
 from provider.web.params import MAX_ID, SearchQuery
 from provider.web.rendering import redirect, render
 
@@ -35,6 +36,7 @@ Reader = Annotated[Actor, page_permission(Permission.breach_read)]
 Writer = Annotated[Actor, page_permission(Permission.breach_write)]
 FilterValues = Annotated[Values, Depends(LIST_FORM.query)]
 ReferenceValues = Annotated[Values, Depends(ICO_REFERENCE_FORM.submitted)]
+BreachValues = Annotated[Values, Depends(BREACH_FORM.submitted)]
 PAGE_SIZE = 50
 AUDIT_EXCERPT = 20
 
@@ -201,7 +203,103 @@ def filing_pdf(session: SessionDep, _actor: Reader, filing: FilingPath) -> Respo
     )
 
 
+# --- recording a breach and correcting it ---------------------------------------------------------
+# The service validates and audits; these routes read the form (breach.forms) and hand the use case to
+# `submit`, which commits and redirects, or shows the form again (422) with the summary at the top,
+# each reason next to its field, and everything the person typed or ticked kept.
+
+
+def _form_page(
+    request: Request,
+    values: dict[str, Any],
+    errors: list[FormError],
+    *,
+    breach: Breach | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "breach/form.html",
+        {
+            "values": values,
+            "errors": errors,
+            "breach": breach,
+            "labels": forms.FIELD_LABELS,
+            "circumstances": presenters.CIRCUMSTANCE_LABELS,
+            "categories": presenters.category_choices(),
+            "statuses": presenters.STATUS_LABELS,
+            "gap_hours": rules.AWARENESS_GAP_HOURS,
+            "action": f"/breaches/{breach.id}/edit" if breach else "/breaches/new",
+        },
+        status_code=status_code,
+    )
+
+
+@pages.get("/new")
+def new_breach_page(request: Request, _actor: Writer) -> Response:
+    """The empty form."""
+    return _form_page(request, forms.blank_values(), [])
+
+
+@pages.post("/new")
+def new_breach_submit(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: Writer,
+    values: BreachValues,
+) -> Response:
+    """Record the breach and its deadlines, or show the form again with every problem."""
+
+    def record() -> Breach:
+        data = forms.read_new_breach(values, settings.zone, now)
+        return service.create_breach(session, actor=actor, now=now, data=data, log_due_day=settings.breach_log_due_day)
+
+    return submit(
+        session,
+        BREACH_FORM,
+        action=record,
+        on_error=lambda errors, status: _form_page(request, values, errors, status_code=status),
+        success=lambda breach: redirect(
+            request, f"/breaches/{breach.id}", f"Breach {breach.reference} recorded. Its deadlines are shown below."
+        ),
+    )
+
+
+@pages.get("/{breach_id:int}/edit")
+def edit_breach_page(request: Request, settings: SettingsDep, _actor: Writer, breach: BreachPath) -> Response:
+    """The form filled with the stored facts."""
+    return _form_page(request, forms.values_from_breach(breach, settings.zone), [], breach=breach)
+
+
+@pages.post("/{breach_id:int}/edit")
+def edit_breach_submit(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: Writer,
+    breach: BreachPath,
+    values: BreachValues,
+) -> Response:
+    """Apply the corrections (audited by the service), or show the form again with every problem."""
+
+    def correct() -> Breach:
+        data = forms.read_correction(values, settings.zone, now, breach)
+        return service.update_breach(
+            session, actor=actor, now=now, breach_id=breach.id, data=data, log_due_day=settings.breach_log_due_day
+        )
+
+    return submit(
+        session,
+        BREACH_FORM,
+        action=correct,
+        on_error=lambda errors, status: _form_page(request, values, errors, breach=breach, status_code=status),
+        success=lambda _: redirect(request, f"/breaches/{breach.id}", f"Breach {breach.reference} updated."),
+    )
+
+
 router = APIRouter(include_in_schema=False)
-router.include_router(views_forms.router)
-router.include_router(views_filings.router)
+router.include_router(ico_views.router)
 router.include_router(pages)

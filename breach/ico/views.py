@@ -82,7 +82,7 @@ def _page(
     checklist = _checklist(session, breach, stage)
     return render(
         request,
-        "breach/file.html",
+        "breach_ico/file.html",
         {
             "breach": breach,
             "stage": stage,
