@@ -104,13 +104,13 @@ def list_breaches(
     )
 
 
-@router.get("/breaches/{breach_id}", response_model=BreachPublic, summary="One breach with its obligations")
+@router.get("/breaches/{breach_id:int}", response_model=BreachPublic, summary="One breach with its obligations")
 def read_breach(breach_id: IdPath, session: SessionDep, _actor: Actor = api_permission(READ)) -> BreachPublic:
     """Statutory deadlines and internal targets side by side (`statutory` says which)."""
     return _public(session, service.get_breach(session, breach_id=breach_id))
 
 
-@router.patch("/breaches/{breach_id}", response_model=BreachPublic, summary="Correct or complete a breach")
+@router.patch("/breaches/{breach_id:int}", response_model=BreachPublic, summary="Correct or complete a breach")
 def update_breach(
     breach_id: IdPath,
     data: BreachUpdate,
@@ -127,7 +127,7 @@ def update_breach(
     return _public(session, breach)
 
 
-@router.get("/breaches/{breach_id}/missing-fields", summary="What a filing of a stage would still lack")
+@router.get("/breaches/{breach_id:int}/missing-fields", summary="What a filing of a stage would still lack")
 def missing_fields(
     breach_id: IdPath,
     session: SessionDep,
@@ -140,7 +140,10 @@ def missing_fields(
 
 
 @router.post(
-    "/breaches/{breach_id}/filings", status_code=201, response_model=FilingPublic, summary="File an ICO notification"
+    "/breaches/{breach_id:int}/filings",
+    status_code=201,
+    response_model=FilingPublic,
+    summary="File an ICO notification",
 )
 def file_notification(
     breach_id: IdPath,
@@ -164,7 +167,7 @@ def file_notification(
     return _filing_public(filing)
 
 
-@router.get("/breaches/{breach_id}/filings", response_model=list[FilingPublic], summary="A breach's filings")
+@router.get("/breaches/{breach_id:int}/filings", response_model=list[FilingPublic], summary="A breach's filings")
 def list_filings(breach_id: IdPath, session: SessionDep, _actor: Actor = api_permission(READ)) -> list[FilingPublic]:
     return [_filing_public(f) for f in service.list_filings(session, breach_id=breach_id)]
 
@@ -186,7 +189,7 @@ def filing_pdf(filing_id: IdPath, session: SessionDep, _actor: Actor = api_permi
 
 
 @router.put(
-    "/breaches/{breach_id}/ico-reference", response_model=BreachPublic, summary="Record the ICO's case reference"
+    "/breaches/{breach_id:int}/ico-reference", response_model=BreachPublic, summary="Record the ICO's case reference"
 )
 def record_ico_reference(
     breach_id: IdPath,

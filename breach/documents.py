@@ -12,16 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STAGE_LABELS
 from provider.clock import LONDON, ensure_utc
 from provider.durations import describe_duration
 from provider.notices import pdf
 
 DOCUMENT_TITLE = "Personal data breach notification — PECR regulation 5A"
-STAGE_TITLES = {
-    "initial": "Initial notification (first notification)",
-    "second": "Second notification",
-    "follow_up": "Follow-up notification",
-}
 REGIME_TEXT = {
     "611/2013": "Commission Regulation (EU) No 611/2013 (awareness before 20 August 2025): initial notification "
     "within 24 hours of detection where feasible; second notification within 3 days of the initial.",
@@ -35,29 +31,12 @@ NO_STATUTORY_HOURS = {
     "DUAA": "No statutory hours for this notification: further information in phases without undue further "
     "delay (DUAA).",
 }
-CIRCUMSTANCES = {
-    "loss": "Loss",
-    "theft": "Theft",
-    "copying": "Copying",
-    "unauthorised_access": "Unauthorised access",
-    "misdirection": "Misdirection (sent to the wrong recipient)",
-    "alteration": "Alteration",
-    "destruction": "Destruction",
-    "other": "Other",
-}
-CATEGORIES = {
-    "traffic_data": "Traffic data",
-    "location_data": "Location data",
-    "itemised_call_lists": "Itemised call lists",
-    "internet_logs": "Internet logs / browsing history",
-    "email_data": "E-mail data",
-    "financial": "Financial data",
-    "special_category": "Special category data",
-    "contact_details": "Contact details",
-    "account_credentials": "Account credentials",
-    "identity_documents": "Identity documents",
-    "other": "Other",
-}
+
+
+def stage_title(stage: str | None) -> str | None:
+    """The ICO form's name for the stage: 'Initial notification (first notification)'."""
+    label = STAGE_LABELS.get(stage, stage)
+    return f"{label} (first notification)" if stage == "initial" else label
 
 
 def when(value: str | None) -> str | None:
@@ -84,7 +63,7 @@ def _about(filing: dict[str, Any], breach: dict[str, Any]) -> list[tuple[str, An
     else:
         lateness = "No" if filing.get("statutory_due_at") else "Not applicable"
     rows = [
-        ("Notification", STAGE_TITLES.get(filing.get("stage"), filing.get("stage"))),
+        ("Notification", stage_title(filing.get("stage"))),
         ("Our breach reference", breach.get("reference")),
         ("ICO reference", filing.get("ico_reference") or "Not yet given by the ICO"),
         ("Filing number", str(filing.get("sequence"))),
@@ -102,10 +81,10 @@ def _about(filing: dict[str, Any], breach: dict[str, Any]) -> list[tuple[str, An
 
 
 def _section_1(breach: dict[str, Any]) -> list[tuple[str, Any]]:
-    circumstance = CIRCUMSTANCES.get(breach.get("circumstance"), breach.get("circumstance"))
+    circumstance = CIRCUMSTANCE_LABELS.get(breach.get("circumstance"), breach.get("circumstance"))
     if breach.get("circumstance_detail"):
         circumstance = f"{circumstance}: {breach['circumstance_detail']}"
-    categories = ", ".join(CATEGORIES.get(c, c) for c in breach.get("data_categories") or [])
+    categories = ", ".join(CATEGORY_LABELS.get(c, c) for c in breach.get("data_categories") or [])
     rows = [
         (
             "Date and time of the incident",
@@ -151,7 +130,7 @@ def render_ico_notification(snapshot: dict[str, Any]) -> bytes:
     provider, breach, filing = snapshot["provider"], snapshot["breach"], snapshot["filing"]
     story = [
         pdf.title(DOCUMENT_TITLE),
-        pdf.text(f"{STAGE_TITLES.get(filing.get('stage'), filing.get('stage'))} · {breach.get('title', '')}"),
+        pdf.text(f"{stage_title(filing.get('stage'))} · {breach.get('title', '')}"),
         pdf.text(
             f"Times are shown on {snapshot.get('timezone', 'Europe/London')} clocks with the zone (GMT or "
             "BST) and, in brackets, in UTC. Items not yet known are marked as such.",

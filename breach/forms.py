@@ -1,24 +1,25 @@
-"""Reading the breach form: raw text kept for re-display, converted values for the API schemas.
+"""The breach pages' forms on the core form layer: their fields and labels, and the breach form read
+into the API schemas.
 
-Times are typed as Europe/London wall-clock (datetime-local inputs) and converted to UTC with
-provider.clock.parse_local. Checkboxes arrive only when ticked. Every conversion problem is collected
-(not just the first) so the error summary lists them all; the rules themselves stay in breach.rules and
-the service: this module only turns form text into the values the schemas take.
+Times are typed as day, month, year and 24-hour time in the configured zone (provider.web.dates).
+Checkboxes arrive only when ticked. Every problem is collected, not just the first, so the summary
+lists them all; the rules themselves stay in breach.rules and the service: this module only turns
+what was typed into the values the schemas take.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
-from pydantic import BaseModel, ValidationError
-
 from breach import rules
-from breach.models import Breach, BreachStatus, Circumstance, DataCategory
-from provider.clock import LONDON, london, parse_local
+from breach.models import Breach, BreachCreate, BreachUpdate, FilingCreate, FilingStage
 from provider.errors import FieldError
+from provider.web import dates
+from provider.web.forms import PageForm, Reading, Values
+
+Model = TypeVar("Model", BreachCreate, BreachUpdate)
 
 TEXT_FIELDS = (
     "title",
@@ -42,163 +43,7 @@ DATETIME_FIELDS = ("occurred_at", "detected_at", "aware_at")
 REQUIRED_DATETIMES = ("detected_at", "aware_at")
 FLAG_FIELDS = ("occurred_is_estimate", "individuals_is_estimate")
 NUMBER_FIELD = "individuals_affected"
-# Longer than any schema allows, so the schema names the field that is too long; anything beyond is junk.
-MAX_FORM_VALUE = 12_000
-MAX_CATEGORIES = 2 * len(DataCategory)
-LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
-
-CIRCUMSTANCE_WORDS = {
-    Circumstance.loss: "Loss",
-    Circumstance.theft: "Theft",
-    Circumstance.copying: "Copying",
-    Circumstance.unauthorised_access: "Unauthorised access",
-    Circumstance.misdirection: "Misdirection (sent to the wrong person)",
-    Circumstance.alteration: "Alteration",
-    Circumstance.destruction: "Destruction",
-    Circumstance.other: "Other (describe below)",
-}
-CATEGORY_WORDS = {
-    DataCategory.traffic_data: "Traffic data (routing, duration, time of communications)",
-    DataCategory.location_data: "Location data",
-    DataCategory.itemised_call_lists: "Itemised call lists",
-    DataCategory.internet_logs: "Internet logs and browsing history",
-    DataCategory.email_data: "E-mail data",
-    DataCategory.financial: "Financial data",
-    DataCategory.special_category: "Special-category data (health, religion, ethnicity…)",
-    DataCategory.contact_details: "Contact details (name, address, phone, e-mail)",
-    DataCategory.account_credentials: "Account credentials",
-    DataCategory.identity_documents: "Identity documents",
-    DataCategory.other: "Other personal data",
-}
-STATUS_WORDS = {BreachStatus.open: "Open", BreachStatus.contained: "Contained", BreachStatus.closed: "Closed"}
-
-
-def _text(value: Any) -> str:
-    """Browsers send textarea line breaks as CRLF; store LF so an untouched field compares equal."""
-    return value[:MAX_FORM_VALUE].replace("\r\n", "\n") if isinstance(value, str) else ""
-
-
-async def read_form(request: Request) -> dict[str, Any]:
-    """FastAPI dependency: the submitted form as raw values (what the page shows again on error)."""
-    form = await request.form()
-    raw: dict[str, Any] = {name: _text(form.get(name, "")) for name in TEXT_FIELDS + DATETIME_FIELDS}
-    raw[NUMBER_FIELD] = _text(form.get(NUMBER_FIELD, ""))
-    raw["status"] = _text(form.get("status", ""))
-    for name in FLAG_FIELDS:
-        raw[name] = form.get(name) is not None
-    raw["data_categories"] = [value[:40] for value in form.getlist("data_categories") if isinstance(value, str)][
-        :MAX_CATEGORIES
-    ]
-    return raw
-
-
-def to_local_input(value: datetime | None, zone: ZoneInfo = LONDON) -> str:
-    """A stored UTC time as a datetime-local value in the display zone."""
-    return london(value, zone).strftime(LOCAL_INPUT_FORMAT) if value is not None else ""
-
-
-def raw_from_breach(breach: Breach, zone: ZoneInfo = LONDON) -> dict[str, Any]:
-    """The edit form pre-filled from the stored breach."""
-    raw: dict[str, Any] = {name: str(getattr(breach, name) or "") for name in TEXT_FIELDS}
-    raw.update({name: to_local_input(getattr(breach, name), zone) for name in DATETIME_FIELDS})
-    raw.update({name: bool(getattr(breach, name)) for name in FLAG_FIELDS})
-    affected = breach.individuals_affected
-    raw[NUMBER_FIELD] = "" if affected is None else str(affected)
-    raw["status"] = str(breach.status)
-    raw["data_categories"] = list(breach.data_categories or [])
-    return raw
-
-
-def _parse_time(name: str, text: str, zone: ZoneInfo) -> tuple[datetime | None, FieldError | None]:
-    text = text.strip()
-    if not text:
-        required = name in REQUIRED_DATETIMES
-        return None, FieldError(name, "enter the date and time") if required else None
-    try:
-        return parse_local(text, zone), None
-    except ValueError as error:
-        reason = (
-            str(error)
-            if "does not exist" in str(error)
-            else "enter a date and time such as 2026-03-10 14:30 (Europe/London)"
-        )
-        return None, FieldError(name, reason)
-
-
-def _parse_number(text: str) -> tuple[int | None, FieldError | None]:
-    text = text.strip().replace(",", "")
-    if not text:
-        return None, None
-    if not text.isdigit() or len(text) > 15:
-        return None, FieldError(NUMBER_FIELD, "enter a whole number of people, or leave it blank if unknown")
-    return int(text), None
-
-
-def convert(
-    raw: dict[str, Any], zone: ZoneInfo = LONDON, *, with_status: bool = False
-) -> tuple[dict[str, Any], list[FieldError]]:
-    """Form text to schema values, with one error per field that could not be converted."""
-    data: dict[str, Any] = {name: raw[name] for name in TEXT_FIELDS + FLAG_FIELDS + ("data_categories",)}
-    errors: list[FieldError] = []
-    for name in DATETIME_FIELDS:
-        data[name], error = _parse_time(name, raw[name], zone)
-        errors += [error] if error else []
-    data[NUMBER_FIELD], error = _parse_number(raw[NUMBER_FIELD])
-    errors += [error] if error else []
-    if not raw["title"].strip():
-        errors.append(FieldError("title", "enter a short title for the breach"))
-    if with_status and raw["status"]:
-        data["status"] = raw["status"]
-    return data, errors
-
-
-def validate(
-    schema: type[BaseModel], data: dict[str, Any], errors: list[FieldError], now: datetime
-) -> tuple[BaseModel | None, list[FieldError]]:
-    """Check the converted values against the API schema; add the rules' time problems so the person
-    sees every problem at once, not one round trip per rule."""
-    errors = list(errors)
-    failed = {error.field for error in errors}
-    model = None
-    try:
-        model = schema.model_validate({name: value for name, value in data.items() if name not in failed})
-    except ValidationError as error:
-        for item in error.errors():
-            field = str(item["loc"][0]) if item["loc"] else "form"
-            if field not in failed:
-                errors.append(FieldError(field, item["msg"]))
-                failed.add(field)
-    if errors and all(data.get(name) is not None for name in REQUIRED_DATETIMES):
-        errors += [error for error in _time_problems(data, now) if error not in errors]
-    return (None if errors else model), errors
-
-
-def _time_problems(data: dict[str, Any], now: datetime) -> list[FieldError]:
-    return rules.time_errors(
-        occurred_at=data.get("occurred_at"),
-        occurred_is_estimate=bool(data.get("occurred_is_estimate")),
-        detected_at=data["detected_at"],
-        aware_at=data["aware_at"],
-        awareness_justification=data.get("awareness_justification") or "",
-        now=now,
-    )
-
-
-def changed_only(data: dict[str, Any], raw: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
-    """For an edit, leave out the times the person did not touch.
-
-    A time shown as local wall-clock and sent back unchanged must not be re-parsed: in the repeated
-    October hour that would move a GMT time to BST, and it would drop seconds recorded by the API.
-    """
-    return {
-        name: value for name, value in data.items() if name not in DATETIME_FIELDS or raw[name].strip() != current[name]
-    }
-
-
-def pairs(errors: list[FieldError]) -> list[tuple[str, str]]:
-    """(field, reason) pairs, the shape the form macros take."""
-    return [(error.field, error.reason) for error in errors]
-
+MAX_NUMBER_DIGITS = 15
 
 FIELD_LABELS = {
     "title": "Title",
@@ -226,3 +71,128 @@ FIELD_LABELS = {
     "customer_notification_summary": "Customer notifications (content, means and number)",
     "status": "Status",
 }
+BREACH_FORM = PageForm(
+    labels=FIELD_LABELS,
+    repeated=("data_categories",),
+    choices=("circumstance", "data_categories", "status"),
+    missing={
+        "title": "Enter a short title for the breach",
+        "detected_at": "Enter the date and time of detection",
+        "aware_at": "Enter the date and time the provider became aware",
+    },
+)
+# The filing page lists what a stage still lacks, under the labels the breach form uses.
+FILING_FORM = PageForm(
+    labels={
+        **FIELD_LABELS,
+        "stage": "Stage",
+        "delay_reasons": "Reasons for the delay",
+        "supersedes_id": "This filing amends",
+        "provider_profile": "Provider profile",
+        "provider.legal_name": "Provider profile",
+        "provider.address": "Provider profile",
+        "provider.contact_name": "Provider profile",
+        "provider.contact_email": "Provider profile",
+        "provider.contact_phone": "Provider profile",
+        "provider.ico_registration_number": "Provider profile",
+    },
+    choices=("stage", "supersedes_id"),
+)
+STAGE_UNKNOWN = "Choose the stage from the list"
+ICO_REFERENCE_FORM = PageForm(
+    labels={"ico_reference": "ICO reference"},
+    formats={
+        "ico_reference": (
+            "ICO reference must start with a letter or digit, then only letters, digits, spaces and / . _ -"
+        )
+    },
+)
+LIST_FORM = PageForm(labels={"status": "Status", "due_before": "Open deadline due before"}, choices=("status",))
+
+
+def blank_values() -> Values:
+    """The empty form (the date boxes read empty when their values are absent)."""
+    values: Values = {name: "" for name in TEXT_FIELDS + FLAG_FIELDS + (NUMBER_FIELD, "status")}
+    values["data_categories"] = []
+    return values
+
+
+def values_from_breach(breach: Breach, zone: ZoneInfo) -> Values:
+    """The edit form filled from the stored breach, times on the display zone's clocks."""
+    values: Values = {name: str(getattr(breach, name) or "") for name in TEXT_FIELDS}
+    for name in DATETIME_FIELDS:
+        values.update(dates.datetime_values(name, getattr(breach, name), zone))
+    values.update({name: "yes" if getattr(breach, name) else "" for name in FLAG_FIELDS})
+    values[NUMBER_FIELD] = "" if breach.individuals_affected is None else str(breach.individuals_affected)
+    values["status"] = str(breach.status)
+    values["data_categories"] = list(breach.data_categories or [])
+    return values
+
+
+def _number(reading: Reading) -> int | None:
+    text = reading.text(NUMBER_FIELD).strip().replace(",", "")
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or len(text) > MAX_NUMBER_DIGITS:
+        label = FIELD_LABELS[NUMBER_FIELD]
+        reading.fail(NUMBER_FIELD, f"{label} must be a whole number, like 1,200; leave it blank if not yet known")
+        return None
+    return int(text)
+
+
+def read_new_breach(values: Values, zone: ZoneInfo, now: datetime) -> BreachCreate:
+    """The form as the API's BreachCreate; FormInvalid lists every problem."""
+    return _read(values, zone, now, BreachCreate, None)
+
+
+def read_correction(values: Values, zone: ZoneInfo, now: datetime, current: Breach) -> BreachUpdate:
+    """The edit form as the API's BreachUpdate. A time sent back as it was shown is kept as stored (see
+    Reading.datetime), so correcting a title never moves a time recorded in the repeated October hour."""
+    return _read(values, zone, now, BreachUpdate, current)
+
+
+def _read(values: Values, zone: ZoneInfo, now: datetime, schema: type[Model], current: Breach | None) -> Model:
+    reading = BREACH_FORM.read(values)
+    data: dict[str, Any] = {name: reading.text(name) for name in TEXT_FIELDS}
+    data.update({name: reading.flag(name) for name in FLAG_FIELDS})
+    data["data_categories"] = reading.texts("data_categories")
+    for name in DATETIME_FIELDS:
+        shown = getattr(current, name) if current is not None else None
+        data[name] = reading.datetime(name, zone, required=name in REQUIRED_DATETIMES, shown=shown)
+    data[NUMBER_FIELD] = _number(reading)
+    if not data["title"].strip():
+        reading.fail("title", BREACH_FORM.missing["title"])
+    if current is not None and reading.text("status"):
+        data["status"] = reading.text("status")
+    model = reading.schema(schema, data)
+    if reading.errors and all(data.get(name) is not None for name in REQUIRED_DATETIMES):
+        reading.reasons(_time_problems(data, now))  # every problem at once, not one round trip per rule
+    reading.done()
+    return model  # done() raised unless the schema accepted the data
+
+
+def _time_problems(data: dict[str, Any], now: datetime) -> list[FieldError]:
+    return rules.time_errors(
+        occurred_at=data.get("occurred_at"),
+        occurred_is_estimate=bool(data.get("occurred_is_estimate")),
+        detected_at=data["detected_at"],
+        aware_at=data["aware_at"],
+        awareness_justification=data.get("awareness_justification") or "",
+        now=now,
+    )
+
+
+def read_filing(values: Values, stage: FilingStage | None) -> FilingCreate:
+    """The filing form as the API's FilingCreate (`stage` None: the one sent is not a stage)."""
+    reading = FILING_FORM.read(values)
+    if stage is None:
+        reading.fail("stage", STAGE_UNKNOWN)
+    supersedes = reading.text("supersedes_id").strip()
+    wanted = {
+        "stage": stage,
+        "delay_reasons": reading.text("delay_reasons"),
+        "supersedes_id": int(supersedes) if supersedes.isdigit() and len(supersedes) <= 18 else None,
+    }
+    data = reading.schema(FilingCreate, wanted)
+    reading.done()
+    return data  # done() raised unless the schema accepted the form

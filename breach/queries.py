@@ -39,11 +39,6 @@ STATE_WORDS = {
     "overdue": "overdue",
     "open": "open",
 }
-STAGE_WORDS = {
-    FilingStage.initial: "Initial notification",
-    FilingStage.second: "Second notification",
-    FilingStage.follow_up: "Follow-up notification",
-}
 
 
 @dataclass(frozen=True)

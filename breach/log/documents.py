@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from reportlab.platypus import Flowable, Paragraph
 
 from breach.log.models import BreachLog, LogRow
+from breach.notices.presenters import OUTCOME_LOG_ANSWERS
+from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STATUS_LABELS
 from provider.clock import london
 from provider.durations import describe_duration
 from provider.notices import pdf
@@ -80,20 +82,16 @@ def humanise(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
-# The customer-notice outcomes the notices module records (reg 5A(3), 5A(6); 611/2013 Art 3, 4).
-DECISION_LABELS = {
-    "notify": "Yes: likely to adversely affect, customers to be notified",
-    "notify_after_agreed_delay": "Yes, after a delay agreed with the ICO",
-    "do_not_notify": "No: not likely to adversely affect",
-    "exempt_unintelligible": "No: data unintelligible to others (reg 5A(6) exemption)",
-}
+def _label(labels: Mapping[str, str], value: str) -> str:
+    """The breach's own label for an enum value; a value this version does not know, made readable."""
+    return labels.get(value) or humanise(value)
 
 
 def customers_notified(row: LogRow) -> str:
     if not row.customer_notice_decision:
         return "Not yet decided"
     decided = f" (decided {when(row.customer_notice_decided_at)})" if row.customer_notice_decided_at else ""
-    label = DECISION_LABELS.get(row.customer_notice_decision) or humanise(row.customer_notice_decision)
+    label = OUTCOME_LOG_ANSWERS.get(row.customer_notice_decision) or humanise(row.customer_notice_decision)
     return label + decided
 
 
@@ -123,10 +121,12 @@ def row_cells(row: LogRow) -> dict[str, str]:
         "Follow-up notification to ICO": when(row.follow_up_notified_at),
         "Notified late?": lateness(row),
         "Reasons for delay": row.delay_reasons,
-        "Nature of breach": _joined(humanise(row.circumstance), row.circumstance_detail),
+        "Nature of breach": _joined(_label(CIRCUMSTANCE_LABELS, row.circumstance), row.circumstance_detail),
         "Facts (summary)": row.summary,
         "Location and storage media": row.location_and_media,
-        "Personal data concerned": _joined(", ".join(humanise(c) for c in row.data_categories), row.data_description),
+        "Personal data concerned": _joined(
+            ", ".join(_label(CATEGORY_LABELS, c) for c in row.data_categories), row.data_description
+        ),
         "Individuals affected": individuals(row),
         "Consequences (effects)": row.likely_consequences,
         "Remedial action taken": row.mitigation_measures,
@@ -134,7 +134,7 @@ def row_cells(row: LogRow) -> dict[str, str]:
         "Customers notified?": customers_notified(row),
         "Customer notification details": _joined(row.customer_notice_rationale, row.customer_notification_summary),
         "Other providers and cross-border": _joined(row.other_providers, row.cross_border),
-        "Status": humanise(row.status),
+        "Status": _label(STATUS_LABELS, row.status),
     }
 
 

@@ -29,7 +29,7 @@ READ = api_permission(Permission.breach_read)
 WRITE = api_permission(Permission.breach_write)
 
 
-@router.get("/breaches/{breach_id}/assessment", response_model=AssessmentState)
+@router.get("/breaches/{breach_id:int}/assessment", response_model=AssessmentState)
 def get_assessment(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> AssessmentState:
     """The current customer-notice decision and every earlier one (newest first)."""
     service.get_breach(session, breach_id)
@@ -39,7 +39,7 @@ def get_assessment(breach_id: IdPath, session: SessionDep, _actor: Actor = READ)
     return AssessmentState(current=history[0] if history else None, history=history)
 
 
-@router.post("/breaches/{breach_id}/assessment", response_model=AssessmentPublic, status_code=201)
+@router.post("/breaches/{breach_id:int}/assessment", response_model=AssessmentPublic, status_code=201)
 def post_assessment(
     breach_id: IdPath, data: AssessmentInput, session: SessionDep, now: NowDep, actor: Actor = WRITE
 ) -> AssessmentPublic:
@@ -49,7 +49,7 @@ def post_assessment(
     return AssessmentPublic.model_validate(assessment, from_attributes=True)
 
 
-@router.get("/breaches/{breach_id}/notices/template", response_model=list[TemplatePublic])
+@router.get("/breaches/{breach_id:int}/notices/template", response_model=list[TemplatePublic])
 def get_templates(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> list[TemplatePublic]:
     """Every version of the notice wording, newest first."""
     service.get_breach(session, breach_id)
@@ -57,7 +57,7 @@ def get_templates(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) 
     return [TemplatePublic.model_validate(t, from_attributes=True) for t in versions]
 
 
-@router.post("/breaches/{breach_id}/notices/template", response_model=TemplatePublic, status_code=201)
+@router.post("/breaches/{breach_id:int}/notices/template", response_model=TemplatePublic, status_code=201)
 def post_template(
     breach_id: IdPath, data: TemplateInput, session: SessionDep, now: NowDep, actor: Actor = WRITE
 ) -> TemplatePublic:
@@ -67,7 +67,7 @@ def post_template(
     return TemplatePublic.model_validate(template, from_attributes=True)
 
 
-@router.post("/breaches/{breach_id}/notices/recipients", response_model=SelectionResult)
+@router.post("/breaches/{breach_id:int}/notices/recipients", response_model=SelectionResult)
 def post_recipients(
     breach_id: IdPath, data: RecipientSelection, session: SessionDep, now: NowDep, actor: Actor = WRITE
 ) -> SelectionResult:
@@ -85,7 +85,7 @@ def post_recipients(
     return result
 
 
-@router.post("/breaches/{breach_id}/notices/generate", response_model=BatchPublic, status_code=202)
+@router.post("/breaches/{breach_id:int}/notices/generate", response_model=BatchPublic, status_code=202)
 def post_generate(
     breach_id: IdPath,
     request: Request,
@@ -116,7 +116,7 @@ def _run_in_background(
     return started
 
 
-@router.post("/breaches/{breach_id}/notices/send", response_model=SendProgress, status_code=202)
+@router.post("/breaches/{breach_id:int}/notices/send", response_model=SendProgress, status_code=202)
 def post_send(
     breach_id: IdPath,
     request: Request,
@@ -132,7 +132,7 @@ def post_send(
     return _run_in_background(request, response, session, settings, actor, breach_id)
 
 
-@router.post("/breaches/{breach_id}/notices/send/resume", response_model=SendProgress, status_code=202)
+@router.post("/breaches/{breach_id:int}/notices/send/resume", response_model=SendProgress, status_code=202)
 def post_send_resume(
     breach_id: IdPath,
     request: Request,
@@ -147,20 +147,22 @@ def post_send_resume(
     return _run_in_background(request, response, session, settings, actor, breach_id)
 
 
-@router.get("/breaches/{breach_id}/notices/sending", response_model=SendProgress)
+@router.get("/breaches/{breach_id:int}/notices/sending", response_model=SendProgress)
 def get_sending(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> SendProgress:
     """E-mail notices by status and whether a send is running (`running` false: finished or never started)."""
     return sending.progress(session, breach_id)
 
 
-@router.get("/breaches/{breach_id}/notices", response_model=NoticesOverview)
+@router.get("/breaches/{breach_id:int}/notices", response_model=NoticesOverview)
 def get_notices(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> NoticesOverview:
     """Decision, wording version, recipients per status and channel, and each batch's progress."""
     return service.overview(session, breach_id)
 
 
 @router.get(
-    "/notice-letters/{recipient_id}.pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}}}
+    "/notice-letters/{recipient_id:int}.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
 )
 def get_letter(recipient_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
     """One recipient's letter, rebuilt from its snapshot and checked against the stored SHA-256."""

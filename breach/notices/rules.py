@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from breach.notices.presenters import LABELS
 from provider.errors import FieldError
 
 
@@ -56,26 +57,6 @@ class Outcome(StrEnum):
 
 
 NOTICE_DUE = frozenset({Outcome.notify, Outcome.notify_after_agreed_delay})
-
-LABELS: dict[str, str] = {
-    "financial": "Financial information",
-    "special_category": "Special categories of data",
-    "location_data": "Location data",
-    "internet_logs": "Internet log files",
-    "browsing_history": "Web browsing histories",
-    "email_data": "E-mail data",
-    "itemised_call_lists": "Itemised call lists",
-    "identity_theft_or_fraud": "Identity theft or fraud",
-    "physical_harm": "Physical harm",
-    "psychological_distress": "Psychological distress",
-    "humiliation_or_reputation": "Humiliation or damage to reputation",
-    "stolen": "The data was stolen",
-    "unauthorised_possession": "The data is known to be held by an unauthorised third party",
-    "notify": "Notify subscribers and users",
-    "notify_after_agreed_delay": "Notify, after the delay agreed with the ICO",
-    "do_not_notify": "No notice: no likely adverse effect",
-    "exempt_unintelligible": "No notice: data unintelligible (reg 5A(6))",
-}
 
 # 611/2013 Art 4: "standardised" algorithms. Normalised by dropping case, spaces, hyphens, underscores
 # and slashes, so "AES-256-GCM", "aes 256 gcm" and "AES256/GCM" are the same. Unkeyed hashes (SHA-256,

@@ -1,190 +1,144 @@
 """Customer-notice pages under /breaches/{id}/notices: overview and progress, assessment, wording,
-recipients, generate, send, downloads and the media notice. Thin: parse the form, call the service."""
+recipients, generate, send, downloads and the media notice. Thin: read the form, call the service."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import BackgroundTasks, Request
+from fastapi import BackgroundTasks, Depends, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import ValidationError
+from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
-from breach.notices import archive, bulk, recipients, rules, sending, service
-from breach.notices.models import AssessmentInput, Channel, DatasetInput, TemplateInput
-from provider.clock import parse_local
+from breach.models import Breach
+from breach.notices import archive, bulk, forms, recipients, rules, sending, service
+from breach.notices.forms import ASSESSMENT_FORM, OVERVIEW_FORM, RECIPIENTS_FORM, TEMPLATE_FORM
+from breach.notices.models import AssessmentInput, Channel, NoticeBatch, TemplateInput
+from breach.notices.paths import NoticeBatchPath, NoticeRecipientPath
+from breach.notices.presenters import LABELS, OUTCOME_LABELS
+from breach.paths import BreachPath
 from provider.db.session import SessionDep
-from provider.errors import DomainError, FieldError, Invalid, NotFound
+from provider.errors import Invalid, NotFound
 from provider.security.actor import Actor
 from provider.security.roles import Permission
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, SettingsDep, page_permission
-from provider.web.params import IdPath
+from provider.web.forms import FormError, FormInvalid, Values, submit
 from provider.web.rendering import redirect, render
 
 router = html_router()
-READ = page_permission(Permission.breach_read)
-WRITE = page_permission(Permission.breach_write)
-DATASET_ROWS = 3
-MAX_CSV_BYTES = 20 * 2**20
-BASE = "/breaches/{breach_id}/notices"
+Reader = Annotated[Actor, page_permission(Permission.breach_read)]
+Writer = Annotated[Actor, page_permission(Permission.breach_write)]
+AssessmentValues = Annotated[Values, Depends(ASSESSMENT_FORM.submitted)]
+TemplateValues = Annotated[Values, Depends(TEMPLATE_FORM.submitted)]
+BASE = "/breaches/{breach_id:int}/notices"
 
 
-def _errors(error: DomainError | ValidationError) -> list[tuple[str, str]]:
-    if isinstance(error, ValidationError):
-        return [(".".join(str(p) for p in e["loc"]) or "form", e["msg"]) for e in error.errors()]
-    return [(e.field, e.reason) for e in error.errors] or [("form", error.detail)]
+def _base(breach: Breach) -> str:
+    return f"/breaches/{breach.id}/notices"
+
+
+def _options(members: Any) -> list[tuple[str, str]]:
+    return [(member.value, LABELS[member]) for member in members]
 
 
 def _overview_page(
-    request: Request, session: SessionDep, breach_id: int, errors: list | None = None, status_code: int = 200
+    request: Request, session: Session, breach: Breach, errors: list[FormError] | None = None, status_code: int = 200
 ) -> Response:
-    data = service.overview(session, breach_id)
+    data = service.overview(session, breach.id)
     context = {
-        "breach": service.get_breach(session, breach_id),
+        "breach": breach,
         "overview": data,
-        "labels": rules.LABELS,
-        "media": service.latest_media_notice(session, breach_id),
+        "labels": LABELS,
+        "media": service.latest_media_notice(session, breach.id),
         "errors": errors or [],
         "generating": any(b.status == "generating" for b in data.batches),
-        "sending": sending.progress(session, breach_id),
+        "sending": sending.progress(session, breach.id),
     }
     return render(request, "breach_notices/overview.html", context, status_code=status_code)
 
 
 @router.get(BASE)
-def overview_page(request: Request, breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
-    return _overview_page(request, session, breach_id)
+def overview_page(request: Request, session: SessionDep, _actor: Reader, breach: BreachPath) -> Response:
+    return _overview_page(request, session, breach)
 
 
 # --- assessment --------------------------------------------------------------------------------------------
 
 
-def _flag(form: FormData, name: str) -> bool:
-    return form.get(name) in ("on", "true", "yes", "1")
-
-
-def _tristate(value: Any) -> bool | None:
-    return {"yes": True, "no": False}.get(str(value or ""))
-
-
-def _datasets(form: FormData) -> list[DatasetInput]:
-    rows = []
-    for index in range(DATASET_ROWS):
-        values = {
-            name: str(form.get(f"datasets.{index}.{name}", ""))
-            for name in ("dataset", "algorithm", "key_management", "key_compromised", "key_guessable")
-        }
-        if any(values.values()):
-            rows.append(
-                DatasetInput(
-                    dataset=values["dataset"],
-                    algorithm=values["algorithm"],
-                    key_management=values["key_management"],
-                    key_compromised=_tristate(values["key_compromised"]),
-                    key_guessable=_tristate(values["key_guessable"]),
-                )
-            )
-    return rows
-
-
-def _moment(form: FormData, name: str, errors: list[tuple[str, str]], request: Request) -> Any:
-    text = str(form.get(name, "")).strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text) if name.endswith("_on") else parse_local(text, request.app.state.settings.zone)
-    except ValueError as error:
-        errors.append((name, f"not a valid date{' and time' if name.endswith('until') else ''}: {error}"))
-        return None
-
-
-def _assessment_input(request: Request, form: FormData) -> tuple[AssessmentInput | None, list[tuple[str, str]]]:
-    errors: list[tuple[str, str]] = []
-    when = {name: _moment(form, name, errors, request) for name in ("delay_agreed_on", "delay_until")}
-    texts = {
-        name: str(form.get(name, ""))
-        for name in ("other_adverse_effect", "ico_required_reference", "delay_ico_reference", "rationale")
-    }
-    try:
-        data = AssessmentInput(
-            natures=form.getlist("natures"),
-            consequences=form.getlist("consequences"),
-            circumstances=form.getlist("circumstances"),
-            exemption_claimed=_flag(form, "exemption_claimed"),
-            datasets=_datasets(form),
-            ico_required=_flag(form, "ico_required"),
-            delay_agreed=_flag(form, "delay_agreed"),
-            **texts,
-            **when,
-        )
-    except ValidationError as error:
-        return None, errors + _errors(error)
-    if errors:  # report the rules' findings too, so one round trip shows every problem
-        seen = {field for field, _ in errors}
-        errors += [(e.field, e.reason) for e in service.assessment_errors(data) if e.field not in seen]
-        return None, errors
-    return data, errors
-
-
 def _assessment_page(
-    request: Request, session: SessionDep, breach_id: int, form: Any, errors: list, status_code: int = 200
+    request: Request,
+    session: Session,
+    breach: Breach,
+    values: dict[str, Any],
+    errors: list[FormError],
+    status_code: int = 200,
 ) -> Response:
     context = {
-        "breach": service.get_breach(session, breach_id),
-        "form": form,
+        "breach": breach,
+        "values": values,
         "errors": errors,
-        "history": service.assessment_history(session, breach_id),
-        "labels": rules.LABELS,
-        "natures": list(rules.DataNature),
-        "consequences": list(rules.Consequence),
-        "circumstances": list(rules.CircumstanceFactor),
-        "dataset_rows": range(DATASET_ROWS),
+        "history": service.assessment_history(session, breach.id),
+        "labels": LABELS,
+        "natures": _options(rules.DataNature),
+        "consequences": _options(rules.Consequence),
+        "circumstances": _options(rules.CircumstanceFactor),
+        "dataset_rows": range(forms.DATASET_ROWS),
     }
     return render(request, "breach_notices/assessment.html", context, status_code=status_code)
 
 
 @router.get(BASE + "/assessment")
-def assessment_page(request: Request, breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
-    return _assessment_page(request, session, breach_id, {}, [])
+def assessment_page(request: Request, session: SessionDep, _actor: Reader, breach: BreachPath) -> Response:
+    return _assessment_page(request, session, breach, {}, [])
 
 
 @router.post(BASE + "/assessment")
-async def assessment_submit(
-    request: Request, breach_id: IdPath, session: SessionDep, now: NowDep, actor: Actor = WRITE
+def assessment_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    actor: Writer,
+    breach: BreachPath,
+    values: AssessmentValues,
 ) -> Response:
-    form = await request.form()
-    data, errors = _assessment_input(request, form)
-    if data is not None:
-        try:
-            assessment = service.record_assessment(session, actor=actor, now=now, breach_id=breach_id, data=data)
-            session.commit()
-            return redirect(
-                request, BASE.format(breach_id=breach_id), f"Decision recorded: {rules.LABELS[assessment.outcome]}."
-            )
-        except Invalid as error:
-            session.rollback()
-            errors = _errors(error)
-    kept = {
-        key: form.getlist(key) if key in ("natures", "consequences", "circumstances") else value
-        for key, value in form.items()
-    }
-    return _assessment_page(request, session, breach_id, kept, errors, status_code=422)
+    def decide() -> Any:
+        reading = ASSESSMENT_FORM.read(values)
+        data = reading.schema(AssessmentInput, forms.assessment_input(reading, settings.zone))
+        if reading.errors and data is not None:  # the rules' findings too, so one round trip shows them all
+            reading.reasons(service.assessment_errors(data))
+        reading.done()
+        return service.record_assessment(session, actor=actor, now=now, breach_id=breach.id, data=data)
+
+    return submit(
+        session,
+        ASSESSMENT_FORM,
+        action=decide,
+        on_error=lambda errors, status: _assessment_page(request, session, breach, values, errors, status),
+        success=lambda assessment: redirect(
+            request, _base(breach), f"Decision recorded: {OUTCOME_LABELS[assessment.outcome]}."
+        ),
+    )
 
 
 # --- wording -----------------------------------------------------------------------------------------------
 
 
 def _template_page(
-    request: Request, session: SessionDep, breach_id: int, form: Any, errors: list, status_code: int = 200
+    request: Request,
+    session: Session,
+    breach: Breach,
+    values: dict[str, Any],
+    errors: list[FormError],
+    status_code: int = 200,
 ) -> Response:
     context = {
-        "breach": service.get_breach(session, breach_id),
-        "form": form,
+        "breach": breach,
+        "values": values,
         "errors": errors,
-        "versions": service.template_versions(session, breach_id),
+        "versions": service.template_versions(session, breach.id),
         "placeholders": rules.PLACEHOLDERS,
         "marketing_terms": rules.MARKETING_TERMS,
     }
@@ -192,251 +146,252 @@ def _template_page(
 
 
 @router.get(BASE + "/template")
-def template_page(request: Request, breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
-    return _template_page(request, session, breach_id, service.draft_template(session, breach_id).model_dump(), [])
+def template_page(request: Request, session: SessionDep, _actor: Reader, breach: BreachPath) -> Response:
+    return _template_page(request, session, breach, service.draft_template(session, breach.id).model_dump(), [])
 
 
 @router.post(BASE + "/template")
-async def template_submit(
-    request: Request, breach_id: IdPath, session: SessionDep, now: NowDep, actor: Actor = WRITE
+def template_submit(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Writer,
+    breach: BreachPath,
+    values: TemplateValues,
 ) -> Response:
-    form = {name: str((await request.form()).get(name, "")) for name in service.TEMPLATE_FIELDS}
-    try:
-        template = service.save_template(session, actor=actor, now=now, breach_id=breach_id, data=TemplateInput(**form))
-        session.commit()
-    except (Invalid, ValidationError) as error:
-        session.rollback()
-        return _template_page(request, session, breach_id, form, _errors(error), status_code=422)
-    return redirect(
-        request, BASE.format(breach_id=breach_id) + "/template", f"Wording saved as version {template.version}."
+    def save() -> Any:
+        wording = {name: values.get(name, "") for name in service.TEMPLATE_FIELDS}
+        data = TEMPLATE_FORM.parse(TemplateInput, wording)
+        return service.save_template(session, actor=actor, now=now, breach_id=breach.id, data=data)
+
+    return submit(
+        session,
+        TEMPLATE_FORM,
+        action=save,
+        on_error=lambda errors, status: _template_page(request, session, breach, values, errors, status),
+        success=lambda template: redirect(
+            request, _base(breach) + "/template", f"Wording saved as version {template.version}."
+        ),
     )
 
 
 # --- recipients --------------------------------------------------------------------------------------------
 
 
-def _lines(form: FormData, name: str) -> recipients.Labelled:
-    text = str(form.get(name, ""))
-    return [(f"{name} line {n}", value.strip()) for n, value in enumerate(text.splitlines(), start=1) if value.strip()]
-
-
-async def _csv_rows(form: FormData) -> recipients.Labelled:
+async def _upload(form: FormData) -> bytes | None:
+    """The uploaded CSV's bytes (one more than the limit at most, to tell it is too large), if any."""
     upload = form.get("csv")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return []
-    content = await upload.read(MAX_CSV_BYTES + 1)
-    if len(content) > MAX_CSV_BYTES:
-        raise Invalid("csv: the file is larger than 20 MB", errors=[FieldError("csv", "at most 20 MB")])
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise Invalid("csv: not UTF-8 text", errors=[FieldError("csv", "save the file as UTF-8 CSV")]) from error
-    return [("csv " + label, value) for label, value in recipients.parse_csv(text)]
+        return None
+    return await upload.read(forms.MAX_CSV_BYTES + 1)
 
 
 def _recipients_page(
-    request: Request, session: SessionDep, breach_id: int, form: Any, errors: list, status_code: int = 200
+    request: Request,
+    session: Session,
+    breach: Breach,
+    values: dict[str, Any],
+    errors: list[FormError],
+    status_code: int = 200,
 ) -> Response:
-    context = {
-        "breach": service.get_breach(session, breach_id),
-        "form": form,
-        "errors": errors,
-        "overview": service.overview(session, breach_id),
-    }
+    context = {"breach": breach, "values": values, "errors": errors, "overview": service.overview(session, breach.id)}
     return render(request, "breach_notices/recipients.html", context, status_code=status_code)
 
 
 @router.get(BASE + "/recipients")
-def recipients_page(request: Request, breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
-    return _recipients_page(request, session, breach_id, {}, [])
+def recipients_page(request: Request, session: SessionDep, _actor: Reader, breach: BreachPath) -> Response:
+    return _recipients_page(request, session, breach, {}, [])
 
 
 @router.post(BASE + "/recipients")
 async def recipients_submit(
-    request: Request, breach_id: IdPath, session: SessionDep, now: NowDep, actor: Actor = WRITE
+    request: Request, session: SessionDep, now: NowDep, actor: Writer, breach: BreachPath
 ) -> Response:
     form = await request.form()
-    kept = {
-        name: str(form.get(name, ""))
-        for name in ("subscriber_ids", "account_references", "line_numbers", "csv_identifier")
-    }
-    try:
-        rows = await _csv_rows(form)
-        by_number = kept["csv_identifier"] == "line_number"
-        result = recipients.add_recipients(
-            session,
-            actor=actor,
-            now=now,
-            breach_id=breach_id,
-            subscriber_ids=_lines(form, "subscriber_ids"),
-            account_references=_lines(form, "account_references") + ([] if by_number else rows),
-            line_numbers=_lines(form, "line_numbers") + (rows if by_number else []),
+    values = RECIPIENTS_FORM.values_of(form)
+    content = await _upload(form)
+
+    def choose() -> Any:
+        try:
+            rows = forms.csv_rows(content)
+            by_number = values.get("csv_identifier") == "line_number"
+            return recipients.add_recipients(
+                session,
+                actor=actor,
+                now=now,
+                breach_id=breach.id,
+                subscriber_ids=forms.lines(values, "subscriber_ids"),
+                account_references=forms.lines(values, "account_references") + ([] if by_number else rows),
+                line_numbers=forms.lines(values, "line_numbers") + (rows if by_number else []),
+            )
+        except Invalid as error:
+            raise FormInvalid(forms.entry_errors(error)) from error
+
+    def chosen(result: Any) -> Response:
+        flash = (
+            f"Added {result.subscribers_added} subscribers and {result.users_added} line users"
+            f" ({result.already_present} already chosen; {result.users_without_email} users have no e-mail"
+            " address: tell them by telephone)."
         )
-        session.commit()
-    except Invalid as error:
-        session.rollback()
-        errors = [(e.field.split(" ")[0], f"{e.field}: {e.reason}") for e in error.errors]
-        return _recipients_page(request, session, breach_id, kept, errors, status_code=422)
-    flash = (
-        f"Added {result.subscribers_added} subscribers and {result.users_added} line users"
-        f" ({result.already_present} already chosen; {result.users_without_email} users have no e-mail"
-        " address: tell them by telephone)."
+        return redirect(request, _base(breach), flash)
+
+    return submit(
+        session,
+        RECIPIENTS_FORM,
+        action=choose,
+        on_error=lambda errors, status: _recipients_page(request, session, breach, values, errors, status),
+        success=chosen,
     )
-    return redirect(request, BASE.format(breach_id=breach_id), flash)
 
 
 # --- actions and downloads ---------------------------------------------------------------------------------
 
 
+def _act(
+    request: Request, session: Session, breach: Breach, action: Callable[[], Any], success: Callable[[Any], Response]
+) -> Response:
+    """A button on the overview: on a refusal the overview comes back saying why (409 for a conflict)."""
+    return submit(
+        session,
+        OVERVIEW_FORM,
+        action=action,
+        on_error=lambda errors, status: _overview_page(request, session, breach, errors, status),
+        success=success,
+    )
+
+
 @router.post(BASE + "/generate")
 def generate_submit(
-    request: Request,
-    breach_id: IdPath,
-    background: BackgroundTasks,
-    session: SessionDep,
-    now: NowDep,
-    actor: Actor = WRITE,
+    request: Request, background: BackgroundTasks, session: SessionDep, now: NowDep, actor: Writer, breach: BreachPath
 ) -> Response:
-    try:
-        batch = bulk.start_generation(session, actor=actor, now=now, breach_id=breach_id)
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        return _overview_page(request, session, breach_id, _errors(error), status_code=error.status)
-    background.add_task(
-        bulk.run_generation, request.app.state.engine, batch_id=batch.id, clock=request.app.state.clock, actor=actor
+    def started(batch: NoticeBatch) -> Response:
+        state = request.app.state
+        background.add_task(bulk.run_generation, state.engine, batch_id=batch.id, clock=state.clock, actor=actor)
+        return redirect(request, _base(breach), f"Generating {batch.total} notices.")
+
+    return _act(
+        request,
+        session,
+        breach,
+        lambda: bulk.start_generation(session, actor=actor, now=now, breach_id=breach.id),
+        started,
     )
-    return redirect(request, BASE.format(breach_id=breach_id), f"Generating {batch.total} notices.")
 
 
-@router.post(BASE + "/batches/{batch_id}/resume")
+@router.post(BASE + "/batches/{batch_id:int}/resume")
 def resume_submit(
     request: Request,
-    breach_id: IdPath,
-    batch_id: IdPath,
     background: BackgroundTasks,
     session: SessionDep,
-    actor: Actor = WRITE,
+    actor: Writer,
+    breach: BreachPath,
+    batch: NoticeBatchPath,
 ) -> Response:
     """After a restart a batch can stay 'generating'; running it again only renders what is still pending."""
-    bulk.batch_of(session, breach_id, batch_id)
     session.commit()
-    background.add_task(
-        bulk.run_generation, request.app.state.engine, batch_id=batch_id, clock=request.app.state.clock, actor=actor
-    )
-    return redirect(request, BASE.format(breach_id=breach_id), "Generation resumed.")
+    state = request.app.state
+    background.add_task(bulk.run_generation, state.engine, batch_id=batch.id, clock=state.clock, actor=actor)
+    return redirect(request, _base(breach), "Generation resumed.")
 
 
 def _start_send(
     request: Request,
-    breach_id: int,
-    session: SessionDep,
-    settings: SettingsDep,
-    now: datetime,
+    session: Session,
+    settings: Any,
+    breach: Breach,
     actor: Actor,
-    starter: Callable[..., int],
+    starter: Callable[[], int],
     started: str,
 ) -> Response:
-    try:
-        waiting = starter(session, actor=actor, now=now, settings=settings, breach_id=breach_id)
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        return _overview_page(request, session, breach_id, _errors(error), status_code=error.status)
-    sending.start_in_background(
-        request.app.state.engine, settings=settings, clock=request.app.state.clock, actor=actor, breach_id=breach_id
-    )
-    return redirect(request, BASE.format(breach_id=breach_id), started.format(waiting=waiting))
+    def sent(waiting: int) -> Response:
+        state = request.app.state
+        sending.start_in_background(
+            state.engine, settings=settings, clock=state.clock, actor=actor, breach_id=breach.id
+        )
+        return redirect(request, _base(breach), started.format(waiting=waiting))
+
+    return _act(request, session, breach, starter, sent)
 
 
 @router.post(BASE + "/send")
 def send_submit(
-    request: Request, breach_id: IdPath, session: SessionDep, settings: SettingsDep, now: NowDep, actor: Actor = WRITE
+    request: Request, session: SessionDep, settings: SettingsDep, now: NowDep, actor: Writer, breach: BreachPath
 ) -> Response:
     """Start e-mailing in the background; this page then shows the progress."""
     return _start_send(
         request,
-        breach_id,
         session,
         settings,
-        now,
+        breach,
         actor,
-        sending.start_sending,
+        lambda: sending.start_sending(session, actor=actor, now=now, settings=settings, breach_id=breach.id),
         "Sending {waiting} e-mails in the background; the counts below show the progress.",
     )
 
 
 @router.post(BASE + "/send/resume")
 def send_resume_submit(
-    request: Request, breach_id: IdPath, session: SessionDep, settings: SettingsDep, now: NowDep, actor: Actor = WRITE
+    request: Request, session: SessionDep, settings: SettingsDep, now: NowDep, actor: Writer, breach: BreachPath
 ) -> Response:
     """After a restart a send can stay 'sending'; resuming sends only what has not been sent."""
     return _start_send(
         request,
-        breach_id,
         session,
         settings,
-        now,
+        breach,
         actor,
-        sending.resume_sending,
+        lambda: sending.resume_sending(session, actor=actor, now=now, settings=settings, breach_id=breach.id),
         "Sending resumed: {waiting} e-mails still to send.",
     )
 
 
 @router.post(BASE + "/posted")
-def posted_submit(
-    request: Request, breach_id: IdPath, session: SessionDep, now: NowDep, actor: Actor = WRITE
-) -> Response:
-    posted = bulk.record_posted(session, actor=actor, now=now, breach_id=breach_id)
+def posted_submit(request: Request, session: SessionDep, now: NowDep, actor: Writer, breach: BreachPath) -> Response:
+    posted = bulk.record_posted(session, actor=actor, now=now, breach_id=breach.id)
     session.commit()
-    return redirect(request, BASE.format(breach_id=breach_id), f"{posted} letters recorded as posted.")
+    return redirect(request, _base(breach), f"{posted} letters recorded as posted.")
 
 
 @router.post(BASE + "/media")
-def media_submit(
-    request: Request, breach_id: IdPath, session: SessionDep, now: NowDep, actor: Actor = WRITE
-) -> Response:
-    try:
-        service.create_media_notice(session, actor=actor, now=now, breach_id=breach_id)
-        session.commit()
-    except DomainError as error:
-        session.rollback()
-        return _overview_page(request, session, breach_id, _errors(error), status_code=error.status)
-    return redirect(request, BASE.format(breach_id=breach_id), "Media notice created.")
+def media_submit(request: Request, session: SessionDep, now: NowDep, actor: Writer, breach: BreachPath) -> Response:
+    return _act(
+        request,
+        session,
+        breach,
+        lambda: service.create_media_notice(session, actor=actor, now=now, breach_id=breach.id),
+        lambda _: redirect(request, _base(breach), "Media notice created."),
+    )
 
 
 @router.get(BASE + "/media.pdf")
-def media_pdf(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
-    media = service.latest_media_notice(session, breach_id)
+def media_pdf(session: SessionDep, _actor: Reader, breach: BreachPath) -> Response:
+    media = service.latest_media_notice(session, breach.id)
     if media is None:
         raise NotFound("no media notice has been created for this breach")
     return Response(
         media.pdf_bytes,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="media-notice-{breach_id}.pdf"'},
+        headers={"Content-Disposition": f'attachment; filename="media-notice-{breach.id}.pdf"'},
     )
 
 
-@router.get(BASE + "/letters/{recipient_id}.pdf")
-def letter_pdf(breach_id: IdPath, recipient_id: IdPath, session: SessionDep, _actor: Actor = READ) -> Response:
-    recipient, letter, _ = bulk.regenerate(session, recipient_id)
-    if recipient.breach_id != breach_id:
-        raise NotFound(f"breach {breach_id} has no letter {recipient_id}")
+@router.get(BASE + "/letters/{recipient_id:int}.pdf")
+def letter_pdf(session: SessionDep, _actor: Reader, recipient: NoticeRecipientPath) -> Response:
+    _, letter, _ = bulk.regenerate(session, recipient.id)
     return Response(
         letter,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="breach-notice-{recipient_id}.pdf"'},
+        headers={"Content-Disposition": f'attachment; filename="breach-notice-{recipient.id}.pdf"'},
     )
 
 
 @router.get(BASE + "/letters.zip")
 def letters_zip(
-    request: Request, breach_id: IdPath, session: SessionDep, channel: Channel | None = None, _actor: Actor = READ
+    request: Request, session: SessionDep, _actor: Reader, breach: BreachPath, channel: Channel | None = None
 ) -> Response:
-    service.get_breach(session, breach_id)
     session.commit()  # release the SQLite lock before the stream opens its own sessions
     return StreamingResponse(
-        archive.letters_zip(request.app.state.engine, breach_id, channel),
+        archive.letters_zip(request.app.state.engine, breach.id, channel),
         media_type="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="breach-{breach_id}-letters.zip"'},
+        headers={"Content-Disposition": f'attachment; filename="breach-{breach.id}-letters.zip"'},
     )

@@ -59,7 +59,7 @@ def list_reminders(
     return ReminderPage(items=[_public(item) for item in items], limit=limit, next_after=next_after)
 
 
-@router.post("/reminders/{reminder_id}/acknowledge", response_model=ReminderPublic)
+@router.post("/reminders/{reminder_id:int}/acknowledge", response_model=ReminderPublic)
 def acknowledge(reminder_id: IdPath, session: SessionDep, access: ApiWriter, now: NowDep) -> ReminderPublic:
     """Mark a reminder as seen; a second acknowledgement keeps the first one's time and name."""
     check_write(access, _visible_kind(session, access, reminder_id), api=True)
@@ -75,7 +75,7 @@ def _visible_kind(session: SessionDep, access: ApiReader, reminder_id: int) -> s
     return owner_kind
 
 
-@router.get("/deadlines/owners/{owner_kind}/{owner_id}", response_model=OwnerPublic, tags=["deadlines"])
+@router.get("/deadlines/owners/{owner_kind}/{owner_id:int}", response_model=OwnerPublic, tags=["deadlines"])
 def get_owner(owner_kind: OwnerKindPath, owner_id: IdPath, session: SessionDep, access: ApiReader) -> OwnerPublic:
     """Who owns the item's deadlines and who deputises (none: the owner kind's fallback roles are reminded)."""
     if not access.can_read(owner_kind):
@@ -83,7 +83,7 @@ def get_owner(owner_kind: OwnerKindPath, owner_id: IdPath, session: SessionDep, 
     return owners.owner_public(session, owner_kind, owner_id)
 
 
-@router.put("/deadlines/owners/{owner_kind}/{owner_id}", response_model=OwnerPublic, tags=["deadlines"])
+@router.put("/deadlines/owners/{owner_kind}/{owner_id:int}", response_model=OwnerPublic, tags=["deadlines"])
 def set_owner(
     owner_kind: OwnerKindPath,
     owner_id: IdPath,

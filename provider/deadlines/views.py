@@ -53,7 +53,7 @@ def reminders_page(
     )
 
 
-@router.post("/reminders/{reminder_id}/acknowledge")
+@router.post("/reminders/{reminder_id:int}/acknowledge")
 def acknowledge(
     request: Request, access: PageWriter, session: SessionDep, now: NowDep, reminder_id: IdPath
 ) -> Response:
@@ -74,7 +74,7 @@ def _user_id(value: object, field: str) -> int | None:
     return int(text)
 
 
-@router.post("/deadlines/owners/{owner_kind}/{owner_id}")
+@router.post("/deadlines/owners/{owner_kind}/{owner_id:int}")
 async def set_owner(
     request: Request,
     access: PageWriter,

@@ -70,13 +70,13 @@ def create_subscriber(data: SubscriberCreate, session: SessionDep, actor: Writer
     return _detail(session, subscriber)
 
 
-@router.get("/subscribers/{subscriber_id}", response_model=SubscriberDetail)
+@router.get("/subscribers/{subscriber_id:int}", response_model=SubscriberDetail)
 def read_subscriber(subscriber_id: IdPath, session: SessionDep, _actor: Reader) -> SubscriberDetail:
     """One subscriber with its lines."""
     return _detail(session, service.get_subscriber(session, subscriber_id))
 
 
-@router.patch("/subscribers/{subscriber_id}", response_model=SubscriberDetail)
+@router.patch("/subscribers/{subscriber_id:int}", response_model=SubscriberDetail)
 def update_subscriber(
     subscriber_id: IdPath, changes: SubscriberUpdate, session: SessionDep, actor: Writer, now: NowDep
 ) -> SubscriberDetail:
@@ -86,14 +86,14 @@ def update_subscriber(
     return _detail(session, subscriber)
 
 
-@router.get("/subscribers/{subscriber_id}/lines", response_model=list[LinePublic])
+@router.get("/subscribers/{subscriber_id:int}/lines", response_model=list[LinePublic])
 def list_lines(subscriber_id: IdPath, session: SessionDep, _actor: Reader) -> list[LinePublic]:
     """The subscriber's lines."""
     service.get_subscriber(session, subscriber_id)
     return [LinePublic.model_validate(line) for line in service.lines_of(session, subscriber_id)]
 
 
-@router.post("/subscribers/{subscriber_id}/lines", response_model=LinePublic, status_code=201)
+@router.post("/subscribers/{subscriber_id:int}/lines", response_model=LinePublic, status_code=201)
 def add_line(subscriber_id: IdPath, data: LineCreate, session: SessionDep, actor: Writer, now: NowDep) -> LinePublic:
     """Add a line; the number is normalised to E.164."""
     line = service.add_line(session, actor=actor, now=now, subscriber_id=subscriber_id, data=data)
@@ -101,13 +101,13 @@ def add_line(subscriber_id: IdPath, data: LineCreate, session: SessionDep, actor
     return LinePublic.model_validate(line)
 
 
-@router.get("/lines/{line_id}", response_model=LinePublic)
+@router.get("/lines/{line_id:int}", response_model=LinePublic)
 def read_line(line_id: IdPath, session: SessionDep, _actor: Reader) -> LinePublic:
     """One line."""
     return LinePublic.model_validate(service.get_line(session, line_id))
 
 
-@router.patch("/lines/{line_id}", response_model=LinePublic)
+@router.patch("/lines/{line_id:int}", response_model=LinePublic)
 def update_line(line_id: IdPath, changes: LineUpdate, session: SessionDep, actor: Writer, now: NowDep) -> LinePublic:
     """Change a line's number or service."""
     line = service.update_line(session, actor=actor, now=now, line_id=line_id, changes=changes)
@@ -115,14 +115,14 @@ def update_line(line_id: IdPath, changes: LineUpdate, session: SessionDep, actor
     return LinePublic.model_validate(line)
 
 
-@router.get("/lines/{line_id}/users", response_model=list[LineUserPublic])
+@router.get("/lines/{line_id:int}/users", response_model=list[LineUserPublic])
 def list_line_users(line_id: IdPath, session: SessionDep, _actor: Reader) -> list[LineUserPublic]:
     """The named users of a line."""
     service.get_line(session, line_id)
     return [LineUserPublic.model_validate(user) for user in service.users_of(session, line_id)]
 
 
-@router.post("/lines/{line_id}/users", response_model=LineUserPublic, status_code=201)
+@router.post("/lines/{line_id:int}/users", response_model=LineUserPublic, status_code=201)
 def add_line_user(
     line_id: IdPath, data: LineUserCreate, session: SessionDep, actor: Writer, now: NowDep
 ) -> LineUserPublic:

@@ -1,22 +1,22 @@
 """HTML pages for subscribers: the searchable list, the subscriber page, and the forms to change them.
 
-Thin routes: read the form, validate through the API schemas (provider.subscribers.forms), call the
-service, commit, redirect. On error the form comes back with the summary at the top and the input kept.
+Thin routes: the forms are read through the API schemas (provider.subscribers.forms, on the core form
+layer) and `submit` commits and redirects, or shows the form again with the summary and the input kept.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Form, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
 from provider.db.session import SessionDep
-from provider.errors import DomainError, NotFound
 from provider.security.actor import Actor
 from provider.security.roles import Permission
 from provider.subscribers import forms, listing, service
+from provider.subscribers.forms import LINE_FORM, SUBSCRIBER_FORM, USER_FORM
 from provider.subscribers.models import (
     Line,
     LineCreate,
@@ -27,21 +27,23 @@ from provider.subscribers.models import (
     SubscriberUpdate,
 )
 from provider.subscribers.panels import panels_of
+from provider.subscribers.paths import OwnedLinePath, SubscriberPath
 from provider.subscribers.phone import display as display_number
 from provider.subscribers.search import CURSOR_MAX_LENGTH, BadCursor, Cursor, decode_cursor, encode_cursor
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, page_permission
-from provider.web.params import IdPath, SearchQuery
+from provider.web.forms import FormError, Values, submit
+from provider.web.params import SearchQuery
 from provider.web.rendering import redirect, render
 
 router = html_router()
 Reader = Annotated[Actor, page_permission(Permission.subscribers_read)]
 Writer = Annotated[Actor, page_permission(Permission.subscribers_write)]
 CursorQuery = Annotated[str | None, Query(max_length=CURSOR_MAX_LENGTH)]
-Text = Annotated[str, Form(max_length=1000)]
-LongText = Annotated[str, Form(max_length=2000)]
+SubscriberValues = Annotated[Values, Depends(SUBSCRIBER_FORM.submitted)]
+LineValues = Annotated[Values, Depends(LINE_FORM.submitted)]
+UserValues = Annotated[Values, Depends(USER_FORM.submitted)]
 PAGE_SIZE = 50
-SUBSCRIBER_FIELDS = ("kind", "name", "address", "email", "phone", "account_reference")
 
 
 def _cursor(text: str | None) -> Cursor | None:
@@ -50,18 +52,6 @@ def _cursor(text: str | None) -> Cursor | None:
         return decode_cursor(text) if text else None
     except BadCursor:
         return None
-
-
-def _owned_line(session: Session, subscriber_id: int, line_id: int) -> tuple[Subscriber, Line]:
-    subscriber = service.get_subscriber(session, subscriber_id)
-    line = service.get_line(session, line_id)
-    if line.subscriber_id != subscriber.id:
-        raise NotFound(f"line {line_id} is not a line of subscriber {subscriber_id}")
-    return subscriber, line
-
-
-def _status(error: DomainError) -> int:
-    return 409 if error.status == 409 else 422
 
 
 # --- list and page --------------------------------------------------------------------------
@@ -114,11 +104,10 @@ def new_subscriber_page(request: Request, _actor: Writer) -> Response:
     return _subscriber_form(request, None, {"kind": "individual", "line_service": "mobile"}, [])
 
 
-@router.get("/subscribers/{subscriber_id}")
+@router.get("/subscribers/{subscriber_id:int}")
 def subscriber_page(
-    request: Request, subscriber_id: IdPath, session: SessionDep, actor: Reader, now: NowDep
+    request: Request, session: SessionDep, actor: Reader, subscriber: SubscriberPath, now: NowDep
 ) -> Response:
-    subscriber = service.get_subscriber(session, subscriber_id)
     lines = service.lines_of(session, subscriber.id)
     return render(
         request,
@@ -140,8 +129,8 @@ def subscriber_page(
 def _subscriber_form(
     request: Request,
     subscriber: Subscriber | None,
-    values: dict[str, str],
-    errors: forms.FormErrors,
+    values: dict[str, Any],
+    errors: list[FormError],
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -160,84 +149,48 @@ def _subscriber_form(
 
 @router.post("/subscribers/new")
 def create_subscriber(
-    request: Request,
-    session: SessionDep,
-    actor: Writer,
-    now: NowDep,
-    kind: Text = "",
-    name: Text = "",
-    address: LongText = "",
-    email: Text = "",
-    phone: Text = "",
-    account_reference: Text = "",
-    line_number: Text = "",
-    line_service: Text = "",
+    request: Request, session: SessionDep, actor: Writer, now: NowDep, values: SubscriberValues
 ) -> Response:
-    values = {
-        "kind": kind,
-        "name": name,
-        "address": address,
-        "email": email,
-        "phone": phone,
-        "account_reference": account_reference,
-        "line_number": line_number,
-        "line_service": line_service,
-    }
-    try:
-        data = forms.parse(SubscriberCreate, forms.subscriber_input(values, True), forms.FIRST_LINE_FIELDS)
-        subscriber = service.create_subscriber(session, actor=actor, now=now, data=data)
-    except forms.FormInvalid as error:
-        return _subscriber_form(request, None, values, error.errors, 422)
-    except DomainError as error:
-        session.rollback()
-        return _subscriber_form(
-            request, None, values, forms.domain_errors(error, forms.FIRST_LINE_FIELDS), _status(error)
-        )
-    session.commit()
-    return redirect(request, f"/subscribers/{subscriber.id}", "Subscriber created.")
+    def create() -> Subscriber:
+        data = SUBSCRIBER_FORM.parse(SubscriberCreate, forms.subscriber_input(values, with_first_line=True))
+        return service.create_subscriber(session, actor=actor, now=now, data=data)
+
+    return submit(
+        session,
+        SUBSCRIBER_FORM,
+        action=create,
+        on_error=lambda errors, status: _subscriber_form(request, None, values, errors, status),
+        success=lambda subscriber: redirect(request, f"/subscribers/{subscriber.id}", "Subscriber created."),
+    )
 
 
-@router.get("/subscribers/{subscriber_id}/edit")
-def edit_subscriber_page(request: Request, subscriber_id: IdPath, session: SessionDep, _actor: Writer) -> Response:
-    subscriber = service.get_subscriber(session, subscriber_id)
-    values = {field: getattr(subscriber, field) for field in SUBSCRIBER_FIELDS}
+@router.get("/subscribers/{subscriber_id:int}/edit")
+def edit_subscriber_page(request: Request, _actor: Writer, subscriber: SubscriberPath) -> Response:
+    values = {field: getattr(subscriber, field) for field in forms.SUBSCRIBER_FIELDS}
     values["phone"] = display_number(subscriber.phone) if subscriber.phone else ""
     return _subscriber_form(request, subscriber, values, [])
 
 
-@router.post("/subscribers/{subscriber_id}/edit")
+@router.post("/subscribers/{subscriber_id:int}/edit")
 def edit_subscriber(
     request: Request,
-    subscriber_id: IdPath,
     session: SessionDep,
     actor: Writer,
+    subscriber: SubscriberPath,
     now: NowDep,
-    kind: Text = "",
-    name: Text = "",
-    address: LongText = "",
-    email: Text = "",
-    phone: Text = "",
-    account_reference: Text = "",
+    values: SubscriberValues,
 ) -> Response:
-    subscriber = service.get_subscriber(session, subscriber_id)
-    values = {
-        "kind": kind,
-        "name": name,
-        "address": address,
-        "email": email,
-        "phone": phone,
-        "account_reference": account_reference,
-    }
-    try:
-        changes = forms.parse(SubscriberUpdate, forms.subscriber_input(values, False))
-        service.update_subscriber(session, actor=actor, now=now, subscriber_id=subscriber.id, changes=changes)
-    except forms.FormInvalid as error:
-        return _subscriber_form(request, subscriber, values, error.errors, 422)
-    except DomainError as error:
-        session.rollback()
-        return _subscriber_form(request, subscriber, values, forms.domain_errors(error), _status(error))
-    session.commit()
-    return redirect(request, f"/subscribers/{subscriber_id}", "Subscriber updated.")
+    def update() -> Subscriber:
+        changes = SUBSCRIBER_FORM.parse(SubscriberUpdate, forms.subscriber_input(values, with_first_line=False))
+        return service.update_subscriber(session, actor=actor, now=now, subscriber_id=subscriber.id, changes=changes)
+
+    return submit(
+        session,
+        SUBSCRIBER_FORM,
+        action=update,
+        on_error=lambda errors, status: _subscriber_form(request, subscriber, values, errors, status),
+        success=lambda _: redirect(request, f"/subscribers/{subscriber.id}", "Subscriber updated."),
+    )
 
 
 # --- line forms -----------------------------------------------------------------------------
@@ -247,8 +200,8 @@ def _line_form(
     request: Request,
     subscriber: Subscriber,
     line: Line | None,
-    values: dict[str, str],
-    errors: forms.FormErrors,
+    values: dict[str, Any],
+    errors: list[FormError],
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -259,67 +212,59 @@ def _line_form(
     )
 
 
-@router.get("/subscribers/{subscriber_id}/lines/new")
-def new_line_page(request: Request, subscriber_id: IdPath, session: SessionDep, _actor: Writer) -> Response:
-    subscriber = service.get_subscriber(session, subscriber_id)
+@router.get("/subscribers/{subscriber_id:int}/lines/new")
+def new_line_page(request: Request, _actor: Writer, subscriber: SubscriberPath) -> Response:
     return _line_form(request, subscriber, None, {"number": "", "service": "mobile"}, [])
 
 
-@router.post("/subscribers/{subscriber_id}/lines/new")
+@router.post("/subscribers/{subscriber_id:int}/lines/new")
 def add_line(
     request: Request,
-    subscriber_id: IdPath,
     session: SessionDep,
     actor: Writer,
+    subscriber: SubscriberPath,
     now: NowDep,
-    number: Text = "",
-    service_name: Annotated[str, Form(alias="service", max_length=1000)] = "",
+    values: LineValues,
 ) -> Response:
-    subscriber = service.get_subscriber(session, subscriber_id)
-    values = {"number": number, "service": service_name}
-    try:
-        data = forms.parse(LineCreate, values)
-        service.add_line(session, actor=actor, now=now, subscriber_id=subscriber.id, data=data)
-    except forms.FormInvalid as error:
-        return _line_form(request, subscriber, None, values, error.errors, 422)
-    except DomainError as error:
-        session.rollback()
-        return _line_form(request, subscriber, None, values, forms.domain_errors(error), _status(error))
-    session.commit()
-    return redirect(request, f"/subscribers/{subscriber.id}", "Line added.")
+    def add() -> Line:
+        data = LINE_FORM.parse(LineCreate, values)
+        return service.add_line(session, actor=actor, now=now, subscriber_id=subscriber.id, data=data)
+
+    return submit(
+        session,
+        LINE_FORM,
+        action=add,
+        on_error=lambda errors, status: _line_form(request, subscriber, None, values, errors, status),
+        success=lambda _: redirect(request, f"/subscribers/{subscriber.id}", "Line added."),
+    )
 
 
-@router.get("/subscribers/{subscriber_id}/lines/{line_id}/edit")
-def edit_line_page(
-    request: Request, subscriber_id: IdPath, line_id: IdPath, session: SessionDep, _actor: Writer
-) -> Response:
-    subscriber, line = _owned_line(session, subscriber_id, line_id)
+@router.get("/subscribers/{subscriber_id:int}/lines/{line_id:int}/edit")
+def edit_line_page(request: Request, _actor: Writer, subscriber: SubscriberPath, line: OwnedLinePath) -> Response:
     return _line_form(request, subscriber, line, {"number": display_number(line.number), "service": line.service}, [])
 
 
-@router.post("/subscribers/{subscriber_id}/lines/{line_id}/edit")
+@router.post("/subscribers/{subscriber_id:int}/lines/{line_id:int}/edit")
 def edit_line(
     request: Request,
-    subscriber_id: IdPath,
-    line_id: IdPath,
     session: SessionDep,
     actor: Writer,
+    subscriber: SubscriberPath,
+    line: OwnedLinePath,
     now: NowDep,
-    number: Text = "",
-    service_name: Annotated[str, Form(alias="service", max_length=1000)] = "",
+    values: LineValues,
 ) -> Response:
-    subscriber, line = _owned_line(session, subscriber_id, line_id)
-    values = {"number": number, "service": service_name}
-    try:
-        changes = forms.parse(LineUpdate, values)
-        service.update_line(session, actor=actor, now=now, line_id=line.id, changes=changes)
-    except forms.FormInvalid as error:
-        return _line_form(request, subscriber, line, values, error.errors, 422)
-    except DomainError as error:
-        session.rollback()
-        return _line_form(request, subscriber, line, values, forms.domain_errors(error), _status(error))
-    session.commit()
-    return redirect(request, f"/subscribers/{subscriber.id}", "Line updated.")
+    def update() -> Line:
+        changes = LINE_FORM.parse(LineUpdate, values)
+        return service.update_line(session, actor=actor, now=now, line_id=line.id, changes=changes)
+
+    return submit(
+        session,
+        LINE_FORM,
+        action=update,
+        on_error=lambda errors, status: _line_form(request, subscriber, line, values, errors, status),
+        success=lambda _: redirect(request, f"/subscribers/{subscriber.id}", "Line updated."),
+    )
 
 
 # --- named users ----------------------------------------------------------------------------
@@ -329,8 +274,8 @@ def _user_form(
     request: Request,
     subscriber: Subscriber,
     line: Line,
-    values: dict[str, str],
-    errors: forms.FormErrors,
+    values: dict[str, Any],
+    errors: list[FormError],
     status_code: int = 200,
 ) -> Response:
     return render(
@@ -341,35 +286,29 @@ def _user_form(
     )
 
 
-@router.get("/subscribers/{subscriber_id}/lines/{line_id}/users/new")
-def new_user_page(
-    request: Request, subscriber_id: IdPath, line_id: IdPath, session: SessionDep, _actor: Writer
-) -> Response:
-    subscriber, line = _owned_line(session, subscriber_id, line_id)
+@router.get("/subscribers/{subscriber_id:int}/lines/{line_id:int}/users/new")
+def new_user_page(request: Request, _actor: Writer, subscriber: SubscriberPath, line: OwnedLinePath) -> Response:
     return _user_form(request, subscriber, line, {"name": "", "relationship": "", "contact": ""}, [])
 
 
-@router.post("/subscribers/{subscriber_id}/lines/{line_id}/users/new")
+@router.post("/subscribers/{subscriber_id:int}/lines/{line_id:int}/users/new")
 def add_user(
     request: Request,
-    subscriber_id: IdPath,
-    line_id: IdPath,
     session: SessionDep,
     actor: Writer,
+    subscriber: SubscriberPath,
+    line: OwnedLinePath,
     now: NowDep,
-    name: Text = "",
-    relationship: Text = "",
-    contact: Text = "",
+    values: UserValues,
 ) -> Response:
-    subscriber, line = _owned_line(session, subscriber_id, line_id)
-    values = {"name": name, "relationship": relationship, "contact": contact}
-    try:
-        data = forms.parse(LineUserCreate, values)
-        service.add_line_user(session, actor=actor, now=now, line_id=line.id, data=data)
-    except forms.FormInvalid as error:
-        return _user_form(request, subscriber, line, values, error.errors, 422)
-    except DomainError as error:
-        session.rollback()
-        return _user_form(request, subscriber, line, values, forms.domain_errors(error), _status(error))
-    session.commit()
-    return redirect(request, f"/subscribers/{subscriber.id}", "Named user added.")
+    def add() -> Any:
+        data = USER_FORM.parse(LineUserCreate, values)
+        return service.add_line_user(session, actor=actor, now=now, line_id=line.id, data=data)
+
+    return submit(
+        session,
+        USER_FORM,
+        action=add,
+        on_error=lambda errors, status: _user_form(request, subscriber, line, values, errors, status),
+        success=lambda _: redirect(request, f"/subscribers/{subscriber.id}", "Named user added."),
+    )

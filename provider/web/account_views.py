@@ -17,7 +17,6 @@ from fastapi.responses import Response
 
 from provider.clock import ensure_utc
 from provider.db.session import SessionDep
-from provider.errors import Invalid
 from provider.security import accounts, mfa, web_sessions
 from provider.security.crypto import FieldCipher
 from provider.security.models import User
@@ -25,6 +24,7 @@ from provider.security.passwords import MIN_PASSWORD_LENGTH, verify_password
 from provider.settings import Settings
 from provider.web.csrf import html_router
 from provider.web.deps import SESSION_COOKIE, NowDep, PageActor, SettingsDep
+from provider.web.forms import FormError, FormInvalid, PageForm, submit
 from provider.web.rendering import redirect, render
 
 router = html_router(prefix="/account")
@@ -32,6 +32,16 @@ ENROLMENT_PURPOSE = "totp-enrolment"
 ENROLMENT_MINUTES = 10
 PasswordField = Annotated[str, Form(max_length=1024)]
 CodeField = Annotated[str, Form(max_length=12)]
+PASSWORD_FORM = PageForm(
+    labels={
+        "current_password": "Current password",
+        "new_password": "New password",
+        "confirm_password": "New password again",
+    },
+    renames={"password": "new_password"},
+    unplaced="new_password",
+)
+CODE_FORM = PageForm(labels={"code": "Verification code"}, unplaced="code")
 
 
 def _enrolment_cipher(settings: Settings) -> FieldCipher:
@@ -56,7 +66,7 @@ def open_enrolment(settings: Settings, *, user: User, sealed: str, now: datetime
 
 
 def _account_page(
-    request: Request, user: User, errors: list[tuple[str, str]] | None = None, status_code: int = 200
+    request: Request, user: User, errors: list[FormError] | None = None, status_code: int = 200
 ) -> Response:
     return render(
         request,
@@ -73,7 +83,7 @@ def _enrol_page(
     seed: str,
     sealed: str,
     show_secret: bool,
-    errors: list[tuple[str, str]] | None = None,
+    errors: list[FormError] | None = None,
     status_code: int = 200,
 ) -> Response:
     qr_svg = mfa.qr_svg(mfa.provisioning_uri(user, seed)) if show_secret else ""
@@ -97,16 +107,18 @@ def account_page(request: Request, session: SessionDep, actor: PageActor) -> Res
     return _account_page(request, accounts.get_user(session, actor.user_id))
 
 
-def _password_problems(user: User, current: str, new: str, confirm: str) -> list[tuple[str, str]]:
+def _password_problems(user: User, current: str, new: str, confirm: str) -> list[FormError]:
     if not verify_password(user.password_hash, current):
-        return [("current_password", "Your current password is not correct.")]
+        return [PASSWORD_FORM.error("current_password", "Your current password is not correct.")]
     errors = []
     if len(new) < MIN_PASSWORD_LENGTH:
-        errors.append(("new_password", f"The new password must be at least {MIN_PASSWORD_LENGTH} characters."))
+        errors.append(
+            PASSWORD_FORM.error("new_password", f"The new password must be at least {MIN_PASSWORD_LENGTH} characters.")
+        )
     elif new == current:
-        errors.append(("new_password", "The new password must differ from the current one."))
+        errors.append(PASSWORD_FORM.error("new_password", "The new password must differ from the current one."))
     if new != confirm:
-        errors.append(("confirm_password", "The two new passwords do not match."))
+        errors.append(PASSWORD_FORM.error("confirm_password", "The two new passwords do not match."))
     return errors
 
 
@@ -122,24 +134,29 @@ def change_password(
 ) -> Response:
     """Change your own password after proving you know the current one; other sessions end."""
     user = accounts.get_user(session, actor.user_id)
-    errors = _password_problems(user, current_password, new_password, confirm_password)
-    if not errors:
-        try:
-            accounts.set_password(
-                session,
-                actor=actor,
-                now=now,
-                user=user,
-                password=new_password,
-                keep_session_secret=request.cookies.get(SESSION_COOKIE, ""),
-            )
-        except Invalid as error:
-            errors = [(e.field.replace("password", "new_password"), e.reason) for e in error.errors]
-    if errors:
-        session.rollback()
-        return _account_page(request, user, errors, 422)
-    session.commit()
-    return redirect(request, "/account", "Your password was changed. Any other sessions were signed out.")
+
+    def change() -> None:
+        problems = _password_problems(user, current_password, new_password, confirm_password)
+        if problems:
+            raise FormInvalid(problems)
+        accounts.set_password(
+            session,
+            actor=actor,
+            now=now,
+            user=user,
+            password=new_password,
+            keep_session_secret=request.cookies.get(SESSION_COOKIE, ""),
+        )
+
+    return submit(
+        session,
+        PASSWORD_FORM,
+        action=change,
+        on_error=lambda errors, status: _account_page(request, user, errors, status),
+        success=lambda _: redirect(
+            request, "/account", "Your password was changed. Any other sessions were signed out."
+        ),
+    )
 
 
 @router.post("/mfa/start")
@@ -168,21 +185,38 @@ def mfa_confirm(
     if user.totp_enabled:
         return redirect(request, "/account", "Two-step verification is already on.")
     seed = open_enrolment(settings, user=user, sealed=enrolment, now=now)
-    if seed is None:
-        errors = [("code", f"This set-up has expired (after {ENROLMENT_MINUTES} minutes). Start again.")]
-        return _account_page(request, user, errors, 422)
-    if not mfa.enable(session, actor=actor, user=user, seed=seed, code=code, now=now, settings=settings):
-        errors = [("code", "That code is not correct. Check the time on your device and try the next code.")]
+
+    def confirm() -> None:
+        if seed is None:
+            raise CODE_FORM.invalid(
+                "code", f"This set-up has expired (after {ENROLMENT_MINUTES} minutes). Start again."
+            )
+        if not mfa.enable(session, actor=actor, user=user, seed=seed, code=code, now=now, settings=settings):
+            raise CODE_FORM.invalid(
+                "code", "That code is not correct. Check the time on your device and try the next code."
+            )
+        # This session has just proved the second factor, so it stays signed in.
+        found = web_sessions.find_session(session, request.cookies.get(SESSION_COOKIE, ""), now)
+        if found is not None:
+            web_sessions.mark_mfa_passed(session, found[0])
+
+    def again(errors: list[FormError], status: int) -> Response:
+        if seed is None:
+            return _account_page(request, user, errors, status)
         # The same sealed seed goes back, so retrying never extends the set-up's lifetime.
         return _enrol_page(
-            request, user=user, seed=seed, sealed=enrolment, show_secret=False, errors=errors, status_code=422
+            request, user=user, seed=seed, sealed=enrolment, show_secret=False, errors=errors, status_code=status
         )
-    # This session has just proved the second factor, so it stays signed in.
-    found = web_sessions.find_session(session, request.cookies.get(SESSION_COOKIE, ""), now)
-    if found is not None:
-        web_sessions.mark_mfa_passed(session, found[0])
-    session.commit()
-    return redirect(request, "/account", "Two-step verification is on. You will be asked for a code at sign-in.")
+
+    return submit(
+        session,
+        CODE_FORM,
+        action=confirm,
+        on_error=again,
+        success=lambda _: redirect(
+            request, "/account", "Two-step verification is on. You will be asked for a code at sign-in."
+        ),
+    )
 
 
 @router.post("/mfa/disable")
@@ -200,7 +234,8 @@ def mfa_disable(
         return redirect(request, "/account")
     if not mfa.verify_login_code(session, user=user, code=code, now=now, settings=settings):
         session.commit()
-        return _account_page(request, user, [("code", "That code is not correct or has expired.")], 422)
+        # The failed attempt counts towards lock-out, so it is committed, not rolled back.
+        return _account_page(request, user, [CODE_FORM.error("code", "That code is not correct or has expired.")], 422)
     mfa.disable(session, actor=actor, user=user, now=now)
     session.commit()
     return redirect(request, "/account", "Two-step verification is off.")

@@ -75,7 +75,7 @@ def list_users(session: SessionDep, _actor: Actor = api_permission(Permission.ad
     return [UserPublic.of(user) for user in session.exec(select(User).order_by(User.username))]
 
 
-@router.get("/users/{user_id}", response_model=UserPublic, summary="One staff account")
+@router.get("/users/{user_id:int}", response_model=UserPublic, summary="One staff account")
 def read_user(user_id: IdPath, session: SessionDep, _actor: Actor = api_permission(Permission.admin)) -> UserPublic:
     return UserPublic.of(accounts.get_user(session, user_id))
 
@@ -85,7 +85,7 @@ def list_tokens(session: SessionDep, _actor: Actor = api_permission(Permission.a
     return [TokenPublic.of(token) for token in tokens.list_tokens(session)]
 
 
-@router.post("/tokens/{token_id}/revoke", response_model=TokenPublic, summary="Revoke an API token")
+@router.post("/tokens/{token_id:int}/revoke", response_model=TokenPublic, summary="Revoke an API token")
 def revoke_token(
     token_id: IdPath,
     session: SessionDep,

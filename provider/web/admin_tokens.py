@@ -16,21 +16,27 @@ from pydantic import StringConstraints
 from sqlmodel import Session, select
 
 from provider.db.session import SessionDep
-from provider.errors import DomainError, invalid
+from provider.errors import invalid
 from provider.security import accounts, tokens
 from provider.security.actor import Actor
 from provider.security.models import User
 from provider.security.roles import Permission, Role, permissions_for
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, page_permission
-from provider.web.params import MAX_ID, IdPath
+from provider.web.forms import FormError, PageForm, submit
+from provider.web.params import MAX_ID
+from provider.web.paths import TokenPath
 from provider.web.rendering import redirect, render
 
 router = html_router(prefix="/admin/tokens")
 AdminActor = Annotated[Actor, page_permission(Permission.admin)]
 ScopeName = Annotated[str, StringConstraints(max_length=40)]
 SCOPE_OPTIONS = [permission.value for permission in Permission]
-Errors = list[tuple[str, str]]
+TOKEN_FORM = PageForm(
+    labels={"user_id": "Acts as account", "name": "What the token is for", "scopes": "Scopes"},
+    choices=("user_id", "scopes"),
+    unplaced="name",
+)
 
 
 def _users(session: Session) -> list[User]:
@@ -43,15 +49,16 @@ def _tokens_page(
     *,
     user_filter: int | None,
     values: dict[str, object],
-    errors: Errors,
+    errors: list[FormError],
     status_code: int = 200,
 ) -> Response:
     users = _users(session)
     context = {
         "tokens": tokens.list_tokens(session, user_filter),
         "usernames": {u.id: u.username for u in users},
-        "users": [u for u in users if u.is_active],
-        "scope_options": SCOPE_OPTIONS,
+        "owners": [("", "Choose an account")]
+        + [(str(u.id), f"{u.username} ({u.role.replace('_', ' ')})") for u in users if u.is_active],
+        "scope_options": [(scope, scope) for scope in SCOPE_OPTIONS],
         "values": values,
         "errors": errors,
         "user_filter": user_filter,
@@ -99,26 +106,37 @@ def token_create(
     """Create a token and show its secret on this response only."""
     chosen = scopes or []
     values: dict[str, object] = {"user_id": user_id, "name": name, "scopes": chosen}
-    try:
+
+    def create() -> tuple[User, object, str]:
         user = _token_owner(session, user_id)
         _check_scopes_within_role(user, chosen)
         token, secret = tokens.create_token(session, actor=actor, now=now, user=user, name=name, scopes=chosen)
-    except DomainError as error:
-        session.rollback()
-        errors = [(e.field, e.reason) for e in error.errors] or [("name", error.detail)]
-        return _tokens_page(request, session, user_filter=None, values=values, errors=errors, status_code=422)
-    session.commit()
-    response = render(request, "admin/token_created.html", {"token": token, "owner": user, "secret": secret})
-    # The page holds a secret: no browser or proxy may keep a copy of it.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        return user, token, secret
+
+    def created(result: tuple[User, object, str]) -> Response:
+        user, token, secret = result
+        response = render(request, "admin/token_created.html", {"token": token, "owner": user, "secret": secret})
+        # The page holds a secret: no browser or proxy may keep a copy of it.
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return submit(
+        session,
+        TOKEN_FORM,
+        action=create,
+        on_error=lambda errors, status: _tokens_page(
+            request, session, user_filter=None, values=values, errors=errors, status_code=status
+        ),
+        success=created,
+        conflict_status=422,
+    )
 
 
-@router.post("/{token_id}/revoke")
-def token_revoke(request: Request, session: SessionDep, now: NowDep, token_id: IdPath, actor: AdminActor) -> Response:
+@router.post("/{token_id:int}/revoke")
+def token_revoke(request: Request, session: SessionDep, now: NowDep, actor: AdminActor, token: TokenPath) -> Response:
     """Revoke a token: every request that uses it fails from now on."""
-    token = tokens.revoke_token(session, actor=actor, now=now, token_id=token_id)
+    revoked = tokens.revoke_token(session, actor=actor, now=now, token_id=token.id)
     session.commit()
-    owner = accounts.get_user(session, token.user_id)
+    owner = accounts.get_user(session, revoked.user_id)
     # Only ASCII in the flash: a cookie cannot carry other characters, and token names may hold any.
-    return redirect(request, "/admin/tokens", f"Token {token.token_prefix} of {owner.username} revoked.")
+    return redirect(request, "/admin/tokens", f"Token {revoked.token_prefix} of {owner.username} revoked.")

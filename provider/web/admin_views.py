@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from provider.db.session import SessionDep
-from provider.errors import Conflict, DomainError, invalid
+from provider.errors import invalid
 from provider.security import accounts, mfa
 from provider.security.actor import Actor
 from provider.security.models import User
@@ -25,19 +25,19 @@ from provider.security.passwords import MIN_PASSWORD_LENGTH
 from provider.security.roles import Permission, Role
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, page_permission
-from provider.web.params import IdPath
+from provider.web.forms import FormError, PageForm, submit
+from provider.web.paths import UserPath
 from provider.web.rendering import redirect, render
 
 router = html_router(prefix="/admin/users")
 AdminActor = Annotated[Actor, page_permission(Permission.admin)]
 ROLE_OPTIONS = [(role.value, role.value.replace("_", " ")) for role in Role]
-Errors = list[tuple[str, str]]
-
-
-def _form_errors(error: DomainError, default_field: str) -> Errors:
-    if error.errors:
-        return [(e.field, e.reason) for e in error.errors]
-    return [(default_field, error.detail)]
+Errors = list[FormError]
+LABELS = {"username": "Username", "full_name": "Full name", "email": "E-mail", "role": "Role"}
+NEW_USER_FORM = PageForm(labels={**LABELS, "password": "Initial password"}, choices=("role",), unplaced="username")
+USER_FORM = PageForm(labels=LABELS, choices=("role",), unplaced="role")
+ACTIVE_FORM = PageForm(labels={"active": "Account state"}, renames={"is_active": "active"}, unplaced="active")
+PASSWORD_FORM = PageForm(labels={"password": "New password"}, unplaced="password")
 
 
 def check_email(email: str) -> str:
@@ -99,8 +99,9 @@ def user_create(
 ) -> Response:
     """Create the account with an initial password the person should change at first sign-in."""
     values = {"username": username, "full_name": full_name, "email": email, "role": role}
-    try:
-        user = accounts.create_user(
+
+    def create() -> User:
+        return accounts.create_user(
             session,
             actor=actor,
             now=now,
@@ -110,14 +111,15 @@ def user_create(
             full_name=full_name,
             email=check_email(email),
         )
-    except Conflict as error:
-        session.rollback()
-        return _new_user_page(request, values, [("username", error.detail)], 422)
-    except DomainError as error:
-        session.rollback()
-        return _new_user_page(request, values, _form_errors(error, "username"), 422)
-    session.commit()
-    return redirect(request, f"/admin/users/{user.id}", f"Account {user.username} created.")
+
+    return submit(
+        session,
+        NEW_USER_FORM,
+        action=create,
+        on_error=lambda errors, status: _new_user_page(request, values, errors, status),
+        success=lambda user: redirect(request, f"/admin/users/{user.id}", f"Account {user.username} created."),
+        conflict_status=422,
+    )
 
 
 def _user_page(
@@ -132,90 +134,96 @@ def _user_page(
     )
 
 
-@router.get("/{user_id}")
-def user_detail(request: Request, session: SessionDep, user_id: IdPath, _actor: AdminActor) -> Response:
+@router.get("/{user_id:int}")
+def user_detail(request: Request, _actor: AdminActor, user: UserPath) -> Response:
     """One account: details, role, password reset, two-step verification, enable or disable."""
-    return _user_page(request, accounts.get_user(session, user_id), [])
+    return _user_page(request, user, [])
 
 
-@router.post("/{user_id}")
+@router.post("/{user_id:int}")
 def user_update(
     request: Request,
     session: SessionDep,
     now: NowDep,
-    user_id: IdPath,
     actor: AdminActor,
+    user: UserPath,
     full_name: Annotated[str, Form(max_length=200)] = "",
     email: Annotated[str, Form(max_length=254)] = "",
     role: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     """Change name, e-mail and role."""
-    user = accounts.get_user(session, user_id)
     values = {"full_name": full_name, "email": email, "role": role}
-    try:
+
+    def update() -> None:
         guard_last_admin(session, user=user, role=role)
         accounts.update_user(
             session, actor=actor, now=now, user=user, role=role, full_name=full_name, email=check_email(email)
         )
-    except DomainError as error:
-        session.rollback()
-        return _user_page(request, accounts.get_user(session, user_id), _form_errors(error, "role"), values, 422)
-    session.commit()
-    return redirect(request, f"/admin/users/{user.id}", f"Account {user.username} updated.")
+
+    return submit(
+        session,
+        USER_FORM,
+        action=update,
+        on_error=lambda errors, status: _user_page(request, user, errors, values, status),
+        success=lambda _: redirect(request, f"/admin/users/{user.id}", f"Account {user.username} updated."),
+        conflict_status=422,
+    )
 
 
-def _set_active(session: Session, *, actor: Actor, now: datetime, user: User, is_active: bool) -> None:
-    guard_last_admin(session, user=user, is_active=is_active)
-    accounts.update_user(session, actor=actor, now=now, user=user, is_active=is_active)
+def _set_active(session: Session, *, actor: Actor, now: datetime, user: User, active: str) -> None:
+    if active not in ("yes", "no"):
+        raise ACTIVE_FORM.invalid("active", "Choose to enable or to disable the account")
+    guard_last_admin(session, user=user, is_active=active == "yes")
+    accounts.update_user(session, actor=actor, now=now, user=user, is_active=active == "yes")
 
 
-@router.post("/{user_id}/active")
+@router.post("/{user_id:int}/active")
 def user_set_active(
     request: Request,
     session: SessionDep,
     now: NowDep,
-    user_id: IdPath,
     actor: AdminActor,
+    user: UserPath,
     active: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     """Disable (sessions and tokens stop at once) or enable again."""
-    user = accounts.get_user(session, user_id)
-    if active not in ("yes", "no"):
-        return _user_page(request, user, [("active", "choose enable or disable")], status_code=422)
-    try:
-        _set_active(session, actor=actor, now=now, user=user, is_active=active == "yes")
-    except DomainError as error:
-        session.rollback()
-        return _user_page(request, accounts.get_user(session, user_id), _form_errors(error, "active"), status_code=422)
-    session.commit()
-    state = "enabled" if user.is_active else "disabled"
-    return redirect(request, f"/admin/users/{user.id}", f"Account {user.username} {state}.")
+    return submit(
+        session,
+        ACTIVE_FORM,
+        action=lambda: _set_active(session, actor=actor, now=now, user=user, active=active),
+        on_error=lambda errors, status: _user_page(request, user, errors, status_code=status),
+        success=lambda _: redirect(
+            request,
+            f"/admin/users/{user.id}",
+            f"Account {user.username} {'enabled' if user.is_active else 'disabled'}.",
+        ),
+        conflict_status=422,
+    )
 
 
-@router.post("/{user_id}/password")
+@router.post("/{user_id:int}/password")
 def user_password(
     request: Request,
     session: SessionDep,
     now: NowDep,
-    user_id: IdPath,
     actor: AdminActor,
+    user: UserPath,
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     """Set a new password for someone who has lost theirs (tell them to change it after signing in)."""
-    user = accounts.get_user(session, user_id)
-    try:
-        accounts.set_password(session, actor=actor, now=now, user=user, password=password)
-    except DomainError as error:
-        session.rollback()
-        return _user_page(request, user, _form_errors(error, "password"), status_code=422)
-    session.commit()
-    return redirect(request, f"/admin/users/{user.id}", f"New password set for {user.username}.")
+    return submit(
+        session,
+        PASSWORD_FORM,
+        action=lambda: accounts.set_password(session, actor=actor, now=now, user=user, password=password),
+        on_error=lambda errors, status: _user_page(request, user, errors, status_code=status),
+        success=lambda _: redirect(request, f"/admin/users/{user.id}", f"New password set for {user.username}."),
+        conflict_status=422,
+    )
 
 
-@router.post("/{user_id}/mfa-reset")
-def user_mfa_reset(request: Request, session: SessionDep, now: NowDep, user_id: IdPath, actor: AdminActor) -> Response:
+@router.post("/{user_id:int}/mfa-reset")
+def user_mfa_reset(request: Request, session: SessionDep, now: NowDep, actor: AdminActor, user: UserPath) -> Response:
     """Turn off two-step verification for someone who lost their device, so they can enrol again."""
-    user = accounts.get_user(session, user_id)
     if user.totp_enabled:
         mfa.disable(session, actor=actor, user=user, now=now)
         session.commit()

@@ -21,6 +21,7 @@ from provider.security.audit_query import AuditFilter
 from provider.security.roles import Permission
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, SettingsDep, api_permission, page_permission
+from provider.web.forms import FormError, PageForm, Values
 from provider.web.params import MAX_ID
 from provider.web.rendering import render
 
@@ -36,49 +37,42 @@ EntityType = Annotated[str | None, Query(max_length=64, description="exact entit
 EntityId = Annotated[str | None, Query(max_length=64, description="exact entity id")]
 ActorName = Annotated[str | None, Query(max_length=100, description="user name; also finds that user's tokens")]
 ActionPrefix = Annotated[str | None, Query(max_length=100, description="action or its beginning, e.g. account.")]
-DayText = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD, a Europe/London day")]
+DATE_FIELDS = ("date_from", "date_to")
+AUDIT_FORM = PageForm(
+    labels={
+        "entity_type": "Entity type",
+        "entity_id": "Entity id",
+        "actor": "Actor",
+        "action": "Action starts with",
+        "date_from": "From",
+        "date_to": "To (inclusive)",
+    }
+)
 
 
 def filter_values(
+    request: Request,
     entity_type: EntityType = None,
     entity_id: EntityId = None,
     actor: ActorName = None,
     action: ActionPrefix = None,
-    date_from: DayText = None,
-    date_to: DayText = None,
-) -> dict[str, str]:
-    """The filter form's fields as typed (kept to fill the form in again)."""
-    values = {
-        "entity_type": entity_type,
-        "entity_id": entity_id,
-        "actor": actor,
-        "action": action,
-        "date_from": date_from,
-        "date_to": date_to,
-    }
-    return {name: value.strip() for name, value in values.items() if value and value.strip()}
+) -> Values:
+    """The filter form's fields as typed (kept to fill the form in again); its dates come as day, month
+    and year boxes or as one ISO date (`?date_from=2026-03-10`, as links and bookmarks give them)."""
+    typed = {"entity_type": entity_type, "entity_id": entity_id, "actor": actor, "action": action}
+    dates = {name: value for name, value in AUDIT_FORM.query(request).items() if name.startswith(DATE_FIELDS)}
+    return {**dates, **{name: value.strip() for name, value in typed.items() if value and value.strip()}}
 
 
-def _day(field: str, text: str | None, errors: list[FieldError]) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors.append(FieldError(field, "enter a date as YYYY-MM-DD"))
-        return None
-
-
-def parse_filter(values: dict[str, str]) -> AuditFilter:
-    """A mistyped date becomes a form error naming the field, never a 500."""
-    errors: list[FieldError] = []
-    date_from = _day("date_from", values.get("date_from"), errors)
-    date_to = _day("date_to", values.get("date_to"), errors)
+def read_filter(values: Values) -> tuple[AuditFilter | None, list[FormError]]:
+    """The filter, or the problems that stop it (a mistyped date is a form error naming the field)."""
+    reading = AUDIT_FORM.read(values)
+    date_from, date_to = reading.date("date_from"), reading.date("date_to")
     if date_from and date_to and date_from > date_to:
-        errors.append(FieldError("date_to", "the end date is before the start date"))
-    if errors:
-        raise Invalid("; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
-    return AuditFilter(
+        reading.fail("date_to", "The end date is before the start date")
+    if reading.errors:
+        return None, reading.errors
+    filters = AuditFilter(
         entity_type=values.get("entity_type"),
         entity_id=values.get("entity_id"),
         actor_name=values.get("actor"),
@@ -86,10 +80,14 @@ def parse_filter(values: dict[str, str]) -> AuditFilter:
         date_from=date_from,
         date_to=date_to,
     )
+    return filters, []
 
 
-def csv_filter(values: Annotated[dict[str, str], Depends(filter_values)]) -> AuditFilter:
-    return parse_filter(values)
+def csv_filter(values: Annotated[Values, Depends(filter_values)]) -> AuditFilter:
+    filters, errors = read_filter(values)
+    if filters is None:
+        raise Invalid("; ".join(e.message for e in errors), errors=[FieldError(e.field, e.message) for e in errors])
+    return filters
 
 
 @pages.get("/audit")
@@ -98,15 +96,13 @@ def audit_page(
     session: SessionDep,
     settings: SettingsDep,
     _actor: AuditorActor,
-    values: Annotated[dict[str, str], Depends(filter_values)],
+    values: Annotated[Values, Depends(filter_values)],
     before_id: IdQuery = None,
     after_id: IdQuery = None,
 ) -> Response:
     """Events newest first, fifty a page, filtered by entity, actor, action and local dates."""
-    try:
-        filters = parse_filter(values)
-    except Invalid as error:
-        errors = [(e.field, e.reason) for e in error.errors]
+    filters, errors = read_filter(values)
+    if filters is None:
         return render(request, "audit/events.html", {"values": values, "errors": errors, "page": None}, status_code=422)
     page = audit_query.search(
         session, filters, before_id=before_id, after_id=after_id, limit=PAGE_SIZE, zone=settings.zone

@@ -11,9 +11,13 @@ from provider.db.session import SessionDep
 from provider.security import accounts, mfa, web_sessions
 from provider.web.csrf import html_router
 from provider.web.deps import SESSION_COOKIE, NowDep, SettingsDep
+from provider.web.forms import PageForm
 from provider.web.rendering import redirect, render
 
 router = html_router()
+# Sign-in records each failure (towards lock-out) before answering, so it commits rather than use `submit`.
+LOGIN_FORM = PageForm(labels={"username": "Username", "password": "Password"})
+CODE_FORM = PageForm(labels={"code": "Verification code"})
 
 
 def _set_session_cookie(request: Request, response: Response, secret: str, hours: int) -> None:
@@ -56,7 +60,12 @@ def login_submit(
             if result.reason == "locked"
             else "The username or password is not correct."
         )
-        return render(request, "login.html", {"errors": [("username", message)], "username": username}, status_code=401)
+        return render(
+            request,
+            "login.html",
+            {"errors": [LOGIN_FORM.error("username", message)], "username": username},
+            status_code=401,
+        )
     user = result.user
     secret = web_sessions.start_session(
         session, user=user, now=now, hours=settings.session_hours, mfa_passed=not user.totp_enabled
@@ -89,7 +98,7 @@ def mfa_submit(
         return render(
             request,
             "login_mfa.html",
-            {"errors": [("code", "That code is not correct or has expired.")]},
+            {"errors": [CODE_FORM.error("code", "That code is not correct or has expired.")]},
             status_code=401,
         )
     web_sessions.mark_mfa_passed(session, web_session)

@@ -85,6 +85,19 @@ def _file(client, breach_id: int, **fields: str):
     return client.post(f"/breaches/{breach_id}/file", data={"stage": "initial", **fields, "csrf_token": token})
 
 
+def _boxes(page: str, name: str) -> str:
+    """A date input's boxes as the page shows them, 'day month year time' ('1 7 2026 08:30')."""
+    found = dict(re.findall(rf'name="{name}-(day|month|year|time)" value="([^"]*)"', page))
+    return " ".join(found.get(part, "") for part in ("day", "month", "year", "time"))
+
+
+def _typed(name: str, boxes: str) -> dict[str, str]:
+    """What a person types into a date input's boxes: _typed("aware_at", "25 10 2026 01:30")."""
+    return {
+        f"{name}-{part}": text for part, text in zip(("day", "month", "year", "time"), boxes.split(" "), strict=True)
+    }
+
+
 def _text(response) -> str:
     return html.unescape(response.text)
 
@@ -130,8 +143,8 @@ def test_a_refused_form_lists_the_problem_and_keeps_every_input(signed_in, clock
     summary = _error_summary(response)
     assert 'href="#aware_at"' in summary and "is before detected_at" in summary
     page = response.text
-    assert 'value="2026-07-01T08:30"' in page and 'value="2026-07-01T09:00"' in page
-    assert 'value="2026-07-01T08:15"' in page
+    assert _boxes(page, "aware_at") == "1 7 2026 08:30" and _boxes(page, "detected_at") == "1 7 2026 09:00"
+    assert _boxes(page, "occurred_at") == "1 7 2026 08:15"
     assert re.search(r'id="occurred_is_estimate"[^>]*checked', page)
     assert re.search(r'id="individuals_is_estimate"[^>]*checked', page)
     assert re.search(r'id="category-financial"[^>]*checked', page)
@@ -151,8 +164,8 @@ def test_a_time_that_is_not_a_time_is_named_without_losing_the_rest(signed_in, c
     response = client.post(
         "/breaches/new",
         data={
-            **MINIMAL,
-            "detected_at": "yesterday-ish",
+            **{name: value for name, value in MINIMAL.items() if name != "detected_at"},
+            **_typed("detected_at", "yesterday-ish 7 2026 09:00"),
             "title": "",
             "individuals_affected": "lots",
             "csrf_token": token,
@@ -265,13 +278,13 @@ def test_editing_is_prefilled_audited_and_leaves_untouched_times_alone(signed_in
         session.commit()
     client = signed_in("breach_manager")
     form = client.get(f"/breaches/{breach.id}/edit").text
-    assert 'value="2026-10-25T01:30"' in form and 'value="Router logs exposed"' in form
+    assert _boxes(form, "aware_at") == "25 10 2026 01:30" and 'value="Router logs exposed"' in form
     assert re.search(r'id="category-internet_logs"[^>]*checked', form)
     fields = {
         "title": "Router logs copied",
         "circumstance": "copying",
-        "detected_at": "2026-10-25T01:20",
-        "aware_at": "2026-10-25T01:30",
+        **_typed("detected_at", "25 10 2026 01:20"),
+        **_typed("aware_at", "25 10 2026 01:30"),
         "data_categories": ["internet_logs"],
         "status": "contained",
         "csrf_token": csrf_from(form),

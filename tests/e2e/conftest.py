@@ -190,6 +190,18 @@ def sign_in(page, username: str, password: str = E2E_PASSWORD) -> None:
     page.wait_for_load_state()
 
 
+def fill_date_time(page, legend: re.Pattern[str] | str, typed: str) -> None:
+    """Type a wall-clock time ('2026-07-01T09:30') into a date-time input's boxes, as a person would:
+    day, month, year and the 24-hour time, found inside the group named by its legend."""
+    day, time_of_day = typed.split("T")
+    year, month, day_of_month = day.split("-")
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day", exact=True).fill(str(int(day_of_month)))
+    group.get_by_label("Month", exact=True).fill(str(int(month)))
+    group.get_by_label("Year", exact=True).fill(year)
+    group.get_by_label("Time (24-hour)", exact=True).fill(time_of_day)
+
+
 def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login")

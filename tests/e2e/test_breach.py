@@ -17,7 +17,7 @@ from sqlmodel import Session
 from provider.clock import format_local, london, parse_local
 from provider.profile.models import ProfileUpdate
 from provider.profile.service import find_profile, update_profile
-from tests.e2e.conftest import E2E_ACTOR, LiveServer, create_user, sign_in
+from tests.e2e.conftest import E2E_ACTOR, LiveServer, create_user, fill_date_time, sign_in
 
 pytestmark = pytest.mark.e2e
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -54,10 +54,10 @@ def _record_without_other_providers(page, title: str) -> str:
     page.goto("/breaches/new")
     page.get_by_label(re.compile(r"^Title")).fill(title)
     page.get_by_label(re.compile(r"^Circumstances")).select_option("theft")
-    page.get_by_label("When the breach happened").fill(_typed(5))
+    fill_date_time(page, "When the breach happened", _typed(5))
     page.get_by_label("This is an estimate").check()
-    page.get_by_label(re.compile(r"^When it was detected")).fill(_typed(3))
-    page.get_by_label(re.compile(r"^When the provider became aware")).fill(aware_at)
+    fill_date_time(page, re.compile(r"^When it was detected"), _typed(3))
+    fill_date_time(page, re.compile(r"^When the provider became aware"), aware_at)
     page.get_by_label("Location data").check()
     page.get_by_label("Itemised call lists").check()
     page.get_by_label("Nature and content of the personal data").fill("Cell-site history of 40 subscribers")
