@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from breach import documents, obligations, rules
+from breach.ico import rules as ico_rules
 from breach.models import Breach, Filing, FilingStage, ObligationKind
 from provider.clock import ensure_utc
 from provider.deadlines.models import Obligation, ObligationStatus
@@ -141,8 +142,8 @@ def file_notification(
     rows = obligations.load(session, breach.id)
     statutory = rules.statutory_obligation_for(stage, rows.values())
     late_by = rules.lateness_if_filed(stage, rows.values(), now)
-    errors = _order_errors(stage, earlier, supersedes_id) + rules.missing_fields(breach, profile, stage)
-    errors += rules.delay_errors(late=bool(late_by), delay_reasons=delay_reasons, regime=breach.regime)
+    errors = _order_errors(stage, earlier, supersedes_id) + ico_rules.missing_fields(breach, profile, stage)
+    errors += ico_rules.delay_errors(late=bool(late_by), delay_reasons=delay_reasons, regime=breach.regime)
     errors += _reference_errors(breach, ico_reference)
     if errors:
         raise Invalid(
@@ -242,7 +243,7 @@ def _meet_obligations(
         FilingStage(f.stage) is FilingStage.initial for f in earlier
     )
     if first_initial and ObligationKind.ico_second_target not in rows:
-        complete = not rules.missing_fields(breach, profile, FilingStage.second)
+        complete = not ico_rules.missing_fields(breach, profile, FilingStage.second)
         plan = rules.second_obligation(breach.regime, now, initial_complete=complete)
         obligations.store(session, breach.id, plan, now)
         met[plan.kind.value] = {"status": plan.status, "due_at": plan.due_at, "statutory": plan.statutory}

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from breach import rules
 from breach.deadlines import BREACH
+from breach.ico import rules as ico_rules
 from breach.models import Breach, FilingStage, ObligationKind
 from provider.deadlines import rules as deadline_rules
 from provider.deadlines.models import Obligation, ObligationStatus
@@ -110,7 +111,7 @@ def statutory_deadline_passed(rows: Iterable[Obligation], stage: FilingStage, no
 
 def required_items(stage: FilingStage) -> list[FieldError]:
     """Everything a filing of `stage` needs, for the checklist (from the rules, so it cannot drift)."""
-    return rules.required_fields(stage)
+    return ico_rules.required_fields(stage)
 
 
 def edit_link(field: str, breach_id: int) -> str:

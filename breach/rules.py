@@ -1,4 +1,6 @@
-"""The breach-notification rules as pure functions: regimes, deadlines, required content, lateness, penalty.
+"""The breach-notification rules as pure functions: regimes, deadlines, awareness, lateness, penalty.
+
+What a filing of each stage must hold (611/2013 Annex I) is in breach.ico.rules.
 
 Sources: PECR regulation 5A (as amended by the Data (Use and Access) Act 2025, "DUAA"), Commission
 Regulation (EU) No 611/2013 ("611/2013") and Regulation (EEC, Euratom) No 1182/71 (periods, dates and time
@@ -20,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 from typing import Any, Protocol
 
 from breach.log.rules import period_of, submission_due_at
@@ -291,7 +292,7 @@ def penalty_exposure(obligations: Iterable[ObligationLike], now: datetime) -> in
 # --- awareness and times ----------------------------------------------------------------------------------
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -320,7 +321,7 @@ def time_errors(
         ensure_utc(aware_at),
         ensure_utc(now),
     )
-    justified = not _blank(awareness_justification)
+    justified = not is_blank(awareness_justification)
     if aware < detected and not justified:
         errors.append(FieldError("aware_at", "is before detected_at: give an awareness justification or correct it"))
     if aware - detected > timedelta(hours=AWARENESS_GAP_HOURS) and not justified:
@@ -347,119 +348,3 @@ def time_errors(
 
 def _utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else ensure_utc(value)
-
-
-# --- required content per stage (611/2013 Annex I) ----------------------------------------------------------
-
-PROFILE_FIELDS = (
-    ("legal_name", "the provider's name (Annex I Section 1)"),
-    ("contact_name", "the DPO or contact point (Annex I Section 1)"),
-    ("contact_email", "the contact point's e-mail address"),
-    ("contact_phone", "the contact point's telephone number"),
-)
-SECTION_1_TEXT = (
-    ("data_description", "the nature and content of the personal data concerned"),
-    ("protection_measures", "the technical and organisational measures applied to the affected data"),
-    ("other_providers", 'the relevant use of other providers (answer "none" if there was none)'),
-)
-SECTION_2_TEXT = (
-    ("summary", "a summary of the incident"),
-    ("location_and_media", "the physical location of the breach and the storage media involved"),
-    ("likely_consequences", "the potential consequences and adverse effects on individuals"),
-    ("mitigation_measures", "the measures taken to mitigate possible adverse effects"),
-    (
-        "customer_notification_summary",
-        "the content, means and number of customer notifications, or what is not yet decided and when it will be",
-    ),
-)
-
-
-def missing_fields(breach: Any, profile: Any | None, stage: FilingStage | str) -> list[FieldError]:
-    """Every item the filing of `stage` needs and does not have (not just the first), per 611/2013 Annex I.
-
-    Section 1 (every stage): provider name and contact point (from the provider profile; no profile is
-    itself a missing field), date and time of the incident (an estimate, flagged, is accepted), of
-    detection, the circumstances (with detail when "other"), nature and content of the data (description
-    and at least one category), the protection measures applied, and the use of other providers ("none"
-    is an answer; blank is not). Section 2 (second and follow-up) adds the summary, location and media,
-    number of individuals (an estimate, flagged, is accepted), consequences, mitigation and customer
-    notifications. Cross-border aspects are optional in both.
-    """
-    errors = _profile_errors(profile)
-    errors += _section_1_errors(breach)
-    if FilingStage(stage) is not FilingStage.initial:
-        errors += _section_2_errors(breach)
-    return errors
-
-
-def required_fields(stage: FilingStage | str) -> list[FieldError]:
-    """Everything a filing of `stage` needs: what `missing_fields` reports when nothing is filled in."""
-    blank_breach = SimpleNamespace(
-        occurred_at=None,
-        detected_at=None,
-        circumstance="",
-        circumstance_detail="",
-        data_categories=[],
-        individuals_affected=None,
-        **{name: "" for name, _ in SECTION_1_TEXT + SECTION_2_TEXT},
-    )
-    blank_profile = SimpleNamespace(**{name: "" for name, _ in PROFILE_FIELDS})
-    return missing_fields(blank_breach, blank_profile, stage)
-
-
-def _profile_errors(profile: Any | None) -> list[FieldError]:
-    if profile is None:
-        return [FieldError("provider_profile", "the provider profile (name and contact point) has not been set up")]
-    return [
-        FieldError(f"provider.{name}", f"missing: {reason}")
-        for name, reason in PROFILE_FIELDS
-        if _blank(getattr(profile, name, None))
-    ]
-
-
-def _section_1_errors(breach: Any) -> list[FieldError]:
-    errors = []
-    if breach.occurred_at is None:
-        errors.append(
-            FieldError("occurred_at", "missing: the date and time of the incident (or an estimate, marked as one)")
-        )
-    if breach.detected_at is None:
-        errors.append(FieldError("detected_at", "missing: the date and time the breach was detected"))
-    if _blank(breach.circumstance):
-        errors.append(FieldError("circumstance", "missing: the circumstances (loss, theft, copying…)"))
-    elif str(breach.circumstance) == "other" and _blank(breach.circumstance_detail):
-        errors.append(FieldError("circumstance_detail", "missing: describe the circumstances when 'other'"))
-    if not breach.data_categories:
-        errors.append(FieldError("data_categories", "missing: at least one category of personal data"))
-    errors += [
-        FieldError(name, f"missing: {reason}") for name, reason in SECTION_1_TEXT if _blank(getattr(breach, name))
-    ]
-    return errors
-
-
-def _section_2_errors(breach: Any) -> list[FieldError]:
-    errors = [
-        FieldError(name, f"missing: {reason}") for name, reason in SECTION_2_TEXT if _blank(getattr(breach, name))
-    ]
-    if breach.individuals_affected is None:
-        errors.insert(
-            2,
-            FieldError(
-                "individuals_affected",
-                "missing: the number of individuals concerned (an estimate, marked as one, is accepted)",
-            ),
-        )
-    return errors
-
-
-def delay_errors(*, late: bool, delay_reasons: str, regime: Regime) -> list[FieldError]:
-    """A notification after its statutory deadline must say why (DUAA: reasons for the delay; 611/2013 Art
-    2(3): a reasoned justification)."""
-    if not late or not _blank(delay_reasons):
-        return []
-    wording = (
-        "the reasons for the delay (DUAA)"
-        if Regime(regime) is Regime.duaa
-        else "a reasoned justification for the delay (611/2013 Art 2(3))"
-    )
-    return [FieldError("delay_reasons", f"required: the statutory deadline has passed, so give {wording}")]

@@ -27,6 +27,7 @@ from breach.filings import (
     lock_breach,
     record_ico_reference,
 )
+from breach.ico import rules as ico_rules
 from breach.models import (
     Breach,
     BreachCreate,
@@ -330,4 +331,4 @@ def open_obligations(
 
 def readiness(session: Session, *, breach_id: int, stage: FilingStage) -> list[FieldError]:
     """What a filing of `stage` would still lack (rules.missing_fields with the current profile)."""
-    return rules.missing_fields(get_breach(session, breach_id=breach_id), find_profile(session), stage)
+    return ico_rules.missing_fields(get_breach(session, breach_id=breach_id), find_profile(session), stage)

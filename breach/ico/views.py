@@ -1,6 +1,6 @@
 """Filing an ICO notification from the browser: choose the stage, see what it needs, file it.
 
-The checklist and the refusal both come from the rules (`rules.missing_fields` through the service), so
+The checklist and the refusal both come from the rules (`breach.ico.rules.missing_fields` through the service), so
 the page can never promise a filing the service would refuse. When the statutory deadline has passed
 the page says so and asks for the reasons for the delay, which the service then requires.
 """
