@@ -142,6 +142,40 @@ def file_notification(
     rows = obligations.load(session, breach.id)
     statutory = rules.statutory_obligation_for(stage, rows.values())
     late_by = rules.lateness_if_filed(stage, rows.values(), now)
+    _refuse_if_incomplete(breach, profile, stage, earlier, supersedes_id, late_by, delay_reasons, ico_reference)
+    if ico_reference and not breach.ico_reference:
+        breach.ico_reference = ico_reference
+        session.add(breach)
+    filing = _new_filing(
+        breach,
+        profile,
+        stage,
+        earlier,
+        statutory,
+        actor=actor,
+        now=now,
+        late_by=late_by,
+        delay_reasons=delay_reasons,
+        supersedes_id=supersedes_id,
+    )
+    session.add(filing)
+    session.flush()
+    met = _meet_obligations(session, breach, stage, rows, earlier, profile, now)
+    _audit_filing(session, actor, breach, filing, met, now)
+    return filing
+
+
+def _refuse_if_incomplete(
+    breach: Breach,
+    profile: Any,
+    stage: FilingStage,
+    earlier: list[Filing],
+    supersedes_id: int | None,
+    late_by: int | None,
+    delay_reasons: str,
+    ico_reference: str | None,
+) -> None:
+    """Invalid with every problem at once: order of stages, missing content, reasons for a delay, reference."""
     errors = _order_errors(stage, earlier, supersedes_id) + ico_rules.missing_fields(breach, profile, stage)
     errors += ico_rules.delay_errors(late=bool(late_by), delay_reasons=delay_reasons, regime=breach.regime)
     errors += _reference_errors(breach, ico_reference)
@@ -150,9 +184,22 @@ def file_notification(
             f"the {stage.value} notification cannot be filed: " + "; ".join(f"{e.field}: {e.reason}" for e in errors),
             errors=errors,
         )
-    if ico_reference and not breach.ico_reference:
-        breach.ico_reference = ico_reference
-        session.add(breach)
+
+
+def _new_filing(
+    breach: Breach,
+    profile: Any,
+    stage: FilingStage,
+    earlier: list[Filing],
+    statutory: Obligation | None,
+    *,
+    actor: Actor,
+    now: datetime,
+    late_by: int | None,
+    delay_reasons: str,
+    supersedes_id: int | None,
+) -> Filing:
+    """The filing row with its snapshot, PDF bytes and their SHA-256 (not yet added to the session)."""
     superseded = next((f for f in earlier if f.id == supersedes_id), None)
     filing = Filing(
         breach_id=breach.id,
@@ -176,9 +223,10 @@ def file_notification(
     }
     filing.pdf_bytes = documents.render_ico_notification(filing.snapshot)
     filing.pdf_sha256 = sha256(filing.pdf_bytes)
-    session.add(filing)
-    session.flush()
-    met = _meet_obligations(session, breach, stage, rows, earlier, profile, now)
+    return filing
+
+
+def _audit_filing(session: Session, actor: Actor, breach: Breach, filing: Filing, met: Any, now: datetime) -> None:
     audit.record(
         session,
         actor=actor,
@@ -189,16 +237,15 @@ def file_notification(
         after={
             "filing_id": filing.id,
             "sequence": filing.sequence,
-            "stage": stage,
+            "stage": filing.stage,
             "late": filing.late,
-            "late_by_seconds": late_by,
+            "late_by_seconds": filing.late_by_seconds,
             "sha256": filing.pdf_sha256,
-            "supersedes_id": supersedes_id,
+            "supersedes_id": filing.supersedes_id,
             "ico_reference": filing.ico_reference,
             "obligations": met,
         },
     )
-    return filing
 
 
 def _filing_snapshot(
