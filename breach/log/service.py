@@ -1,4 +1,4 @@
-"""Use cases of the breach log (PECR reg 5A(8)): build a month's log, keep the monthly submission
+"""Use cases of the breach log (PECR reg 5A(8)): keep the monthly submission
 obligation, and record a submission with the exact documents sent.
 
 Inclusion rule (see `rules.contains`): a breach is in the log of the London month in which the
@@ -9,9 +9,7 @@ due day (default the 7th of the following month) is the product's policy.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from enum import Enum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -19,19 +17,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from breach.deadlines import BREACH, BREACH_LOG
-from breach.log import documents, rules
+from breach.log import rules
+from breach.log.contents import build_log, checked_period, render_documents
 from breach.log.models import (
     BreachLog,
     BreachLogPublic,
     LogObligationPublic,
-    LogRow,
     LogSubmission,
     LogSubmissionPublic,
     SubmissionMethod,
 )
-from breach.models import Breach, Filing, FilingStage, ObligationKind
+from breach.models import ObligationKind
 from provider.clock import LONDON
-from provider.deadlines import rules as deadline_rules
 from provider.deadlines import service as deadlines
 from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import Conflict, FieldError, Invalid, NotFound, invalid
@@ -44,138 +41,6 @@ BASIS = (
     "PECR reg 5A(8) breach log; the ICO asks for it monthly, with a nil return for a month without "
     "breaches (regulator practice, not statute); the due day of the following month is policy"
 )
-COPIED_FIELDS = (
-    "reference",
-    "title",
-    "status",
-    "ico_reference",
-    "occurred_at",
-    "occurred_is_estimate",
-    "detected_at",
-    "aware_at",
-    "regime",
-    "circumstance",
-    "circumstance_detail",
-    "summary",
-    "location_and_media",
-    "data_categories",
-    "data_description",
-    "individuals_affected",
-    "individuals_is_estimate",
-    "likely_consequences",
-    "mitigation_measures",
-    "protection_measures",
-    "other_providers",
-    "cross_border",
-    "customer_notification_summary",
-)
-
-
-def checked_period(period: str) -> str:
-    """The period as given, or Invalid naming `month` (the name the API and the page use)."""
-    try:
-        rules.parse_period(period)
-    except ValueError as error:
-        raise invalid("month", str(error)) from error
-    return period
-
-
-# --- building the log ------------------------------------------------------------------------------
-
-
-def build_log(session: Session, *, period: str, zone: ZoneInfo = LONDON) -> BreachLog:
-    """Every breach the provider became aware of during `period` (local months), oldest first."""
-    checked_period(period)
-    start, end = rules.period_bounds(period, zone)
-    breaches = (
-        session.execute(
-            select(Breach).where(Breach.aware_at >= start, Breach.aware_at < end).order_by(Breach.aware_at, Breach.id)
-        )
-        .scalars()
-        .all()
-    )
-    profile = profile_service.find_profile(session)
-    provider = {name: str(getattr(profile, name)) for name in profile_service.FIELDS} if profile else {}
-    return BreachLog(
-        period=period,
-        label=rules.period_label(period),
-        period_start=start,
-        period_end=end,
-        provider=provider,
-        rows=_rows(session, breaches),
-    )
-
-
-def _rows(session: Session, breaches: Sequence[Breach]) -> list[LogRow]:
-    ids = [breach.id for breach in breaches]
-    if not ids:
-        return []
-    wanted = (ObligationKind.ico_notification, ObligationKind.customer_notice_decision)
-    obligations = {
-        (obligation.owner_id, obligation.kind): obligation
-        for obligation in session.execute(
-            select(Obligation).where(deadlines.owned_by(BREACH, ids), Obligation.kind.in_(wanted))
-        ).scalars()
-    }
-    # Only the columns the log needs: a filing row also holds its PDF, which is not read here.
-    filings = session.execute(
-        select(Filing.breach_id, Filing.stage, Filing.filed_at, Filing.delay_reasons)
-        .where(Filing.breach_id.in_(ids))
-        .order_by(Filing.breach_id, Filing.sequence)
-    ).all()
-    first_by_stage: dict[tuple[int, str], datetime] = {}
-    reasons: dict[int, list[str]] = {}
-    for breach_id, stage, filed_at, delay_reasons in filings:
-        first_by_stage.setdefault((breach_id, str(stage)), filed_at)
-        if delay_reasons.strip() and delay_reasons.strip() not in reasons.setdefault(breach_id, []):
-            reasons[breach_id].append(delay_reasons.strip())
-    return [
-        _row(
-            breach,
-            obligations.get((breach.id, ObligationKind.ico_notification)),
-            obligations.get((breach.id, ObligationKind.customer_notice_decision)),
-            {stage: first_by_stage.get((breach.id, stage.value)) for stage in FilingStage},
-            "\n".join(reasons.get(breach.id, [])),
-        )
-        for breach in breaches
-    ]
-
-
-def _row(
-    breach: Breach,
-    ico: Obligation | None,
-    customer: Obligation | None,
-    first_filed: dict[FilingStage, datetime | None],
-    delay_reasons: str,
-) -> LogRow:
-    values = {name: _plain(getattr(breach, name)) for name in COPIED_FIELDS}
-    first_notified = (ico.first_filed_at if ico is not None else None) or first_filed[FilingStage.initial]
-    frozen = ico.late_by_seconds if ico is not None and ico.first_filed_at is not None else None
-    return LogRow(
-        breach_id=breach.id,
-        **values,
-        ico_due_at=ico.due_at if ico else None,
-        ico_deadline_statutory=ico.statutory if ico else True,
-        initial_notified_at=first_filed[FilingStage.initial] or first_notified,
-        second_notified_at=first_filed[FilingStage.second],
-        follow_up_notified_at=first_filed[FilingStage.follow_up],
-        notified_late_by_seconds=deadline_rules.recorded_lateness(ico.due_at if ico else None, first_notified, frozen),
-        delay_reasons=delay_reasons,
-        customer_notice_decision=customer.decision if customer else "",
-        customer_notice_status=str(customer.status) if customer else "",
-        customer_notice_decided_at=customer.decided_at if customer else None,
-        customer_notice_rationale=customer.decision_rationale if customer else "",
-    )
-
-
-def _plain(value: object) -> object:
-    return value.value if isinstance(value, Enum) else value
-
-
-def render_documents(log: BreachLog) -> tuple[bytes, bytes]:
-    """(CSV, PDF) of the log; pure and repeatable, so the same log gives the same bytes."""
-    return documents.render_csv(log), documents.render_pdf(log)
-
 
 # --- the monthly obligation ------------------------------------------------------------------------
 
@@ -318,26 +183,11 @@ def record_submission(
     csv_bytes, pdf_bytes = render_documents(log)
     if expected_pdf_sha256 and expected_pdf_sha256 != sha256(pdf_bytes):
         raise invalid("expected_pdf_sha256", "the log has changed since that PDF was made: review it and send again")
-    late_by = rules.late_by_seconds(sent_at, obligation.due_at)
-    submission = LogSubmission(
-        period=period,
-        obligation_id=obligation.id,
-        sent_at=sent_at,
-        sent_by=actor.name,
-        method=method,
-        recipient=recipient.strip() or "ICO",
-        note=note.strip(),
-        nil_return=not log.rows,
-        breach_count=len(log.rows),
-        due_at=obligation.due_at,
-        late_by_seconds=late_by,
-        recorded_at=now,
-        csv_sha256=sha256(csv_bytes),
-        csv_bytes=csv_bytes,
-        pdf_sha256=sha256(pdf_bytes),
-        pdf_bytes=pdf_bytes,
-        snapshot=log.model_dump(mode="json"),
+    submission = _submission_row(
+        log, obligation, actor=actor, now=now, sent_at=sent_at, method=method, recipient=recipient, note=note
     )
+    submission.csv_sha256, submission.csv_bytes = sha256(csv_bytes), csv_bytes
+    submission.pdf_sha256, submission.pdf_bytes = sha256(pdf_bytes), pdf_bytes
     try:
         with session.begin_nested():
             session.add(submission)
@@ -347,6 +197,46 @@ def record_submission(
     deadlines.meet(obligation, sent_at)
     session.add(obligation)
     included = _meet_inclusions(session, [row.breach_id for row in log.rows], sent_at)
+    _audit_submission(session, actor, submission, included, now)
+    return submission
+
+
+def _submission_row(
+    log: BreachLog,
+    obligation: Obligation,
+    *,
+    actor: Actor,
+    now: datetime,
+    sent_at: datetime,
+    method: SubmissionMethod,
+    recipient: str,
+    note: str,
+) -> LogSubmission:
+    """The submission as sent, lateness frozen; the caller adds the documents and their digests."""
+    return LogSubmission(
+        period=log.period,
+        obligation_id=obligation.id,
+        sent_at=sent_at,
+        sent_by=actor.name,
+        method=method,
+        recipient=recipient.strip() or "ICO",
+        note=note.strip(),
+        nil_return=not log.rows,
+        breach_count=len(log.rows),
+        due_at=obligation.due_at,
+        late_by_seconds=rules.late_by_seconds(sent_at, obligation.due_at),
+        recorded_at=now,
+        csv_sha256="",
+        csv_bytes=b"",
+        pdf_sha256="",
+        pdf_bytes=b"",
+        snapshot=log.model_dump(mode="json"),
+    )
+
+
+def _audit_submission(
+    session: Session, actor: Actor, submission: LogSubmission, included: list[int], now: datetime
+) -> None:
     audit.record(
         session,
         actor=actor,
@@ -355,19 +245,18 @@ def record_submission(
         entity_id=submission.id,
         now=now,
         after={
-            "period": period,
-            "sent_at": sent_at,
-            "method": method,
+            "period": submission.period,
+            "sent_at": submission.sent_at,
+            "method": submission.method,
             "recipient": submission.recipient,
             "nil_return": submission.nil_return,
             "breach_count": submission.breach_count,
-            "late_by_seconds": late_by,
+            "late_by_seconds": submission.late_by_seconds,
             "csv_sha256": submission.csv_sha256,
             "pdf_sha256": submission.pdf_sha256,
             "log_inclusions_met": included,
         },
     )
-    return submission
 
 
 def _meet_inclusions(session: Session, breach_ids: list[int], sent_at: datetime) -> list[int]:
