@@ -43,6 +43,7 @@ from provider.wording.models import PersonKind, ServedChannel
 GENERATION_CHUNK = 1000
 POST_CHUNK = 5000
 RECIPIENTS = NoticeRecipient.__table__
+SENDABLE = (RecipientStatus.generated, RecipientStatus.failed)
 # What recording a served notice needs of a recipient row.
 SERVED_COLUMNS = (
     RECIPIENTS.c.id,
@@ -311,6 +312,33 @@ def _person(row: Any, batch_snapshot: dict[str, Any]) -> wording_bulk.Person:
     if row.role == RecipientRole.user:
         return wording_bulk.Person(PersonKind.line_user, row.line_user_id, reference)
     return wording_bulk.Person(PersonKind.subscriber, row.subscriber_id, reference)
+
+
+def batches_with_status(session: Session, breach_id: int, *statuses: BatchStatus) -> list[tuple[int, int]]:
+    """(id, sequence) of the breach's batches in these statuses, oldest first."""
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(NoticeBatch.id, NoticeBatch.sequence)
+            .where(NoticeBatch.breach_id == breach_id, NoticeBatch.status.in_(statuses))
+            .order_by(NoticeBatch.sequence)
+        ).all()
+    ]
+
+
+def emails_waiting_by_batch(session: Session, breach_id: int) -> dict[int, int]:
+    """Batch id -> e-mail notices in it that are generated or failed, so may be sent."""
+    return dict(
+        session.execute(
+            select(RECIPIENTS.c.batch_id, func.count())
+            .where(
+                RECIPIENTS.c.breach_id == breach_id,
+                RECIPIENTS.c.channel == Channel.email,
+                RECIPIENTS.c.status.in_(SENDABLE),
+            )
+            .group_by(RECIPIENTS.c.batch_id)
+        ).all()
+    )
 
 
 def letter_ids(

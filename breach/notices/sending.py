@@ -12,9 +12,8 @@ SQLite serialises writers), so two runs never send the same notice. The letter a
 rebuilt outside any transaction and checked against their stored SHA-256 before they go; then the
 outcome (sent, bounced, failed) is recorded per recipient. Memory holds one chunk at a time.
 
-A notice e-mailed is recorded as served (provider.wording: version, person, channel, moment, batch)
-in the same transaction as its `sent` status, when the mail server accepted it; a bounced or failed
-notice reached nobody and is not. Letters by post are recorded when posted (bulk.record_posted).
+A notice is recorded as served (provider.wording) with its `sent` status, in one transaction, once
+the mail server accepted it; a bounced or failed one reached nobody. Letters: see bulk.record_posted.
 
 An interrupted run (restart, crash) leaves its batches `sending`: resuming sends only what is still
 generated or failed, never a notice recorded as sent. The one chunk a stopped run had claimed has an
@@ -56,7 +55,6 @@ SEND_CHUNK = 100
 STALE_CLAIM = timedelta(minutes=15)  # far longer than one chunk takes, even with slow SMTP time-outs
 RECIPIENTS = bulk.RECIPIENTS
 BATCHES = NoticeBatch.__table__
-SENDABLE = (RecipientStatus.generated, RecipientStatus.failed)
 MISMATCH = "the rebuilt notice does not match its stored SHA-256: not sent"
 STATUS_URL = "/api/v1/breaches/{breach_id}/notices/sending"
 Progress = Callable[[int], None]
@@ -79,45 +77,25 @@ def check_can_send(session: Session, *, settings: Settings, now: datetime, breac
         )
 
 
-def _batches(session: Session, breach_id: int, *statuses: BatchStatus) -> list[tuple[int, int]]:
-    return [
-        tuple(row)
-        for row in session.execute(
-            select(NoticeBatch.id, NoticeBatch.sequence)
-            .where(NoticeBatch.breach_id == breach_id, NoticeBatch.status.in_(statuses))
-            .order_by(NoticeBatch.sequence)
-        ).all()
-    ]
-
-
-def _waiting_by_batch(session: Session, breach_id: int) -> dict[int, int]:
-    return dict(
-        session.execute(
-            select(RECIPIENTS.c.batch_id, func.count())
-            .where(
-                RECIPIENTS.c.breach_id == breach_id,
-                RECIPIENTS.c.channel == Channel.email,
-                RECIPIENTS.c.status.in_(SENDABLE),
-            )
-            .group_by(RECIPIENTS.c.batch_id)
-        ).all()
-    )
-
-
 def start_sending(session: Session, *, actor: Actor, now: datetime, settings: Settings, breach_id: int) -> int:
     """Mark every batch with e-mail notices waiting as `sending`; returns how many wait. The caller commits,
     then runs `run_sending` (in the background from a route)."""
     check_can_send(session, settings=settings, now=now, breach_id=breach_id)
-    if running := _batches(session, breach_id, BatchStatus.sending):
+    if running := bulk.batches_with_status(session, breach_id, BatchStatus.sending):
         raise Conflict(
             f"e-mails for batch {running[0][1]} are already being sent; if that stopped (the count"
             " does not move), resume it"
         )
-    if generating := _batches(session, breach_id, BatchStatus.generating):
+    if generating := bulk.batches_with_status(session, breach_id, BatchStatus.generating):
         raise Conflict(f"batch {generating[0][1]} is still being generated: send when it has finished")
-    ready = {batch_id for batch_id, _ in _batches(session, breach_id, BatchStatus.generated, BatchStatus.sent)}
+    ready = {
+        batch_id
+        for batch_id, _ in bulk.batches_with_status(session, breach_id, BatchStatus.generated, BatchStatus.sent)
+    }
     waiting = {
-        batch_id: count for batch_id, count in _waiting_by_batch(session, breach_id).items() if batch_id in ready
+        batch_id: count
+        for batch_id, count in bulk.emails_waiting_by_batch(session, breach_id).items()
+        if batch_id in ready
     }
     if not waiting:
         raise Conflict(
@@ -141,7 +119,7 @@ def resume_sending(session: Session, *, actor: Actor, now: datetime, settings: S
     """Let a stopped run continue: claims older than STALE_CLAIM go back to generated. Returns how many
     notices wait. The caller commits, then runs `run_sending`."""
     check_can_send(session, settings=settings, now=now, breach_id=breach_id)
-    batch_ids = [batch_id for batch_id, _ in _batches(session, breach_id, BatchStatus.sending)]
+    batch_ids = [batch_id for batch_id, _ in bulk.batches_with_status(session, breach_id, BatchStatus.sending)]
     if not batch_ids:
         raise Conflict("no e-mail sending to resume: nothing is being sent for this breach")
     released = session.execute(
@@ -153,7 +131,9 @@ def resume_sending(session: Session, *, actor: Actor, now: datetime, settings: S
         )
         .values(status=RecipientStatus.generated, sent_at=None)
     ).rowcount
-    waiting = sum(count for batch_id, count in _waiting_by_batch(session, breach_id).items() if batch_id in batch_ids)
+    waiting = sum(
+        count for batch_id, count in bulk.emails_waiting_by_batch(session, breach_id).items() if batch_id in batch_ids
+    )
     audit.record(
         session,
         actor=actor,
@@ -176,7 +156,7 @@ def _claim(engine: Engine, batch_id: int, after_id: int, size: int, now: datetim
         .where(
             RECIPIENTS.c.batch_id == batch_id,
             RECIPIENTS.c.channel == Channel.email,
-            RECIPIENTS.c.status.in_(SENDABLE),
+            RECIPIENTS.c.status.in_(bulk.SENDABLE),
             RECIPIENTS.c.id > after_id,
         )
         .order_by(RECIPIENTS.c.id)
@@ -186,7 +166,7 @@ def _claim(engine: Engine, batch_id: int, after_id: int, size: int, now: datetim
     with Session(engine) as session:
         rows = session.execute(
             update(RECIPIENTS)
-            .where(RECIPIENTS.c.id.in_(chosen), RECIPIENTS.c.status.in_(SENDABLE))
+            .where(RECIPIENTS.c.id.in_(chosen), RECIPIENTS.c.status.in_(bulk.SENDABLE))
             .values(status=RecipientStatus.sending, sent_at=now)
             .returning(*bulk.SERVED_COLUMNS, RECIPIENTS.c.snapshot, RECIPIENTS.c.pdf_sha256, RECIPIENTS.c.email_sha256)
         ).all()
@@ -300,7 +280,7 @@ def run_sending(
 ) -> SendResult:
     """E-mail the notices of every batch marked `sending`; stops at the first mail-server failure."""
     with Session(engine) as session:
-        batch_ids = [batch_id for batch_id, _ in _batches(session, breach_id, BatchStatus.sending)]
+        batch_ids = [batch_id for batch_id, _ in bulk.batches_with_status(session, breach_id, BatchStatus.sending)]
         session.commit()
     counts: Counter[RecipientStatus] = Counter()
     detail = ""
@@ -406,7 +386,7 @@ def progress(session: Session, breach_id: int) -> SendProgress:
             .group_by(RECIPIENTS.c.status)
         ).all()
     )
-    batch_ids = [batch_id for batch_id, _ in _batches(session, breach_id, BatchStatus.sending)]
+    batch_ids = [batch_id for batch_id, _ in bulk.batches_with_status(session, breach_id, BatchStatus.sending)]
     return SendProgress(
         breach_id=breach_id,
         running=bool(batch_ids),

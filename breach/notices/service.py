@@ -1,5 +1,8 @@
 """Customer-notice use cases: assess, decide, word the notice, publish a media notice, summarise.
 
+The wording is versioned text on the core (provider.wording, purpose CUSTOMER_NOTICE, one text per
+breach); this module checks the Annex II content rules and reads versions back as NoticeTemplate.
+
 Each function loads, applies breach.notices.rules, writes and audits in the caller's transaction; the
 route commits. Recipients, generation and sending (the bulk paths) are in breach.notices.bulk.
 """
