@@ -31,7 +31,7 @@ MANIFEST = Manifest(
     dashboard_panels=(PanelRef("breach.dashboard:PANEL", position=10),),
     model_modules=("breach.models", "breach.log.models", "breach.notices.models"),
     job_modules=("breach.log.jobs",),
-    templates=("templates", "log/templates", "notices/templates"),
+    templates=("templates", "log/templates", "notices/templates", "ico/templates"),
     permissions=(Permission.breach_read, Permission.breach_write),
     registrations=("breach.deadlines",),
     demo="breach.demo:load_if_empty",

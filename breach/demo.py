@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from breach import service
 from breach.models import Breach, BreachCreate, BreachStatus, BreachUpdate, Circumstance, DataCategory, FilingStage
-from breach.notices import service as notice_service
+from breach.notices import assessments
 from breach.notices.models import AssessmentInput
 from provider.manifest import DemoContext
 from provider.security.actor import Actor
@@ -90,7 +90,7 @@ def _file_and_close(session: Session, *, actor: Actor, now: datetime, breach: Br
     service.file_notification(
         session, actor=actor, now=now, breach_id=breach.id, stage=FilingStage.initial, ico_reference="DEMO-ICO-0001"
     )
-    notice_service.record_assessment(session, actor=actor, now=now, breach_id=breach.id, data=NO_ADVERSE_EFFECT)
+    assessments.record_assessment(session, actor=actor, now=now, breach_id=breach.id, data=NO_ADVERSE_EFFECT)
     service.update_breach(
         session, actor=actor, now=now, breach_id=breach.id, data=BreachUpdate(status=BreachStatus.closed)
     )

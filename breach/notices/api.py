@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 
-from breach.notices import bulk, recipients, sending, service
+from breach.notices import assessments, bulk, recipients, sending, service
 from breach.notices.models import (
     AssessmentInput,
     AssessmentPublic,
@@ -34,7 +34,8 @@ def get_assessment(breach_id: IdPath, session: SessionDep, _actor: Actor = READ)
     """The current customer-notice decision and every earlier one (newest first)."""
     service.get_breach(session, breach_id)
     history = [
-        AssessmentPublic.model_validate(a, from_attributes=True) for a in service.assessment_history(session, breach_id)
+        AssessmentPublic.model_validate(a, from_attributes=True)
+        for a in assessments.assessment_history(session, breach_id)
     ]
     return AssessmentState(current=history[0] if history else None, history=history)
 
@@ -44,7 +45,7 @@ def post_assessment(
     breach_id: IdPath, data: AssessmentInput, session: SessionDep, now: NowDep, actor: Actor = WRITE
 ) -> AssessmentPublic:
     """Record a decision (notify, no adverse effect, unintelligible-data exemption, ICO requirement or delay)."""
-    assessment = service.record_assessment(session, actor=actor, now=now, breach_id=breach_id, data=data)
+    assessment = assessments.record_assessment(session, actor=actor, now=now, breach_id=breach_id, data=data)
     session.commit()
     return AssessmentPublic.model_validate(assessment, from_attributes=True)
 

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
 from breach.models import Breach, Circumstance, Regime
-from breach.notices import bulk, recipients, service
+from breach.notices import assessments, bulk, recipients, service
 from breach.notices.models import AssessmentInput, TemplateInput
 from provider.clock import FrozenClock, SystemClock
 from provider.manifest import BenchContext
@@ -90,7 +90,7 @@ def _seed(engine: Engine, count: int, now: datetime, tag: str) -> int:
                     ]
                 )
             )
-        service.record_assessment(
+        assessments.record_assessment(
             session,
             actor=ACTOR,
             now=now,

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, func, select, update
 from sqlmodel import Session
 
-from breach.notices import documents, rules, service
+from breach.notices import assessments, documents, rules, service
 from breach.notices.models import (
     BatchStatus,
     Channel,
@@ -60,7 +60,7 @@ def reference_for(batch_snapshot: dict[str, Any], recipient_id: int) -> str:
 
 
 def notice_due(session: Session, breach_id: int) -> Any:
-    assessment = service.current_assessment(session, breach_id)
+    assessment = assessments.current_assessment(session, breach_id)
     if assessment is None:
         raise Conflict("record the assessment first: no decision on customer notices has been made")
     if assessment.outcome not in rules.NOTICE_DUE:

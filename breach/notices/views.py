@@ -12,7 +12,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
 from breach.models import Breach
-from breach.notices import archive, bulk, forms, recipients, rules, sending, service
+from breach.notices import archive, assessments, bulk, forms, recipients, rules, sending, service
 from breach.notices.forms import ASSESSMENT_FORM, OVERVIEW_FORM, RECIPIENTS_FORM, TEMPLATE_FORM
 from breach.notices.models import AssessmentInput, Channel, NoticeBatch, TemplateInput
 from breach.notices.paths import NoticeBatchPath, NoticeRecipientPath
@@ -79,7 +79,7 @@ def _assessment_page(
         "breach": breach,
         "values": values,
         "errors": errors,
-        "history": service.assessment_history(session, breach.id),
+        "history": assessments.assessment_history(session, breach.id),
         "labels": LABELS,
         "natures": _options(rules.DataNature),
         "consequences": _options(rules.Consequence),
@@ -108,9 +108,9 @@ def assessment_submit(
         reading = ASSESSMENT_FORM.read(values)
         data = reading.schema(AssessmentInput, forms.assessment_input(reading, settings.zone))
         if reading.errors and data is not None:  # the rules' findings too, so one round trip shows them all
-            reading.reasons(service.assessment_errors(data))
+            reading.reasons(assessments.assessment_errors(data))
         reading.done()
-        return service.record_assessment(session, actor=actor, now=now, breach_id=breach.id, data=data)
+        return assessments.record_assessment(session, actor=actor, now=now, breach_id=breach.id, data=data)
 
     return submit(
         session,

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from breach.notices import bulk, recipients, rules, sending, service
+from breach.notices import assessments, bulk, recipients, rules, sending, service
 from breach.notices.models import NoticeBatch, NoticeRecipient
 from provider.errors import Conflict
 from provider.security import tokens
@@ -52,7 +52,7 @@ def _generated(engine, clock, count: int):
         add_profile(session)
         breach = add_breach(session)
         ids = add_many_subscribers(session, count, with_email=True)
-        service.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=NOTIFY)
+        assessments.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=NOTIFY)
         service.save_template(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=wording())
         recipients.add_recipients(
             session,

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from breach import obligations
 from breach.models import Breach, ObligationKind
-from breach.notices import archive, bulk, recipients, sending, service
+from breach.notices import archive, assessments, bulk, recipients, sending, service
 from breach.notices.models import AssessmentInput, DatasetInput, NoticeRecipient
 from provider.deadlines.models import Obligation
 from provider.errors import Conflict, Invalid
@@ -28,7 +28,7 @@ NOTIFY = AssessmentInput(
 
 
 def prepare(session: Session, breach: Breach, clock, assessment: AssessmentInput = NOTIFY) -> None:
-    service.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=assessment)
+    assessments.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=assessment)
     service.save_template(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=wording())
     session.commit()
 
@@ -50,7 +50,7 @@ def obligation(session: Session, breach: Breach) -> Obligation:
 def test_deciding_to_notify_meets_the_decision_obligation_with_who_when_why(engine, breach, clock):
     with Session(engine) as session:
         clock.advance(hours=30)  # past the internal 24-hour target
-        service.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=NOTIFY)
+        assessments.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=NOTIFY)
         session.commit()
         row = obligation(session, breach)
         assert (row.status, row.decision, row.decided_by) == ("met", "notify", "tests")
@@ -78,11 +78,11 @@ def test_a_later_exemption_decision_is_appended_and_the_first_decision_time_stay
     )
     with Session(engine) as session:
         first = clock.now()
-        service.record_assessment(session, actor=TESTER, now=first, breach_id=breach.id, data=NOTIFY)
+        assessments.record_assessment(session, actor=TESTER, now=first, breach_id=breach.id, data=NOTIFY)
         clock.advance(hours=2)
-        service.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=exempt)
+        assessments.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=exempt)
         session.commit()
-        history = service.assessment_history(session, breach.id)
+        history = assessments.assessment_history(session, breach.id)
         assert [a.outcome for a in history] == ["exempt_unintelligible", "notify"]
         row = obligation(session, breach)
         assert (row.status, row.decision, row.first_filed_at) == ("not_required", "exempt_unintelligible", first)
@@ -91,7 +91,7 @@ def test_a_later_exemption_decision_is_appended_and_the_first_decision_time_stay
 def test_an_assessment_without_rationale_is_refused_and_nothing_is_stored(engine, breach, clock):
     with Session(engine) as session:
         with pytest.raises(Invalid) as refused:
-            service.record_assessment(
+            assessments.record_assessment(
                 session,
                 actor=TESTER,
                 now=clock.now(),
@@ -99,7 +99,7 @@ def test_an_assessment_without_rationale_is_refused_and_nothing_is_stored(engine
                 data=AssessmentInput(natures=["financial"], rationale=""),
             )
         assert refused.value.errors[0].field == "rationale"
-        assert service.current_assessment(session, breach.id) is None
+        assert assessments.current_assessment(session, breach.id) is None
 
 
 def test_marketing_in_the_wording_is_refused_naming_field_and_word(engine, breach, clock):
@@ -408,7 +408,7 @@ def test_a_missing_decision_obligation_is_created_as_an_internal_one(engine, clo
 
     with Session(engine) as session:
         breach = add_breach(session, "BR-2026-0002", obligation=False)
-        service.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=NOTIFY)
+        assessments.record_assessment(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=NOTIFY)
         session.commit()
         row = obligation(session, breach)
         assert (row.statutory, row.due_at, row.status, row.recipient) == (False, None, "met", "customers")
