@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import BigInteger, DateTime, Integer, String
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
 
@@ -63,3 +63,15 @@ class StrEnumType(TypeDecorator[StrEnum]):
 
     def process_result_value(self, value: str | None, _dialect: Any) -> StrEnum | None:
         return None if value is None else self.enum_class(value)
+
+
+# Identifiers and counts are 64-bit everywhere: the API accepts ids up to 2**63-1, so a 32-bit column on
+# PostgreSQL would turn a large but valid id into a database error. SQLite keeps INTEGER so a primary key
+# stays the rowid alias (a BIGINT primary key there would not autoincrement).
+BIG_INT = BigInteger().with_variant(Integer, "sqlite")
+MAX_ID = 2**63 - 1
+
+
+def id_field() -> Any:
+    """A 64-bit autoincrementing primary key."""
+    return Field(default=None, primary_key=True, sa_type=BIG_INT)
