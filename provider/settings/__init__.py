@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     scheduler_heartbeat_seconds: int = Field(default=10, ge=1)
     breach_log_due_day: int = Field(default=7, ge=1, le=28)
     breach_escalation_email: str | None = None
+    # Itemised bills (reg 9, GC C3): numbers never identifiable on a bill, and the default choice.
+    billing_free_number_prefixes: tuple[str, ...] = ("0800", "0808", "116")
+    billing_itemised_by_default: bool = True
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

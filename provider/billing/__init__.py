@@ -1,0 +1,24 @@
+"""Itemised bills: PECR regulation 9 and Ofcom General Condition C3.
+
+A subscriber may ask for bills that are not itemised, and the provider must comply; otherwise
+itemised bills may be sent. Calls free to the caller (freephone 0800 and 0808, the 116 helplines,
+and any call the billing system marks free to the caller) are never identifiable in an itemised
+bill: they are left out of the itemised lines and kept in the totals.
+
+Invariants: the choice is a history (append-only, audited), the current choice is its latest entry;
+a bill is rendered with the choice in force when it is produced, so a request for non-itemised bills
+applies to every bill produced after it; suppression is decided by `rules.py` from a configurable
+list of number prefixes.
+"""
+
+from provider.manifest import Manifest
+from provider.security.roles import Permission
+
+MANIFEST = Manifest(
+    package="provider.billing",
+    routers=("provider.billing.api:router", "provider.billing.views:router"),
+    subscriber_panels=("provider.billing.panel:PANEL",),
+    model_modules=("provider.billing.models",),
+    templates=("templates",),
+    permissions=(Permission.billing_read, Permission.billing_write),
+)

@@ -1,0 +1,167 @@
+"""Itemised bills' use cases: record a subscriber's choice, take in a call list, produce a bill."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from provider.billing import rules
+from provider.billing.models import (
+    BillCall,
+    BillingPublic,
+    BillLine,
+    BillPublic,
+    BillTotal,
+    CallCreate,
+    CallImportResult,
+    ChoicePublic,
+    ChoiceUpdate,
+    ItemisedBillChoice,
+)
+from provider.clock import ensure_utc
+from provider.db.bulk import insert_rows
+from provider.errors import invalid
+from provider.security import audit
+from provider.security.actor import Actor
+from provider.settings import Settings
+from provider.subscribers.models import Line, Subscriber
+
+
+def history(session: Session, subscriber_id: int) -> list[ItemisedBillChoice]:
+    statement = (
+        select(ItemisedBillChoice)
+        .where(ItemisedBillChoice.subscriber_id == subscriber_id)
+        .order_by(ItemisedBillChoice.recorded_at.desc(), ItemisedBillChoice.id.desc())
+    )
+    return list(session.scalars(statement))
+
+
+def billing_of(session: Session, subscriber: Subscriber, settings: Settings) -> BillingPublic:
+    entries = history(session, subscriber.id)
+    itemised, is_default = rules.current_choice(
+        [(entry.recorded_at, entry.id, entry.itemised) for entry in entries], settings.billing_itemised_by_default
+    )
+    return BillingPublic(
+        subscriber_id=subscriber.id,
+        itemised=itemised,
+        default=is_default,
+        history=[ChoicePublic.model_validate(entry, from_attributes=True) for entry in entries],
+    )
+
+
+def record_choice(
+    session: Session, *, actor: Actor, now: datetime, subscriber: Subscriber, change: ChoiceUpdate, settings: Settings
+) -> BillingPublic:
+    """Append the subscriber's request; it governs every bill produced from now on."""
+    requested_at = ensure_utc(change.requested_at) if change.requested_at else now
+    if requested_at > now:
+        raise invalid("requested_at", "cannot be in the future")
+    before = billing_of(session, subscriber, settings)
+    entry = ItemisedBillChoice(
+        subscriber_id=subscriber.id,
+        itemised=change.itemised,
+        channel=change.channel,
+        requested_at=requested_at,
+        recorded_at=now,
+        recorded_by=actor.name,
+        note=change.note.strip(),
+    )
+    session.add(entry)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="billing.itemisation_changed",
+        entity_type="subscriber",
+        entity_id=subscriber.id,
+        now=now,
+        before={"itemised": before.itemised},
+        after={"itemised": change.itemised, "channel": change.channel.value},
+    )
+    return billing_of(session, subscriber, settings)
+
+
+def import_calls(
+    session: Session, *, actor: Actor, now: datetime, subscriber: Subscriber, calls: Sequence[CallCreate]
+) -> CallImportResult:
+    """Add the calls not seen before (idempotent on the billing system's `source_ref`); a call on a
+    number that is not one of the subscriber's lines refuses the whole batch, naming it."""
+    numbers = set(session.scalars(select(Line.number).where(Line.subscriber_id == subscriber.id)))
+    for index, call in enumerate(calls):
+        if call.line_number not in numbers:
+            raise invalid(f"calls.{index}.line_number", f"{call.line_number} is not a line of this subscriber")
+    wanted = {call.source_ref: call for call in calls}
+    known = set(
+        session.scalars(
+            select(BillCall.source_ref).where(
+                BillCall.subscriber_id == subscriber.id, BillCall.source_ref.in_(list(wanted))
+            )
+        )
+    )
+    rows = [
+        {**call.model_dump(), "subscriber_id": subscriber.id, "started_at": ensure_utc(call.started_at)}
+        for ref, call in wanted.items()
+        if ref not in known
+    ]
+    insert_rows(session, BillCall.__table__, rows)
+    audit.record(
+        session,
+        actor=actor,
+        action="billing.calls_imported",
+        entity_type="subscriber",
+        entity_id=subscriber.id,
+        now=now,
+        after={"added": len(rows), "already_present": len(calls) - len(rows)},
+    )
+    return CallImportResult(added=len(rows), already_present=len(calls) - len(rows))
+
+
+def _calls(session: Session, subscriber_id: int, period: str, zone: ZoneInfo) -> list[rules.Call]:
+    start, end = rules.period_bounds(period, zone)
+    statement = select(BillCall).where(
+        BillCall.subscriber_id == subscriber_id, BillCall.started_at >= start, BillCall.started_at < end
+    )
+    return [
+        rules.Call(
+            started_at=row.started_at,
+            line_number=row.line_number,
+            called_number=row.called_number,
+            category=row.category,
+            duration_seconds=row.duration_seconds,
+            charge_pence=row.charge_pence,
+            free_to_caller=row.free_to_caller,
+        )
+        for row in session.scalars(statement)
+    ]
+
+
+def checked_period(period: str) -> str:
+    try:
+        rules.parse_period(period)
+    except ValueError as error:
+        raise invalid("period", str(error)) from error
+    return period
+
+
+def bill_for(session: Session, *, subscriber: Subscriber, period: str, now: datetime, settings: Settings) -> BillPublic:
+    """The bill for a London month, with the choice in force now."""
+    itemised = billing_of(session, subscriber, settings).itemised
+    bill = rules.compose_bill(
+        _calls(session, subscriber.id, checked_period(period), settings.zone),
+        itemised=itemised,
+        prefixes=settings.billing_free_number_prefixes,
+    )
+    return BillPublic(
+        subscriber_id=subscriber.id,
+        account_reference=subscriber.account_reference,
+        period=period,
+        itemised=itemised,
+        lines=[BillLine.model_validate(line, from_attributes=True) for line in bill.lines],
+        totals=[BillTotal.model_validate(total, from_attributes=True) for total in bill.totals],
+        total_charge_pence=bill.total_charge_pence,
+        produced_at=now,
+    )
