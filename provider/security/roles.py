@@ -33,12 +33,17 @@ class Permission(StrEnum):
     directories_write = "directories:write"
     billing_read = "billing:read"
     billing_write = "billing:write"
+    disclosures_read = "disclosures:read"
+    disclosures_write = "disclosures:write"
     audit_read = "audit:read"
     jobs_read = "jobs:read"
     jobs_run = "jobs:run"
 
 
-_READ_ALL = {p for p in Permission if p.value.endswith(":read")}
+# The register of law-enforcement and national-security requests (reg 29A) is seen only by those who
+# handle it: compliance officers and administrators, not everyone who reads everything else.
+_RESTRICTED = {Permission.disclosures_read, Permission.disclosures_write}
+_READ_ALL = {p for p in Permission if p.value.endswith(":read")} - _RESTRICTED
 _DOMAINS_WRITE = {
     Permission.subscribers_write,
     Permission.breach_write,
@@ -49,7 +54,7 @@ _DOMAINS_WRITE = {
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),
-    Role.compliance_officer: frozenset(_READ_ALL | _DOMAINS_WRITE),
+    Role.compliance_officer: frozenset(_READ_ALL | _DOMAINS_WRITE | _RESTRICTED),
     Role.breach_manager: frozenset(
         {Permission.breach_read, Permission.breach_write, Permission.subscribers_read, Permission.provider_read}
     ),
