@@ -3,7 +3,6 @@ and handed to the response before the next one is built, so 100,000 letters neve
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Iterator
 
@@ -12,28 +11,11 @@ from sqlmodel import Session
 
 from breach.notices import bulk
 from breach.notices.models import Channel
-
-
-class _Sink(io.RawIOBase):
-    """A write-only, unseekable buffer: zipfile then writes data descriptors and never seeks back."""
-
-    def __init__(self) -> None:
-        self._parts: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self._parts.append(bytes(data))
-        return len(data)
-
-    def drain(self) -> bytes:
-        data, self._parts = b"".join(self._parts), []
-        return data
+from provider.notices.zipstream import ZipSink
 
 
 def letters_zip(engine: Engine, breach_id: int, channel: Channel | None = None) -> Iterator[bytes]:
-    sink = _Sink()
+    sink = ZipSink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for ids in bulk.letter_ids(engine, breach_id, channel):
             with Session(engine) as session:

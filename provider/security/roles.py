@@ -35,6 +35,8 @@ class Permission(StrEnum):
     billing_write = "billing:write"
     disclosures_read = "disclosures:read"
     disclosures_write = "disclosures:write"
+    risks_read = "risks:read"
+    risks_write = "risks:write"
     audit_read = "audit:read"
     jobs_read = "jobs:read"
     jobs_run = "jobs:run"
@@ -50,6 +52,7 @@ _DOMAINS_WRITE = {
     Permission.traffic_write,
     Permission.directories_write,
     Permission.billing_write,
+    Permission.risks_write,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -1,0 +1,110 @@
+"""JSON API of security-risk notices (reg 5): compose, send (resumable), recipients, letters."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import select
+from sqlmodel import Session
+
+from provider.db.session import SessionDep
+from provider.security.actor import Actor
+from provider.security.roles import Permission
+from provider.security_risks import archive, service
+from provider.security_risks.models import (
+    Delivery,
+    NoticeCreate,
+    NoticePublic,
+    RecipientPublic,
+    RiskNotice,
+    RiskRecipient,
+    SendRequest,
+)
+from provider.web.deps import NowDep, SettingsDep, api_permission
+from provider.web.params import PageQuery, PageSizeQuery, path_loader
+
+router = APIRouter(prefix="/api/v1/security-risks", tags=["security-risk notices"])
+Reader = Annotated[Actor, api_permission(Permission.risks_read)]
+Writer = Annotated[Actor, api_permission(Permission.risks_write)]
+NoticePath = Annotated[RiskNotice, Depends(path_loader(service.get_notice, "notice_id"))]
+
+
+@router.get("", response_model=list[NoticePublic])
+def list_notices(_actor: Reader, session: SessionDep) -> list[NoticePublic]:
+    return [service.public(session, notice) for notice in service.list_notices(session)]
+
+
+@router.post("", response_model=NoticePublic, status_code=201)
+def create_notice(actor: Writer, session: SessionDep, now: NowDep, body: NoticeCreate) -> NoticePublic:
+    """Compose a notice: the nature of the risk, what subscribers can do, the likely cost, and to whom."""
+    notice = service.create(session, actor=actor, now=now, data=body)
+    session.commit()
+    return service.public(session, notice)
+
+
+@router.get("/{notice_id:int}", response_model=NoticePublic)
+def read_notice(_actor: Reader, session: SessionDep, notice: NoticePath) -> NoticePublic:
+    return service.public(session, notice)
+
+
+@router.post("/{notice_id:int}/send", response_model=NoticePublic)
+def send_notice(
+    request: Request,
+    actor: Writer,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    notice: NoticePath,
+    body: SendRequest,
+) -> NoticePublic:
+    """Fix the recipients and send: e-mail where there is an address and a mail server, otherwise a letter
+    to post. With `limit`, stop after that many; calling again resumes with those still pending."""
+    engine = request.app.state.engine
+    session.commit()  # the batches commit on their own sessions: hold no lock meanwhile
+    service.send(
+        engine,
+        actor=actor,
+        now=now,
+        settings=settings,
+        notice_id=notice.id,
+        batch_size=body.batch_size,
+        limit=body.limit,
+    )
+    with Session(engine) as session:
+        return service.public(session, service.get_notice(session, notice.id))
+
+
+@router.get("/{notice_id:int}/recipients", response_model=list[RecipientPublic])
+def read_recipients(
+    _actor: Reader,
+    session: SessionDep,
+    notice: NoticePath,
+    page: PageQuery = 1,
+    size: PageSizeQuery = 100,
+    delivery: Annotated[Delivery | None, Query(description="only this outcome")] = None,
+) -> list[RecipientPublic]:
+    statement = select(RiskRecipient).where(RiskRecipient.notice_id == notice.id)
+    if delivery is not None:
+        statement = statement.where(RiskRecipient.delivery == delivery)
+    rows = session.scalars(statement.order_by(RiskRecipient.id).offset((page - 1) * size).limit(size))
+    return [RecipientPublic.model_validate(row, from_attributes=True) for row in rows]
+
+
+@router.get("/{notice_id:int}/letters.zip", responses={200: {"content": {"application/zip": {}}}})
+def download_letters(
+    request: Request,
+    _actor: Reader,
+    session: SessionDep,
+    settings: SettingsDep,
+    notice: NoticePath,
+    everyone: Annotated[bool, Query(description="every recipient's letter, not only those to post")] = False,
+) -> StreamingResponse:
+    deliveries = (
+        (Delivery.letter, Delivery.emailed, Delivery.failed) if everyone else (Delivery.letter, Delivery.failed)
+    )
+    session.commit()  # the stream reads on sessions of its own
+    stream = archive.letters_zip(request.app.state.engine, notice.id, settings.zone, deliveries)
+    headers = {"Content-Disposition": f'attachment; filename="security-risk-{notice.id}-letters.zip"'}
+    return StreamingResponse(stream, media_type="application/zip", headers=headers)
