@@ -12,11 +12,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, StringConstraints
-from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from provider.db.schemas import all_optional, unbounded
-from provider.db.types import StrEnumType, UTCDateTime, utc_field
+from provider.db.types import BIG_INT, MAX_ID, StrEnumType, UTCDateTime, id_field, utc_field
 from provider.deadlines.models import ObligationStatus
 
 
@@ -79,7 +79,6 @@ class FilingStage(StrEnum):
 # Datetimes are `AwareDatetime`: a naive time is a 422 naming the field, never guessed as UTC or London.
 LONG_TEXT = 10_000
 MAX_INDIVIDUALS = 10_000_000_000
-MAX_ID = 2**63 - 1
 
 
 def _long_text(description: str | None = None) -> Any:
@@ -107,7 +106,7 @@ class BreachFacts(SQLModel):
     awareness_justification: str = _long_text()
     data_categories: list[DataCategory] = Field(default_factory=list, max_length=len(DataCategory), sa_type=JSON)
     data_description: str = _long_text()
-    individuals_affected: int | None = Field(default=None, ge=0, le=MAX_INDIVIDUALS)
+    individuals_affected: int | None = Field(default=None, ge=0, le=MAX_INDIVIDUALS, sa_type=BIG_INT)
     individuals_is_estimate: bool = False
     summary: str = _long_text()
     location_and_media: str = _long_text()
@@ -135,7 +134,7 @@ class BreachRecord(SQLModel):
 class Breach(BreachFacts, BreachRecord, table=True):
     __tablename__ = "breach"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
 
 
 class FilingBase(SQLModel):
@@ -143,17 +142,17 @@ class FilingBase(SQLModel):
 
     stage: FilingStage = Field(sa_type=StrEnumType(FilingStage, 16))
     delay_reasons: str = _long_text()
-    supersedes_id: int | None = Field(default=None, ge=1, le=MAX_ID, foreign_key="breach_filing.id")
+    supersedes_id: int | None = Field(default=None, ge=1, le=MAX_ID, sa_type=BIG_INT, foreign_key="breach_filing.id")
 
 
 class FilingRecord(SQLModel):
     """What the service records on a filing: its number, when and by whom, lateness, the ICO's case."""
 
-    sequence: int = Field(description="1, 2, 3… per breach")
+    sequence: int = Field(sa_type=BIG_INT, description="1, 2, 3… per breach")
     filed_at: datetime = utc_field()
     filed_by: str = Field(max_length=100)
     late: bool = False
-    late_by_seconds: int | None = None
+    late_by_seconds: int | None = Field(default=None, sa_type=BIG_INT)
     ico_reference: str | None = Field(default=None, max_length=50)
 
 
@@ -166,8 +165,8 @@ class Filing(FilingBase, FilingRecord, table=True):
     __tablename__ = "breach_filing"
     __table_args__ = (UniqueConstraint("breach_id", "sequence", name="uq_filing_breach_sequence"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    breach_id: int = Field(sa_column=Column(Integer, ForeignKey("breach.id"), nullable=False, index=True))
+    id: int | None = id_field()
+    breach_id: int = Field(sa_column=Column(BIG_INT, ForeignKey("breach.id"), nullable=False, index=True))
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     pdf_sha256: str = Field(max_length=64)
     pdf_bytes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

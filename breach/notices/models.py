@@ -17,16 +17,15 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, StringConstraints
-from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from breach.notices.rules import CircumstanceFactor, Consequence, DataNature, Outcome
 from provider.db.schemas import unbounded
-from provider.db.types import StrEnumType, utc_field
+from provider.db.types import BIG_INT, MAX_ID, StrEnumType, id_field, utc_field
 
 LONG_TEXT = 10_000
 MAX_SELECTION = 200_000
-MAX_ID = 2**63 - 1
 
 
 class RecipientStatus(StrEnum):
@@ -56,7 +55,7 @@ class BatchStatus(StrEnum):
 
 
 def _breach_fk(index: bool = True) -> Any:
-    return Field(sa_column=Column(Integer, ForeignKey("breach.id", ondelete="CASCADE"), nullable=False, index=index))
+    return Field(sa_column=Column(BIG_INT, ForeignKey("breach.id", ondelete="CASCADE"), nullable=False, index=index))
 
 
 class AssessmentRecord(SQLModel):
@@ -89,9 +88,9 @@ class NoticeAssessment(AssessmentRecord, table=True):
     __tablename__ = "breach_notice_assessment"
     __table_args__ = (UniqueConstraint("breach_id", "sequence", name="uq_notice_assessment_sequence"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     breach_id: int = _breach_fk()
-    sequence: int
+    sequence: int = Field(sa_type=BIG_INT)
 
 
 class NoticeBatch(SQLModel, table=True):
@@ -100,15 +99,17 @@ class NoticeBatch(SQLModel, table=True):
     __tablename__ = "breach_notice_batch"
     __table_args__ = (UniqueConstraint("breach_id", "sequence", name="uq_notice_batch_sequence"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     breach_id: int = _breach_fk()
-    sequence: int
-    template_id: int = Field(foreign_key="wording_version.id", description="the wording version (provider.wording)")
-    assessment_id: int = Field(foreign_key="breach_notice_assessment.id")
+    sequence: int = Field(sa_type=BIG_INT)
+    template_id: int = Field(
+        sa_type=BIG_INT, foreign_key="wording_version.id", description="the wording version (provider.wording)"
+    )
+    assessment_id: int = Field(sa_type=BIG_INT, foreign_key="breach_notice_assessment.id")
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: BatchStatus = Field(default=BatchStatus.generating, sa_type=StrEnumType(BatchStatus, 16))
-    total: int = 0
-    generated: int = 0
+    total: int = Field(default=0, sa_type=BIG_INT)
+    generated: int = Field(default=0, sa_type=BIG_INT)
     created_by: str = Field(max_length=100)
     created_at: datetime = utc_field()
     generated_at: datetime | None = utc_field(nullable=True)
@@ -123,21 +124,21 @@ class NoticeRecipient(SQLModel, table=True):
         Index("ix_notice_recipient_batch_status_id", "batch_id", "status", "id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     breach_id: int = _breach_fk()
     recipient_key: str = Field(max_length=40, description="s:<subscriber id> or u:<line user id>")
     role: RecipientRole = Field(sa_type=StrEnumType(RecipientRole, 16))
     subscriber_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("subscriber.id", ondelete="SET NULL"), nullable=True)
+        default=None, sa_column=Column(BIG_INT, ForeignKey("subscriber.id", ondelete="SET NULL"), nullable=True)
     )
     line_user_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("line_user.id", ondelete="SET NULL"), nullable=True)
+        default=None, sa_column=Column(BIG_INT, ForeignKey("line_user.id", ondelete="SET NULL"), nullable=True)
     )
     channel: Channel = Field(sa_type=StrEnumType(Channel, 8))
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: RecipientStatus = Field(default=RecipientStatus.pending, sa_type=StrEnumType(RecipientStatus, 16))
-    batch_id: int | None = Field(default=None, foreign_key="breach_notice_batch.id")
-    template_id: int | None = Field(default=None, foreign_key="wording_version.id")
+    batch_id: int | None = Field(default=None, sa_type=BIG_INT, foreign_key="breach_notice_batch.id")
+    template_id: int | None = Field(default=None, sa_type=BIG_INT, foreign_key="wording_version.id")
     pdf_sha256: str = Field(default="", max_length=64)
     email_sha256: str = Field(default="", max_length=64)
     generated_at: datetime | None = utc_field(nullable=True)
@@ -152,9 +153,9 @@ class NoticeMedia(SQLModel, table=True):
 
     __tablename__ = "breach_notice_media"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     breach_id: int = _breach_fk()
-    template_id: int = Field(foreign_key="wording_version.id")
+    template_id: int = Field(sa_type=BIG_INT, foreign_key="wording_version.id")
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     pdf_sha256: str = Field(max_length=64)
     pdf_bytes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import EmailStr, field_validator
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import utc_field
+from provider.db.types import BIG_INT, utc_field
 
 
 class ProfileBase(SQLModel):
@@ -25,7 +25,7 @@ class ProfileBase(SQLModel):
 class ProviderProfile(ProfileBase, table=True):
     __tablename__ = "provider_profile"
 
-    id: int = Field(default=1, primary_key=True)
+    id: int = Field(default=1, primary_key=True, sa_type=BIG_INT)
     updated_at: datetime = utc_field()
 
 

@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import StrEnumType, utc_field
+from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
 from provider.subscribers import phone
 
 # Search keys and words compare byte by byte on PostgreSQL as on SQLite, so the database orders them
@@ -129,7 +129,7 @@ class Subscriber(SubscriberBase, table=True):
     __tablename__ = "subscriber"
     __table_args__ = (Index("ix_subscriber_name_key_id", "name_key", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     account_reference: str = Field(max_length=64, unique=True, index=True)
     phone: str = Field(default="", max_length=phone.E164_MAX_LENGTH)
     name_key: str = Field(max_length=200, sa_type=KEY_TYPE, description="search key: see provider.subscribers.search")
@@ -153,7 +153,7 @@ class SubscriberNameWord(SQLModel, table=True):
         {"sqlite_with_rowid": False},
     )  # SQLite keeps rows in key order: one b-tree fewer
 
-    subscriber_id: int = Field(foreign_key="subscriber.id", primary_key=True, ondelete="CASCADE")
+    subscriber_id: int = Field(sa_type=BIG_INT, foreign_key="subscriber.id", primary_key=True, ondelete="CASCADE")
     word: str = Field(max_length=200, primary_key=True, sa_type=KEY_TYPE)
     name_key: str = Field(max_length=200, sa_type=KEY_TYPE)
 
@@ -210,8 +210,8 @@ class SubscriberPage(SQLModel):
 class Line(SQLModel, table=True):
     __tablename__ = "subscriber_line"
 
-    id: int | None = Field(default=None, primary_key=True)
-    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    id: int | None = id_field()
+    subscriber_id: int = Field(sa_type=BIG_INT, foreign_key="subscriber.id", index=True)
     number: str = Field(max_length=phone.E164_MAX_LENGTH, unique=True, index=True, description="E.164")
     service: LineService = Field(sa_type=StrEnumType(LineService, 16))
     created_at: datetime = utc_field()
@@ -248,8 +248,8 @@ class LineUserBase(SQLModel):
 class LineUser(LineUserBase, table=True):
     __tablename__ = "line_user"
 
-    id: int | None = Field(default=None, primary_key=True)
-    line_id: int = Field(foreign_key="subscriber_line.id", index=True)
+    id: int | None = id_field()
+    line_id: int = Field(sa_type=BIG_INT, foreign_key="subscriber_line.id", index=True)
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
 

@@ -15,8 +15,8 @@ from fastapi import Path, Query
 from sqlmodel import Session
 
 from provider.db.session import SessionDep
+from provider.db.types import MAX_ID
 
-MAX_ID = 2**63 - 1
 Entity = TypeVar("Entity")
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="numeric identifier")]
