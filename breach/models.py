@@ -18,6 +18,7 @@ from sqlmodel import Field, SQLModel
 from provider.db.schemas import all_optional, unbounded
 from provider.db.types import BIG_INT, MAX_ID, StrEnumType, UTCDateTime, id_field, utc_field
 from provider.deadlines.models import ObligationStatus
+from provider.text import Line, Lines
 
 
 class Circumstance(StrEnum):
@@ -90,9 +91,9 @@ class BreachFacts(SQLModel):
     """The editable facts of a breach (everything the staff record; not the derived fields): declared once
     for the table, the create and update schemas and the public answer."""
 
-    title: str = Field(min_length=1, max_length=200)
+    title: Line = Field(min_length=1, max_length=200)
     circumstance: Circumstance = Field(sa_type=StrEnumType(Circumstance, 32))
-    circumstance_detail: str = _long_text()
+    circumstance_detail: Lines = _long_text()
     occurred_at: AwareDatetime | None = utc_field(nullable=True)
     occurred_is_estimate: bool = False
     detected_at: AwareDatetime = Field(sa_type=UTCDateTime)
@@ -101,22 +102,22 @@ class BreachFacts(SQLModel):
         index=True,
         description="the legal anchor: enough awareness for a meaningful notification",
     )
-    aware_recorded_by: str = Field(default="", max_length=200)
-    aware_evidence: str = _long_text()
-    awareness_justification: str = _long_text()
+    aware_recorded_by: Line = Field(default="", max_length=200)
+    aware_evidence: Lines = _long_text()
+    awareness_justification: Lines = _long_text()
     data_categories: list[DataCategory] = Field(default_factory=list, max_length=len(DataCategory), sa_type=JSON)
-    data_description: str = _long_text()
+    data_description: Lines = _long_text()
     individuals_affected: int | None = Field(default=None, ge=0, le=MAX_INDIVIDUALS, sa_type=BIG_INT)
     individuals_is_estimate: bool = False
-    summary: str = _long_text()
-    location_and_media: str = _long_text()
-    protection_measures: str = _long_text()
-    encryption_details: str = _long_text()
-    mitigation_measures: str = _long_text()
-    likely_consequences: str = _long_text()
-    other_providers: str = _long_text('relevant use of other providers, or "none"')
-    cross_border: str = _long_text()
-    customer_notification_summary: str = _long_text()
+    summary: Lines = _long_text()
+    location_and_media: Lines = _long_text()
+    protection_measures: Lines = _long_text()
+    encryption_details: Lines = _long_text()
+    mitigation_measures: Lines = _long_text()
+    likely_consequences: Lines = _long_text()
+    other_providers: Lines = _long_text('relevant use of other providers, or "none"')
+    cross_border: Lines = _long_text()
+    customer_notification_summary: Lines = _long_text()
 
 
 class BreachRecord(SQLModel):
@@ -141,7 +142,7 @@ class FilingBase(SQLModel):
     """What a filing is asked for: the stage, the reasons for any delay, the filing it amends."""
 
     stage: FilingStage = Field(sa_type=StrEnumType(FilingStage, 16))
-    delay_reasons: str = _long_text()
+    delay_reasons: Lines = _long_text()
     supersedes_id: int | None = Field(default=None, ge=1, le=MAX_ID, sa_type=BIG_INT, foreign_key="breach_filing.id")
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
+from provider.text import Line, Lines
 
 
 class SubmissionMethod(StrEnum):
@@ -147,12 +148,12 @@ class LogSubmissionCreate(SQLModel):
 
     sent_at: AwareDatetime = Field(description="when it was sent (with a zone offset)")
     method: SubmissionMethod = SubmissionMethod.ico_online_form
-    recipient: str = Field(default="ICO", min_length=1, max_length=254)
-    note: str = Field(default="", max_length=2000)
+    recipient: Line = Field(default="ICO", min_length=1, max_length=254)
+    note: Lines = Field(default="", max_length=2000)
     expected_pdf_sha256: str | None = Field(
         default=None,
         min_length=64,
         max_length=64,
-        regex=r"^[0-9a-f]{64}$",
+        schema_extra={"pattern": r"^[0-9a-f]{64}$"},
         description="the SHA-256 of the PDF that was sent; refused if the log has changed since",
     )

@@ -23,6 +23,7 @@ from sqlmodel import Field, SQLModel
 from breach.notices.rules import CircumstanceFactor, Consequence, DataNature, Outcome
 from provider.db.schemas import unbounded
 from provider.db.types import BIG_INT, MAX_ID, StrEnumType, id_field, utc_field
+from provider.text import Line, Lines
 
 LONG_TEXT = 10_000
 MAX_SELECTION = 200_000
@@ -165,16 +166,16 @@ class NoticeMedia(SQLModel, table=True):
 
 # --- API schemas ---------------------------------------------------------------------------------------
 
-ShortText = Annotated[str, StringConstraints(max_length=200)]
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
-NumberText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+ShortText = Annotated[Line, StringConstraints(max_length=200)]
+Reference = Annotated[Line, StringConstraints(strip_whitespace=True, max_length=64)]
+NumberText = Annotated[Line, StringConstraints(strip_whitespace=True, max_length=40)]
 BoundedId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class DatasetInput(SQLModel):
-    dataset: str = Field(default="", max_length=200, description="e.g. the CDR archive on backup tape 7")
-    algorithm: str = Field(default="", max_length=100, description="e.g. AES-256-GCM or HMAC-SHA-256")
-    key_management: str = Field(default="", max_length=2000, description="where the key is held, who can use it")
+    dataset: Line = Field(default="", max_length=200, description="e.g. the CDR archive on backup tape 7")
+    algorithm: Line = Field(default="", max_length=100, description="e.g. AES-256-GCM or HMAC-SHA-256")
+    key_management: Lines = Field(default="", max_length=2000, description="where the key is held, who can use it")
     key_compromised: bool | None = Field(default=None, description="null: not stated")
     key_guessable: bool | None = Field(default=None, description="null: not stated")
 
@@ -183,16 +184,16 @@ class AssessmentInput(SQLModel):
     natures: list[DataNature] = Field(default_factory=list, max_length=len(DataNature))
     consequences: list[Consequence] = Field(default_factory=list, max_length=len(Consequence))
     circumstances: list[CircumstanceFactor] = Field(default_factory=list, max_length=len(CircumstanceFactor))
-    other_adverse_effect: str = Field(default="", max_length=2000)
+    other_adverse_effect: Lines = Field(default="", max_length=2000)
     exemption_claimed: bool = False
     datasets: list[DatasetInput] = Field(default_factory=list, max_length=50)
     ico_required: bool = False
-    ico_required_reference: str = Field(default="", max_length=50)
+    ico_required_reference: Line = Field(default="", max_length=50)
     delay_agreed: bool = False
-    delay_ico_reference: str = Field(default="", max_length=50)
+    delay_ico_reference: Line = Field(default="", max_length=50)
     delay_agreed_on: date | None = None
     delay_until: AwareDatetime | None = None
-    rationale: str = Field(default="", max_length=LONG_TEXT)
+    rationale: Lines = Field(default="", max_length=LONG_TEXT)
 
 
 class AssessmentPublic(unbounded(AssessmentRecord)):
@@ -208,17 +209,17 @@ class AssessmentState(SQLModel):
 class TemplateInput(SQLModel):
     """The wording staff may edit before sending; {name}, {address}, {account_reference}, {lines} are filled."""
 
-    subject: str = Field(default="", max_length=200)
-    greeting: str = Field(default="Dear {name},", max_length=200)
-    provider_name: str = Field(default="", max_length=200)
-    contact_details: str = Field(default="", max_length=2000)
-    summary: str = Field(default="", max_length=LONG_TEXT)
-    estimated_date: str = Field(default="", max_length=200)
-    data_nature: str = Field(default="", max_length=LONG_TEXT)
-    likely_consequences: str = Field(default="", max_length=LONG_TEXT)
-    circumstances: str = Field(default="", max_length=LONG_TEXT)
-    provider_measures: str = Field(default="", max_length=LONG_TEXT)
-    customer_measures: str = Field(default="", max_length=LONG_TEXT)
+    subject: Line = Field(default="", max_length=200)
+    greeting: Line = Field(default="Dear {name},", max_length=200)
+    provider_name: Line = Field(default="", max_length=200)
+    contact_details: Lines = Field(default="", max_length=2000)
+    summary: Lines = Field(default="", max_length=LONG_TEXT)
+    estimated_date: Line = Field(default="", max_length=200)
+    data_nature: Lines = Field(default="", max_length=LONG_TEXT)
+    likely_consequences: Lines = Field(default="", max_length=LONG_TEXT)
+    circumstances: Lines = Field(default="", max_length=LONG_TEXT)
+    provider_measures: Lines = Field(default="", max_length=LONG_TEXT)
+    customer_measures: Lines = Field(default="", max_length=LONG_TEXT)
 
 
 class TemplatePublic(TemplateInput):

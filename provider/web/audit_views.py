@@ -19,6 +19,7 @@ from provider.security import audit_query
 from provider.security.actor import Actor
 from provider.security.audit_query import AuditFilter
 from provider.security.roles import Permission
+from provider.text import Line
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, SettingsDep, api_permission, page_permission
 from provider.web.forms import FormError, PageForm, Values
@@ -33,10 +34,10 @@ AuditorActor = Annotated[Actor, page_permission(Permission.audit_read)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
-EntityType = Annotated[str | None, Query(max_length=64, description="exact entity type, e.g. user, breach")]
-EntityId = Annotated[str | None, Query(max_length=64, description="exact entity id")]
-ActorName = Annotated[str | None, Query(max_length=100, description="user name; also finds that user's tokens")]
-ActionPrefix = Annotated[str | None, Query(max_length=100, description="action or its beginning, e.g. account.")]
+EntityType = Annotated[Line | None, Query(max_length=64, description="exact entity type, e.g. user, breach")]
+EntityId = Annotated[Line | None, Query(max_length=64, description="exact entity id")]
+ActorName = Annotated[Line | None, Query(max_length=100, description="user name; also finds that user's tokens")]
+ActionPrefix = Annotated[Line | None, Query(max_length=100, description="action or its beginning, e.g. account.")]
 DATE_FIELDS = ("date_from", "date_to")
 AUDIT_FORM = PageForm(
     labels={
