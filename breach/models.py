@@ -11,13 +11,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, StringConstraints
+from pydantic import StringConstraints
 from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from provider.db.schemas import all_optional, unbounded
 from provider.db.types import BIG_INT, MAX_ID, StrEnumType, UTCDateTime, id_field, utc_field
 from provider.deadlines.models import ObligationStatus
+from provider.moments import Moment
 from provider.text import Line, Lines
 
 
@@ -77,7 +78,8 @@ class FilingStage(StrEnum):
 
 
 # Bounds on every input so no request can reach the database with an absurd value (never a 500).
-# Datetimes are `AwareDatetime`: a naive time is a 422 naming the field, never guessed as UTC or London.
+# Datetimes are `Moment` (aware, years 1900..2200): a naive time is a 422 naming the field, never guessed as
+# UTC or London, and so is one outside the range.
 LONG_TEXT = 10_000
 MAX_INDIVIDUALS = 10_000_000_000
 
@@ -94,10 +96,10 @@ class BreachFacts(SQLModel):
     title: Line = Field(min_length=1, max_length=200)
     circumstance: Circumstance = Field(sa_type=StrEnumType(Circumstance, 32))
     circumstance_detail: Lines = _long_text()
-    occurred_at: AwareDatetime | None = utc_field(nullable=True)
+    occurred_at: Moment | None = utc_field(nullable=True)
     occurred_is_estimate: bool = False
-    detected_at: AwareDatetime = Field(sa_type=UTCDateTime)
-    aware_at: AwareDatetime = Field(
+    detected_at: Moment = Field(sa_type=UTCDateTime)
+    aware_at: Moment = Field(
         sa_type=UTCDateTime,
         index=True,
         description="the legal anchor: enough awareness for a meaningful notification",

@@ -10,11 +10,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime
 from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
+from provider.moments import Moment
 from provider.text import Line, Lines
 
 
@@ -146,7 +146,7 @@ class BreachLogPublic(BreachLog):
 class LogSubmissionCreate(SQLModel):
     """POST /api/v1/breach-log/{month}/submissions: record that the month's log was sent."""
 
-    sent_at: AwareDatetime = Field(description="when it was sent (with a zone offset)")
+    sent_at: Moment = Field(description="when it was sent (with a zone offset)")
     method: SubmissionMethod = SubmissionMethod.ico_online_form
     recipient: Line = Field(default="ICO", min_length=1, max_length=254)
     note: Lines = Field(default="", max_length=2000)

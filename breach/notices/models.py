@@ -16,13 +16,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, StringConstraints
+from pydantic import StringConstraints
 from sqlalchemy import JSON, Column, Date, ForeignKey, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from breach.notices.rules import CircumstanceFactor, Consequence, DataNature, Outcome
 from provider.db.schemas import unbounded
 from provider.db.types import BIG_INT, MAX_ID, StrEnumType, id_field, utc_field
+from provider.moments import Day, Moment
 from provider.text import Line, Lines
 
 LONG_TEXT = 10_000
@@ -191,8 +192,8 @@ class AssessmentInput(SQLModel):
     ico_required_reference: Line = Field(default="", max_length=50)
     delay_agreed: bool = False
     delay_ico_reference: Line = Field(default="", max_length=50)
-    delay_agreed_on: date | None = None
-    delay_until: AwareDatetime | None = None
+    delay_agreed_on: Day | None = None
+    delay_until: Moment | None = None
     rationale: Lines = Field(default="", max_length=LONG_TEXT)
 
 
