@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     scheduler_heartbeat_seconds: int = Field(default=10, ge=1)
     breach_log_due_day: int = Field(default=7, ge=1, le=28)
     breach_escalation_email: str | None = None
+    # Request limits (provider.web.limits; `pecr serve` sets the server's own, see README "Limits").
+    max_body_bytes: int = Field(default=25 * 1024 * 1024, ge=1024, description="larger request bodies get a 413")
+    max_json_depth: int = Field(default=32, ge=2, le=1000, description="deeper JSON bodies get a 422")
+    body_timeout_seconds: float = Field(default=30, gt=0, description="a body arriving slower gets a 408")
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, description="request line and headers (pecr serve)")
+    keep_alive_seconds: int = Field(default=5, ge=1, description="idle keep-alive connections close (pecr serve)")
+    max_connections: int = Field(default=500, ge=1, description="more concurrent connections get a 503 (pecr serve)")
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
