@@ -142,8 +142,8 @@ class RequestLimits:
         if not body or not scope.get("path", "").startswith("/api/"):
             return None
         content_type = _header(scope, b"content-type").split(";")[0].strip().lower()
-        if content_type not in JSON_TYPES and not content_type.endswith("+json"):
-            return None
+        if content_type and content_type not in JSON_TYPES and not content_type.endswith("+json"):
+            return None  # no content type at all is read as JSON by FastAPI, so it is checked too
         return json_problem(body, self.max_json_depth)
 
     async def _refuse(self, scope: Scope, send: Send, status: int, title: str, reason: str) -> None:

@@ -31,6 +31,8 @@ def _post(client, body: bytes):
 def test_malformed_json_names_the_line_and_column(manager):
     reason = _problem(_post(manager, b'{\n  "title": "Lost laptop",\n  "summary": oops\n}'))
     assert reason == "the body is not valid JSON: Expecting value at line 3, column 14"
+    untyped = manager.post("/api/v1/breaches", content=b'{"title": }')
+    assert _problem(untyped) == "the body is not valid JSON: Expecting value at line 1, column 11"
 
 
 def test_bad_utf8_names_where_it_is(manager):
