@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import AwareDatetime
 from sqlmodel import Session
 
 from breach import service
@@ -28,6 +27,7 @@ from breach.models import (
     ObligationPublic,
 )
 from provider.db.session import SessionDep
+from provider.moments import Moment
 from provider.security.actor import Actor
 from provider.security.roles import Permission
 from provider.web.deps import NowDep, SettingsDep, api_permission
@@ -86,7 +86,7 @@ def list_breaches(
     session: SessionDep,
     status: BreachStatus | None = None,
     due_before: Annotated[
-        AwareDatetime | None, Query(description="only breaches with an open obligation due before this instant")
+        Moment | None, Query(description="only breaches with an open obligation due before this instant")
     ] = None,
     q: SearchQuery = None,
     limit: PageSizeQuery = 50,

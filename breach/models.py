@@ -11,13 +11,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, StringConstraints
-from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, Text, UniqueConstraint
+from pydantic import StringConstraints
+from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from provider.db.schemas import all_optional, unbounded
-from provider.db.types import StrEnumType, UTCDateTime, utc_field
+from provider.db.types import BIG_INT, MAX_ID, StrEnumType, UTCDateTime, id_field, utc_field
 from provider.deadlines.models import ObligationStatus
+from provider.moments import Moment
+from provider.text import Line, Lines
 
 
 class Circumstance(StrEnum):
@@ -76,10 +78,10 @@ class FilingStage(StrEnum):
 
 
 # Bounds on every input so no request can reach the database with an absurd value (never a 500).
-# Datetimes are `AwareDatetime`: a naive time is a 422 naming the field, never guessed as UTC or London.
+# Datetimes are `Moment` (aware, years 1900..2200): a naive time is a 422 naming the field, never guessed as
+# UTC or London, and so is one outside the range.
 LONG_TEXT = 10_000
 MAX_INDIVIDUALS = 10_000_000_000
-MAX_ID = 2**63 - 1
 
 
 def _long_text(description: str | None = None) -> Any:
@@ -91,33 +93,33 @@ class BreachFacts(SQLModel):
     """The editable facts of a breach (everything the staff record; not the derived fields): declared once
     for the table, the create and update schemas and the public answer."""
 
-    title: str = Field(min_length=1, max_length=200)
+    title: Line = Field(min_length=1, max_length=200)
     circumstance: Circumstance = Field(sa_type=StrEnumType(Circumstance, 32))
-    circumstance_detail: str = _long_text()
-    occurred_at: AwareDatetime | None = utc_field(nullable=True)
+    circumstance_detail: Lines = _long_text()
+    occurred_at: Moment | None = utc_field(nullable=True)
     occurred_is_estimate: bool = False
-    detected_at: AwareDatetime = Field(sa_type=UTCDateTime)
-    aware_at: AwareDatetime = Field(
+    detected_at: Moment = Field(sa_type=UTCDateTime)
+    aware_at: Moment = Field(
         sa_type=UTCDateTime,
         index=True,
         description="the legal anchor: enough awareness for a meaningful notification",
     )
-    aware_recorded_by: str = Field(default="", max_length=200)
-    aware_evidence: str = _long_text()
-    awareness_justification: str = _long_text()
+    aware_recorded_by: Line = Field(default="", max_length=200)
+    aware_evidence: Lines = _long_text()
+    awareness_justification: Lines = _long_text()
     data_categories: list[DataCategory] = Field(default_factory=list, max_length=len(DataCategory), sa_type=JSON)
-    data_description: str = _long_text()
-    individuals_affected: int | None = Field(default=None, ge=0, le=MAX_INDIVIDUALS)
+    data_description: Lines = _long_text()
+    individuals_affected: int | None = Field(default=None, ge=0, le=MAX_INDIVIDUALS, sa_type=BIG_INT)
     individuals_is_estimate: bool = False
-    summary: str = _long_text()
-    location_and_media: str = _long_text()
-    protection_measures: str = _long_text()
-    encryption_details: str = _long_text()
-    mitigation_measures: str = _long_text()
-    likely_consequences: str = _long_text()
-    other_providers: str = _long_text('relevant use of other providers, or "none"')
-    cross_border: str = _long_text()
-    customer_notification_summary: str = _long_text()
+    summary: Lines = _long_text()
+    location_and_media: Lines = _long_text()
+    protection_measures: Lines = _long_text()
+    encryption_details: Lines = _long_text()
+    mitigation_measures: Lines = _long_text()
+    likely_consequences: Lines = _long_text()
+    other_providers: Lines = _long_text('relevant use of other providers, or "none"')
+    cross_border: Lines = _long_text()
+    customer_notification_summary: Lines = _long_text()
 
 
 class BreachRecord(SQLModel):
@@ -135,25 +137,25 @@ class BreachRecord(SQLModel):
 class Breach(BreachFacts, BreachRecord, table=True):
     __tablename__ = "breach"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
 
 
 class FilingBase(SQLModel):
     """What a filing is asked for: the stage, the reasons for any delay, the filing it amends."""
 
     stage: FilingStage = Field(sa_type=StrEnumType(FilingStage, 16))
-    delay_reasons: str = _long_text()
-    supersedes_id: int | None = Field(default=None, ge=1, le=MAX_ID, foreign_key="breach_filing.id")
+    delay_reasons: Lines = _long_text()
+    supersedes_id: int | None = Field(default=None, ge=1, le=MAX_ID, sa_type=BIG_INT, foreign_key="breach_filing.id")
 
 
 class FilingRecord(SQLModel):
     """What the service records on a filing: its number, when and by whom, lateness, the ICO's case."""
 
-    sequence: int = Field(description="1, 2, 3… per breach")
+    sequence: int = Field(sa_type=BIG_INT, description="1, 2, 3… per breach")
     filed_at: datetime = utc_field()
     filed_by: str = Field(max_length=100)
     late: bool = False
-    late_by_seconds: int | None = None
+    late_by_seconds: int | None = Field(default=None, sa_type=BIG_INT)
     ico_reference: str | None = Field(default=None, max_length=50)
 
 
@@ -166,8 +168,8 @@ class Filing(FilingBase, FilingRecord, table=True):
     __tablename__ = "breach_filing"
     __table_args__ = (UniqueConstraint("breach_id", "sequence", name="uq_filing_breach_sequence"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    breach_id: int = Field(sa_column=Column(Integer, ForeignKey("breach.id"), nullable=False, index=True))
+    id: int | None = id_field()
+    breach_id: int = Field(sa_column=Column(BIG_INT, ForeignKey("breach.id"), nullable=False, index=True))
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     pdf_sha256: str = Field(max_length=64)
     pdf_bytes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

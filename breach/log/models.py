@@ -10,11 +10,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime
-from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, Text
+from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import StrEnumType, utc_field
+from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
+from provider.moments import Moment
+from provider.text import Line, Lines
 
 
 class SubmissionMethod(StrEnum):
@@ -28,10 +29,10 @@ class LogSubmission(SQLModel, table=True):
 
     __tablename__ = "breach_log_submission"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     period: str = Field(max_length=7, unique=True, index=True, description="YYYY-MM, London months")
     obligation_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("obligation.id", ondelete="SET NULL"))
+        default=None, sa_column=Column(BIG_INT, ForeignKey("obligation.id", ondelete="SET NULL"))
     )
     sent_at: datetime = utc_field()
     sent_by: str = Field(max_length=100)
@@ -39,9 +40,9 @@ class LogSubmission(SQLModel, table=True):
     recipient: str = Field(max_length=254)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     nil_return: bool
-    breach_count: int = Field(ge=0)
+    breach_count: int = Field(ge=0, sa_type=BIG_INT)
     due_at: datetime = utc_field()
-    late_by_seconds: int = Field(ge=0, description="frozen when recorded")
+    late_by_seconds: int = Field(ge=0, sa_type=BIG_INT, description="frozen when recorded")
     recorded_at: datetime = utc_field()
     csv_sha256: str = Field(max_length=64)
     csv_bytes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
@@ -145,14 +146,14 @@ class BreachLogPublic(BreachLog):
 class LogSubmissionCreate(SQLModel):
     """POST /api/v1/breach-log/{month}/submissions: record that the month's log was sent."""
 
-    sent_at: AwareDatetime = Field(description="when it was sent (with a zone offset)")
+    sent_at: Moment = Field(description="when it was sent (with a zone offset)")
     method: SubmissionMethod = SubmissionMethod.ico_online_form
-    recipient: str = Field(default="ICO", min_length=1, max_length=254)
-    note: str = Field(default="", max_length=2000)
+    recipient: Line = Field(default="ICO", min_length=1, max_length=254)
+    note: Lines = Field(default="", max_length=2000)
     expected_pdf_sha256: str | None = Field(
         default=None,
         min_length=64,
         max_length=64,
-        regex=r"^[0-9a-f]{64}$",
+        schema_extra={"pattern": r"^[0-9a-f]{64}$"},
         description="the SHA-256 of the PDF that was sent; refused if the log has changed since",
     )

@@ -16,17 +16,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, StringConstraints
-from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, LargeBinary, Text, UniqueConstraint
+from pydantic import StringConstraints
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from breach.notices.rules import CircumstanceFactor, Consequence, DataNature, Outcome
 from provider.db.schemas import unbounded
-from provider.db.types import StrEnumType, utc_field
+from provider.db.types import BIG_INT, MAX_ID, StrEnumType, id_field, utc_field
+from provider.moments import Day, Moment
+from provider.text import Line, Lines
 
 LONG_TEXT = 10_000
 MAX_SELECTION = 200_000
-MAX_ID = 2**63 - 1
 
 
 class RecipientStatus(StrEnum):
@@ -56,7 +57,7 @@ class BatchStatus(StrEnum):
 
 
 def _breach_fk(index: bool = True) -> Any:
-    return Field(sa_column=Column(Integer, ForeignKey("breach.id", ondelete="CASCADE"), nullable=False, index=index))
+    return Field(sa_column=Column(BIG_INT, ForeignKey("breach.id", ondelete="CASCADE"), nullable=False, index=index))
 
 
 class AssessmentRecord(SQLModel):
@@ -89,9 +90,9 @@ class NoticeAssessment(AssessmentRecord, table=True):
     __tablename__ = "breach_notice_assessment"
     __table_args__ = (UniqueConstraint("breach_id", "sequence", name="uq_notice_assessment_sequence"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     breach_id: int = _breach_fk()
-    sequence: int
+    sequence: int = Field(sa_type=BIG_INT)
 
 
 class NoticeBatch(SQLModel, table=True):
@@ -100,15 +101,17 @@ class NoticeBatch(SQLModel, table=True):
     __tablename__ = "breach_notice_batch"
     __table_args__ = (UniqueConstraint("breach_id", "sequence", name="uq_notice_batch_sequence"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     breach_id: int = _breach_fk()
-    sequence: int
-    template_id: int = Field(foreign_key="wording_version.id", description="the wording version (provider.wording)")
-    assessment_id: int = Field(foreign_key="breach_notice_assessment.id")
+    sequence: int = Field(sa_type=BIG_INT)
+    template_id: int = Field(
+        sa_type=BIG_INT, foreign_key="wording_version.id", description="the wording version (provider.wording)"
+    )
+    assessment_id: int = Field(sa_type=BIG_INT, foreign_key="breach_notice_assessment.id")
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: BatchStatus = Field(default=BatchStatus.generating, sa_type=StrEnumType(BatchStatus, 16))
-    total: int = 0
-    generated: int = 0
+    total: int = Field(default=0, sa_type=BIG_INT)
+    generated: int = Field(default=0, sa_type=BIG_INT)
     created_by: str = Field(max_length=100)
     created_at: datetime = utc_field()
     generated_at: datetime | None = utc_field(nullable=True)
@@ -123,21 +126,21 @@ class NoticeRecipient(SQLModel, table=True):
         Index("ix_notice_recipient_batch_status_id", "batch_id", "status", "id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     breach_id: int = _breach_fk()
     recipient_key: str = Field(max_length=40, description="s:<subscriber id> or u:<line user id>")
     role: RecipientRole = Field(sa_type=StrEnumType(RecipientRole, 16))
     subscriber_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("subscriber.id", ondelete="SET NULL"), nullable=True)
+        default=None, sa_column=Column(BIG_INT, ForeignKey("subscriber.id", ondelete="SET NULL"), nullable=True)
     )
     line_user_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("line_user.id", ondelete="SET NULL"), nullable=True)
+        default=None, sa_column=Column(BIG_INT, ForeignKey("line_user.id", ondelete="SET NULL"), nullable=True)
     )
     channel: Channel = Field(sa_type=StrEnumType(Channel, 8))
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: RecipientStatus = Field(default=RecipientStatus.pending, sa_type=StrEnumType(RecipientStatus, 16))
-    batch_id: int | None = Field(default=None, foreign_key="breach_notice_batch.id")
-    template_id: int | None = Field(default=None, foreign_key="wording_version.id")
+    batch_id: int | None = Field(default=None, sa_type=BIG_INT, foreign_key="breach_notice_batch.id")
+    template_id: int | None = Field(default=None, sa_type=BIG_INT, foreign_key="wording_version.id")
     pdf_sha256: str = Field(default="", max_length=64)
     email_sha256: str = Field(default="", max_length=64)
     generated_at: datetime | None = utc_field(nullable=True)
@@ -152,9 +155,9 @@ class NoticeMedia(SQLModel, table=True):
 
     __tablename__ = "breach_notice_media"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     breach_id: int = _breach_fk()
-    template_id: int = Field(foreign_key="wording_version.id")
+    template_id: int = Field(sa_type=BIG_INT, foreign_key="wording_version.id")
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     pdf_sha256: str = Field(max_length=64)
     pdf_bytes: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
@@ -164,16 +167,16 @@ class NoticeMedia(SQLModel, table=True):
 
 # --- API schemas ---------------------------------------------------------------------------------------
 
-ShortText = Annotated[str, StringConstraints(max_length=200)]
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
-NumberText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+ShortText = Annotated[Line, StringConstraints(max_length=200)]
+Reference = Annotated[Line, StringConstraints(strip_whitespace=True, max_length=64)]
+NumberText = Annotated[Line, StringConstraints(strip_whitespace=True, max_length=40)]
 BoundedId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class DatasetInput(SQLModel):
-    dataset: str = Field(default="", max_length=200, description="e.g. the CDR archive on backup tape 7")
-    algorithm: str = Field(default="", max_length=100, description="e.g. AES-256-GCM or HMAC-SHA-256")
-    key_management: str = Field(default="", max_length=2000, description="where the key is held, who can use it")
+    dataset: Line = Field(default="", max_length=200, description="e.g. the CDR archive on backup tape 7")
+    algorithm: Line = Field(default="", max_length=100, description="e.g. AES-256-GCM or HMAC-SHA-256")
+    key_management: Lines = Field(default="", max_length=2000, description="where the key is held, who can use it")
     key_compromised: bool | None = Field(default=None, description="null: not stated")
     key_guessable: bool | None = Field(default=None, description="null: not stated")
 
@@ -182,16 +185,16 @@ class AssessmentInput(SQLModel):
     natures: list[DataNature] = Field(default_factory=list, max_length=len(DataNature))
     consequences: list[Consequence] = Field(default_factory=list, max_length=len(Consequence))
     circumstances: list[CircumstanceFactor] = Field(default_factory=list, max_length=len(CircumstanceFactor))
-    other_adverse_effect: str = Field(default="", max_length=2000)
+    other_adverse_effect: Lines = Field(default="", max_length=2000)
     exemption_claimed: bool = False
     datasets: list[DatasetInput] = Field(default_factory=list, max_length=50)
     ico_required: bool = False
-    ico_required_reference: str = Field(default="", max_length=50)
+    ico_required_reference: Line = Field(default="", max_length=50)
     delay_agreed: bool = False
-    delay_ico_reference: str = Field(default="", max_length=50)
-    delay_agreed_on: date | None = None
-    delay_until: AwareDatetime | None = None
-    rationale: str = Field(default="", max_length=LONG_TEXT)
+    delay_ico_reference: Line = Field(default="", max_length=50)
+    delay_agreed_on: Day | None = None
+    delay_until: Moment | None = None
+    rationale: Lines = Field(default="", max_length=LONG_TEXT)
 
 
 class AssessmentPublic(unbounded(AssessmentRecord)):
@@ -207,17 +210,17 @@ class AssessmentState(SQLModel):
 class TemplateInput(SQLModel):
     """The wording staff may edit before sending; {name}, {address}, {account_reference}, {lines} are filled."""
 
-    subject: str = Field(default="", max_length=200)
-    greeting: str = Field(default="Dear {name},", max_length=200)
-    provider_name: str = Field(default="", max_length=200)
-    contact_details: str = Field(default="", max_length=2000)
-    summary: str = Field(default="", max_length=LONG_TEXT)
-    estimated_date: str = Field(default="", max_length=200)
-    data_nature: str = Field(default="", max_length=LONG_TEXT)
-    likely_consequences: str = Field(default="", max_length=LONG_TEXT)
-    circumstances: str = Field(default="", max_length=LONG_TEXT)
-    provider_measures: str = Field(default="", max_length=LONG_TEXT)
-    customer_measures: str = Field(default="", max_length=LONG_TEXT)
+    subject: Line = Field(default="", max_length=200)
+    greeting: Line = Field(default="Dear {name},", max_length=200)
+    provider_name: Line = Field(default="", max_length=200)
+    contact_details: Lines = Field(default="", max_length=2000)
+    summary: Lines = Field(default="", max_length=LONG_TEXT)
+    estimated_date: Line = Field(default="", max_length=200)
+    data_nature: Lines = Field(default="", max_length=LONG_TEXT)
+    likely_consequences: Lines = Field(default="", max_length=LONG_TEXT)
+    circumstances: Lines = Field(default="", max_length=LONG_TEXT)
+    provider_measures: Lines = Field(default="", max_length=LONG_TEXT)
+    customer_measures: Lines = Field(default="", max_length=LONG_TEXT)
 
 
 class TemplatePublic(TemplateInput):

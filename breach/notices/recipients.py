@@ -32,6 +32,7 @@ from provider.security import audit
 from provider.security.actor import Actor
 from provider.subscribers import phone
 from provider.subscribers.models import Line, LineUser, Subscriber
+from provider.text import find_forbidden
 
 CHUNK = 500
 INSERT_BATCH = 1000
@@ -113,6 +114,18 @@ def _resolve_numbers(session: Session, items: Labelled, errors: list[FieldError]
     return affected
 
 
+def _readable(items: Labelled, errors: list[FieldError]) -> Labelled:
+    """The entries that hold no control character; the others are named as errors (NUL would otherwise
+    reach the database's query, which PostgreSQL refuses)."""
+    kept = []
+    for label, value in items:
+        if reason := find_forbidden(value):
+            errors.append(FieldError(label, reason))
+        else:
+            kept.append((label, value))
+    return kept
+
+
 def _merge(target: dict[int, set[int] | None], found: dict[int, set[int] | None]) -> None:
     """None means every line of the subscriber is affected; it wins over a set of named lines."""
     for subscriber_id, lines in found.items():
@@ -131,13 +144,13 @@ def resolve(
     """Affected subscriber -> affected line ids (None: all their lines); raises Invalid naming every unknown."""
     errors: list[FieldError] = []
     affected: dict[int, set[int] | None] = {}
-    _merge(affected, _resolve_ids(session, list(subscriber_ids), errors))
-    _merge(affected, _resolve_references(session, list(account_references), errors))
-    _merge(affected, _resolve_numbers(session, list(line_numbers), errors))
+    _merge(affected, _resolve_ids(session, _readable(list(subscriber_ids), errors), errors))
+    _merge(affected, _resolve_references(session, _readable(list(account_references), errors), errors))
+    _merge(affected, _resolve_numbers(session, _readable(list(line_numbers), errors), errors))
     if errors:
         shown = errors[:MAX_ERRORS_SHOWN]
         more = f" (and {len(errors) - len(shown)} more)" if len(errors) > len(shown) else ""
-        raise Invalid(f"nothing was added: {len(errors)} entries are not known{more}", errors=shown)
+        raise Invalid(f"nothing was added: {len(errors)} entries are not known or not readable{more}", errors=shown)
     if not affected:
         raise Invalid("nothing was chosen", errors=[FieldError("selection", "give at least one subscriber")])
     return affected

@@ -26,6 +26,7 @@ from provider.web.csrf import html_router
 from provider.web.deps import NowDep, SettingsDep, page_permission
 from provider.web.forms import FormError, FormInvalid, Values, submit
 from provider.web.rendering import redirect, render
+from provider.web.streams import primed
 
 router = html_router()
 Reader = Annotated[Actor, page_permission(Permission.breach_read)]
@@ -391,7 +392,7 @@ def letters_zip(
 ) -> Response:
     session.commit()  # release the SQLite lock before the stream opens its own sessions
     return StreamingResponse(
-        archive.letters_zip(request.app.state.engine, breach.id, channel),
+        primed(archive.letters_zip(request.app.state.engine, breach.id, channel)),
         media_type="application/zip",
         headers={"Content-Disposition": f'attachment; filename="breach-{breach.id}-letters.zip"'},
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,6 +14,7 @@ from provider.console.jobs import jobs_app, scheduler_command
 from provider.console.subscribers import subscribers_app
 from provider.db.session import session_scope
 from provider.security.audit import verify_chain
+from provider.settings import Settings
 
 app = typer.Typer(help="pecr: PECR compliance for UK communications providers.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -68,10 +69,22 @@ def serve(
     from provider.web.app import create_app
 
     prepare(context.engine(), context.clock(), load_demo=demo)
+    settings = context.settings()
     application = create_app(
-        settings=context.settings(), clock=context.clock(), engine=context.engine(), embed_scheduler=scheduler
+        settings=settings, clock=context.clock(), engine=context.engine(), embed_scheduler=scheduler
     )
-    uvicorn.run(application, host=host, port=port, proxy_headers=True, log_level="info")
+    uvicorn.run(application, host=host, port=port, proxy_headers=True, log_level="info", **server_limits(settings))
+
+
+def server_limits(settings: Settings) -> dict[str, Any]:
+    """The server's own request limits (README, Limits): h11, whose header-size limit is settable (httptools
+    has a fixed one), idle keep-alive connections closed, and a cap on concurrent connections (503)."""
+    return {
+        "http": "h11",
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "limit_concurrency": settings.max_connections,
+    }
 
 
 def main() -> None:

@@ -71,14 +71,28 @@ def import_command(
             session, actor=OPERATOR, now=clock.now(), path=file, progress=advance, batch_size=batch_size
         )
     if not report.ok:
-        for error in report.errors:
-            context.err.print(f"[red]{error}[/red]", highlight=False)
-        hidden = report.bad_rows - len({e.line for e in report.errors})
-        if hidden > 0:
-            context.err.print(f"… and {hidden:,} more bad rows")
-        context.err.print(f"[red]{report.bad_rows:,} bad rows of {report.rows:,}: nothing was imported[/red]")
+        _print_problems(report)
         raise typer.Exit(1)
     context.err.print(
         f"imported {report.subscribers:,} subscribers and {report.lines:,} lines "
-        f"from {report.file_name} (sha256 {report.sha256})"
+        f"from {report.file_name} (sha256 {report.sha256})",
+        markup=False,
+        highlight=False,
     )
+
+
+def _say(text: str, style: str = "") -> None:
+    """Print as it is: the file's own words (a header `[/red]`) are never read as Rich markup."""
+    context.err.print(text, style=style, markup=False, highlight=False)
+
+
+def _print_problems(report: bulk.ImportReport) -> None:
+    for error in report.errors:
+        _say(str(error), "red")
+    hidden = report.bad_rows - len({e.line for e in report.errors})
+    if hidden > 0:
+        _say(f"… and {hidden:,} more bad rows")
+    if report.rows:
+        _say(f"{report.bad_rows:,} bad rows of {report.rows:,}: nothing was imported", "red")
+    else:
+        _say("the file has no row that could be read: nothing was imported", "red")

@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import StrEnumType, utc_field
+from provider.db.types import BIG_INT, MAX_ID, StrEnumType, id_field, utc_field
 
 
 class ObligationStatus(StrEnum):
@@ -47,9 +47,11 @@ class Obligation(SQLModel, table=True):
         Index("ix_obligation_owner", "owner_kind", "owner_id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     owner_kind: str = Field(max_length=32, description="registered by the owning domain, e.g. breach")
-    owner_id: int | None = Field(default=None, description="the item in the owning domain; none for the domain")
+    owner_id: int | None = Field(
+        default=None, sa_type=BIG_INT, description="the item in the owning domain; none for the domain"
+    )
     kind: str = Field(max_length=32, index=True, description="registered by the owning domain")
     period: str = Field(default="", max_length=7, description="YYYY-MM for monthly obligations")
     recipient: str = Field(max_length=32, description="who is told, e.g. ico, customers or internal")
@@ -61,7 +63,7 @@ class Obligation(SQLModel, table=True):
         default=ObligationStatus.open, sa_type=StrEnumType(ObligationStatus, 16), index=True
     )
     first_filed_at: datetime | None = utc_field(nullable=True)
-    late_by_seconds: int | None = None
+    late_by_seconds: int | None = Field(default=None, sa_type=BIG_INT)
     decision: str = Field(default="", max_length=64)
     decided_by: str = Field(default="", max_length=100)
     decided_at: datetime | None = utc_field(nullable=True)
@@ -94,9 +96,9 @@ class Reminder(SQLModel, table=True):
 
     __tablename__ = "reminder"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     obligation_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("obligation.id", ondelete="CASCADE"), nullable=False, index=True)
+        sa_column=Column(BIG_INT, ForeignKey("obligation.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     key: str = Field(max_length=64, unique=True, description="obligation:threshold:due epoch")
     threshold: Threshold = Field(sa_type=StrEnumType(Threshold, 16))
@@ -117,14 +119,14 @@ class DeadlineOwner(SQLModel, table=True):
     __tablename__ = "deadline_owner"
     __table_args__ = (UniqueConstraint("owner_kind", "owner_id", name="uq_deadline_owner_item"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     owner_kind: str = Field(max_length=32)
-    owner_id: int
+    owner_id: int = Field(sa_type=BIG_INT)
     owner_user_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+        sa_column=Column(BIG_INT, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     deputy_user_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+        default=None, sa_column=Column(BIG_INT, ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     )
     updated_at: datetime = utc_field()
     updated_by: str = Field(max_length=100)
@@ -172,7 +174,7 @@ class ReminderPage(SQLModel):
     next_after: int | None = None
 
 
-MAX_USER_ID = 2**63 - 1
+MAX_USER_ID = MAX_ID
 
 
 class OwnerUpdate(SQLModel):
@@ -184,7 +186,7 @@ class OwnerUpdate(SQLModel):
 
 class OwnerPublic(SQLModel):
     owner_kind: str
-    owner_id: int
+    owner_id: int = Field(sa_type=BIG_INT)
     owner_user_id: int | None
     owner_username: str | None
     deputy_user_id: int | None

@@ -7,25 +7,26 @@ from datetime import datetime
 from pydantic import EmailStr, field_validator
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import utc_field
+from provider.db.types import BIG_INT, utc_field
+from provider.text import Line, Lines
 
 
 class ProfileBase(SQLModel):
-    legal_name: str = Field(min_length=1, max_length=200)
-    trading_name: str = Field(default="", max_length=200)
-    address: str = Field(min_length=1, max_length=500)
-    ico_registration_number: str = Field(min_length=1, max_length=20)
-    contact_name: str = Field(min_length=1, max_length=200, description="DPO or other contact point")
-    contact_role: str = Field(default="Data Protection Officer", max_length=100)
-    contact_email: str = Field(min_length=3, max_length=254)
-    contact_phone: str = Field(min_length=3, max_length=40)
-    website: str = Field(default="", max_length=200)
+    legal_name: Line = Field(min_length=1, max_length=200)
+    trading_name: Line = Field(default="", max_length=200)
+    address: Lines = Field(min_length=1, max_length=500)
+    ico_registration_number: Line = Field(min_length=1, max_length=20)
+    contact_name: Line = Field(min_length=1, max_length=200, description="DPO or other contact point")
+    contact_role: Line = Field(default="Data Protection Officer", max_length=100)
+    contact_email: Line = Field(min_length=3, max_length=254)
+    contact_phone: Line = Field(min_length=3, max_length=40)
+    website: Line = Field(default="", max_length=200)
 
 
 class ProviderProfile(ProfileBase, table=True):
     __tablename__ = "provider_profile"
 
-    id: int = Field(default=1, primary_key=True)
+    id: int = Field(default=1, primary_key=True, sa_type=BIG_INT)
     updated_at: datetime = utc_field()
 
 

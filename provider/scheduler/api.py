@@ -11,11 +11,12 @@ from provider.scheduler import runs, status
 from provider.scheduler.models import JobPublic, JobRunPublic, RunOutcome
 from provider.scheduler.runner import load_registered_jobs
 from provider.security.roles import Permission
+from provider.text import Line
 from provider.web.deps import NowDep, api_permission
 from provider.web.params import PageQuery, PageSizeQuery
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
-JobIdQuery = Annotated[str | None, Query(max_length=100, description="only runs of this job")]
+JobIdQuery = Annotated[Line | None, Query(max_length=100, description="only runs of this job")]
 
 
 @router.get("/jobs", dependencies=[api_permission(Permission.jobs_read)])

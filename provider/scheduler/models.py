@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import StrEnumType, utc_field
+from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
 
 
 class RunOutcome(StrEnum):
@@ -29,7 +29,7 @@ class SchedulerLease(SQLModel, table=True):
 
     __tablename__ = "scheduler_lease"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     name: str = Field(max_length=64, unique=True)
     holder: str = Field(max_length=200)
     acquired_at: datetime = utc_field()
@@ -43,13 +43,13 @@ class JobRun(SQLModel, table=True):
     __tablename__ = "job_run"
     __table_args__ = (UniqueConstraint("job_id", "scheduled_for", name="uq_job_run_job_scheduled"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     job_id: str = Field(max_length=100, index=True)
     scheduled_for: datetime = utc_field()
     started_at: datetime = utc_field(index=True)
     finished_at: datetime | None = utc_field(nullable=True)
     outcome: RunOutcome = Field(sa_type=StrEnumType(RunOutcome, 16), index=True)
-    rows_touched: int | None = None
+    rows_touched: int | None = Field(default=None, sa_type=BIG_INT)
     error: str | None = Field(default=None, max_length=500)
     runner: str = Field(max_length=200, description="holder id of the scheduler or console that ran it")
     requested_by: str | None = Field(default=None, max_length=100, description="who asked for a manual run")

@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import StrEnumType, utc_field
+from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
 from provider.security.roles import Role
 
 
 class User(SQLModel, table=True):
     __tablename__ = "user_account"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     username: str = Field(max_length=64, unique=True, index=True)
     full_name: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=254)
@@ -23,8 +23,10 @@ class User(SQLModel, table=True):
     is_active: bool = True
     totp_secret_encrypted: str | None = Field(default=None, max_length=500)
     totp_enabled: bool = False
-    totp_last_step: int | None = Field(default=None, description="last accepted TOTP time step (no replay)")
-    failed_logins: int = 0
+    totp_last_step: int | None = Field(
+        default=None, sa_type=BIG_INT, description="last accepted TOTP time step (no replay)"
+    )
+    failed_logins: int = Field(default=0, sa_type=BIG_INT)
     locked_until: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field()
     last_login_at: datetime | None = utc_field(nullable=True)
@@ -33,8 +35,8 @@ class User(SQLModel, table=True):
 class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
 
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user_account.id", index=True)
+    id: int | None = id_field()
+    user_id: int = Field(sa_type=BIG_INT, foreign_key="user_account.id", index=True)
     name: str = Field(max_length=100)
     token_prefix: str = Field(max_length=16, description="first characters, shown to tell tokens apart")
     token_hash: str = Field(max_length=64, unique=True, index=True)
@@ -47,9 +49,9 @@ class ApiToken(SQLModel, table=True):
 class WebSession(SQLModel, table=True):
     __tablename__ = "web_session"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     token_hash: str = Field(max_length=64, unique=True, index=True)
-    user_id: int = Field(foreign_key="user_account.id", index=True)
+    user_id: int = Field(sa_type=BIG_INT, foreign_key="user_account.id", index=True)
     mfa_passed: bool = False
     created_at: datetime = utc_field()
     expires_at: datetime = utc_field()
@@ -62,10 +64,10 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (UniqueConstraint("prev_hash", name="uq_audit_event_prev_hash"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     occurred_at: datetime = utc_field(index=True)
     actor_kind: str = Field(max_length=16)
-    actor_id: int | None = None
+    actor_id: int | None = Field(default=None, sa_type=BIG_INT)
     actor_name: str = Field(max_length=100, index=True)
     action: str = Field(max_length=100, index=True)
     entity_type: str = Field(max_length=64, index=True)
@@ -81,6 +83,6 @@ class AuditHead(SQLModel, table=True):
 
     __tablename__ = "audit_head"
 
-    id: int = Field(default=1, primary_key=True)
-    last_event_id: int = 0
+    id: int = Field(default=1, primary_key=True, sa_type=BIG_INT)
+    last_event_id: int = Field(default=0, sa_type=BIG_INT)
     last_hash: str = Field(max_length=64)

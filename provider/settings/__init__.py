@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     # Itemised bills (reg 9, GC C3): numbers never identifiable on a bill, and the default choice.
     billing_free_number_prefixes: tuple[str, ...] = ("0800", "0808", "116")
     billing_itemised_by_default: bool = True
+    # Request limits (provider.web.limits; `pecr serve` sets the server's own, see README "Limits").
+    max_body_bytes: int = Field(default=25 * 1024 * 1024, ge=1024, description="larger request bodies get a 413")
+    max_json_depth: int = Field(default=32, ge=2, le=1000, description="deeper JSON bodies get a 422")
+    body_timeout_seconds: float = Field(default=30, gt=0, description="a body arriving slower gets a 408")
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, description="request line and headers (pecr serve)")
+    keep_alive_seconds: int = Field(default=5, ge=1, description="idle keep-alive connections close (pecr serve)")
+    max_connections: int = Field(default=500, ge=1, description="more concurrent connections get a 503 (pecr serve)")
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

@@ -29,13 +29,14 @@ from provider.subscribers.models import (
     SubscriberUpdate,
 )
 from provider.subscribers.search import CURSOR_MAX_LENGTH, BadCursor, decode_cursor, encode_cursor
+from provider.text import Line as OneLine
 from provider.web.deps import NowDep, api_permission
 from provider.web.params import IdPath, SearchQuery
 
 router = APIRouter(prefix="/api/v1", tags=["subscribers"])
 Reader = Annotated[Actor, api_permission(Permission.subscribers_read)]
 Writer = Annotated[Actor, api_permission(Permission.subscribers_write)]
-AfterQuery = Annotated[str | None, Query(max_length=CURSOR_MAX_LENGTH, description="next_cursor of the last page")]
+AfterQuery = Annotated[OneLine | None, Query(max_length=CURSOR_MAX_LENGTH, description="next_cursor of the last page")]
 LimitQuery = Annotated[int, Query(ge=1, le=200, description="items per page")]
 
 

@@ -178,7 +178,14 @@ def _rows(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, str] | None, li
         return
     reader.fieldnames = [name.strip() for name in reader.fieldnames or []]
     start = reader.line_num + 1
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # e.g. a field over the size limit: on the row being read, not the last one
+            yield start, None, [RowError(start, "file", f"not readable as CSV ({error})")]
+            return
         if "\x00extra" in row or None in row.values():
             yield start, None, [RowError(start, "row", f"expected {len(reader.fieldnames)} columns")]
         else:
@@ -208,6 +215,7 @@ def _validate_into(path: Path, spool: IO[str], report: ImportReport, progress: P
     try:
         with path.open("rb") as handle:
             for line, row, errors in _rows(_decoded(handle)):
+                report.rows += line > 1  # every data row read, good or bad; line 1 is the header
                 if row is not None:
                     errors = _check_row(line, row, seen, writer, report)
                 if errors:
@@ -215,14 +223,12 @@ def _validate_into(path: Path, spool: IO[str], report: ImportReport, progress: P
                 if progress:
                     progress("validating", 1)
     except _NotText as error:
+        report.rows += error.line > 1
         _add_errors(report, [RowError(error.line, "file", "not UTF-8 text")])
-    except csv.Error as error:
-        _add_errors(report, [RowError(line, "file", f"not readable as CSV ({error})")])
     return seen
 
 
 def _check_row(line: int, row: dict[str, str], seen: _Seen, writer: Any, report: ImportReport) -> list[RowError]:
-    report.rows += 1
     try:
         subscriber = _validate_row(line, row)
     except _Rejected as rejected:

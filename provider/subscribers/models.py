@@ -22,8 +22,10 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import Index, String
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import StrEnumType, utc_field
+from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
 from provider.subscribers import phone
+from provider.text import Line as OneLine
+from provider.text import Lines
 
 # Search keys and words compare byte by byte on PostgreSQL as on SQLite, so the database orders them
 # exactly as Python does (keyset pages are merged in Python) whatever the database's own collation:
@@ -118,18 +120,18 @@ def check_text(value: object) -> object:
 
 class SubscriberBase(SQLModel):
     kind: SubscriberKind = Field(sa_type=StrEnumType(SubscriberKind, 16))
-    name: str = Field(min_length=1, max_length=200, description="person's or organisation's name")
-    address: str = Field(min_length=1, max_length=500, description="postal address")
-    email: str = Field(default="", max_length=254)
-    phone: str = Field(default="", max_length=40, description="contact number; stored in E.164")
-    account_reference: str = Field(min_length=1, max_length=64, description="the billing system's reference")
+    name: OneLine = Field(min_length=1, max_length=200, description="person's or organisation's name")
+    address: Lines = Field(min_length=1, max_length=500, description="postal address")
+    email: OneLine = Field(default="", max_length=254)
+    phone: OneLine = Field(default="", max_length=40, description="contact number; stored in E.164")
+    account_reference: OneLine = Field(min_length=1, max_length=64, description="the billing system's reference")
 
 
 class Subscriber(SubscriberBase, table=True):
     __tablename__ = "subscriber"
     __table_args__ = (Index("ix_subscriber_name_key_id", "name_key", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     account_reference: str = Field(max_length=64, unique=True, index=True)
     phone: str = Field(default="", max_length=phone.E164_MAX_LENGTH)
     name_key: str = Field(max_length=200, sa_type=KEY_TYPE, description="search key: see provider.subscribers.search")
@@ -153,13 +155,13 @@ class SubscriberNameWord(SQLModel, table=True):
         {"sqlite_with_rowid": False},
     )  # SQLite keeps rows in key order: one b-tree fewer
 
-    subscriber_id: int = Field(foreign_key="subscriber.id", primary_key=True, ondelete="CASCADE")
+    subscriber_id: int = Field(sa_type=BIG_INT, foreign_key="subscriber.id", primary_key=True, ondelete="CASCADE")
     word: str = Field(max_length=200, primary_key=True, sa_type=KEY_TYPE)
     name_key: str = Field(max_length=200, sa_type=KEY_TYPE)
 
 
 class LineBase(SQLModel):
-    number: str = Field(min_length=1, max_length=40, description="UK national form or +international")
+    number: OneLine = Field(min_length=1, max_length=40, description="UK national form or +international")
     service: LineService = Field(sa_type=StrEnumType(LineService, 16))
 
 
@@ -178,11 +180,11 @@ class SubscriberCreate(SubscriberBase):
 
 class SubscriberUpdate(SQLModel):
     kind: SubscriberKind | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    address: str | None = Field(default=None, min_length=1, max_length=500)
-    email: str | None = Field(default=None, max_length=254)
-    phone: str | None = Field(default=None, max_length=40)
-    account_reference: str | None = Field(default=None, min_length=1, max_length=64)
+    name: OneLine | None = Field(default=None, min_length=1, max_length=200)
+    address: Lines | None = Field(default=None, min_length=1, max_length=500)
+    email: OneLine | None = Field(default=None, max_length=254)
+    phone: OneLine | None = Field(default=None, max_length=40)
+    account_reference: OneLine | None = Field(default=None, min_length=1, max_length=64)
 
     _text = field_validator("name", "address", mode="before")(check_text)
     _email = field_validator("email", mode="before")(check_email)
@@ -210,8 +212,8 @@ class SubscriberPage(SQLModel):
 class Line(SQLModel, table=True):
     __tablename__ = "subscriber_line"
 
-    id: int | None = Field(default=None, primary_key=True)
-    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    id: int | None = id_field()
+    subscriber_id: int = Field(sa_type=BIG_INT, foreign_key="subscriber.id", index=True)
     number: str = Field(max_length=phone.E164_MAX_LENGTH, unique=True, index=True, description="E.164")
     service: LineService = Field(sa_type=StrEnumType(LineService, 16))
     created_at: datetime = utc_field()
@@ -219,7 +221,7 @@ class Line(SQLModel, table=True):
 
 
 class LineUpdate(SQLModel):
-    number: str | None = Field(default=None, min_length=1, max_length=40)
+    number: OneLine | None = Field(default=None, min_length=1, max_length=40)
     service: LineService | None = None
 
     _number = field_validator("number", mode="before")(check_number)
@@ -240,16 +242,16 @@ class SubscriberDetail(SubscriberPublic):
 
 
 class LineUserBase(SQLModel):
-    name: str = Field(min_length=1, max_length=200, description="the person who uses the line")
-    relationship: str = Field(default="", max_length=100, description="e.g. employee, family member")
-    contact: str = Field(default="", max_length=254, description="how to reach them: e-mail or phone")
+    name: OneLine = Field(min_length=1, max_length=200, description="the person who uses the line")
+    relationship: OneLine = Field(default="", max_length=100, description="e.g. employee, family member")
+    contact: OneLine = Field(default="", max_length=254, description="how to reach them: e-mail or phone")
 
 
 class LineUser(LineUserBase, table=True):
     __tablename__ = "line_user"
 
-    id: int | None = Field(default=None, primary_key=True)
-    line_id: int = Field(foreign_key="subscriber_line.id", index=True)
+    id: int | None = id_field()
+    line_id: int = Field(sa_type=BIG_INT, foreign_key="subscriber_line.id", index=True)
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
 

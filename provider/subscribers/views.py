@@ -30,6 +30,7 @@ from provider.subscribers.panels import panels_of
 from provider.subscribers.paths import OwnedLinePath, SubscriberPath
 from provider.subscribers.phone import display as display_number
 from provider.subscribers.search import CURSOR_MAX_LENGTH, BadCursor, Cursor, decode_cursor, encode_cursor
+from provider.text import Line as OneLine
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, page_permission
 from provider.web.forms import FormError, Values, submit
@@ -39,7 +40,7 @@ from provider.web.rendering import redirect, render
 router = html_router()
 Reader = Annotated[Actor, page_permission(Permission.subscribers_read)]
 Writer = Annotated[Actor, page_permission(Permission.subscribers_write)]
-CursorQuery = Annotated[str | None, Query(max_length=CURSOR_MAX_LENGTH)]
+CursorQuery = Annotated[OneLine | None, Query(max_length=CURSOR_MAX_LENGTH)]
 SubscriberValues = Annotated[Values, Depends(SUBSCRIBER_FORM.submitted)]
 LineValues = Annotated[Values, Depends(LINE_FORM.submitted)]
 UserValues = Annotated[Values, Depends(USER_FORM.submitted)]

@@ -22,6 +22,7 @@ from provider.security.crypto import FieldCipher
 from provider.security.models import User
 from provider.security.passwords import MIN_PASSWORD_LENGTH, verify_password
 from provider.settings import Settings
+from provider.text import Line
 from provider.web.csrf import html_router
 from provider.web.deps import SESSION_COOKIE, NowDep, PageActor, SettingsDep
 from provider.web.forms import FormError, FormInvalid, PageForm, submit
@@ -30,8 +31,8 @@ from provider.web.rendering import redirect, render
 router = html_router(prefix="/account")
 ENROLMENT_PURPOSE = "totp-enrolment"
 ENROLMENT_MINUTES = 10
-PasswordField = Annotated[str, Form(max_length=1024)]
-CodeField = Annotated[str, Form(max_length=12)]
+PasswordField = Annotated[Line, Form(max_length=1024)]
+CodeField = Annotated[Line, Form(max_length=12)]
 PASSWORD_FORM = PageForm(
     labels={
         "current_password": "Current password",
@@ -177,7 +178,7 @@ def mfa_confirm(
     settings: SettingsDep,
     now: NowDep,
     actor: PageActor,
-    enrolment: Annotated[str, Form(max_length=1000)] = "",
+    enrolment: Annotated[Line, Form(max_length=1000)] = "",
     code: CodeField = "",
 ) -> Response:
     """Turn two-step verification on once a code from the new seed checks out."""

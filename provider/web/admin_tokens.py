@@ -21,6 +21,7 @@ from provider.security import accounts, tokens
 from provider.security.actor import Actor
 from provider.security.models import User
 from provider.security.roles import Permission, Role, permissions_for
+from provider.text import Line
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, page_permission
 from provider.web.forms import FormError, PageForm, submit
@@ -99,8 +100,8 @@ def token_create(
     session: SessionDep,
     now: NowDep,
     actor: AdminActor,
-    user_id: Annotated[str, Form(max_length=20)] = "",
-    name: Annotated[str, Form(max_length=100)] = "",
+    user_id: Annotated[Line, Form(max_length=20)] = "",
+    name: Annotated[Line, Form(max_length=100)] = "",
     scopes: Annotated[list[ScopeName] | None, Form(max_length=len(SCOPE_OPTIONS))] = None,
 ) -> Response:
     """Create a token and show its secret on this response only."""

@@ -23,6 +23,7 @@ from provider.security.actor import Actor
 from provider.security.models import User
 from provider.security.passwords import MIN_PASSWORD_LENGTH
 from provider.security.roles import Permission, Role
+from provider.text import Line
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, page_permission
 from provider.web.forms import FormError, PageForm, submit
@@ -91,11 +92,11 @@ def user_create(
     session: SessionDep,
     now: NowDep,
     actor: AdminActor,
-    username: Annotated[str, Form(max_length=64)] = "",
-    full_name: Annotated[str, Form(max_length=200)] = "",
-    email: Annotated[str, Form(max_length=254)] = "",
-    role: Annotated[str, Form(max_length=32)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
+    username: Annotated[Line, Form(max_length=64)] = "",
+    full_name: Annotated[Line, Form(max_length=200)] = "",
+    email: Annotated[Line, Form(max_length=254)] = "",
+    role: Annotated[Line, Form(max_length=32)] = "",
+    password: Annotated[Line, Form(max_length=1024)] = "",
 ) -> Response:
     """Create the account with an initial password the person should change at first sign-in."""
     values = {"username": username, "full_name": full_name, "email": email, "role": role}
@@ -147,9 +148,9 @@ def user_update(
     now: NowDep,
     actor: AdminActor,
     user: UserPath,
-    full_name: Annotated[str, Form(max_length=200)] = "",
-    email: Annotated[str, Form(max_length=254)] = "",
-    role: Annotated[str, Form(max_length=32)] = "",
+    full_name: Annotated[Line, Form(max_length=200)] = "",
+    email: Annotated[Line, Form(max_length=254)] = "",
+    role: Annotated[Line, Form(max_length=32)] = "",
 ) -> Response:
     """Change name, e-mail and role."""
     values = {"full_name": full_name, "email": email, "role": role}
@@ -184,7 +185,7 @@ def user_set_active(
     now: NowDep,
     actor: AdminActor,
     user: UserPath,
-    active: Annotated[str, Form(max_length=8)] = "",
+    active: Annotated[Line, Form(max_length=8)] = "",
 ) -> Response:
     """Disable (sessions and tokens stop at once) or enable again."""
     return submit(
@@ -208,7 +209,7 @@ def user_password(
     now: NowDep,
     actor: AdminActor,
     user: UserPath,
-    password: Annotated[str, Form(max_length=1024)] = "",
+    password: Annotated[Line, Form(max_length=1024)] = "",
 ) -> Response:
     """Set a new password for someone who has lost theirs (tell them to change it after signing in)."""
     return submit(

@@ -17,6 +17,7 @@ from provider.manifest import Manifest, resolve
 from provider.settings import Settings, get_settings
 from provider.subscribers.panels import register_panel
 from provider.web.deps import LoginRequired
+from provider.web.limits import RequestLimits
 from provider.web.problems import install_handlers
 from provider.web.rendering import DashboardPanel, NavItem, build_templates
 
@@ -46,6 +47,12 @@ def create_app(
     import_registrations()
     app.state.templates = build_templates([folder for manifest in plugged_in for folder in manifest.template_folders()])
     install_handlers(app)
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_json_depth=settings.max_json_depth,
+        body_timeout=settings.body_timeout_seconds,
+    )
 
     @app.exception_handler(LoginRequired)
     async def _login_required(_request: Request, exc: LoginRequired) -> Response:

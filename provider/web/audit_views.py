@@ -5,7 +5,7 @@ Read-only by construction: nothing here writes. Dates in filters are Europe/Lond
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -15,15 +15,18 @@ from pydantic import BaseModel
 
 from provider.db.session import SessionDep
 from provider.errors import FieldError, Invalid
+from provider.moments import Day
 from provider.security import audit_query
 from provider.security.actor import Actor
 from provider.security.audit_query import AuditFilter
 from provider.security.roles import Permission
+from provider.text import Line
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, SettingsDep, api_permission, page_permission
 from provider.web.forms import FormError, PageForm, Values
 from provider.web.params import MAX_ID
 from provider.web.rendering import render
+from provider.web.streams import primed
 
 pages = html_router()
 api = APIRouter(prefix="/api/v1", tags=["audit"])
@@ -33,10 +36,10 @@ AuditorActor = Annotated[Actor, page_permission(Permission.audit_read)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
-EntityType = Annotated[str | None, Query(max_length=64, description="exact entity type, e.g. user, breach")]
-EntityId = Annotated[str | None, Query(max_length=64, description="exact entity id")]
-ActorName = Annotated[str | None, Query(max_length=100, description="user name; also finds that user's tokens")]
-ActionPrefix = Annotated[str | None, Query(max_length=100, description="action or its beginning, e.g. account.")]
+EntityType = Annotated[Line | None, Query(max_length=64, description="exact entity type, e.g. user, breach")]
+EntityId = Annotated[Line | None, Query(max_length=64, description="exact entity id")]
+ActorName = Annotated[Line | None, Query(max_length=100, description="user name; also finds that user's tokens")]
+ActionPrefix = Annotated[Line | None, Query(max_length=100, description="action or its beginning, e.g. account.")]
 DATE_FIELDS = ("date_from", "date_to")
 AUDIT_FORM = PageForm(
     labels={
@@ -128,7 +131,7 @@ def audit_csv(
     """Every matching event, oldest first, with hash and prev_hash, streamed a batch at a time."""
     # The request's session would otherwise stay open (on SQLite, holding the write lock) while it streams.
     session.close()
-    chunks = audit_query.csv_chunks(request.app.state.engine, filters, zone=settings.zone)
+    chunks = primed(audit_query.csv_chunks(request.app.state.engine, filters, zone=settings.zone))
     filename = f"audit-{now.strftime('%Y%m%dT%H%M%SZ')}.csv"
     return StreamingResponse(
         chunks,
@@ -166,8 +169,8 @@ def list_audit_events(
     entity_id: EntityId = None,
     actor: ActorName = None,
     action: ActionPrefix = None,
-    date_from: Annotated[date | None, Query(description="first Europe/London day included")] = None,
-    date_to: Annotated[date | None, Query(description="last Europe/London day included")] = None,
+    date_from: Annotated[Day | None, Query(description="first Europe/London day included")] = None,
+    date_to: Annotated[Day | None, Query(description="last Europe/London day included")] = None,
     before_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
 ) -> AuditEventPage:

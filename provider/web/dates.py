@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from provider.clock import london, parse_local
+from provider.moments import EARLIEST_YEAR, LATEST_YEAR, RANGE_WORDS, out_of_range
 
 DATE_PARTS = ("day", "month", "year")
 MONTH_PARTS = ("month", "year")
@@ -103,7 +105,16 @@ def _month(text: str, label: str) -> int:
 def _year(text: str, label: str) -> int:
     if not text.isascii() or not text.isdigit() or len(text) != 4:
         raise DateProblem(f"{label}: enter the year with 4 digits, like 2026", "year")
+    if not EARLIEST_YEAR <= int(text) <= LATEST_YEAR:
+        raise DateProblem(f"{label} must be {RANGE_WORDS}", "year")
     return int(text)
+
+
+def _in_range(value: Any, label: str, part: str = "") -> Any:
+    """`value` unless its year lies outside the platform's range (provider.moments)."""
+    if reason := out_of_range(value):
+        raise DateProblem(f"{label} {reason}", part)
+    return value
 
 
 def read_date(parts: dict[str, str], label: str) -> date:
@@ -112,9 +123,10 @@ def read_date(parts: dict[str, str], label: str) -> date:
     day = _number(parts["day"], "day", label, 1, 31)
     month, year = _month(parts["month"], label), _year(parts["year"], label)
     try:
-        return date(year, month, day)
+        value = date(year, month, day)
     except ValueError as error:  # 31 April, 29 February of a common year
         raise DateProblem(f"{label} must be a real date", "day") from error
+    return _in_range(value, label, "year")
 
 
 def read_month(parts: dict[str, str], label: str) -> tuple[int, int]:
@@ -159,6 +171,7 @@ def read_iso_datetime(text: str, zone: ZoneInfo, label: str) -> tuple[datetime, 
         parsed = datetime.fromisoformat(text.strip())
     except ValueError as error:
         raise DateProblem(f"{label} must be a real date and time") from error
+    _in_range(parsed, label)
     if parsed.tzinfo is not None:
         return parse_local(text, zone), None
     return localise(parsed, zone, label), parsed
@@ -166,16 +179,17 @@ def read_iso_datetime(text: str, zone: ZoneInfo, label: str) -> tuple[datetime, 
 
 def read_iso_date(text: str, label: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError as error:
         raise DateProblem(f"{label} must be a real date, like 2026-03-31") from error
+    return _in_range(value, label)
 
 
 def read_iso_month(text: str, label: str) -> tuple[int, int]:
     match = MONTH_PATTERN.fullmatch(text.strip())
     if match is None or not 1 <= int(match.group(2)) <= 12:
         raise DateProblem(f"{label} must be a real month, like 2026-03")
-    return int(match.group(1)), int(match.group(2))
+    return _year(match.group(1), label), int(match.group(2))
 
 
 def datetime_values(field: str, value: datetime | None, zone: ZoneInfo) -> dict[str, str]:

@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from provider.clock import london
 from provider.errors import Conflict, DomainError, FieldError, Forbidden
+from provider.text import explain, find_forbidden
 from provider.web import dates
 from provider.web.dates import DateProblem
 
@@ -188,6 +189,8 @@ class PageForm:
             verb = "Choose" if field in self.choices else "Enter"
             return self.missing.get(field) or f"{verb} the {subject}"
         if kind == "string_pattern_mismatch":
+            if reason := explain(dict(item)):
+                return f"{label} {reason}"
             return self.formats.get(field) or f"{label} is not in the right format"
         if kind in ("value_error", "assertion_error"):
             return _value_error(label, subject, item)
@@ -238,6 +241,11 @@ class Reading:
         self.form = form
         self.values = values
         self.errors: list[FormError] = []
+        for name, value in values.items():  # whatever the schema says, no field holds NUL or the like
+            texts = value if isinstance(value, list) else [value]
+            reason = next(filter(None, (find_forbidden(text, multiline=True) for text in texts)), None)
+            if reason:
+                self.fail(name, f"{form.label(name)} {reason}")
 
     def text(self, name: str) -> str:
         value = self.values.get(name, "")

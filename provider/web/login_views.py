@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from provider.db.session import SessionDep
 from provider.security import accounts, mfa, web_sessions
+from provider.text import Line
 from provider.web.csrf import html_router
 from provider.web.deps import SESSION_COOKIE, NowDep, SettingsDep
 from provider.web.forms import PageForm
@@ -42,8 +43,8 @@ def login_submit(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    username: Annotated[str, Form(max_length=64)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
+    username: Annotated[Line, Form(max_length=64)] = "",
+    password: Annotated[Line, Form(max_length=1024)] = "",
 ) -> Response:
     result = accounts.authenticate(
         session,
@@ -87,7 +88,7 @@ def mfa_submit(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    code: Annotated[str, Form(max_length=12)] = "",
+    code: Annotated[Line, Form(max_length=12)] = "",
 ) -> Response:
     found = web_sessions.find_session(session, request.cookies.get(SESSION_COOKIE, ""), now)
     if found is None:

@@ -15,14 +15,15 @@ from fastapi import Path, Query
 from sqlmodel import Session
 
 from provider.db.session import SessionDep
+from provider.db.types import MAX_ID
+from provider.text import Line
 
-MAX_ID = 2**63 - 1
 Entity = TypeVar("Entity")
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="numeric identifier")]
 PageQuery = Annotated[int, Query(ge=1, le=1_000_000, description="page number, from 1")]
 PageSizeQuery = Annotated[int, Query(ge=1, le=500, description="items per page")]
-SearchQuery = Annotated[str | None, Query(max_length=200, description="search text")]
+SearchQuery = Annotated[Line | None, Query(max_length=200, description="search text")]
 
 
 def path_loader(load: Callable[..., Entity], *ids: str) -> Callable[..., Entity]:

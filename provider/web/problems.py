@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from provider.errors import DomainError, FieldError
+from provider.text import explain
 
 logger = logging.getLogger("pecr.web")
 PROBLEM_JSON = "application/problem+json"
@@ -46,8 +47,12 @@ def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+def _reason(error: dict[str, Any]) -> str:
+    return explain(error) or str(error.get("msg", "invalid"))
+
+
 def validation_errors(exc: RequestValidationError) -> list[FieldError]:
-    return [FieldError(_field_name(e.get("loc", ())), str(e.get("msg", "invalid"))) for e in exc.errors()]
+    return [FieldError(_field_name(e.get("loc", ())), _reason(e)) for e in exc.errors()]
 
 
 def _html_error(request: Request, status: int, title: str, detail: str) -> Response:

@@ -17,10 +17,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, Text, UniqueConstraint, event, inspect, select, text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event, inspect, select, text
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import StrEnumType, utc_field
+from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
 from provider.errors import Conflict
 from provider.wording.rules import HashScheme
 
@@ -71,10 +71,10 @@ class WordingText(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     purpose: str = Field(max_length=100, description="registered by the domain, e.g. breach.customer_notice")
     owner_kind: str | None = Field(default=None, max_length=50, description="e.g. breach; null: provider-wide")
-    owner_id: int | None = None
+    owner_id: int | None = Field(default=None, sa_type=BIG_INT)
     created_at: datetime = utc_field()
 
 
@@ -82,9 +82,9 @@ class WordingVersion(SQLModel, table=True):
     __tablename__ = "wording_version"
     __table_args__ = (UniqueConstraint("text_id", "version", name="uq_wording_version_number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    text_id: int = Field(foreign_key="wording_text.id", index=True)
-    version: int = Field(description="1, 2, 3… per text")
+    id: int | None = id_field()
+    text_id: int = Field(sa_type=BIG_INT, foreign_key="wording_text.id", index=True)
+    version: int = Field(sa_type=BIG_INT, description="1, 2, 3… per text")
     parts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     content_sha256: str = Field(max_length=64)
     hash_scheme: HashScheme = Field(default=HashScheme.canonical_json, sa_type=StrEnumType(HashScheme, 32))
@@ -102,17 +102,15 @@ class WordingServed(SQLModel, table=True):
     __tablename__ = "wording_served"
     __table_args__ = (Index("ix_wording_served_person", "person_kind", "person_id"),)
 
-    id: int | None = Field(
-        default=None, sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    )
-    version_id: int = Field(foreign_key="wording_version.id", index=True)
+    id: int | None = id_field()
+    version_id: int = Field(sa_type=BIG_INT, foreign_key="wording_version.id", index=True)
     person_kind: PersonKind = Field(sa_type=StrEnumType(PersonKind, 32))
-    person_id: int | None = Field(default=None, description="null once the person is erased")
+    person_id: int | None = Field(default=None, sa_type=BIG_INT, description="null once the person is erased")
     person_reference: str = Field(default="", max_length=100, description="non-personal, e.g. a notice reference")
     channel: ServedChannel = Field(sa_type=StrEnumType(ServedChannel, 16))
     served_at: datetime = utc_field()
     served_in: str = Field(default="", max_length=64, description="what carried it, e.g. breach_notice_batch")
-    served_in_id: int | None = None
+    served_in_id: int | None = Field(default=None, sa_type=BIG_INT)
 
 
 @event.listens_for(WordingVersion, "before_update")

@@ -63,3 +63,37 @@ def test_demo_command_adds_the_number_asked_for(pecr, sqlite_engine):
     assert _subscribers(sqlite_engine) == 25
     assert pecr("demo", "--subscribers", "10").exit_code == 0
     assert _subscribers(sqlite_engine) == 35
+
+
+def test_a_header_that_looks_like_markup_is_printed_as_it_is(pecr, tmp_path):
+    path = tmp_path / "markup.csv"
+    path.write_text("account_reference,kind,name,address,[/red],[bold]\nA-1,individual,Ann,1 Road,x,y\n")
+    result = pecr("subscribers", "import", str(path))
+    assert result.exit_code == 1, result.output
+    assert "unknown columns: [/red], [bold]" in result.output
+    assert "bad rows of 0" not in result.output
+    assert "the file has no row that could be read: nothing was imported" in result.output
+
+
+def test_an_over_long_field_is_reported_on_its_own_line(pecr, sqlite_engine, tmp_path):
+    path = tmp_path / "long.csv"
+    rows = [
+        "A-1,individual,Ann,1 Road,,,07700 900001,mobile",
+        "A-2,individual,Bob,2 Road,,,07700 900002,mobile",
+        f'A-3,individual,"{"x" * 200_000}",3 Road,,,,',
+        "A-4,individual,Cy,4 Road,,,,",
+    ]
+    path.write_text(HEADER + "\n".join(rows) + "\n")
+    result = pecr("subscribers", "import", str(path))
+    assert result.exit_code == 1
+    assert "line 4: file: not readable as CSV (field larger than field limit" in result.output
+    assert "1 bad rows of 3: nothing was imported" in result.output
+    assert _subscribers(sqlite_engine) == 0
+
+
+def test_a_name_over_its_limit_names_its_line(pecr, tmp_path):
+    path = tmp_path / "name.csv"
+    path.write_text(HEADER + "A-1,individual,Ann,1 Road,,,,\n" + f"A-2,individual,{'n' * 201},2 Road,,,,\n")
+    result = pecr("subscribers", "import", str(path))
+    assert "line 3: name:" in result.output
+    assert "1 bad rows of 2: nothing was imported" in result.output

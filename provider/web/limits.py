@@ -1,0 +1,171 @@
+"""What a request body may be: a size limit (413) and, for the JSON API, text that can be read (422).
+
+Every request body is read here before any route sees it, up to `Settings.max_body_bytes` (a declared
+Content-Length over the limit is refused before reading; a chunked body is counted as it arrives). An API
+body sent as JSON is then checked once, so that each way it can be unreadable gets a problem saying what
+is wrong and where, rather than a parser's position (`field: "15"`) or a bare 400:
+
+- not UTF-8: the line and column of the first byte that is not;
+- not JSON: the parser's reason, line and column;
+- nested deeper than `Settings.max_json_depth` arrays and objects: the line and column where it goes too
+  deep (no schema of the API nests more than a few levels; deep nesting only costs the parser stack).
+
+A body that stalls for `Settings.body_timeout_seconds` between chunks gets a 408. The header-size, idle
+keep-alive and connection limits belong to the server: `pecr serve` sets them (README, Limits).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from provider.web.problems import problem
+
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyTooSlow(Exception):
+    pass
+
+
+def _position(text: str, index: int) -> str:
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def _too_deep(text: str, limit: int) -> int | None:
+    """The index where arrays and objects nest deeper than `limit`, or None (strings are skipped)."""
+    depth, in_string, escaped = 0, False, False
+    for index, character in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            if depth > limit:
+                return index
+        elif character in "]}":
+            depth -= 1
+    return None
+
+
+def json_problem(body: bytes, max_depth: int) -> str | None:
+    """Why `body` is not readable JSON, in words with the line and column, or None."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        good = body[: error.start].decode("utf-8")
+        return f"the body is not UTF-8 text: byte 0x{body[error.start]:02X} at {_position(good, len(good))}"
+    deep = _too_deep(text, max_depth)
+    if deep is not None:
+        return f"the JSON nests more than {max_depth} arrays and objects deep, at {_position(text, deep)}"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        return f"the body is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        return "the JSON nests too deep"
+    return None
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
+
+
+class RequestLimits:
+    """ASGI middleware: read the body within the limit, check an API's JSON, then hand it on whole."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_json_depth: int, body_timeout: float = 30) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_json_depth = max_json_depth
+        self.body_timeout = body_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length")
+        try:
+            if declared.isdigit() and int(declared) > self.max_body_bytes:
+                raise BodyTooLarge
+            body, more = await self._read(receive)
+        except BodyTooLarge:
+            await self._refuse(scope, send, 413, "Request body too large", f"at most {self.max_body_bytes} bytes")
+            return
+        except BodyTooSlow:
+            reason = f"the body did not arrive within {self.body_timeout:g} seconds"
+            await self._refuse(scope, send, 408, "Request timeout", reason)
+            return
+        reason = self._unreadable(scope, body)
+        if reason:
+            await self._refuse(scope, send, 422, "Unreadable body", reason)
+            return
+        await self.app(scope, _replay(body, more, receive), send)
+
+    async def _read(self, receive: Receive) -> tuple[bytes, list[Message]]:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            try:
+                message = await asyncio.wait_for(receive(), self.body_timeout)
+            except TimeoutError as error:
+                raise BodyTooSlow from error
+            if message["type"] != "http.request":  # a disconnect: hand it on as it came
+                return b"".join(chunks), [message]
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise BodyTooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks), []
+
+    def _unreadable(self, scope: Scope, body: bytes) -> str | None:
+        if not body or not scope.get("path", "").startswith("/api/"):
+            return None
+        content_type = _header(scope, b"content-type").split(";")[0].strip().lower()
+        if content_type and content_type not in JSON_TYPES and not content_type.endswith("+json"):
+            return None  # no content type at all is read as JSON by FastAPI, so it is checked too
+        return json_problem(body, self.max_json_depth)
+
+    async def _refuse(self, scope: Scope, send: Send, status: int, title: str, reason: str) -> None:
+        if scope.get("path", "").startswith("/api/"):
+            from provider.errors import FieldError
+
+            response: Any = problem(status, title, reason, [FieldError("body", reason)])
+        else:
+            from starlette.responses import PlainTextResponse
+
+            response = PlainTextResponse(f"{title}: {reason}", status_code=status)
+        await response(scope, _empty, send)
+
+
+async def _empty() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def _replay(body: bytes, more: list[Message], receive: Receive) -> Receive:
+    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": False}, *more]
+
+    async def replay() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay

@@ -1,0 +1,108 @@
+"""Unreadable and oversized request bodies get a problem that says what is wrong and where (issue 7):
+malformed JSON used to be reported as `field: "15"`, bad UTF-8 and deep nesting as a bare 400."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from provider.settings import Settings
+from provider.web.app import create_app
+from provider.web.limits import json_problem
+
+
+@pytest.fixture
+def manager(api_client):
+    return api_client("breach_manager")
+
+
+def _problem(response, status: int = 422) -> str:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    errors = response.json()["errors"]
+    assert [error["field"] for error in errors] == ["body"]
+    return errors[0]["reason"]
+
+
+def _post(client, body: bytes):
+    return client.post("/api/v1/breaches", content=body, headers={"Content-Type": "application/json"})
+
+
+def test_malformed_json_names_the_line_and_column(manager):
+    reason = _problem(_post(manager, b'{\n  "title": "Lost laptop",\n  "summary": oops\n}'))
+    assert reason == "the body is not valid JSON: Expecting value at line 3, column 14"
+    untyped = manager.post("/api/v1/breaches", content=b'{"title": }')
+    assert _problem(untyped) == "the body is not valid JSON: Expecting value at line 1, column 11"
+
+
+def test_bad_utf8_names_where_it_is(manager):
+    reason = _problem(_post(manager, b'{"title": "caf\xe9"}'))
+    assert reason == "the body is not UTF-8 text: byte 0xE9 at line 1, column 15"
+
+
+def test_deep_nesting_is_refused_where_it_goes_too_deep(manager):
+    reason = _problem(_post(manager, b"[" * 100_000 + b"]" * 100_000))
+    assert reason == "the JSON nests more than 32 arrays and objects deep, at line 1, column 33"
+    brackets_in_text = b'{"title": "' + b"[" * 100 + b'", "circumstance": "loss"}'
+    assert _post(manager, brackets_in_text).status_code == 422  # read fine; the schema then wants more fields
+    assert "errors" in _post(manager, brackets_in_text).json()
+
+
+def test_the_checks_in_words():
+    assert json_problem(b'{"a": [1, 2]}', 32) is None
+    assert json_problem(b'{"a": "\\"[[["}', 2) is None
+    assert json_problem(b"[[[]]]", 2) == "the JSON nests more than 2 arrays and objects deep, at line 1, column 3"
+
+
+def test_a_body_over_the_limit_is_a_413(sqlite_engine):
+    settings = Settings(
+        env="test", database_url=str(sqlite_engine.url), secret_key="s" * 20, master_key="m" * 20, max_body_bytes=2048
+    )
+    with TestClient(create_app(settings=settings, engine=sqlite_engine)) as client:
+        too_big = _post(client, b'{"title": "' + b"x" * 4096 + b'"}')
+        assert "at most 2048 bytes" in _problem(too_big, 413)
+
+        def chunked():
+            yield b'{"title": "'
+            yield b"x" * 4096
+            yield b'"}'
+
+        streamed = client.post("/api/v1/breaches", content=chunked(), headers={"Content-Type": "application/json"})
+        assert streamed.status_code == 413
+        page = client.post("/login", data={"username": "x" * 4096})
+        assert page.status_code == 413 and "at most 2048 bytes" in page.text
+        assert _post(client, b"{}").status_code == 401  # within the limit: on to sign-in as before
+
+
+def test_a_stalled_body_is_a_408():
+    import asyncio
+
+    from provider.web.limits import RequestLimits
+
+    async def app(scope, receive, send):  # pragma: no cover - never reached
+        raise AssertionError("the app must not see a stalled request")
+
+    sent: list[dict] = []
+
+    async def receive():
+        await asyncio.sleep(10)
+
+    async def send(message):
+        sent.append(message)
+
+    limits = RequestLimits(app, max_body_bytes=1024, max_json_depth=8, body_timeout=0.05)
+    scope = {"type": "http", "path": "/api/v1/breaches", "headers": [], "method": "POST"}
+    asyncio.run(limits(scope, receive, send))
+    assert sent[0]["status"] == 408
+
+
+def test_pecr_serve_sets_the_server_limits():
+    from provider.console.main import server_limits
+
+    limits = server_limits(Settings(env="test", max_header_bytes=8192, keep_alive_seconds=3, max_connections=50))
+    assert limits == {
+        "http": "h11",
+        "h11_max_incomplete_event_size": 8192,
+        "timeout_keep_alive": 3,
+        "limit_concurrency": 50,
+    }
