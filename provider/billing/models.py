@@ -11,6 +11,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, MAX_ID, StrEnumType, id_field, utc_field
+from provider.moments import Moment
 from provider.subscribers.models import check_number
 from provider.text import Line, Lines
 
@@ -72,7 +73,7 @@ class BillCall(SQLModel, table=True):
 class ChoiceUpdate(SQLModel):
     itemised: bool = Field(description="true: itemised bills; false: totals only")
     channel: RequestChannel = RequestChannel.api
-    requested_at: datetime | None = Field(default=None, description="when the subscriber asked; default now")
+    requested_at: Moment | None = Field(default=None, description="when the subscriber asked; default now")
     note: Lines = Field(default="", max_length=1000)
 
 
@@ -94,8 +95,8 @@ class BillingPublic(SQLModel):
 
 class CallCreate(SQLModel):
     source_ref: Line = Field(min_length=1, max_length=100)
-    line_number: str = Field(min_length=1, max_length=40)
-    started_at: datetime
+    line_number: Line = Field(min_length=1, max_length=40)
+    started_at: Moment
     called_number: CalledNumber = Field(min_length=1, max_length=32, description="digits, + for international")
     duration_seconds: int = Field(default=0, ge=0, le=7 * 24 * 3600)
     charge_pence: int = Field(default=0, ge=0, le=MAX_ID)

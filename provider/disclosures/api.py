@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -20,6 +19,7 @@ from provider.disclosures.models import (
     RequestCreate,
     RequestPublic,
 )
+from provider.moments import Day
 from provider.profile.service import find_profile
 from provider.security.actor import Actor
 from provider.security.roles import Permission
@@ -88,8 +88,8 @@ def read_report(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    date_from: Annotated[date, Query(description="first day, YYYY-MM-DD (London)")],
-    date_to: Annotated[date, Query(description="last day, YYYY-MM-DD (London), included")],
+    date_from: Annotated[Day, Query(description="first day, YYYY-MM-DD (London)")],
+    date_to: Annotated[Day, Query(description="last day, YYYY-MM-DD (London), included")],
     format: Annotated[Literal["json", "csv", "pdf"], Query(description="json, csv or pdf")] = "json",
 ) -> ReportPublic | Response:
     """The report for the ICO: procedures, the number of requests, their legal bases and the responses."""

@@ -8,7 +8,8 @@ from enum import StrEnum
 from pydantic import computed_field
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
+from provider.db.types import BIG_INT, MAX_ID, StrEnumType, id_field, utc_field
+from provider.moments import Moment
 from provider.text import Line, Lines
 
 
@@ -54,23 +55,23 @@ class DisclosureRequest(SQLModel, table=True):
 
 
 class RequestCreate(SQLModel):
-    received_at: datetime
+    received_at: Moment
     requesting_body: Line = Field(min_length=1, max_length=200, description="e.g. West Yorkshire Police")
     legal_basis: LegalBasis
     legal_reference: Line = Field(min_length=1, max_length=200, description="the authorisation or order reference")
     data_requested: Lines = Field(min_length=1, max_length=4000)
-    subscriber_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    subscriber_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class DecisionCreate(SQLModel):
     decision: Decision
     reasons: Lines = Field(min_length=1, max_length=4000)
-    decided_at: datetime | None = Field(default=None, description="default now")
+    decided_at: Moment | None = Field(default=None, description="default now")
 
 
 class DisclosureCreate(SQLModel):
     summary: Lines = Field(min_length=1, max_length=4000, description="what was disclosed (not the data itself)")
-    disclosed_at: datetime | None = Field(default=None, description="default now")
+    disclosed_at: Moment | None = Field(default=None, description="default now")
 
 
 class RequestPublic(SQLModel):

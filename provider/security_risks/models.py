@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -71,7 +72,7 @@ class NoticeCreate(SQLModel):
     likely_cost: Lines = Field(min_length=1, max_length=2000, description='e.g. "Nothing: the update is free"')
     audience: Audience = Audience.all
     services: list[LineService] = Field(default_factory=list, max_length=len(LineService))
-    subscriber_ids: list[int] = Field(default_factory=list, max_length=10_000)
+    subscriber_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default_factory=list, max_length=10_000)
 
     def parts(self) -> dict[str, str]:
         return {

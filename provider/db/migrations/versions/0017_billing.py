@@ -11,7 +11,7 @@ import provider.db.types
 
 
 revision = '0017_billing'
-down_revision = '0008_wording'
+down_revision = '0009_big_ids'
 branch_labels = None
 depends_on = None
 
