@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import StringConstraints, field_validator
+from pydantic import StrictBool, StringConstraints, field_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -71,7 +71,7 @@ class BillCall(SQLModel, table=True):
 
 
 class ChoiceUpdate(SQLModel):
-    itemised: bool = Field(description="true: itemised bills; false: totals only")
+    itemised: StrictBool = Field(description="true: itemised bills; false: totals only")
     channel: RequestChannel = RequestChannel.api
     requested_at: Moment | None = Field(default=None, description="when the subscriber asked; default now")
     note: Lines = Field(default="", max_length=1000)
@@ -101,7 +101,7 @@ class CallCreate(SQLModel):
     duration_seconds: int = Field(default=0, ge=0, le=7 * 24 * 3600)
     charge_pence: int = Field(default=0, ge=0, le=MAX_ID)
     category: CallCategory = CallCategory.voice
-    free_to_caller: bool = Field(default=False, description="the billing system zero-rates this number")
+    free_to_caller: StrictBool = Field(default=False, description="the billing system zero-rates this number")
 
     _number = field_validator("line_number", mode="before")(check_number)
 

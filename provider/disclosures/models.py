@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import computed_field
+from pydantic import StrictBool, computed_field
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, MAX_ID, StrEnumType, id_field, utc_field
@@ -103,7 +103,7 @@ class RequestPublic(SQLModel):
 class ProcedureUpdate(SQLModel):
     title: Line = Field(min_length=1, max_length=200)
     body: Lines = Field(min_length=1, max_length=20000)
-    material_change: bool = False
+    material_change: StrictBool = False
     material_change_note: Lines = Field(default="", max_length=1000)
 
 
