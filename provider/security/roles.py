@@ -31,6 +31,8 @@ class Permission(StrEnum):
     traffic_write = "traffic:write"
     directories_read = "directories:read"
     directories_write = "directories:write"
+    lines_read = "lines:read"
+    lines_write = "lines:write"
     audit_read = "audit:read"
     jobs_read = "jobs:read"
     jobs_run = "jobs:run"
@@ -42,6 +44,7 @@ _DOMAINS_WRITE = {
     Permission.breach_write,
     Permission.traffic_write,
     Permission.directories_write,
+    Permission.lines_write,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -58,6 +61,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.traffic_write,
             Permission.directories_read,
             Permission.directories_write,
+            Permission.lines_read,
+            Permission.lines_write,
             Permission.provider_read,
         }
     ),

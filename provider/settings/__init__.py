@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     scheduler_heartbeat_seconds: int = Field(default=10, ge=1)
     breach_log_due_day: int = Field(default=7, ge=1, le=28)
     breach_escalation_email: str | None = None
+    # Calling line identification (provider.line_identification): per-call codes, what is offered and charged.
+    cli_withhold_prefix: str = Field(default="141", pattern=r"^[0-9*#]{1,8}$")
+    cli_release_prefix: str = Field(default="1470", pattern=r"^[0-9*#]{1,8}$")
+    cli_rejection_network: bool = True  # anonymous-call rejection is offered in the network (else a device option)
+    cli_rejection_charge: str = "free of charge"
+    call_forwarding_target_hours: int = Field(default=24, ge=1, le=720)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
