@@ -6,6 +6,7 @@ trivial endpoint, a batch, and a settings change seen by the next decision here 
 from __future__ import annotations
 
 import secrets
+import socket
 import time
 from typing import Any
 
@@ -106,7 +107,10 @@ def over_http(engine: Engine, app_factory: Any, calls: list[Call], *, seconds: f
     server, thread = _serve(app_factory(engine), port)
     headers = {"Authorization": f"Bearer {secret}"}
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=600) as client:
+        # TCP_NODELAY, as a switch's client would set: without it a POST's body waits on a delayed ACK.
+        transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base, headers=headers, timeout=600, transport=transport) as client:
             bodies = [_body(call) for call in calls[:50_000]]
             client.get("/healthz")
             client.post("/api/v1/cli/decide", json=bodies[0])

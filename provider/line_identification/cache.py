@@ -19,12 +19,12 @@ import uuid
 import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlmodel import Session
 
 from provider.line_identification.models import (
-    LineCliSetting,
     LineIdentificationState,
     NumberingImport,
     NumberingList,
@@ -65,41 +65,41 @@ def bump(session: Session, now: datetime) -> int:
     return int(version)
 
 
+STATE_QUERY = f"SELECT epoch, version FROM line_identification_state WHERE id = {STATE_ID}"
+
+
 def read_state(session: Session) -> tuple[str, int]:
-    row = session.execute(
-        select(LineIdentificationState.epoch, LineIdentificationState.version).where(
-            LineIdentificationState.id == STATE_ID
-        )
-    ).first()
+    """The state row, read with the driver's own statement: it runs before every decision."""
+    row = session.connection().exec_driver_sql(STATE_QUERY).first()
     return (row[0], int(row[1])) if row else ("", 0)
 
 
-def _options(row) -> LineOptions:
+@lru_cache(maxsize=64)
+def _options(withhold_all: bool, hide: bool, reject: bool, method: str, withhold_connected: bool) -> LineOptions:
+    """One shared object per combination (there are 32): a million lines cost a million references."""
     return LineOptions(
-        withhold_all=row.withhold_all,
-        hide_incoming=row.hide_incoming,
-        reject_anonymous=row.reject_anonymous,
-        reject_at_network=row.rejection_method == RejectionMethod.network,
-        withhold_connected=row.withhold_connected,
+        withhold_all=bool(withhold_all),
+        hide_incoming=bool(hide),
+        reject_anonymous=bool(reject),
+        reject_at_network=method == RejectionMethod.network.value,
+        withhold_connected=bool(withhold_connected),
     )
 
 
 def _load_lines(session: Session, snapshot: Snapshot, since: int | None) -> None:
-    s = LineCliSetting
-    query = select(
-        Line.number,
-        s.line_id,
-        s.withhold_all,
-        s.hide_incoming,
-        s.reject_anonymous,
-        s.rejection_method,
-        s.withhold_connected,
-    ).join(Line, Line.id == s.line_id)
-    if since is not None:
-        query = query.where(s.version > since)
-    for row in session.execute(query.execution_options(yield_per=20_000)):
-        snapshot.lines[row.number] = _options(row)
-        snapshot.line_ids[row.number] = row.line_id
+    query = (
+        "SELECT l.number, s.line_id, s.withhold_all, s.hide_incoming, s.reject_anonymous, s.rejection_method,"
+        " s.withhold_connected FROM line_cli_setting s JOIN subscriber_line l ON l.id = s.line_id"
+    )
+    # Plain rows straight from the driver: a full load reads a million of them.
+    result = session.connection().execute(
+        text(query + (" WHERE s.version > :since" if since is not None else "")), {"since": since}
+    )
+    lines, ids = snapshot.lines, snapshot.line_ids
+    while batch := result.fetchmany(50_000):
+        for number, line_id, withhold, hide, reject, method, connected in batch:
+            lines[number] = _options(withhold, hide, reject, method, connected)
+            ids[number] = line_id
 
 
 def _load_traces(session: Session) -> dict[str, TraceWindow]:

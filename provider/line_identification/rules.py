@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
 EMERGENCY_NUMBERS = frozenset({"999", "112"})
 UK_COUNTRY = "+44"
@@ -76,6 +78,17 @@ class NumberStatus(StrEnum):
 class Prefixes:
     withhold: str = "141"
     release: str = "1470"
+
+    @property
+    def ordered(self) -> tuple[tuple[str, str], ...]:
+        """The codes longest first, so codes that share a beginning are told apart."""
+        return _ordered(self.withhold, self.release)
+
+
+@lru_cache(maxsize=64)
+def _ordered(withhold: str, release: str) -> tuple[tuple[str, str], ...]:
+    codes = ((withhold, "withhold"), (release, "release"))
+    return tuple(sorted((code for code in codes if code[0]), key=lambda code: -len(code[0])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +158,7 @@ class Numbering:
 EMPTY_NUMBERING = Numbering()
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(NamedTuple):
     network_number: str
     origin: Origin
     dialled: str
@@ -156,14 +168,12 @@ class Call:
     uk_origin_shown: bool = False  # the provider has shown that a UK customer originated the call
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
     rule: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     blocked: bool
     block_reason: str | None
     caller_number_shown: bool
@@ -175,8 +185,7 @@ class Decision:
     reasons: tuple[Reason, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """What the decision reads besides the call: the caller's and the called line's options (None when
     the number is not one of our lines), an active trace on the called line, the data, the codes."""
 
@@ -235,9 +244,8 @@ def validity(number: str, numbering: Numbering) -> Reason | None:
 def strip_prefix(dialled: str, prefixes: Prefixes) -> tuple[str, str | None]:
     """The digits without a per-call prefix, and which prefix it was ("withhold", "release" or None).
     The longer code is tried first, so codes that share a beginning are told apart."""
-    codes = sorted(((prefixes.withhold, "withhold"), (prefixes.release, "release")), key=lambda c: -len(c[0]))
-    for code, kind in codes:
-        if code and dialled.startswith(code) and len(dialled) > len(code):
+    for code, kind in prefixes.ordered:
+        if dialled.startswith(code) and len(dialled) > len(code):
             return dialled[len(code) :], kind
     return dialled, None
 
@@ -294,12 +302,13 @@ def _withheld(call: Call, caller: LineOptions | None, prefix: str | None, reason
 
 def _cli_problem(call: Call, numbering: Numbering) -> Reason | None:
     """Ofcom GC C6: the first reason the call's CLI data may not be carried, or None."""
-    numbers = [call.network_number] + ([call.presentation_number] if call.presentation_number else [])
-    for number in numbers:
-        problem = validity(number, numbering)
-        if problem is not None:
-            return problem
-    return _international_block(call, numbers)
+    problem = validity(call.network_number, numbering)
+    if problem is None and call.presentation_number:
+        problem = validity(call.presentation_number, numbering)
+    if problem is None and call.origin is Origin.international and not call.uk_origin_shown:
+        numbers = [call.network_number] + ([call.presentation_number] if call.presentation_number else [])
+        problem = _international_block(call, numbers)
+    return problem
 
 
 def _at_called_line(call: Call, context: Context, dialled: str, withheld: bool, reasons: list[Reason]) -> Decision:

@@ -127,9 +127,14 @@ def _call(data: CallIn) -> Call:
     )
 
 
+def _key(number: str) -> str:
+    """The cache's key for a number: lines are stored in E.164, which most switches send already."""
+    return number if number[:1] == "+" else (rules.e164(number) or number)
+
+
 def _decide_with(snapshot: cache.Snapshot, call: Call, prefixes: Prefixes, now: datetime) -> Decision:
-    caller_key = rules.e164(call.network_number) or call.network_number
-    called_key = (rules.e164(call.called) or call.called) if call.called else None
+    caller_key = _key(call.network_number)
+    called_key = _key(call.called) if call.called else None
     context = Context(
         caller=snapshot.lines.get(caller_key),
         called=snapshot.lines.get(called_key) if called_key else None,
