@@ -73,6 +73,7 @@ def settings_input(values: Mapping[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {name: bool(values.get(name)) for name in OPTION_FLAGS}
     for name in ("rejection_method", "rejection_charge", "requested_by", "channel"):
         data[name] = values.get(name, "")
+    data["rejection_method"] = data["rejection_method"] or "network"  # the select always sends one
     return data
 
 
@@ -80,5 +81,7 @@ def decide_input(values: Mapping[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {name: values.get(name, "") for name in DECIDE_FORM.labels if name != "uk_origin_shown"}
     for name in ("presentation_number", "called"):
         data[name] = data[name] or None
+    data["origin"] = data["origin"] or "own_subscriber"
+    data["privacy"] = data["privacy"] or "allowed"
     data["uk_origin_shown"] = bool(values.get("uk_origin_shown"))
     return data
