@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from provider.db.bulk import insert_rows
+from provider.errors import invalid
 from provider.line_identification import cache, rules
 from provider.line_identification.models import (
     CallIn,
@@ -85,6 +86,8 @@ def update_settings(
 ) -> LineCliSetting:
     """Apply the subscriber's choice, keep it in the history, audit it, and invalidate every cache."""
     line = subscribers.get_line(session, line_id)
+    if data.requested_at is not None and data.requested_at > now:
+        raise invalid("requested_at", "must not be in the future")
     row = setting_of(session, line.id)
     before = _options_summary(row) if row else None
     options = data.model_dump(include=set(OPTION_FIELDS))
@@ -154,13 +157,16 @@ def _captures(calls: Sequence[Call], decisions: Sequence[Decision], now: datetim
     ]
 
 
-def decide_calls(session: Session, *, settings: Settings, now: datetime, calls: Sequence[CallIn]) -> list[Decision]:
-    """Decisions for many calls against one fresh snapshot; traced calls are recorded (the caller commits)."""
+def decide_calls(
+    session: Session, *, settings: Settings, now: datetime, calls: Sequence[CallIn], record: bool = True
+) -> list[Decision]:
+    """Decisions for many calls against one fresh snapshot; calls to a traced line are recorded (the
+    caller commits) unless `record` is false (a call tried by hand on a page is no real call)."""
     snapshot = cache.for_engine(session.get_bind()).current(session)
     prefixes = prefixes_of(settings)
     plain = [_call(data) for data in calls]
     decisions = [_decide_with(snapshot, call, prefixes, now) for call in plain]
-    captured = _captures(plain, decisions, now)
+    captured = _captures(plain, decisions, now) if record else []
     if captured:
         insert_rows(session, TraceCapture.__table__, captured)
     return decisions

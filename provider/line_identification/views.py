@@ -134,10 +134,9 @@ def overview(
     if values.get("network_number") or values.get("dialled"):
         try:
             call = DECIDE_FORM.parse(CallIn, forms.decide_input(values))
-            answer = decision_out(service.decide_calls(session, settings=settings, now=now, calls=[call])[0])
-            session.commit()
+            decisions = service.decide_calls(session, settings=settings, now=now, calls=[call], record=False)
+            answer = decision_out(decisions[0])
         except FormInvalid as problem:
-            session.rollback()
             errors = problem.errors
     imports = session.execute(select(NumberingImport).order_by(NumberingImport.id.desc()).limit(20)).scalars()
     return render(

@@ -76,6 +76,8 @@ def test_settings_input_is_checked(agent, lines):
     bad = agent.put(f"/api/v1/lines/{line_id}/cli", json={**SETTINGS, "requested_by": "A\x00B"})
     assert bad.status_code == 422
     assert agent.put("/api/v1/lines/999999/cli", json=SETTINGS).status_code == 404
+    future = agent.put(f"/api/v1/lines/{line_id}/cli", json={**SETTINGS, "requested_at": "2026-03-11T12:00:00Z"})
+    assert future.status_code == 422 and "future" in future.text
     assert (
         agent.put(f"/api/v1/lines/{line_id}/cli", json={**SETTINGS, "requested_at": "2026-03-10T12:00"}).status_code
         == 422
@@ -151,7 +153,7 @@ def test_reading_and_deciding_need_lines_read_and_changing_lines_write(api_clien
     assert officer.put(f"/api/v1/lines/{lines[CALLER]}/cli", json=SETTINGS).status_code == 200
 
 
-def test_an_active_trace_captures_the_caller_without_showing_them(agent, lines, clock):
+def test_an_active_trace_captures_the_caller_without_showing_them(agent, lines, clock, signed_in):
     trace = agent.post(
         f"/api/v1/lines/{lines[CALLED]}/traces",
         json={"requested_by": "Ann", "channel": "phone", "description": "Silent calls at night"},
@@ -166,3 +168,7 @@ def test_an_active_trace_captures_the_caller_without_showing_them(agent, lines, 
     answer = _decide(agent, dialled="14102079460002")
     assert answer["traced"] is True and answer["caller_number_shown"] is False and answer["shown_number"] is None
     assert agent.get(f"/api/v1/traces/{trace['id']}").json()["captures"] == 1
+    tried = {"network_number": CALLER, "dialled": "14102079460002", "called": CALLED}
+    page = signed_in("agent").get("/line-identification", params=tried)
+    assert "captured by an active trace" in page.text
+    assert agent.get(f"/api/v1/traces/{trace['id']}").json()["captures"] == 1  # a call tried by hand is no call
