@@ -35,6 +35,7 @@ MANIFEST = Manifest(
                 BenchOption("count", 1_000_000, "lines with CLI settings", minimum=1),
                 BenchOption("ranges", 200_000, "numbering prefixes loaded", minimum=1),
                 BenchOption("seconds", 3, "seconds per HTTP measurement", minimum=1),
+                BenchOption("batch", 100_000, "calls in the batch decisions", minimum=1),
             ),
         ),
     ),

@@ -153,7 +153,7 @@ def _in_process(engine: Engine, calls: list[Call]) -> dict[str, Any]:
         started = time.perf_counter()
         service.decide_plain(session, prefixes=prefixes, now=now, calls=calls[:1])  # the first load
         load = time.perf_counter() - started
-        single = calls[:20_000]
+        single = calls[: min(20_000, len(calls))]
         started = time.perf_counter()
         for call in single:
             service.decide_plain(session, prefixes=prefixes, now=now, calls=[call])
@@ -176,7 +176,7 @@ def _in_process(engine: Engine, calls: list[Call]) -> dict[str, Any]:
     }
 
 
-def run(context: BenchContext, *, count: int, ranges: int, seconds: int) -> dict[str, Any]:
+def run(context: BenchContext, *, count: int, ranges: int, seconds: int, batch: int = BATCH) -> dict[str, Any]:
     from provider.line_identification.bench_http import over_http  # the whole app: composition root only
 
     engine = context.engine
@@ -185,7 +185,7 @@ def run(context: BenchContext, *, count: int, ranges: int, seconds: int) -> dict
         advance(1)
     with tempfile.TemporaryDirectory() as folder:
         loaded = load_numbering(engine, ranges, Path(folder))
-    calls = sample_calls(BATCH, count)
+    calls = sample_calls(batch, count)
     result: dict[str, Any] = {
         "database": engine.dialect.name,
         "lines": count,
