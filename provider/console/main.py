@@ -11,6 +11,7 @@ from provider.console.accounts import tokens_app, users_app
 from provider.console.bench import bench_app
 from provider.console.demo import demo_command
 from provider.console.jobs import jobs_app, scheduler_command
+from provider.console.numbering import numbering_app
 from provider.console.subscribers import subscribers_app
 from provider.db.session import session_scope
 from provider.security.audit import verify_chain
@@ -28,6 +29,7 @@ app.command("scheduler")(scheduler_command)
 app.add_typer(subscribers_app, name="subscribers")
 app.command("demo")(demo_command)
 app.add_typer(bench_app, name="bench")
+app.add_typer(numbering_app, name="numbering")
 
 
 @db_app.command("upgrade")

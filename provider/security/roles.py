@@ -37,6 +37,8 @@ class Permission(StrEnum):
     disclosures_write = "disclosures:write"
     risks_read = "risks:read"
     risks_write = "risks:write"
+    lines_read = "lines:read"
+    lines_write = "lines:write"
     audit_read = "audit:read"
     jobs_read = "jobs:read"
     jobs_run = "jobs:run"
@@ -53,6 +55,7 @@ _DOMAINS_WRITE = {
     Permission.directories_write,
     Permission.billing_write,
     Permission.risks_write,
+    Permission.lines_write,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -71,6 +74,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.directories_write,
             Permission.billing_read,
             Permission.billing_write,
+            Permission.lines_read,
+            Permission.lines_write,
             Permission.provider_read,
         }
     ),

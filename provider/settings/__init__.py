@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(default=16 * 1024, ge=1024, description="request line and headers (pecr serve)")
     keep_alive_seconds: int = Field(default=5, ge=1, description="idle keep-alive connections close (pecr serve)")
     max_connections: int = Field(default=500, ge=1, description="more concurrent connections get a 503 (pecr serve)")
+    # Calling line identification (provider.line_identification): per-call codes, what is offered and charged.
+    cli_withhold_prefix: str = Field(default="141", pattern=r"^[0-9*#]{1,8}$")
+    cli_release_prefix: str = Field(default="1470", pattern=r"^[0-9*#]{1,8}$")
+    cli_rejection_network: bool = True  # anonymous-call rejection is offered in the network (else a device option)
+    cli_rejection_charge: str = "free of charge"
+    call_forwarding_target_hours: int = Field(default=24, ge=1, le=720)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

@@ -22,6 +22,8 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 PATH_PARAMETER = re.compile(r"{([^}:]+)(:[^}]+)?}")
 # Open by design: load balancers, and the way in. /static is a mount, not a route.
 PUBLIC = {("GET", "/healthz"), ("GET", "/login"), ("POST", "/login"), ("GET", "/login/mfa")}
+# The public information about caller ID services that PECR reg 12 requires (provider.line_identification).
+PUBLIC |= {("GET", "/caller-id")}
 # Outside /api/ yet readable with a token too, so integrators' tools can fetch the API description.
 TOKEN_OR_SESSION = {("GET", "/openapi.json")}
 

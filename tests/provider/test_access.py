@@ -80,6 +80,7 @@ def test_public_routes_really_are_open(client):
     assert client.get("/login").status_code == 200
     assert client.get("/login/mfa").status_code == 200
     assert client.get("/static/pecr.css").status_code == 200
+    assert client.get("/caller-id").status_code == 200
 
 
 def test_a_bad_bearer_token_is_refused_on_every_api_route(app):

@@ -75,7 +75,7 @@ def test_permissions_bounds_and_unknown_reminders(api_client, engine, clock, set
     _five_reminders(engine, clock, settings)
     reader = api_client("auditor", ["breach:read"])
     assert reader.post("/api/v1/reminders/1/acknowledge").status_code == 403
-    assert api_client("agent").get("/api/v1/reminders").status_code == 403
+    assert api_client("agent", scopes=["subscribers:read"]).get("/api/v1/reminders").status_code == 403
     writer = api_client("breach_manager")
     assert writer.post("/api/v1/reminders/999/acknowledge").status_code == 404
     assert writer.post("/api/v1/reminders/99999999999999999999/acknowledge").status_code == 422

@@ -60,4 +60,6 @@ def test_acknowledging_needs_csrf_write_permission_and_an_existing_reminder(sign
     auditor = signed_in("auditor")
     auditor_token = csrf_from(auditor.get("/reminders").text)
     assert auditor.post("/reminders/1/acknowledge", data={"csrf_token": auditor_token}).status_code == 403
-    assert signed_in("agent", "agent-two").get("/reminders").status_code == 403
+    # Every role now reads some deadlines (agents: call forwarding, lines:read); a breach manager still
+    # cannot acknowledge a reminder of a kind it does not own, checked above.
+    assert signed_in("agent", "agent-two").get("/reminders").status_code == 200

@@ -1,0 +1,178 @@
+"""Use cases of line identification: a line's CLI settings (read, change with history and audit) and
+decisions for the switch, one call or a batch, served from the cache (`provider.line_identification.cache`).
+
+A change bumps the state version in its own transaction, so the very next decision on any replica reads
+it. A decision writes nothing, except that a call to a line under an active trace records the caller's
+identity (`TraceCapture`), which is never part of what the called party is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from provider.db.bulk import insert_rows
+from provider.errors import invalid
+from provider.line_identification import cache, rules
+from provider.line_identification.models import (
+    CallIn,
+    CliChangePublic,
+    CliSettingsPublic,
+    CliSettingsUpdate,
+    LineCliChange,
+    LineCliSetting,
+    TraceCapture,
+)
+from provider.line_identification.rules import Call, Context, Decision, Prefixes
+from provider.security import audit
+from provider.security.actor import Actor
+from provider.settings import Settings
+from provider.subscribers import service as subscribers
+from provider.subscribers.models import Line
+
+OPTION_FIELDS = (
+    "withhold_all",
+    "hide_incoming",
+    "reject_anonymous",
+    "rejection_method",
+    "rejection_charge",
+    "withhold_connected",
+)
+HISTORY_SHOWN = 50
+
+
+def prefixes_of(settings: Settings) -> Prefixes:
+    return Prefixes(withhold=settings.cli_withhold_prefix, release=settings.cli_release_prefix)
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def setting_of(session: Session, line_id: int) -> LineCliSetting | None:
+    return session.execute(select(LineCliSetting).where(LineCliSetting.line_id == line_id)).scalar_one_or_none()
+
+
+def history_of(session: Session, line_id: int, limit: int = HISTORY_SHOWN) -> list[LineCliChange]:
+    query = select(LineCliChange).where(LineCliChange.line_id == line_id)
+    return list(session.execute(query.order_by(LineCliChange.id.desc()).limit(limit)).scalars())
+
+
+def settings_public(session: Session, line: Line) -> CliSettingsPublic:
+    row = setting_of(session, line.id)
+    options = _options_summary(row or LineCliSetting())
+    return CliSettingsPublic(
+        line_id=line.id,
+        number=line.number,
+        **options,
+        requested_by=row.requested_by if row else None,
+        channel=row.channel if row else None,
+        requested_at=row.requested_at if row else None,
+        history=[
+            CliChangePublic.model_validate(change, from_attributes=True) for change in history_of(session, line.id)
+        ],
+    )
+
+
+def _options_summary(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in OPTION_FIELDS}
+
+
+def update_settings(
+    session: Session, *, actor: Actor, now: datetime, line_id: int, data: CliSettingsUpdate
+) -> LineCliSetting:
+    """Apply the subscriber's choice, keep it in the history, audit it, and invalidate every cache."""
+    line = subscribers.get_line(session, line_id)
+    if data.requested_at is not None and data.requested_at > now:
+        raise invalid("requested_at", "must not be in the future")
+    row = setting_of(session, line.id)
+    before = _options_summary(row) if row else None
+    options = data.model_dump(include=set(OPTION_FIELDS))
+    asked = {"requested_by": data.requested_by, "channel": data.channel, "requested_at": data.requested_at or now}
+    if row is None:
+        row = LineCliSetting(line_id=line.id, recorded_by=actor.name, changed_at=now, **options, **asked)
+        session.add(row)
+    else:
+        for name, value in {**options, **asked}.items():
+            setattr(row, name, value)
+        row.recorded_by, row.changed_at = actor.name, now
+    row.version = cache.bump(session, now)
+    session.add(LineCliChange(line_id=line.id, recorded_by=actor.name, recorded_at=now, **options, **asked))
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="line_identification.settings_changed",
+        entity_type="subscriber_line",
+        entity_id=line.id,
+        now=now,
+        before=before,
+        after={**options, "requested_by": data.requested_by, "channel": data.channel},
+    )
+    return row
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+def _call(data: CallIn) -> Call:
+    return Call(
+        network_number=data.network_number,
+        origin=data.origin,
+        dialled=data.dialled,
+        privacy=data.privacy,
+        presentation_number=data.presentation_number,
+        called=data.called,
+        uk_origin_shown=data.uk_origin_shown,
+    )
+
+
+def _key(number: str) -> str:
+    """The cache's key for a number: lines are stored in E.164, which most switches send already."""
+    return number if number[:1] == "+" else (rules.e164(number) or number)
+
+
+def _decide_with(snapshot: cache.Snapshot, call: Call, prefixes: Prefixes, now: datetime) -> Decision:
+    caller_key = _key(call.network_number)
+    called_key = _key(call.called) if call.called else None
+    context = Context(
+        caller=snapshot.lines.get(caller_key),
+        called=snapshot.lines.get(called_key) if called_key else None,
+        trace=snapshot.traces.get(called_key) if called_key else None,
+        numbering=snapshot.numbering,
+        prefixes=prefixes,
+        now=now,
+    )
+    return rules.decide(call, context)
+
+
+def _captures(calls: Sequence[Call], decisions: Sequence[Decision], now: datetime) -> list[dict[str, Any]]:
+    return [
+        {"trace_id": d.trace_id, "caller_number": c.network_number, "withheld": d.withheld, "captured_at": now}
+        for c, d in zip(calls, decisions, strict=True)
+        if d.trace_id is not None
+    ]
+
+
+def decide_calls(
+    session: Session, *, settings: Settings, now: datetime, calls: Sequence[CallIn], record: bool = True
+) -> list[Decision]:
+    """Decisions for many calls against one fresh snapshot; calls to a traced line are recorded (the
+    caller commits) unless `record` is false (a call tried by hand on a page is no real call)."""
+    snapshot = cache.for_engine(session.get_bind()).current(session)
+    prefixes = prefixes_of(settings)
+    plain = [_call(data) for data in calls]
+    decisions = [_decide_with(snapshot, call, prefixes, now) for call in plain]
+    captured = _captures(plain, decisions, now) if record else []
+    if captured:
+        insert_rows(session, TraceCapture.__table__, captured)
+    return decisions
+
+
+def decide_plain(session: Session, *, prefixes: Prefixes, now: datetime, calls: Sequence[Call]) -> list[Decision]:
+    """The benchmark's way in: plain calls, no schema parsing, nothing recorded."""
+    snapshot = cache.for_engine(session.get_bind()).current(session)
+    return [_decide_with(snapshot, call, prefixes, now) for call in calls]
