@@ -20,7 +20,7 @@ from provider.security.roles import Permission
 MANIFEST = Manifest(
     package="provider.disclosures",
     routers=("provider.disclosures.api:router", "provider.disclosures.views:router"),
-    navigation=(NavLink("Disclosure requests", "/disclosures", Permission.disclosures_read, position=65),),
+    navigation=(NavLink("Disclosure requests", "/disclosures", Permission.disclosures_read, position=67),),
     model_modules=("provider.disclosures.models",),
     templates=("templates",),
     permissions=(Permission.disclosures_read, Permission.disclosures_write),
