@@ -1,6 +1,16 @@
-"""Traffic and location data: PECR regulations 7, 8 and 14. Its capabilities arrive with their issue."""
+"""Traffic and location data: PECR regulations 7, 8 and 14 (and 16A for emergency alerts); rules.md §3, §4, §9.
+
+Invariants: every traffic and location record has a retention class and a `retain_until` set at ingest by
+`traffic.rules`; the erasure sweep removes what is past it unless a retention hold covers it, and each
+sweep leaves an erasure receipt (counts and a hash of ids, never content); identifying fields are
+encrypted at rest under a data key per day (`traffic.keys`), destroyed once nothing of that day remains.
+"""
 
 from provider.manifest import Manifest
 from provider.security.roles import Permission
 
-MANIFEST = Manifest(package="traffic", permissions=(Permission.traffic_read, Permission.traffic_write))
+MANIFEST = Manifest(
+    package="traffic",
+    model_modules=("traffic.models",),
+    permissions=(Permission.traffic_read, Permission.traffic_write),
+)

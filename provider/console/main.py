@@ -13,6 +13,8 @@ from provider.console.demo import demo_command
 from provider.console.jobs import jobs_app, scheduler_command
 from provider.console.subscribers import subscribers_app
 from provider.db.session import session_scope
+from provider.domains import manifests
+from provider.manifest import resolve
 from provider.security.audit import verify_chain
 
 app = typer.Typer(help="pecr: PECR compliance for UK communications providers.", no_args_is_help=True)
@@ -27,6 +29,9 @@ app.command("scheduler")(scheduler_command)
 app.add_typer(subscribers_app, name="subscribers")
 app.command("demo")(demo_command)
 app.add_typer(bench_app, name="bench")
+for _manifest in manifests():  # the command groups domains declare (`pecr traffic import`, ...)
+    for _reference in _manifest.commands:
+        app.add_typer(resolve(_reference))
 
 
 @db_app.command("upgrade")
