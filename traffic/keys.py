@@ -76,7 +76,7 @@ def decrypt(cipher: AESGCM, field: bytes, blob: bytes) -> str:
 class Keyring:
     """The data keys one transaction uses, created on first need and unwrapped once."""
 
-    def __init__(self, session: Session, master_key: str, now: datetime) -> None:
+    def __init__(self, session: Session, master_key: str, now: datetime | None = None) -> None:
         self.session, self.master_key, self.now = session, master_key, now
         self._fingerprint = fingerprint(master_key)
         self._ciphers: dict[date, AESGCM] = {}
