@@ -11,6 +11,9 @@ from provider.security.roles import Permission
 
 MANIFEST = Manifest(
     package="traffic",
+    routers=("traffic.api:router",),
     model_modules=("traffic.models",),
+    job_modules=("traffic.jobs",),
+    commands=("traffic.commands:traffic_app", "traffic.commands:retention_app"),
     permissions=(Permission.traffic_read, Permission.traffic_write),
 )

@@ -18,7 +18,7 @@ class TrafficSettings(BaseSettings):
     appeal_days: int = Field(default=28, ge=0, le=366)
     limitation_years: int = Field(default=6, ge=1, le=6)
     consented_days: int = Field(default=90, ge=1, le=3660)
-    sweep_hour: int = Field(default=2, ge=0, le=23, description="UTC hour of the nightly erasure sweep")
+    sweep_hour: int = Field(default=2, ge=0, le=23, description="hour of the nightly erasure sweep (scheduler zone)")
     sweep_minute: int = Field(default=30, ge=0, le=59)
     sweep_batch: int = Field(default=20_000, ge=100, le=1_000_000, description="ids per sweep batch")
     partitions_ahead_days: int = Field(default=7, ge=1, le=60)

@@ -88,3 +88,17 @@ def test_a_re_run_writes_and_counts_nothing_twice(tmp_path, engine, world, impor
         records = session.exec(select(TrafficRecord)).all()
         assert len(records) == 26
         assert {r.retention_class for r in records if r.bill_ref} == {RetentionClass.billing}
+
+
+def test_the_api_takes_an_ndjson_batch_with_the_same_checks(api_client, engine, world):
+    client = api_client("compliance_officer", scopes=["traffic:write"])
+    body = json.dumps(_call("P1")) + "\n" + json.dumps(_call("P2", kind="telex")) + "\n"
+    response = client.post("/api/v1/traffic/records", content=body, headers={"Content-Type": "application/x-ndjson"})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"lines": 2, "written": 1, "already_stored": 0, "bad_lines": 1,
+                               "errors": [{"line": 2, "reason": response.json()["errors"][0]["reason"]}]}  # fmt: skip
+    assert response.json()["errors"][0]["reason"].startswith("kind: must be one of")
+    again = client.post("/api/v1/traffic/records", content=body)
+    assert (again.json()["written"], again.json()["already_stored"]) == (0, 1)
+    refused = api_client("compliance_officer", scopes=["traffic:read"]).post("/api/v1/traffic/records", content=body)
+    assert refused.status_code == 403
