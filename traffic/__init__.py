@@ -6,7 +6,7 @@ sweep leaves an erasure receipt (counts and a hash of ids, never content); ident
 encrypted at rest under a data key per day (`traffic.keys`), destroyed once nothing of that day remains.
 """
 
-from provider.manifest import Manifest
+from provider.manifest import Benchmark, BenchOption, Manifest
 from provider.security.roles import Permission
 
 MANIFEST = Manifest(
@@ -16,4 +16,12 @@ MANIFEST = Manifest(
     job_modules=("traffic.jobs",),
     commands=("traffic.commands:traffic_app", "traffic.commands:retention_app"),
     permissions=(Permission.traffic_read, Permission.traffic_write),
+    benchmarks=(
+        Benchmark(
+            name="traffic",
+            run="traffic.bench:run",
+            summary="Traffic ingest (checks + encryption) against plain COPY; the sweep against raw DELETE (PostgreSQL).",
+            options=(BenchOption("count", 1_000_000, "synthetic traffic records", minimum=1000),),
+        ),
+    ),
 )
