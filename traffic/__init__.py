@@ -20,7 +20,7 @@ MANIFEST = Manifest(
         Benchmark(
             name="traffic",
             run="traffic.bench:run",
-            summary="Traffic ingest (checks + encryption) against plain COPY; the sweep against raw DELETE (PostgreSQL).",
+            summary="Traffic ingest (checks, encryption) vs plain COPY; the sweep vs raw DELETE (PostgreSQL).",
             options=(BenchOption("count", 1_000_000, "synthetic traffic records", minimum=1000),),
         ),
     ),

@@ -45,9 +45,10 @@ def _write_file(path: Path, numbers: list[str], count: int) -> None:
         for i in range(count):
             start = START + timedelta(days=i // per_day, seconds=(i * 7919) % 86_000)
             bill = f"BILL-{i % 1000}" if i % 2 == 0 else ""
+            cell = f"234-15-{rng.randrange(9999)}-{rng.randrange(9)}"
             handle.write(
                 f"S{i},call,outgoing,{numbers[i % len(numbers)]},{start.isoformat()},{rng.randrange(1, 3600)},"
-                f"+4416329{rng.randrange(10**5):05d},234-15-{rng.randrange(9999)}-{rng.randrange(9)},TRK{i % 8},{bill}\n"
+                f"+4416329{rng.randrange(10**5):05d},{cell},TRK{i % 8},{bill}\n"
             )
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from provider.db.bulk import driver_row, write_rows
+from provider.db.bulk import driver_row, is_postgres, write_rows
 from provider.subscribers.models import Line, LineUser
 from provider.subscribers.phone import InvalidNumber, normalise_number
 from traffic import keys, partitions, rules
@@ -84,8 +84,11 @@ class Ingest:
         self._lines: dict[str, tuple[int, int]] = {}
         self._bills: dict[str, rules.BillState | None] = {}
         self._pending: list[tuple[int, TrafficLine | LocationLine]] = []
-        self._traffic_row = driver_row(session, TrafficRecord.__table__, TRAFFIC_COLUMNS)
-        self._location_row = driver_row(session, LocationRecord.__table__, LOCATION_COLUMNS)
+        if is_postgres(session):  # psycopg takes these values as they are: no conversion per value
+            self._traffic_row = self._location_row = _as_is
+        else:
+            self._traffic_row = driver_row(session, TrafficRecord.__table__, TRAFFIC_COLUMNS)
+            self._location_row = driver_row(session, LocationRecord.__table__, LOCATION_COLUMNS)
 
     def feed(self, line_no: int, row: object) -> None:
         self.report.lines += 1
@@ -175,12 +178,12 @@ class Ingest:
         cipher = self.keyring.cipher(day)
         other = item.other_party
         return self._traffic_row((
-            day, item.source_record_id, item.kind, item.direction, line_id, subscriber_id, item.user_id,
+            day, item.source_record_id, item.kind.value, item.direction.value, line_id, subscriber_id, item.user_id,
             item.start_at, item.end_at, item.duration_seconds,
             keys.encrypt(cipher, OTHER, other) if other else None, self.keyring.number_hash(other) if other else None,
             item.trunk, keys.encrypt(cipher, CELL, item.cell_id) if item.cell_id else None, item.volume_bytes,
             item.charge_pence, item.bill_ref, item.ended, item.consented_service,
-            retention.retention_class, retention.retain_until, self.now,
+            retention.retention_class.value, retention.retain_until, self.now,
         ))  # fmt: skip
 
     def _location(self, item: LocationLine) -> tuple:
@@ -204,8 +207,8 @@ class Ingest:
             day, item.source_record_id, line_id, subscriber_id, item.observed_at,
             keys.encrypt(cipher, CELL, item.cell_id) if item.cell_id else None,
             keys.encrypt(cipher, COORDINATES, item.coordinates) if item.coordinates else None,
-            item.accuracy_m, item.source, item.anonymous, item.alert_ref, item.consented_service,
-            retention.retention_class, retention.retain_until, self.now,
+            item.accuracy_m, item.source.value, item.anonymous, item.alert_ref, item.consented_service,
+            retention.retention_class.value, retention.retain_until, self.now,
         ))  # fmt: skip
 
     def _write(self, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -239,6 +242,10 @@ class Ingest:
         fresh = [row for row in rows if (_day_key(row[0]), row[1]) not in known]
         self.report.already_stored += len(rows) - len(fresh)
         return fresh
+
+
+def _as_is(values: tuple) -> tuple:
+    return values
 
 
 def _is_unique_violation(error: Exception) -> bool:

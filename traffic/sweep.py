@@ -30,12 +30,17 @@ from datetime import datetime
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
-from provider.db.bulk import driver_value
+from provider.db.bulk import driver_value, is_postgres
 from provider.security import audit
 from provider.security.actor import Actor, system_actor
 from traffic import keys, partitions, rules
 from traffic.models import ErasureReceipt, RetentionHold
 
+UPSERT = (
+    "ON CONFLICT (day, kind, direction) DO UPDATE SET records = traffic_aggregate.records + excluded.records, "
+    "seconds = traffic_aggregate.seconds + excluded.seconds, "
+    "volume_bytes = traffic_aggregate.volume_bytes + excluded.volume_bytes"
+)
 SWEEPER = system_actor("traffic.erasure_sweep")
 TABLES = {"traffic_record": ("traffic", "start_at"), "location_record": ("location", "observed_at")}
 
@@ -69,6 +74,7 @@ class Sweeper:
         self.engine, self.now, self.batch, self.progress = engine, now, batch, progress
         self.result = SweepResult(receipt_id=None, cutoff=now)
         self.session = Session(engine, expire_on_commit=False)
+        self.postgres = is_postgres(self.session)
         self.holds = self.session.execute(
             select(RetentionHold.id).where(RetentionHold.released_at.is_(None), RetentionHold.ends_at > now)
         ).first()
@@ -158,10 +164,7 @@ class Sweeper:
                 text(
                     "INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
                     f"SELECT day, kind, direction, count(*), coalesce(sum(duration_seconds), 0), "
-                    f"coalesce(sum(volume_bytes), 0) FROM {name} GROUP BY day, kind, direction "
-                    "ON CONFLICT (day, kind, direction) DO UPDATE SET records = traffic_aggregate.records + "
-                    "excluded.records, seconds = traffic_aggregate.seconds + excluded.seconds, "
-                    "volume_bytes = traffic_aggregate.volume_bytes + excluded.volume_bytes"
+                    f"coalesce(sum(volume_bytes), 0) FROM {name} GROUP BY day, kind, direction {UPSERT}"
                 )
             )
         partitions.drop(self.session, name)
@@ -197,25 +200,60 @@ class Sweeper:
                 self._delete_range(table, start, start + self.batch)
 
     def _delete_range(self, table: str, start: int, end: int) -> None:
-        label = TABLES[table][0]
-        extra = ", day, kind, direction, duration_seconds, volume_bytes" if table == "traffic_record" else ""
-        rows = self.session.execute(
-            text(f"DELETE FROM {table} AS t WHERE t.id >= :start AND t.id < :end AND {self._condition(table)} "
-                 f"RETURNING id, retention_class{extra}"),
-            {**self.params, "start": start, "end": end},
-        ).all()  # fmt: skip
-        if not rows:
+        if self.postgres:
+            found = self._delete_range_server(table, start, end)
+        else:
+            found = self._delete_range_client(table, start, end)
+        if found is None:
             self.session.commit()
             return
-        if table == "traffic_record":
-            self._aggregate(rows)
-            self.result.rows_anonymised += len(rows)
-        self.result.counts.update(Counter(f"{label}.{row[1]}" for row in rows))
-        self.result.rows_erased += len(rows)
-        self._link(table, hashlib.sha256(",".join(str(row[0]) for row in sorted(rows)).encode()).hexdigest())
+        label = TABLES[table][0]
+        counts, digest = found
+        erased = sum(counts.values())
+        self.result.counts.update({f"{label}.{cls}": n for cls, n in counts.items()})
+        self.result.rows_erased += erased
+        self.result.rows_anonymised += erased if table == "traffic_record" else 0
+        self._link(table, digest)
         self._save()
         if self.progress:
-            self.progress(table, len(rows))
+            self.progress(table, erased)
+
+    def _range_delete(self, table: str) -> str:
+        extra = ", day, kind, direction, duration_seconds, volume_bytes" if table == "traffic_record" else ""
+        return (
+            f"DELETE FROM {table} AS t WHERE t.id >= :start AND t.id < :end AND {self._condition(table)} "
+            f"RETURNING id, retention_class{extra}"
+        )
+
+    def _delete_range_server(self, table: str, start: int, end: int) -> tuple[dict[str, int], str] | None:
+        """PostgreSQL: delete, aggregate, count and hash in one statement; no row leaves the server."""
+        aggregate = ""
+        if table == "traffic_record":
+            aggregate = (
+                ", kept AS (INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
+                "SELECT day, kind, direction, count(*), coalesce(sum(duration_seconds), 0), "
+                f"coalesce(sum(volume_bytes), 0) FROM gone GROUP BY day, kind, direction {UPSERT} RETURNING 1)"
+            )
+        row = self.session.execute(
+            text(
+                f"WITH gone AS ({self._range_delete(table)}){aggregate} "
+                "SELECT (SELECT json_object_agg(retention_class, n) FROM "
+                "(SELECT retention_class, count(*) AS n FROM gone GROUP BY retention_class) c), "
+                "(SELECT encode(sha256(convert_to(string_agg(id::text, ',' ORDER BY id), 'UTF8')), 'hex') FROM gone)"
+                + (", (SELECT count(*) FROM kept)" if aggregate else "")
+            ),
+            {**self.params, "start": start, "end": end},
+        ).one()
+        return None if row[0] is None else (dict(row[0]), row[1])
+
+    def _delete_range_client(self, table: str, start: int, end: int) -> tuple[dict[str, int], str] | None:
+        rows = self.session.execute(text(self._range_delete(table)), {**self.params, "start": start, "end": end}).all()
+        if not rows:
+            return None
+        if table == "traffic_record":
+            self._aggregate(rows)
+        digest = hashlib.sha256(",".join(str(row[0]) for row in sorted(rows)).encode()).hexdigest()
+        return dict(Counter(row[1] for row in rows)), digest
 
     def _aggregate(self, rows: list) -> None:
         totals: dict[tuple, list[int]] = {}
@@ -227,10 +265,7 @@ class Sweeper:
         self.session.execute(
             text(
                 "INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
-                "VALUES (:day, :kind, :direction, :records, :seconds, :volume) "
-                "ON CONFLICT (day, kind, direction) DO UPDATE SET records = traffic_aggregate.records + "
-                "excluded.records, seconds = traffic_aggregate.seconds + excluded.seconds, "
-                "volume_bytes = traffic_aggregate.volume_bytes + excluded.volume_bytes"
+                f"VALUES (:day, :kind, :direction, :records, :seconds, :volume) {UPSERT}"
             ),
             [
                 {"day": d, "kind": k, "direction": r, "records": n, "seconds": s, "volume": v}
