@@ -11,11 +11,12 @@ from provider.security.roles import Permission
 
 MANIFEST = Manifest(
     package="traffic",
-    routers=("traffic.api:router",),
+    routers=("traffic.api:router", "traffic.retention.api:router"),
     model_modules=("traffic.models",),
     job_modules=("traffic.jobs",),
     commands=("traffic.commands:traffic_app", "traffic.commands:retention_app"),
     permissions=(Permission.traffic_read, Permission.traffic_write),
+    registrations=("traffic.retention.deadlines",),
     benchmarks=(
         Benchmark(
             name="traffic",

@@ -168,20 +168,20 @@ def location_retention(
 
 def hold_refusal(
     *, basis: HoldBasis, date_from: date | None, date_to: date | None, starts_at: datetime, ends_at: datetime
-) -> str | None:
-    """Why a hold cannot be recorded as asked, or None. An IPA retention notice may require keeping data
+) -> tuple[str, str] | None:
+    """(field, why) a hold cannot be recorded as asked, or None. An IPA retention notice may require keeping data
     at most 12 months from the communication, so it must name the communications' dates and end no
     later than 12 months after the earliest of them."""
     if ends_at <= starts_at:
-        return "the hold must end after it starts"
+        return "ends_at", "the hold must end after it starts"
     if date_from and date_to and date_to < date_from:
-        return "the date range ends before it starts"
+        return "date_to", "the date range ends before it starts"
     if basis is HoldBasis.ipa_retention_notice:
         if date_from is None:
-            return "an IPA retention notice must name the dates of the communications it covers"
+            return "date_from", "an IPA retention notice must name the dates of the communications it covers"
         earliest = datetime(date_from.year, date_from.month, date_from.day, tzinfo=UTC)
         if ends_at > add_months(earliest, IPA_MAX_MONTHS):
-            return "an IPA retention notice may keep data at most 12 months from the communication"
+            return "ends_at", "an IPA retention notice may keep data at most 12 months from the communication"
     return None
 
 
