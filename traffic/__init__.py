@@ -6,14 +6,16 @@ sweep leaves an erasure receipt (counts and a hash of ids, never content); ident
 encrypted at rest under a data key per day (`traffic.keys`), destroyed once nothing of that day remains.
 """
 
-from provider.manifest import Benchmark, BenchOption, Manifest
+from provider.manifest import Benchmark, BenchOption, Manifest, NavLink
 from provider.security.roles import Permission
 
 MANIFEST = Manifest(
     package="traffic",
-    routers=("traffic.api:router", "traffic.retention.api:router"),
+    routers=("traffic.api:router", "traffic.retention.api:router", "traffic.retention.views:router"),
+    navigation=(NavLink("Retention", "/traffic/retention", Permission.traffic_read, position=55),),
     model_modules=("traffic.models",),
     job_modules=("traffic.jobs",),
+    templates=("templates",),
     commands=("traffic.commands:traffic_app", "traffic.commands:retention_app"),
     permissions=(Permission.traffic_read, Permission.traffic_write),
     registrations=("traffic.retention.deadlines",),

@@ -70,10 +70,12 @@ def _held_clause(alias: str, start_column: str) -> str:
 
 
 class Sweeper:
-    def __init__(self, engine: Engine, *, now: datetime, batch: int, progress: Callable[[str, int], None] | None):
-        self.engine, self.now, self.batch, self.progress = engine, now, batch, progress
+    def __init__(
+        self, session: Session, *, now: datetime, batch: int, progress: Callable[[str, int], None] | None
+    ) -> None:
+        self.now, self.batch, self.progress = now, batch, progress
         self.result = SweepResult(receipt_id=None, cutoff=now)
-        self.session = Session(engine, expire_on_commit=False)
+        self.session = session
         self.postgres = is_postgres(self.session)
         self.holds = self.session.execute(
             select(RetentionHold.id).where(RetentionHold.released_at.is_(None), RetentionHold.ends_at > now)
@@ -288,12 +290,11 @@ def sweep(
     progress: Callable[[str, int], None] | None = None,
 ) -> SweepResult:
     """Run the sweep (see the module docstring); a dry run only counts, per class, what a sweep now would erase."""
-    sweeper = Sweeper(engine, now=now, batch=batch, progress=progress)
+    if dry_run:
+        with Session(engine) as session:
+            return dry_run_in(session, now=now)
+    sweeper = Sweeper(Session(engine, expire_on_commit=False), now=now, batch=batch, progress=progress)
     try:
-        if dry_run:
-            sweeper.drop_partitions(dry_run=True)
-            sweeper.count_rows()
-            return sweeper.result
         sweeper.open_receipt()
         sweeper.drop_partitions(dry_run=False)
         sweeper.delete_rows()
@@ -302,3 +303,11 @@ def sweep(
         return sweeper.result
     finally:
         sweeper.session.close()
+
+
+def dry_run_in(session: Session, *, now: datetime) -> SweepResult:
+    """What a sweep now would erase, counted in the caller's session (a page's), writing nothing."""
+    sweeper = Sweeper(session, now=now, batch=1, progress=None)
+    sweeper.drop_partitions(dry_run=True)
+    sweeper.count_rows()
+    return sweeper.result
