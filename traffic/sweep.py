@@ -3,7 +3,7 @@
 Order of work, each step in its own transaction so a kill at any moment leaves whole steps only:
 1. the receipt is opened (a receipt left `running` by a killed sweep is marked `interrupted`: what it
    counts was committed with it, so adding up receipts never counts a row twice);
-2. on PostgreSQL, each past day partition whose every row is expired and unheld is dropped whole, after
+2. on PostgreSQL, each day partition before yesterday whose every row is expired and unheld is dropped whole, after
    its counts, id hash and aggregates are taken;
 3. the remaining expired rows are deleted in batches by id range (`batch` ids a transaction), each batch
    adding its counts, aggregates and id hash to the receipt in the same transaction;
@@ -25,7 +25,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
@@ -137,12 +137,12 @@ class Sweeper:
         return found is None
 
     def drop_partitions(self, *, dry_run: bool) -> None:
-        today = rules.utc_day(self.now)
+        keep_from = rules.utc_day(self.now) - timedelta(days=1)  # yesterday's stays open for late records
         for table, (label, _start) in TABLES.items():
             if not partitions.is_partitioned(self.session, table):
                 continue
             for name, day in partitions.partitions(self.session, table):
-                if day >= today or not self._droppable(table, name):
+                if day >= keep_from or not self._droppable(table, name):
                     continue
                 counts = (
                     []
