@@ -119,3 +119,26 @@ def sweep_command(
         f"anonymous counts), {result.partitions_dropped} partitions dropped, {result.keys_destroyed} keys destroyed, "
         f"ids hash {result.ids_hash or '-'}"
     )
+
+
+@traffic_app.command("import-bills")
+def import_bills_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV file")],
+) -> None:
+    """Bill statuses from CSV (bill_ref,status[,issued_at,resolved_at]; status unpaid, paid, disputed or
+    resolved): good rows applied in one transaction, moving their records' retain-until; bad rows listed."""
+    from sqlmodel import Session
+
+    from provider.security.actor import system_actor
+    from traffic.retention.bills import import_bills
+
+    _settings, engine, clock, traffic = _context()
+    with Session(engine) as session:
+        report = import_bills(session, path=file, actor=system_actor("console"), now=clock.now(),
+                              policy=traffic.policy())  # fmt: skip
+        session.commit()
+    for line_no, reason in report.errors:
+        err.print(f"[red]line {line_no}: {reason}[/red]", highlight=False)
+    err.print(f"{report.applied:,} of {report.rows:,} bills applied; {report.records_updated:,} records moved")
+    if report.errors:
+        raise typer.Exit(1)

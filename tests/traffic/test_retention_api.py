@@ -68,3 +68,22 @@ def test_an_alert_period_sets_its_location_records_erasure(tmp_path, engine, wor
         assert record.retain_until == datetime(2026, 3, 11, 12, tzinfo=UTC)
     later = client.put("/api/v1/traffic/alerts/EA-1", json={"test": False, "period_end": "2026-03-10T12:00:00Z"})
     assert later.json()["records_updated"] == 1 and later.json()["erase_by"].startswith("2026-03-17T12:00")
+
+
+def test_bills_from_csv_apply_good_rows_and_report_bad_ones(tmp_path, engine, world, import_file):
+    from tests.traffic.conftest import ACTOR
+    from traffic.retention.bills import import_bills
+    from traffic.rules import RetentionPolicy
+
+    _import(import_file, tmp_path, [_billed("B1")])
+    path = tmp_path / "bills.csv"
+    path.write_text("bill_ref,status,issued_at\nBILL-9,unpaid,2026-03-05T00:00:00Z\nBILL-8,lost,\n,paid,\n")
+    with Session(engine) as session:
+        report = import_bills(session, path=path, actor=ACTOR, now=datetime(2026, 3, 10, tzinfo=UTC),
+                              policy=RetentionPolicy())  # fmt: skip
+        session.commit()
+    assert (report.rows, report.applied, report.records_updated) == (3, 1, 1)
+    assert [line for line, _ in report.errors] == [3, 4]
+    assert report.errors[0][1].startswith("status:")
+    with Session(engine) as session:
+        assert session.exec(select(TrafficRecord)).one().retain_until == datetime(2032, 3, 1, 10, tzinfo=UTC)
