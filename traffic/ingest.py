@@ -77,6 +77,7 @@ class Ingest:
     ) -> None:
         self.session, self.now, self.policy, self.batch_size = session, now, policy, batch_size
         self.keyring = keys.Keyring(session, master_key, now)
+        self.nonces = keys.Nonces()
         self.report = IngestReport()
         self.holds = active_holds(session, now)
         self.alerts = {a.alert_ref: (a.period_end, a.test) for a in session.execute(select(EmergencyAlert)).scalars()}
@@ -175,13 +176,13 @@ class Ingest:
             consented_service=item.consented_service, bill=self._bills.get(item.bill_ref) if item.bill_ref else None,
             holds=holds, policy=self.policy,
         )  # fmt: skip
-        cipher = self.keyring.cipher(day)
-        other = item.other_party
+        cipher, nonces, other, cell = self.keyring.cipher(day), self.nonces, item.other_party, item.cell_id
         return self._traffic_row((
             day, item.source_record_id, item.kind.value, item.direction.value, line_id, subscriber_id, item.user_id,
             item.start_at, item.end_at, item.duration_seconds,
-            keys.encrypt(cipher, OTHER, other) if other else None, self.keyring.number_hash(other) if other else None,
-            item.trunk, keys.encrypt(cipher, CELL, item.cell_id) if item.cell_id else None, item.volume_bytes,
+            keys.encrypt(cipher, OTHER, other, nonces) if other else None,
+            self.keyring.number_hash(other) if other else None,
+            item.trunk, keys.encrypt(cipher, CELL, cell, nonces) if cell else None, item.volume_bytes,
             item.charge_pence, item.bill_ref, item.ended, item.consented_service,
             retention.retention_class.value, retention.retain_until, self.now,
         ))  # fmt: skip
@@ -205,8 +206,8 @@ class Ingest:
         cipher = self.keyring.cipher(day)
         return self._location_row((
             day, item.source_record_id, line_id, subscriber_id, item.observed_at,
-            keys.encrypt(cipher, CELL, item.cell_id) if item.cell_id else None,
-            keys.encrypt(cipher, COORDINATES, item.coordinates) if item.coordinates else None,
+            keys.encrypt(cipher, CELL, item.cell_id, self.nonces) if item.cell_id else None,
+            keys.encrypt(cipher, COORDINATES, item.coordinates, self.nonces) if item.coordinates else None,
             item.accuracy_m, item.source.value, item.anonymous, item.alert_ref, item.consented_service,
             retention.retention_class.value, retention.retain_until, self.now,
         ))  # fmt: skip
@@ -214,7 +215,6 @@ class Ingest:
     def _write(self, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if not rows:
             return
-        rows = _unique_in_batch(rows, self.report)
         partitions.ensure(self.session, table.name, {row[0] for row in rows})
         try:
             with self.session.begin_nested():
@@ -222,7 +222,7 @@ class Ingest:
         except Exception as error:  # COPY raises the driver's own error, not SQLAlchemy's
             if not _is_unique_violation(error):
                 raise
-            rows = self._not_stored(table, rows)
+            rows = self._not_stored(table, _unique_in_batch(rows, self.report))
             write_rows(self.session, table, columns, rows)
         self.report.written += len(rows)
 
@@ -257,6 +257,7 @@ def _day_key(value: object) -> str:
 
 
 def _unique_in_batch(rows: list[tuple], report: IngestReport) -> list[tuple]:
+    """A source id twice in one batch is stored once (the second counts as already stored)."""
     seen: set[tuple] = set()
     unique = []
     for row in rows:

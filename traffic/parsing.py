@@ -69,16 +69,13 @@ class LocationLine:
 
 def _text(row: dict[str, Any], field: str) -> str | None:
     value = row.get(field)
+    if value.__class__ is str:  # the common case (every CSV cell), kept fast
+        return value.strip() or None
     if value is None:
         return None
-    if not isinstance(value, str):
-        value = str(value) if isinstance(value, int | float) and not isinstance(value, bool) else _refuse(field)
-    value = value.strip()
-    return value or None
-
-
-def _refuse(field: str) -> str:
-    raise BadLine(field, "must be text")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise BadLine(field, "must be text")
+    return str(value).strip() or None
 
 
 def _required(row: dict[str, Any], field: str) -> str:

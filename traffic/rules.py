@@ -81,6 +81,8 @@ def add_months(moment: datetime, months: int) -> datetime:
     """The same day and time `months` later, the day clipped to the month's last (31 Jan + 1 = 28/29 Feb)."""
     month_index = moment.month - 1 + months
     year, month = moment.year + month_index // 12, month_index % 12 + 1
+    if moment.day <= 28:  # every month has the day: the common case, kept fast
+        return moment.replace(year=year, month=month)
     return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
@@ -119,6 +121,8 @@ class Retention:
 
 
 def _held(base: Retention, start_at: datetime, holds: Iterable[HoldScope]) -> Retention:
+    if not holds:
+        return base
     longest = max((hold.keeps_until(start_at) for hold in holds), default=None)
     if longest is None or longest <= base.retain_until:
         return base

@@ -102,3 +102,10 @@ def test_the_api_takes_an_ndjson_batch_with_the_same_checks(api_client, engine, 
     assert (again.json()["written"], again.json()["already_stored"]) == (0, 1)
     refused = api_client("compliance_officer", scopes=["traffic:read"]).post("/api/v1/traffic/records", content=body)
     assert refused.status_code == 403
+
+
+def test_a_source_id_twice_in_one_file_is_stored_once(tmp_path, engine, world, import_file):
+    path = tmp_path / "twice.ndjson"
+    _write_ndjson(path, [_call("D1"), _call("D2"), _call("D1")])
+    report = import_file(path)
+    assert (report.written, report.already_stored, report.bad_lines) == (2, 1, 0)
