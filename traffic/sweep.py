@@ -108,13 +108,19 @@ class Sweeper:
         self.result.ids_hash = hashlib.sha256(f"{self.result.ids_hash}{table}{digest}".encode()).hexdigest()
 
     def _save(self) -> None:
-        r, receipt = self.result, self.receipt
-        receipt.counts = json.dumps(dict(sorted(r.counts.items())))
-        receipt.rows_erased, receipt.rows_anonymised = r.rows_erased, r.rows_anonymised
-        receipt.partitions_dropped, receipt.keys_destroyed, receipt.ids_hash = (
-            r.partitions_dropped, r.keys_destroyed, r.ids_hash,
+        """The receipt as it stands, in the transaction of the batch it counts (one plain UPDATE), then commit."""
+        r = self.result
+        self.session.execute(
+            text(
+                "UPDATE traffic_erasure_receipt SET counts = :counts, rows_erased = :erased, rows_anonymised = :anon, "
+                "partitions_dropped = :dropped, keys_destroyed = :keys, ids_hash = :hash, status = :status, "
+                "finished_at = :finished WHERE id = :id"
+            ),
+            {"counts": json.dumps(dict(sorted(r.counts.items()))), "erased": r.rows_erased,
+             "anon": r.rows_anonymised, "dropped": r.partitions_dropped, "keys": r.keys_destroyed,
+             "hash": r.ids_hash, "status": self.receipt.status, "id": self.receipt.id,
+             "finished": None if self.receipt.finished_at is None else self._stamp(self.receipt.finished_at)},
         )  # fmt: skip
-        self.session.add(receipt)
         self.session.commit()
 
     def close_receipt(self, actor: Actor) -> None:
