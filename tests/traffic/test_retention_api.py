@@ -87,3 +87,38 @@ def test_bills_from_csv_apply_good_rows_and_report_bad_ones(tmp_path, engine, wo
     assert report.errors[0][1].startswith("status:")
     with Session(engine) as session:
         assert session.exec(select(TrafficRecord)).one().retain_until == datetime(2032, 3, 1, 10, tzinfo=UTC)
+
+
+def test_a_leaver_keeps_billed_records_and_loses_consented_ones(tmp_path, engine, world, import_file, api_client):
+    consented = {**_billed("V1"), "bill_ref": "", "consented_service": "Traffic alerts"}
+    _import(import_file, tmp_path, [_billed("B1"), consented])
+    client = api_client("compliance_officer", scopes=["traffic:write"])
+    answer = client.post(f"/api/v1/traffic/subscribers/{world.subscriber_id}/leaving").json()
+    assert answer["consented_ended"] == 1 and answer["can_be_erased"] is False
+    assert set(answer["kept"]) == {"traffic.billing", "traffic.consented"}
+    assert answer["kept"]["traffic.billing"]["until"].startswith("2027-03-01")
+
+
+def test_ended_holds_are_released_by_the_job_and_their_obligation_met(engine, world, clock):
+    from provider.deadlines.models import ObligationStatus
+    from provider.scheduler.registry import JobContext
+    from provider.settings import Settings
+    from tests.traffic.conftest import ACTOR
+    from traffic.jobs import release_holds
+    from traffic.models import HoldBasis, RetentionHold
+    from traffic.retention import service
+    from traffic.retention.models import HoldCreate
+
+    with Session(engine) as session:
+        data = HoldCreate(basis=HoldBasis.crime, reference="CR/1", ends_at=datetime(2026, 3, 11, tzinfo=UTC))
+        hold = service.create_hold(session, data=data, actor=ACTOR, now=clock.now())
+        session.commit()
+        hold_id = hold.id
+    context = JobContext(engine=engine, clock=clock, settings=Settings())
+    assert release_holds(context) == 0
+    clock.set(datetime(2026, 3, 11, 0, 5, tzinfo=UTC))
+    assert release_holds(context) == 1 and release_holds(context) == 0
+    with Session(engine) as session:
+        assert session.get(RetentionHold, hold_id).released_at == datetime(2026, 3, 11, tzinfo=UTC)
+        obligation = session.exec(select(Obligation).where(Obligation.owner_id == hold_id)).one()
+        assert obligation.status is ObligationStatus.met

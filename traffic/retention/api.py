@@ -71,6 +71,15 @@ def put_alert(alert_ref: RefPath, data: AlertUpdate, actor: Writer, session: Ses
     )  # fmt: skip
 
 
+@router.post("/traffic/subscribers/{subscriber_id}/leaving")
+def subscriber_leaving(subscriber_id: HoldId, actor: Writer, session: SessionDep, now: NowDep) -> dict:
+    """A subscriber leaves: consented-service retention ends now; the answer lists what is still kept, by
+    class, with its last retain-until (billing while a bill can be challenged, held while a hold lasts)."""
+    answer = service.leaving(session, subscriber_id=subscriber_id, actor=actor, now=now)
+    session.commit()
+    return {**answer, "can_be_erased": not service.has_records(session, subscriber_id=subscriber_id)}
+
+
 @router.get("/traffic/receipts")
 def list_receipts(_actor: Reader, session: SessionDep) -> list[dict]:
     """Every erasure receipt, newest first: counts, partitions dropped, keys destroyed, hash of ids."""
