@@ -35,6 +35,8 @@ def test_a_bill_status_moves_its_records_retain_until(tmp_path, engine, world, i
     with Session(engine) as session:
         assert {r.retain_until for r in session.exec(select(TrafficRecord))} == {datetime(2027, 3, 5, tzinfo=UTC)}
     assert client.put("/api/v1/bills/BILL-9", json={"status": "lost"}).status_code == 422
+    naive = client.put("/api/v1/bills/BILL-9", json={"status": "paid", "issued_at": "2026-03-05T00:00:00"})
+    assert naive.status_code == 422 and "issued_at" in naive.text
 
 
 def test_holds_are_recorded_with_an_end_obligation_and_ipa_over_12_months_refused(engine, world, api_client):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 from sqlmodel import SQLModel
 
 from provider.text import Line
@@ -13,8 +13,8 @@ from traffic.models import BillStatus, HoldBasis
 
 class BillUpdate(SQLModel):
     status: BillStatus
-    issued_at: datetime | None = Field(default=None, description="when the bill was issued")
-    resolved_at: datetime | None = Field(default=None, description="for resolved: when the dispute or debt ended")
+    issued_at: AwareDatetime | None = Field(default=None, description="when the bill was issued")
+    resolved_at: AwareDatetime | None = Field(default=None, description="for resolved: when the dispute or debt ended")
 
 
 class BillPublic(SQLModel):
@@ -28,14 +28,15 @@ class BillPublic(SQLModel):
 
 
 class HoldCreate(SQLModel):
+    # Times are AwareDatetime: a naive time is a 422 naming the field, never guessed as UTC.
     basis: HoldBasis
     reference: Line = Field(min_length=1, max_length=100, description="the notice's, order's or certificate's")
     subscriber_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     line_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     date_from: date | None = Field(default=None, description="first day of the communications covered (UTC)")
     date_to: date | None = Field(default=None, description="last day of the communications covered (UTC)")
-    starts_at: datetime | None = Field(default=None, description="default now")
-    ends_at: datetime
+    starts_at: AwareDatetime | None = Field(default=None, description="default now")
+    ends_at: AwareDatetime
 
 
 class HoldPublic(SQLModel):
@@ -53,7 +54,7 @@ class HoldPublic(SQLModel):
 
 class AlertUpdate(SQLModel):
     test: bool = Field(default=False, description="a ministerial test alert: erased 48 hours after its period")
-    period_end: datetime
+    period_end: AwareDatetime
 
 
 class AlertPublic(SQLModel):
