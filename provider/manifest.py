@@ -117,6 +117,8 @@ class Manifest:
     benchmarks: tuple[Benchmark, ...] = ()
     # Modules imported only for what they register elsewhere (deadline kinds, label tables, ...).
     registrations: tuple[str, ...] = ()
+    # "module:attribute" of `typer.Typer` groups added to `pecr` under their own names (`pecr traffic ...`).
+    commands: tuple[str, ...] = ()
 
     def references(self) -> Iterator[str]:
         """Every module or attribute the manifest names, for the tests that check they exist."""
@@ -128,6 +130,7 @@ class Manifest:
         yield from ([self.demo] if self.demo else [])
         yield from (benchmark.run for benchmark in self.benchmarks)
         yield from self.registrations
+        yield from self.commands
 
     def template_folders(self) -> list[Path]:
         root = Path(importlib.import_module(self.package).__file__).parent

@@ -14,6 +14,8 @@ from provider.console.jobs import jobs_app, scheduler_command
 from provider.console.numbering import numbering_app
 from provider.console.subscribers import subscribers_app
 from provider.db.session import session_scope
+from provider.domains import manifests
+from provider.manifest import resolve
 from provider.security.audit import verify_chain
 from provider.settings import Settings
 
@@ -30,6 +32,9 @@ app.add_typer(subscribers_app, name="subscribers")
 app.command("demo")(demo_command)
 app.add_typer(bench_app, name="bench")
 app.add_typer(numbering_app, name="numbering")
+for _manifest in manifests():  # the command groups domains declare (`pecr traffic import`, ...)
+    for _reference in _manifest.commands:
+        app.add_typer(resolve(_reference))
 
 
 @db_app.command("upgrade")

@@ -1,0 +1,71 @@
+"""JSON API of traffic records: `POST /api/v1/traffic/records` takes an NDJSON batch (one record a line)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from provider.db.session import SessionDep
+from provider.errors import DomainError
+from provider.security.actor import Actor
+from provider.security.roles import Permission
+from provider.web.deps import NowDep, SettingsDep, api_permission
+from traffic import service
+from traffic.policy import TrafficSettings
+
+router = APIRouter(prefix="/api/v1/traffic", tags=["traffic"])
+MAX_BODY_BYTES = 64 * 1024 * 1024
+NDJSON = "application/x-ndjson"
+Writer = Annotated[Actor, api_permission(Permission.traffic_write)]
+
+
+class TooLarge(DomainError):
+    status = 413
+    title = "Batch too large"
+
+
+class BadLinePublic(BaseModel):
+    line: int
+    reason: str
+
+
+class ImportReportPublic(BaseModel):
+    lines: int
+    written: int
+    already_stored: int
+    bad_lines: int
+    errors: list[BadLinePublic]
+
+
+@router.post(
+    "/records",
+    response_model=ImportReportPublic,
+    openapi_extra={"requestBody": {"content": {NDJSON: {"schema": {"type": "string"}}}, "required": True}},
+)
+async def post_records(
+    request: Request, actor: Writer, session: SessionDep, settings: SettingsDep, now: NowDep,
+) -> ImportReportPublic:  # fmt: skip
+    """Store a batch of traffic and location records, one JSON object a line (the fields of `pecr traffic
+    import`). Every good line is stored; every bad one is listed with its line number and reason and none is
+    stored. Records already stored (same day and source id) are skipped, so a batch can be sent again."""
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise TooLarge(f"send at most {MAX_BODY_BYTES // (1024 * 1024)} MB a request")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DomainError("the batch must be UTF-8 NDJSON") from None
+    report = await run_in_threadpool(
+        lambda: service.import_batch(
+            session, body=text, actor=actor, now=now, master_key=settings.master_key_value(),
+            policy=TrafficSettings().policy(),
+        )
+    )  # fmt: skip
+    errors = [BadLinePublic(line=line, reason=reason) for line, reason in report.errors]
+    return ImportReportPublic(
+        lines=report.lines, written=report.written, already_stored=report.already_stored, bad_lines=report.bad_lines,
+        errors=errors,
+    )  # fmt: skip

@@ -1,0 +1,144 @@
+"""`pecr traffic import FILE`, `pecr traffic rotate-key` and `pecr retention sweep [--dry-run]`.
+
+Argument parsing and display only: the work is `traffic.service` and `traffic.sweep`. Heavy modules are
+imported when a command runs, so `pecr --help` stays quick.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from provider.db.bulk import BATCH_SIZE
+
+traffic_app = typer.Typer(name="traffic", help="Traffic and location records.", no_args_is_help=True)
+retention_app = typer.Typer(name="retention", help="Retention and erasure of traffic data.", no_args_is_help=True)
+err, out = Console(stderr=True), Console()
+
+IMPORT_HELP = """Import traffic and location records from a CSV or NDJSON file (told apart by .csv).
+
+\b
+Fields (CSV header or JSON keys): record_type (traffic, the default, or location), source_record_id
+(required, unique per record), line (the provider's number). Traffic: kind (call sms mms data
+messaging), direction (outgoing incoming), start_at, end_at or duration_seconds, user_id, other_party,
+trunk, cell_id, volume_bytes, charge_pence, bill_ref, ended (true/false), consented_service.
+Location: observed_at, cell_id or latitude+longitude, accuracy_m, source (network emergency_call
+emergency_alert), anonymous, alert_ref, consented_service. Times are ISO 8601 with an offset.
+
+\b
+Every good line is committed, batch by batch; bad lines are listed as "line N: field: reason" and
+none is written (exit code 1 if any). Records already stored (same day and source id) are skipped,
+so the same file can be sent again after fixing its bad lines or after an interruption.
+"""
+
+
+def _context():
+    from provider.clock import SystemClock
+    from provider.db.engine import make_engine
+    from provider.settings import get_settings
+    from traffic.policy import TrafficSettings
+
+    settings = get_settings()
+    return settings, make_engine(settings.database_url), SystemClock(), TrafficSettings()
+
+
+@traffic_app.command("import", help=IMPORT_HELP)
+def import_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV or NDJSON file")],
+    batch_size: Annotated[int, typer.Option(min=100, max=100_000, help="records per transaction")] = BATCH_SIZE,
+) -> None:
+    from provider.security.actor import system_actor
+    from traffic import files, service
+
+    settings, engine, clock, traffic = _context()
+    total = files.count_lines(file) - (1 if files.is_csv(file.name) else 0)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err) as progress:
+        task = progress.add_task("importing", total=total)
+        report = service.import_file(
+            engine, path=file, actor=system_actor("console"), now=clock.now(), master_key=settings.master_key_value(),
+            policy=traffic.policy(), batch_size=batch_size, progress=lambda done: progress.update(task, completed=done),
+        )  # fmt: skip
+    for line_no, reason in report.errors:
+        err.print(f"[red]line {line_no}: {reason}[/red]", highlight=False)
+    if report.bad_lines > len(report.errors):
+        err.print(f"… and {report.bad_lines - len(report.errors):,} more bad lines")
+    err.print(
+        f"{report.lines:,} lines: {report.written:,} records written, {report.already_stored:,} already stored, "
+        f"{report.bad_lines:,} bad (not written)"
+    )
+    if report.bad_lines:
+        raise typer.Exit(1)
+
+
+@traffic_app.command("rotate-key")
+def rotate_key_command(
+    old_key_file: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="file holding the old master key")],
+) -> None:
+    """Re-wrap every data key under the current PECR_MASTER_KEY (records are not touched); safe to re-run."""
+    from sqlmodel import Session
+
+    from provider.security.actor import system_actor
+    from traffic import service
+
+    settings, engine, clock, _traffic = _context()
+    with Session(engine) as session:
+        count = service.rotate_master_key(
+            session, old_master_key=old_key_file.read_text().strip(), new_master_key=settings.master_key_value(),
+            actor=system_actor("console"), now=clock.now(),
+        )  # fmt: skip
+        session.commit()
+    err.print(f"{count:,} data keys re-wrapped under the current master key")
+
+
+@retention_app.command("sweep")
+def sweep_command(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only count what a sweep now would erase")] = False,
+) -> None:
+    """Erase everything past its retain-until that no hold covers, and write an erasure receipt."""
+    from traffic.sweep import sweep
+
+    _settings, engine, clock, traffic = _context()
+    with err.status("sweeping") as status:
+        result = sweep(
+            engine, now=clock.now(), batch=traffic.sweep_batch, dry_run=dry_run,
+            progress=lambda where, rows: status.update(f"sweeping {where}: {rows:,} rows"),
+        )  # fmt: skip
+    verb = "would erase" if dry_run else "erased"
+    for name, count in sorted(result.counts.items()):
+        out.print(f"{name}: {count:,}")
+    if dry_run:
+        out.print(f"{verb} {sum(result.counts.values()):,} rows; partitions to drop: {len(result.partitions_to_drop)}")
+        return
+    out.print(
+        f"receipt {result.receipt_id}: {verb} {result.rows_erased:,} rows ({result.rows_anonymised:,} kept as "
+        f"anonymous counts), {result.partitions_dropped} partitions dropped, {result.keys_destroyed} keys destroyed, "
+        f"ids hash {result.ids_hash or '-'}"
+    )
+
+
+@traffic_app.command("import-bills")
+def import_bills_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV file")],
+) -> None:
+    """Bill statuses from CSV (bill_ref,status[,issued_at,resolved_at]; status unpaid, paid, disputed or
+    resolved): good rows applied in one transaction, moving their records' retain-until; bad rows listed."""
+    from sqlmodel import Session
+
+    from provider.security.actor import system_actor
+    from traffic.retention.bills import import_bills
+
+    _settings, engine, clock, traffic = _context()
+    with Session(engine) as session:
+        report = import_bills(session, path=file, actor=system_actor("console"), now=clock.now(),
+                              policy=traffic.policy())  # fmt: skip
+        session.commit()
+    for line_no, reason in report.errors:
+        err.print(f"[red]line {line_no}: {reason}[/red]", highlight=False)
+    err.print(f"{report.applied:,} of {report.rows:,} bills applied; {report.records_updated:,} records moved")
+    if report.errors:
+        raise typer.Exit(1)

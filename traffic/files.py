@@ -1,0 +1,69 @@
+"""Reading an import file line by line: CSV (a header row, then one record a row) or NDJSON (one JSON
+object a line), told apart by the name (.csv; .ndjson, .jsonl or .json) — never loaded whole."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+BAD = object()  # stands for a line that is not JSON, with its reason beside it
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def is_csv(name: str) -> bool:
+    return name.lower().endswith(".csv")
+
+
+def ndjson_rows(lines: Iterable[str]) -> Iterator[tuple[int, Any, str | None]]:
+    """(line number, object, None) or (line number, BAD, reason); blank lines are skipped."""
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            yield number, json.loads(text), None
+        except ValueError as error:
+            yield number, BAD, f"line: not JSON ({error.msg})"
+
+
+def csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, Any, str | None]]:
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None:
+        return
+    names = [name.strip() for name in header]
+    width = len(names)
+    for row in reader:
+        number = reader.line_num
+        if not row or row == [""]:
+            continue
+        if len(row) != width:
+            yield number, BAD, f"line: {len(row)} columns where the header has {width}"
+            continue
+        yield number, dict(zip(names, row, strict=True)), None
+
+
+def rows_of(path: Path) -> Iterator[tuple[int, Any, str | None]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from (csv_rows(handle) if is_csv(path.name) else ndjson_rows(handle))
+
+
+def rows_of_text(body: str, *, csv_format: bool = False) -> Iterator[tuple[int, Any, str | None]]:
+    stream = io.StringIO(body, newline="")
+    return csv_rows(stream) if csv_format else ndjson_rows(stream)

@@ -1,0 +1,277 @@
+"""Writing checked traffic and location lines in batches: resolve lines, set retention, encrypt, write.
+
+Choice: **every good line is committed, batch by batch; no bad line is written.** At operator scale one
+bad line must not hold back millions of good ones, and since every record is idempotent on its source
+record id, the file can be sent again once the bad lines are fixed (or after an interruption): what is
+already stored is skipped, never written or counted twice. Each batch is one transaction, so a kill
+leaves whole batches only.
+
+Writing: COPY on PostgreSQL, executemany on SQLite (`provider.db.bulk.write_rows`), inside a savepoint;
+if a batch meets a record already stored (a re-run), the savepoint is rolled back, the stored source ids
+are read for that batch alone and the rest written. A fresh import never pays for that look-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from provider.db.bulk import driver_row, is_postgres, write_rows
+from provider.subscribers.models import Line, LineUser
+from provider.subscribers.phone import InvalidNumber, normalise_number
+from traffic import keys, partitions, rules
+from traffic.models import Bill, EmergencyAlert, LocationRecord, RetentionHold, TrafficRecord
+from traffic.parsing import BadLine, LocationLine, TrafficLine, parse
+
+TRAFFIC_COLUMNS = (
+    "day", "source_record_id", "kind", "direction", "line_id", "subscriber_id", "user_id", "start_at", "end_at",
+    "duration_seconds", "other_party_enc", "other_party_hash", "trunk", "cell_enc", "volume_bytes",
+    "charge_pence", "bill_ref", "ended", "consented_service", "retention_class", "retain_until", "ingested_at",
+)  # fmt: skip
+LOCATION_COLUMNS = (
+    "day", "source_record_id", "line_id", "subscriber_id", "observed_at", "cell_enc", "coordinates_enc",
+    "accuracy_m", "source", "anonymous", "alert_ref", "consented_service", "retention_class", "retain_until",
+    "ingested_at",
+)  # fmt: skip
+MAX_REPORTED = 1000
+OTHER, CELL, COORDINATES = b"other_party", b"cell_id", b"coordinates"
+
+
+@dataclass
+class IngestReport:
+    lines: int = 0
+    written: int = 0
+    already_stored: int = 0
+    bad_lines: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def bad(self, line_no: int, reason: str) -> None:
+        self.bad_lines += 1
+        if len(self.errors) < MAX_REPORTED:
+            self.errors.append((line_no, reason))
+
+
+def active_holds(session: Session, now: datetime) -> list[rules.HoldScope]:
+    rows = session.execute(
+        select(RetentionHold).where(RetentionHold.released_at.is_(None), RetentionHold.ends_at > now)
+    ).scalars()
+    return [
+        rules.HoldScope(
+            basis=h.basis, ends_at=h.ends_at, subscriber_id=h.subscriber_id, line_id=h.line_id,
+            date_from=h.date_from, date_to=h.date_to, starts_at=h.starts_at,
+        )
+        for h in rows
+    ]  # fmt: skip
+
+
+class Ingest:
+    """Feed it (line number, decoded row) pairs; it writes a batch each `batch_size` good lines."""
+
+    def __init__(
+        self, session: Session, *, master_key: str, now: datetime, policy: rules.RetentionPolicy, batch_size: int
+    ) -> None:
+        self.session, self.now, self.policy, self.batch_size = session, now, policy, batch_size
+        self.keyring = keys.Keyring(session, master_key, now)
+        self.nonces = keys.Nonces()
+        self.report = IngestReport()
+        self.holds = active_holds(session, now)
+        self.alerts = {a.alert_ref: (a.period_end, a.test) for a in session.execute(select(EmergencyAlert)).scalars()}
+        self._numbers: dict[str, str | None] = {}
+        self._lines: dict[str, tuple[int, int]] = {}
+        self._bills: dict[str, rules.BillState | None] = {}
+        self._pending: list[tuple[int, TrafficLine | LocationLine]] = []
+        if is_postgres(session):  # psycopg takes these values as they are: no conversion per value
+            self._traffic_row = self._location_row = _as_is
+        else:
+            self._traffic_row = driver_row(session, TrafficRecord.__table__, TRAFFIC_COLUMNS)
+            self._location_row = driver_row(session, LocationRecord.__table__, LOCATION_COLUMNS)
+
+    def feed(self, line_no: int, row: object) -> None:
+        self.report.lines += 1
+        try:
+            parsed = parse(row)
+        except BadLine as error:
+            self.report.bad(line_no, str(error))
+            return
+        self._pending.append((line_no, parsed))
+        if len(self._pending) >= self.batch_size:
+            self.flush()
+
+    def bad(self, line_no: int, reason: str) -> None:
+        self.report.lines += 1
+        self.report.bad(line_no, reason)
+
+    def _e164(self, number: str) -> str | None:
+        if number not in self._numbers:
+            try:
+                self._numbers[number] = normalise_number(number)
+            except InvalidNumber:
+                self._numbers[number] = None
+        return self._numbers[number]
+
+    def _resolve(self, pending: list[tuple[int, TrafficLine | LocationLine]]) -> None:
+        wanted = {e164 for _, item in pending if (e164 := self._e164(item.line)) and e164 not in self._lines}
+        for chunk in _chunks(sorted(wanted), 1000):
+            for line_id, subscriber_id, number in self.session.execute(
+                select(Line.id, Line.subscriber_id, Line.number).where(Line.number.in_(chunk))
+            ):
+                self._lines[number] = (line_id, subscriber_id)
+        refs = {item.bill_ref for _, item in pending if isinstance(item, TrafficLine) and item.bill_ref}
+        missing = sorted(refs - self._bills.keys())
+        for chunk in _chunks(missing, 1000):
+            for bill in self.session.execute(select(Bill).where(Bill.bill_ref.in_(chunk))).scalars():
+                self._bills[bill.bill_ref] = rules.BillState(bill.status, bill.issued_at, bill.resolved_at)
+        self._bills.update({ref: None for ref in missing if ref not in self._bills})
+
+    def _users(self, pending: list[tuple[int, TrafficLine | LocationLine]]) -> dict[int, int]:
+        ids = sorted({item.user_id for _, item in pending if isinstance(item, TrafficLine) and item.user_id})
+        found: dict[int, int] = {}
+        for chunk in _chunks(ids, 1000):
+            rows = self.session.execute(select(LineUser.id, LineUser.line_id).where(LineUser.id.in_(chunk)))
+            found.update((user_id, line_id) for user_id, line_id in rows)
+        return found
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        self._resolve(pending)
+        users = self._users(pending)
+        traffic: list[tuple] = []
+        location: list[tuple] = []
+        for line_no, item in pending:
+            try:
+                if isinstance(item, TrafficLine):
+                    traffic.append(self._traffic(item, users))
+                else:
+                    location.append(self._location(item))
+            except BadLine as error:
+                self.report.bad(line_no, str(error))
+        self._write(TrafficRecord.__table__, TRAFFIC_COLUMNS, traffic)
+        self._write(LocationRecord.__table__, LOCATION_COLUMNS, location)
+        self.session.commit()
+
+    def _line(self, item: TrafficLine | LocationLine) -> tuple[int, int]:
+        e164 = self._e164(item.line)
+        if e164 is None:
+            raise BadLine("line", "not a valid telephone number")
+        found = self._lines.get(e164)
+        if found is None:
+            raise BadLine("line", "no line of the provider has this number")
+        return found
+
+    def _traffic(self, item: TrafficLine, users: dict[int, int]) -> tuple:
+        line_id, subscriber_id = self._line(item)
+        if item.user_id is not None and users.get(item.user_id) != line_id:
+            raise BadLine("user_id", "is not a named user of this line")
+        day = rules.utc_day(item.start_at)
+        holds = [h for h in self.holds if h.covers(subscriber_id=subscriber_id, line_id=line_id, day=day, now=self.now)]
+        retention = rules.traffic_retention(
+            start_at=item.start_at, end_at=item.end_at, ended=item.ended, bill_ref=item.bill_ref,
+            consented_service=item.consented_service, bill=self._bills.get(item.bill_ref) if item.bill_ref else None,
+            holds=holds, policy=self.policy,
+        )  # fmt: skip
+        cipher, nonces, other, cell = self.keyring.cipher(day), self.nonces, item.other_party, item.cell_id
+        return self._traffic_row((
+            day, item.source_record_id, item.kind.value, item.direction.value, line_id, subscriber_id, item.user_id,
+            item.start_at, item.end_at, item.duration_seconds,
+            keys.encrypt(cipher, OTHER, other, nonces) if other else None,
+            self.keyring.number_hash(other) if other else None,
+            item.trunk, keys.encrypt(cipher, CELL, cell, nonces) if cell else None, item.volume_bytes,
+            item.charge_pence, item.bill_ref, item.ended, item.consented_service,
+            retention.retention_class.value, retention.retain_until, self.now,
+        ))  # fmt: skip
+
+    def _location(self, item: LocationLine) -> tuple:
+        line_id, subscriber_id = self._line(item)
+        day = rules.utc_day(item.observed_at)
+        alert = None
+        if item.alert_ref is not None:
+            alert = self.alerts.get(item.alert_ref)
+            if alert is None:
+                raise BadLine("alert_ref", "no emergency alert has this reference: record the alert first")
+        holds = [h for h in self.holds if h.covers(subscriber_id=subscriber_id, line_id=line_id, day=day, now=self.now)]
+        retention = rules.location_retention(
+            observed_at=item.observed_at,
+            consented_service=item.consented_service,
+            alert=alert,
+            holds=holds,
+            policy=self.policy,
+        )
+        cipher = self.keyring.cipher(day)
+        return self._location_row((
+            day, item.source_record_id, line_id, subscriber_id, item.observed_at,
+            keys.encrypt(cipher, CELL, item.cell_id, self.nonces) if item.cell_id else None,
+            keys.encrypt(cipher, COORDINATES, item.coordinates, self.nonces) if item.coordinates else None,
+            item.accuracy_m, item.source.value, item.anonymous, item.alert_ref, item.consented_service,
+            retention.retention_class.value, retention.retain_until, self.now,
+        ))  # fmt: skip
+
+    def _write(self, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        partitions.ensure(self.session, table.name, {row[0] for row in rows})
+        try:
+            with self.session.begin_nested():
+                write_rows(self.session, table, columns, rows)
+        except Exception as error:  # COPY raises the driver's own error, not SQLAlchemy's
+            if not _is_unique_violation(error):
+                raise
+            rows = self._not_stored(table, _unique_in_batch(rows, self.report))
+            write_rows(self.session, table, columns, rows)
+        self.report.written += len(rows)
+
+    def _not_stored(self, table, rows: list[tuple]) -> list[tuple]:
+        stored: set[tuple] = set()
+        keys_ = [(row[0], row[1]) for row in rows]
+        for chunk in _chunks(keys_, 1000):
+            stored.update(
+                tuple(found)
+                for found in self.session.execute(
+                    select(table.c.day, table.c.source_record_id).where(
+                        tuple_(table.c.day, table.c.source_record_id).in_(chunk)
+                    )
+                )
+            )
+        known = {(_day_key(day), source) for day, source in stored}
+        fresh = [row for row in rows if (_day_key(row[0]), row[1]) not in known]
+        self.report.already_stored += len(rows) - len(fresh)
+        return fresh
+
+
+def _as_is(values: tuple) -> tuple:
+    return values
+
+
+def _is_unique_violation(error: Exception) -> bool:
+    return isinstance(error, IntegrityError) or getattr(error, "sqlstate", None) == "23505"
+
+
+def _day_key(value: object) -> str:
+    return str(value)[:10]
+
+
+def _unique_in_batch(rows: list[tuple], report: IngestReport) -> list[tuple]:
+    """A source id twice in one batch is stored once (the second counts as already stored)."""
+    seen: set[tuple] = set()
+    unique = []
+    for row in rows:
+        key = (row[0], row[1])
+        if key in seen:
+            report.already_stored += 1
+            continue
+        seen.add(key)
+        unique.append(row)
+    return unique
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+ProgressFn = Callable[[int], None]

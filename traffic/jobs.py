@@ -1,0 +1,67 @@
+"""Scheduled work of traffic data: daily partitions made ahead, holds released at their end, the nightly sweep.
+
+The sweep's time comes from PECR_TRAFFIC_SWEEP_HOUR / _MINUTE (in the scheduler's zone, Europe/London;
+default 02:30). Both jobs are idempotent: partitions are made only where missing, and a sweep finds
+nothing left to erase the second time (it still writes its receipt, so every run is on record).
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from provider.scheduler.registry import JobContext, JobSpec, register
+from provider.security.actor import system_actor
+from traffic import partitions, rules
+from traffic.policy import TrafficSettings
+from traffic.retention import service
+from traffic.sweep import sweep
+
+SETTINGS = TrafficSettings()
+ACTOR = system_actor("scheduler:traffic.hold_release")
+
+
+def make_partitions(context: JobContext) -> int:
+    with Session(context.engine) as session:
+        made = partitions.ensure_ahead(session, rules.utc_day(context.clock.now()), SETTINGS.partitions_ahead_days)
+        session.commit()
+    return made
+
+
+def release_holds(context: JobContext) -> int:
+    with Session(context.engine) as session:
+        released = service.release_ended_holds(session, actor=ACTOR, now=context.clock.now())
+        session.commit()
+    return released
+
+
+def erasure_sweep(context: JobContext) -> int:
+    return sweep(context.engine, now=context.clock.now(), batch=SETTINGS.sweep_batch).rows_erased
+
+
+register(
+    JobSpec(
+        id="traffic.partitions",
+        func=make_partitions,
+        trigger="cron",
+        trigger_args={"hour": 0, "minute": 5},
+        description="create the daily partitions of the traffic and location tables ahead (PostgreSQL)",
+    )
+)
+register(
+    JobSpec(
+        id="traffic.hold_release",
+        func=release_holds,
+        trigger="interval",
+        trigger_args={"minutes": 15},
+        description="release the retention holds whose end has come and close their obligations",
+    )
+)
+register(
+    JobSpec(
+        id="traffic.erasure_sweep",
+        func=erasure_sweep,
+        trigger="cron",
+        trigger_args={"hour": SETTINGS.sweep_hour, "minute": SETTINGS.sweep_minute},
+        description="erase traffic and location records past their retain-until and not held; write a receipt",
+    )
+)

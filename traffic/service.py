@@ -1,0 +1,119 @@
+"""Use cases of traffic records: import a file or a batch, read a record's protected fields, end consented
+retention on withdrawal, rotate the master key. Each change is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session
+
+from provider.db.bulk import BATCH_SIZE
+from provider.security import audit
+from provider.security.actor import Actor
+from traffic import files, keys
+from traffic.ingest import CELL, COORDINATES, OTHER, Ingest, IngestReport
+from traffic.models import LocationRecord, RetentionClass, TrafficRecord
+from traffic.rules import RetentionPolicy
+
+Progress = Callable[[int], None]
+
+
+def _run(ingest: Ingest, rows: Iterable[tuple[int, Any, str | None]], progress: Progress | None) -> IngestReport:
+    for count, (line_no, row, reason) in enumerate(rows, start=1):
+        if reason is not None:
+            ingest.bad(line_no, reason)
+        else:
+            ingest.feed(line_no, row)
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    ingest.flush()
+    if progress is not None:
+        progress(ingest.report.lines)
+    return ingest.report
+
+
+def _audit(session: Session, actor: Actor, now: datetime, report: IngestReport, source: dict[str, Any]) -> None:
+    audit.record(
+        session, actor=actor, action="traffic.import", entity_type="traffic_import",
+        entity_id=source.get("sha256", "api"), now=now,
+        after={**source, "lines": report.lines, "written": report.written, "already_stored": report.already_stored,
+               "bad_lines": report.bad_lines},
+    )  # fmt: skip
+    session.commit()
+
+
+def import_file(
+    engine: Engine,
+    *,
+    path: Path,
+    actor: Actor,
+    now: datetime,
+    master_key: str,
+    policy: RetentionPolicy,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Import a CSV or NDJSON file: good lines committed batch by batch, bad ones reported (see traffic.ingest)."""
+    with Session(engine, expire_on_commit=False) as session:
+        ingest = Ingest(session, master_key=master_key, now=now, policy=policy, batch_size=batch_size)
+        report = _run(ingest, files.rows_of(path), progress)
+        _audit(session, actor, now, report, {"file": path.name, "sha256": files.sha256_of(path)})
+    return report
+
+
+def import_batch(
+    session: Session, *, body: str, actor: Actor, now: datetime, master_key: str, policy: RetentionPolicy
+) -> IngestReport:
+    """An NDJSON batch sent to the API: the same checks and the same choice as a file."""
+    ingest = Ingest(session, master_key=master_key, now=now, policy=policy, batch_size=BATCH_SIZE)
+    report = _run(ingest, files.rows_of_text(body), None)
+    _audit(session, actor, now, report, {"source": "api"})
+    return report
+
+
+def protected_fields(
+    session: Session, record: TrafficRecord | LocationRecord, master_key: str
+) -> dict[str, str | None]:
+    """The decrypted identifying fields of one record; `keys.KeyDestroyed` once its day's key is gone."""
+    cipher = keys.Keyring(session, master_key).reader(record.day)
+
+    def read(blob: bytes | None, field: bytes) -> str | None:
+        return None if blob is None else keys.decrypt(cipher, field, blob)
+
+    if isinstance(record, TrafficRecord):
+        return {"other_party": read(record.other_party_enc, OTHER), "cell_id": read(record.cell_enc, CELL)}
+    return {"cell_id": read(record.cell_enc, CELL), "coordinates": read(record.coordinates_enc, COORDINATES)}
+
+
+def end_consented_retention(session: Session, *, subscriber_id: int, service: str, actor: Actor, now: datetime) -> int:
+    """A withdrawn consent ends at once the retention it justified: the records kept for that service
+    become due for the next sweep. Returns how many records; the caller commits."""
+    touched = 0
+    for model in (TrafficRecord, LocationRecord):
+        result = session.execute(
+            update(model)
+            .where(model.subscriber_id == subscriber_id, model.consented_service == service,
+                   model.retention_class == RetentionClass.consented, model.retain_until > now)
+            .values(retain_until=now)
+        )  # fmt: skip
+        touched += result.rowcount
+    audit.record(
+        session, actor=actor, action="traffic.consented_retention_ended", entity_type="subscriber",
+        entity_id=subscriber_id, now=now, after={"service": service, "records": touched},
+    )  # fmt: skip
+    return touched
+
+
+def rotate_master_key(
+    session: Session, *, old_master_key: str, new_master_key: str, actor: Actor, now: datetime
+) -> int:
+    rewrapped = keys.rotate_master_key(session, old_master_key=old_master_key, new_master_key=new_master_key, now=now)
+    audit.record(
+        session, actor=actor, action="traffic.master_key_rotated", entity_type="traffic_data_key", entity_id="all",
+        now=now, after={"keys_rewrapped": rewrapped, "fingerprint": keys.fingerprint(new_master_key)},
+    )  # fmt: skip
+    return rewrapped

@@ -1,0 +1,319 @@
+"""The erasure sweep: everything past its `retain_until` that no retention hold covers is erased, set-based.
+
+Order of work, each step in its own transaction so a kill at any moment leaves whole steps only:
+1. the receipt is opened (a receipt left `running` by a killed sweep is marked `interrupted`: what it
+   counts was committed with it, so adding up receipts never counts a row twice);
+2. on PostgreSQL, each day partition before yesterday whose every row is expired and unheld is dropped whole, after
+   its counts, id hash and aggregates are taken;
+3. the remaining expired rows are deleted in batches by id range (`batch` ids a transaction), each batch
+   adding its counts, aggregates and id hash to the receipt in the same transaction;
+4. the data key of every past day with no record left is destroyed.
+
+Holds: a row is covered by an active hold naming its subscriber or line (or neither) and whose date range
+(if any) includes the row's day; an IPA retention notice covers a communication only for 12 months from
+it. Emergency-alert data (reg 16A) is never held. Traffic rows erased leave only anonymous counts per
+day, kind and direction (`traffic_aggregate`); the receipt's `rows_anonymised` counts them.
+
+The id hash chains one link per batch or partition: link = SHA-256 of the ids in order joined by commas,
+hash = SHA-256(previous hash ‖ table ‖ link). It proves which rows a receipt covers without naming them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, text
+from sqlmodel import Session, select
+
+from provider.db.bulk import driver_value, is_postgres
+from provider.security import audit
+from provider.security.actor import Actor, system_actor
+from traffic import keys, partitions, rules
+from traffic.models import ErasureReceipt, RetentionHold
+
+UPSERT = (
+    "ON CONFLICT (day, kind, direction) DO UPDATE SET records = traffic_aggregate.records + excluded.records, "
+    "seconds = traffic_aggregate.seconds + excluded.seconds, "
+    "volume_bytes = traffic_aggregate.volume_bytes + excluded.volume_bytes"
+)
+SWEEPER = system_actor("traffic.erasure_sweep")
+TABLES = {"traffic_record": ("traffic", "start_at"), "location_record": ("location", "observed_at")}
+
+
+@dataclass
+class SweepResult:
+    receipt_id: int | None
+    cutoff: datetime
+    counts: Counter[str] = field(default_factory=Counter)
+    rows_erased: int = 0
+    rows_anonymised: int = 0
+    partitions_dropped: int = 0
+    partitions_to_drop: list[str] = field(default_factory=list)
+    keys_destroyed: int = 0
+    ids_hash: str = ""
+
+
+def _held_clause(alias: str, start_column: str) -> str:
+    return (
+        f"({alias}.retention_class = 'emergency_alert' OR NOT EXISTS (SELECT 1 FROM traffic_retention_hold h "
+        f"WHERE h.released_at IS NULL AND h.starts_at <= :now AND h.ends_at > :now "
+        f"AND (h.subscriber_id IS NULL OR h.subscriber_id = {alias}.subscriber_id) "
+        f"AND (h.line_id IS NULL OR h.line_id = {alias}.line_id) "
+        f"AND (h.date_from IS NULL OR {alias}.day >= h.date_from) AND (h.date_to IS NULL OR {alias}.day <= h.date_to) "
+        f"AND (h.basis <> 'ipa_retention_notice' OR {alias}.{start_column} > :ipa_cut)))"
+    )
+
+
+class Sweeper:
+    def __init__(
+        self, session: Session, *, now: datetime, batch: int, progress: Callable[[str, int], None] | None
+    ) -> None:
+        self.now, self.batch, self.progress = now, batch, progress
+        self.result = SweepResult(receipt_id=None, cutoff=now)
+        self.session = session
+        self.postgres = is_postgres(self.session)
+        self.holds = self.session.execute(
+            select(RetentionHold.id).where(RetentionHold.released_at.is_(None), RetentionHold.ends_at > now)
+        ).first()
+        self.params = {
+            "cut": self._stamp(now),
+            "now": self._stamp(now),
+            "ipa_cut": self._stamp(rules.add_months(now, -rules.IPA_MAX_MONTHS)),
+        }
+
+    def _stamp(self, moment: datetime) -> object:
+        return driver_value(self.session, ErasureReceipt.__table__.c.cutoff, moment)
+
+    def _condition(self, table: str, alias: str = "t") -> str:
+        condition = f"{alias}.retain_until < :cut"
+        if self.holds is not None:
+            condition += " AND " + _held_clause(alias, TABLES[table][1])
+        return condition
+
+    # -- the receipt ---------------------------------------------------------------------------------
+    def open_receipt(self) -> None:
+        self.session.execute(text("UPDATE traffic_erasure_receipt SET status = 'interrupted' WHERE status = 'running'"))
+        receipt = ErasureReceipt(started_at=self.now, cutoff=self.now, status="running")
+        self.session.add(receipt)
+        self.session.commit()
+        self.receipt = receipt
+        self.result.receipt_id = receipt.id
+
+    def _link(self, table: str, digest: str) -> None:
+        self.result.ids_hash = hashlib.sha256(f"{self.result.ids_hash}{table}{digest}".encode()).hexdigest()
+
+    def _save(self) -> None:
+        """The receipt as it stands, in the transaction of the batch it counts (one plain UPDATE), then commit."""
+        r = self.result
+        self.session.execute(
+            text(
+                "UPDATE traffic_erasure_receipt SET counts = :counts, rows_erased = :erased, rows_anonymised = :anon, "
+                "partitions_dropped = :dropped, keys_destroyed = :keys, ids_hash = :hash, status = :status, "
+                "finished_at = :finished WHERE id = :id"
+            ),
+            {"counts": json.dumps(dict(sorted(r.counts.items()))), "erased": r.rows_erased,
+             "anon": r.rows_anonymised, "dropped": r.partitions_dropped, "keys": r.keys_destroyed,
+             "hash": r.ids_hash, "status": self.receipt.status, "id": self.receipt.id,
+             "finished": None if self.receipt.finished_at is None else self._stamp(self.receipt.finished_at)},
+        )  # fmt: skip
+        self.session.commit()
+
+    def close_receipt(self, actor: Actor) -> None:
+        self.receipt.status, self.receipt.finished_at = "complete", self.now
+        r = self.result
+        audit.record(
+            self.session, actor=actor, action="traffic.erasure_sweep", entity_type="traffic_erasure_receipt",
+            entity_id=self.receipt.id, now=self.now,
+            after={"rows_erased": r.rows_erased, "partitions_dropped": r.partitions_dropped,
+                   "keys_destroyed": r.keys_destroyed, "ids_hash": r.ids_hash},
+        )  # fmt: skip
+        self._save()
+
+    # -- whole partitions (PostgreSQL) ---------------------------------------------------------------
+    def _droppable(self, table: str, name: str) -> bool:
+        keep = "t.retain_until >= :cut"
+        if self.holds is not None:
+            keep += " OR NOT " + _held_clause("t", TABLES[table][1])
+        found = self.session.execute(text(f"SELECT 1 FROM {name} t WHERE {keep} LIMIT 1"), self.params).first()
+        return found is None
+
+    def drop_partitions(self, *, dry_run: bool) -> None:
+        keep_from = rules.utc_day(self.now) - timedelta(days=1)  # yesterday's stays open for late records
+        for table, (label, _start) in TABLES.items():
+            if not partitions.is_partitioned(self.session, table):
+                continue
+            for name, day in partitions.partitions(self.session, table):
+                if day >= keep_from or not self._droppable(table, name):
+                    continue
+                counts = (
+                    []
+                    if dry_run
+                    else self.session.execute(
+                        text(f"SELECT retention_class, count(*) FROM {name} GROUP BY retention_class")
+                    ).all()
+                )
+                if dry_run:  # its rows are counted with the others by count_rows
+                    self.result.partitions_to_drop.append(name)
+                    continue
+                self._drop(table, label, name, counts)
+
+    def _drop(self, table: str, label: str, name: str, counts: list) -> None:
+        digest = self.session.execute(
+            text(f"SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, ',' ORDER BY id), ''), 'UTF8')), "
+                 f"'hex') FROM {name}")
+        ).scalar_one()  # fmt: skip
+        if table == "traffic_record":
+            self.session.execute(
+                text(
+                    "INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
+                    f"SELECT day, kind, direction, count(*), coalesce(sum(duration_seconds), 0), "
+                    f"coalesce(sum(volume_bytes), 0) FROM {name} GROUP BY day, kind, direction {UPSERT}"
+                )
+            )
+        partitions.drop(self.session, name)
+        erased = sum(n for _cls, n in counts)
+        self.result.counts.update({f"{label}.{cls}": n for cls, n in counts})
+        self.result.rows_erased += erased
+        self.result.rows_anonymised += erased if table == "traffic_record" else 0
+        self.result.partitions_dropped += 1
+        self._link(table, digest)
+        self._save()
+        if self.progress:
+            self.progress(name, erased)
+
+    # -- rows by id range -----------------------------------------------------------------------------
+    def count_rows(self) -> None:
+        for table, (label, _start) in TABLES.items():
+            rows = self.session.execute(
+                text(f"SELECT t.retention_class, count(*) FROM {table} t WHERE {self._condition(table)} "
+                     "GROUP BY t.retention_class"),
+                self.params,
+            ).all()  # fmt: skip
+            self.result.counts.update({f"{label}.{cls}": n for cls, n in rows})
+
+    def delete_rows(self) -> None:
+        for table in TABLES:
+            low, high = self.session.execute(
+                text(f"SELECT min(t.id), max(t.id) FROM {table} t WHERE t.retain_until < :cut"), self.params
+            ).one()
+            self.session.commit()
+            if low is None:
+                continue
+            for start in range(low, high + 1, self.batch):
+                self._delete_range(table, start, start + self.batch)
+
+    def _delete_range(self, table: str, start: int, end: int) -> None:
+        if self.postgres:
+            found = self._delete_range_server(table, start, end)
+        else:
+            found = self._delete_range_client(table, start, end)
+        if found is None:
+            self.session.commit()
+            return
+        label = TABLES[table][0]
+        counts, digest = found
+        erased = sum(counts.values())
+        self.result.counts.update({f"{label}.{cls}": n for cls, n in counts.items()})
+        self.result.rows_erased += erased
+        self.result.rows_anonymised += erased if table == "traffic_record" else 0
+        self._link(table, digest)
+        self._save()
+        if self.progress:
+            self.progress(table, erased)
+
+    def _range_delete(self, table: str) -> str:
+        extra = ", day, kind, direction, duration_seconds, volume_bytes" if table == "traffic_record" else ""
+        return (
+            f"DELETE FROM {table} AS t WHERE t.id >= :start AND t.id < :end AND {self._condition(table)} "
+            f"RETURNING id, retention_class{extra}"
+        )
+
+    def _delete_range_server(self, table: str, start: int, end: int) -> tuple[dict[str, int], str] | None:
+        """PostgreSQL: delete, aggregate, count and hash in one statement; no row leaves the server."""
+        aggregate = ""
+        if table == "traffic_record":
+            aggregate = (
+                ", kept AS (INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
+                "SELECT day, kind, direction, count(*), coalesce(sum(duration_seconds), 0), "
+                f"coalesce(sum(volume_bytes), 0) FROM gone GROUP BY day, kind, direction {UPSERT} RETURNING 1)"
+            )
+        row = self.session.execute(
+            text(
+                f"WITH gone AS ({self._range_delete(table)}){aggregate} "
+                "SELECT (SELECT json_object_agg(retention_class, n) FROM "
+                "(SELECT retention_class, count(*) AS n FROM gone GROUP BY retention_class) c), "
+                "(SELECT encode(sha256(convert_to(string_agg(id::text, ',' ORDER BY id), 'UTF8')), 'hex') FROM gone)"
+                + (", (SELECT count(*) FROM kept)" if aggregate else "")
+            ),
+            {**self.params, "start": start, "end": end},
+        ).one()
+        return None if row[0] is None else (dict(row[0]), row[1])
+
+    def _delete_range_client(self, table: str, start: int, end: int) -> tuple[dict[str, int], str] | None:
+        rows = self.session.execute(text(self._range_delete(table)), {**self.params, "start": start, "end": end}).all()
+        if not rows:
+            return None
+        if table == "traffic_record":
+            self._aggregate(rows)
+        digest = hashlib.sha256(",".join(str(row[0]) for row in sorted(rows)).encode()).hexdigest()
+        return dict(Counter(row[1] for row in rows)), digest
+
+    def _aggregate(self, rows: list) -> None:
+        totals: dict[tuple, list[int]] = {}
+        for _id, _cls, day, kind, direction, seconds, volume in rows:
+            total = totals.setdefault((day, kind, direction), [0, 0, 0])
+            total[0] += 1
+            total[1] += seconds or 0
+            total[2] += volume or 0
+        self.session.execute(
+            text(
+                "INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
+                f"VALUES (:day, :kind, :direction, :records, :seconds, :volume) {UPSERT}"
+            ),
+            [
+                {"day": d, "kind": k, "direction": r, "records": n, "seconds": s, "volume": v}
+                for (d, k, r), (n, s, v) in totals.items()
+            ],
+        )
+
+    def destroy_keys(self) -> None:
+        self.result.keys_destroyed = keys.destroy_unused_keys(self.session, self.now, rules.utc_day(self.now))
+        self._save()
+
+
+def sweep(
+    engine: Engine,
+    *,
+    now: datetime,
+    batch: int = 20_000,
+    dry_run: bool = False,
+    actor: Actor = SWEEPER,
+    progress: Callable[[str, int], None] | None = None,
+) -> SweepResult:
+    """Run the sweep (see the module docstring); a dry run only counts, per class, what a sweep now would erase."""
+    if dry_run:
+        with Session(engine) as session:
+            return dry_run_in(session, now=now)
+    sweeper = Sweeper(Session(engine, expire_on_commit=False), now=now, batch=batch, progress=progress)
+    try:
+        sweeper.open_receipt()
+        sweeper.drop_partitions(dry_run=False)
+        sweeper.delete_rows()
+        sweeper.destroy_keys()
+        sweeper.close_receipt(actor)
+        return sweeper.result
+    finally:
+        sweeper.session.close()
+
+
+def dry_run_in(session: Session, *, now: datetime) -> SweepResult:
+    """What a sweep now would erase, counted in the caller's session (a page's), writing nothing."""
+    sweeper = Sweeper(session, now=now, batch=1, progress=None)
+    sweeper.drop_partitions(dry_run=True)
+    sweeper.count_rows()
+    return sweeper.result
