@@ -1,0 +1,5 @@
+"""placeholder"""
+
+from provider.web.csrf import html_router
+
+router = html_router()
