@@ -161,3 +161,83 @@ def test_unknown_subscriber_is_404_and_reader_cannot_write(api_client, world):
         f"/api/v1/traffic/subscribers/{world.subscriber_id}/notices", json={"notice": "marketing", "channel": "web"}
     )
     assert refused.status_code == 403
+
+
+def test_the_subscribers_consent_does_not_cover_a_named_users_data(agent, world):
+    served = _serve(agent, world.subscriber_id, "marketing")
+    assert (
+        _consent(
+            agent,
+            world.subscriber_id,
+            data_kind="traffic",
+            purpose="marketing",
+            version_id=served["version_id"],
+            method="web",
+        ).status_code
+        == 201
+    )
+    users = {
+        "subscriber_id": world.subscriber_id,
+        "user_id": world.user_id,
+        "data_kind": "traffic",
+        "purpose": "marketing",
+    }
+    answer = _ask(agent, **users)
+    assert answer["allowed"] is False and "line user" in answer["reason"]
+    assert _ask(agent, **{k: v for k, v in users.items() if k != "user_id"})["allowed"] is True
+    _serve(agent, world.subscriber_id, "marketing", user_id=world.user_id)
+    assert (
+        _consent(
+            agent,
+            world.subscriber_id,
+            user_id=world.user_id,
+            data_kind="traffic",
+            purpose="marketing",
+            version_id=served["version_id"],
+            method="web",
+        ).status_code
+        == 201
+    )
+    assert _ask(agent, **users)["allowed"] is True
+
+
+def test_a_corporate_subscriber_consents_through_a_named_representative(agent, world):
+    served = _serve(agent, world.corporate_id, "marketing")
+    body = {"data_kind": "traffic", "purpose": "marketing", "version_id": served["version_id"], "method": "web"}
+    refused = _consent(agent, world.corporate_id, **body)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "representative_name"
+    given = _consent(agent, world.corporate_id, **body, representative_name="Jo Smith", representative_role="CTO")
+    assert given.status_code == 201, given.text
+    assert given.json()["representative_name"] == "Jo Smith"
+
+
+def test_a_version_of_another_notice_or_a_materially_changed_one_is_refused(agent, world):
+    billing = _serve(agent, world.subscriber_id, "billing")
+    wrong = _consent(
+        agent,
+        world.subscriber_id,
+        data_kind="traffic",
+        purpose="marketing",
+        version_id=billing["version_id"],
+        method="web",
+    )
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "version_id"
+    first = _serve(agent, world.subscriber_id, "marketing")
+    changed = agent.put(
+        "/api/v1/traffic/notices/marketing",
+        json={
+            "parts": {"traffic_data_types": "all calls", "purpose": "offers from partners too", "duration": "2 years"},
+            "material_change": True,
+            "material_change_note": "partners' offers added",
+        },
+    )
+    assert changed.status_code == 200, changed.text
+    stale = _consent(
+        agent,
+        world.subscriber_id,
+        data_kind="traffic",
+        purpose="marketing",
+        version_id=first["version_id"],
+        method="web",
+    )
+    assert stale.status_code == 422 and "materially" in stale.json()["errors"][0]["reason"]
