@@ -13,6 +13,7 @@ from provider.security.roles import Permission
 MANIFEST = Manifest(
     package="traffic",
     routers=("traffic.consent.api:router", "traffic.consent.views:router"),
+    subscriber_panels=("traffic.consent.views:PANEL",),
     model_modules=("traffic.consent.models",),
     templates=("consent/templates",),
     permissions=(Permission.traffic_read, Permission.traffic_write),
