@@ -7,7 +7,7 @@ an active privacy switch refuses identifiable location data on its line; calls t
 the location restriction. Notices and consent live in `traffic.consent`.
 """
 
-from provider.manifest import Manifest
+from provider.manifest import Benchmark, BenchOption, Manifest
 from provider.security.roles import Permission
 
 MANIFEST = Manifest(
@@ -17,4 +17,15 @@ MANIFEST = Manifest(
     model_modules=("traffic.consent.models",),
     templates=("consent/templates",),
     permissions=(Permission.traffic_read, Permission.traffic_write),
+    benchmarks=(
+        Benchmark(
+            name="authorise",
+            run="traffic.consent.bench:run",
+            summary="Purpose checks: single authorise over HTTP beside /healthz, and the batch rate.",
+            options=(
+                BenchOption("count", 100_000, "subscribers asked about in the batch", minimum=1),
+                BenchOption("repeats", 500, "single requests per endpoint", minimum=1),
+            ),
+        ),
+    ),
 )

@@ -31,6 +31,7 @@ from traffic.consent.models import (
 )
 
 CHUNK = 10_000
+NDJSON_TYPE = "application/x-ndjson"
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 CONSENT_PURPOSE = {ProcessingPurpose.marketing: ConsentPurpose.marketing, ProcessingPurpose.vas: ConsentPurpose.vas}
 
