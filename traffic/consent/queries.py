@@ -21,15 +21,14 @@ KEY = (
 )
 
 
-def current_statement(subscriber_ids: Iterable[int]):
-    """SELECT the last event of every consent key of these subscribers (one set-based statement)."""
-    last = (
-        select(func.max(ConsentEvent.id).label("id"))
-        .where(ConsentEvent.subscriber_id.in_(list(subscriber_ids)))
-        .group_by(*KEY)
-        .subquery()
-    )
-    return select(ConsentEvent).join(last, last.c.id == ConsentEvent.id)
+def last_ids(subscriber_ids: Iterable[int]):
+    """SELECT the id of the last event of every consent key of these subscribers (an index range each)."""
+    return select(func.max(ConsentEvent.id)).where(ConsentEvent.subscriber_id.in_(list(subscriber_ids))).group_by(*KEY)
+
+
+def current_statement(subscriber_ids: Iterable[int], *columns):
+    """SELECT the last event (or these columns of it) of every consent key of these subscribers."""
+    return select(*(columns or (ConsentEvent,))).where(ConsentEvent.id.in_(last_ids(subscriber_ids)))
 
 
 def current(session: Session, subscriber_ids: Iterable[int]) -> list[ConsentEvent]:
