@@ -140,7 +140,9 @@ class _Chunk:
         more than the query. `queries.current_statement` is the same statement in SQLAlchemy."""
         states = {}
         for part in _in_chunks(subscriber_ids):
-            for row in self.session.connection().exec_driver_sql(CURRENT_SQL.format(ids=",".join(map(str, part)))):
+            for row in (
+                self.session.connection().exec_driver_sql(CURRENT_SQL.format(ids=",".join(map(str, part)))).all()
+            ):
                 # Plain strings as keys: a StrEnum member hashes and compares as its value.
                 states[tuple(row[:6])] = rules.ConsentState(ConsentAction(row[6]), _aware(row[7]))
         return states
