@@ -10,10 +10,12 @@ and, without HTTP, the set-based answering itself (`bulk.answer_chunk`).
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import socket
 import statistics
-import threading
+import subprocess
+import sys
 import time
 from datetime import date
 from typing import Any
@@ -111,24 +113,27 @@ def _token(engine: Engine, now) -> str:
     return secret
 
 
-def _serve(engine: Engine):
-    # Imported here: the benchmark drives the whole app, which only composition roots may build.
-    import uvicorn
-
-    from provider.settings import Settings
-    from provider.web.app import create_app
-
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
-    app = create_app(settings=settings, clock=SystemClock(), engine=engine)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, thread, f"http://127.0.0.1:{sock.getsockname()[1]}"
+def _serve(engine: Engine) -> tuple[subprocess.Popen, str]:
+    """The real server in its own process (`uvicorn --factory provider.web.asgi:web_app`, as deployed),
+    on a free port of 127.0.0.1; a domain never builds the app itself (only composition roots do)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {**os.environ, "PECR_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "provider.web.asgi:web_app"]
+    process = subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=environment
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process, url
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("the benchmark server did not start")
 
 
 def _per_second(timings: list[float]) -> dict[str, float]:
@@ -192,12 +197,13 @@ def run(context: BenchContext, *, count: int, repeats: int) -> dict[str, Any]:
         loaded = ensure_subscribers(engine, count, SystemClock(), progress=advance)
     ids, consents = _consents(engine, now)
     vacuum(engine)
-    server, thread, url = _serve(engine)
+    secret = _token(engine, now)
+    process, url = _serve(engine)
     try:
-        http = _http(url, _token(engine, now), ids[:count], repeats)
+        http = _http(url, secret, ids[:count], repeats)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        process.terminate()
+        process.wait(timeout=30)
     return {
         "database": engine.dialect.name,
         "subscribers": loaded,
