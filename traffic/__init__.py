@@ -4,6 +4,12 @@ Invariants: every traffic and location record has a retention class and a `retai
 `traffic.rules`; the erasure sweep removes what is past it unless a retention hold covers it, and each
 sweep leaves an erasure receipt (counts and a hash of ids, never content); identifying fields are
 encrypted at rest under a data key per day (`traffic.keys`), destroyed once nothing of that day remains.
+
+Consent (`traffic.consent`) is the person's own (subscriber or named line user), per data kind and
+purpose, given only after the notice its purpose needs was served to that person, never inferred from a
+bill or privacy policy, withdrawn at once; its history is append-only and the current state is derived;
+an active privacy switch refuses identifiable location data on its line; calls to 999 and 112 lift the
+location restriction.
 """
 
 from provider.manifest import Benchmark, BenchOption, Manifest, NavLink
@@ -11,11 +17,18 @@ from provider.security.roles import Permission
 
 MANIFEST = Manifest(
     package="traffic",
-    routers=("traffic.api:router", "traffic.retention.api:router", "traffic.retention.views:router"),
+    routers=(
+        "traffic.api:router",
+        "traffic.retention.api:router",
+        "traffic.retention.views:router",
+        "traffic.consent.api:router",
+        "traffic.consent.views:router",
+    ),
+    subscriber_panels=("traffic.consent.views:PANEL",),
     navigation=(NavLink("Retention", "/traffic/retention", Permission.traffic_read, position=55),),
-    model_modules=("traffic.models",),
+    model_modules=("traffic.models", "traffic.consent.models"),
     job_modules=("traffic.jobs",),
-    templates=("templates",),
+    templates=("templates", "consent/templates"),
     commands=("traffic.commands:traffic_app", "traffic.commands:retention_app"),
     permissions=(Permission.traffic_read, Permission.traffic_write),
     registrations=("traffic.retention.deadlines",),
@@ -25,6 +38,15 @@ MANIFEST = Manifest(
             run="traffic.bench:run",
             summary="Traffic ingest (checks, encryption) vs plain COPY; the sweep vs raw DELETE (PostgreSQL).",
             options=(BenchOption("count", 1_000_000, "synthetic traffic records", minimum=1000),),
+        ),
+        Benchmark(
+            name="authorise",
+            run="traffic.consent.bench:run",
+            summary="Purpose checks: single authorise over HTTP beside /healthz, and the batch rate.",
+            options=(
+                BenchOption("count", 100_000, "subscribers asked about in the batch", minimum=1),
+                BenchOption("repeats", 500, "single requests per endpoint", minimum=1),
+            ),
         ),
     ),
 )
