@@ -12,6 +12,7 @@ from provider.db.session import SessionDep
 from provider.errors import DomainError
 from provider.security.actor import Actor
 from provider.security.roles import Permission
+from provider.text import LINES_PATTERN
 from provider.web.deps import NowDep, SettingsDep, api_permission
 from traffic import service
 from traffic.policy import TrafficSettings
@@ -43,7 +44,11 @@ class ImportReportPublic(BaseModel):
 @router.post(
     "/records",
     response_model=ImportReportPublic,
-    openapi_extra={"requestBody": {"content": {NDJSON: {"schema": {"type": "string"}}}, "required": True}},
+    # One JSON record a line; each record is checked by the record schema, whose text fields refuse
+    # control characters, and the body as a whole never carries any but line breaks.
+    openapi_extra={
+        "requestBody": {"content": {NDJSON: {"schema": {"type": "string", "pattern": LINES_PATTERN}}}, "required": True}
+    },
 )
 async def post_records(
     request: Request, actor: Writer, session: SessionDep, settings: SettingsDep, now: NowDep,
