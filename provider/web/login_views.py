@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from provider.db.session import SessionDep
 from provider.security import accounts, mfa, web_sessions
+from provider.settings import Settings
 from provider.web.csrf import html_router
 from provider.web.deps import SESSION_COOKIE, NowDep, SettingsDep
 from provider.web.forms import PageForm
@@ -28,6 +29,16 @@ def _set_session_cookie(request: Request, response: Response, secret: str, hours
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
+    )
+
+
+def login_refused(settings: Settings) -> str:
+    """One message for every refusal (unknown user, wrong password, disabled or locked account), so the
+    answer never tells which usernames exist or which accounts are locked."""
+    return (
+        "The username or password is not correct, or the account is locked: after "
+        f"{settings.login_max_failures} failed attempts it is locked for "
+        f"{settings.login_lockout_minutes} minutes."
     )
 
 
@@ -55,15 +66,10 @@ def login_submit(
     )
     if not result.ok:
         session.commit()
-        message = (
-            "Too many failed attempts: this account is locked for a while. Try again later."
-            if result.reason == "locked"
-            else "The username or password is not correct."
-        )
         return render(
             request,
             "login.html",
-            {"errors": [LOGIN_FORM.error("username", message)], "username": username},
+            {"errors": [LOGIN_FORM.error("username", login_refused(settings))], "username": username},
             status_code=401,
         )
     user = result.user
