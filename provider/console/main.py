@@ -68,10 +68,20 @@ def serve(
     from provider.web.app import create_app
 
     prepare(context.engine(), context.clock(), load_demo=demo)
+    settings = context.settings()
     application = create_app(
-        settings=context.settings(), clock=context.clock(), engine=context.engine(), embed_scheduler=scheduler
+        settings=settings, clock=context.clock(), engine=context.engine(), embed_scheduler=scheduler
     )
-    uvicorn.run(application, host=host, port=port, proxy_headers=True, log_level="info")
+    # X-Forwarded-Proto/-For are believed from PECR_FORWARDED_ALLOW_IPS only (the TLS proxy), never from anyone.
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        server_header=False,
+        log_level="info",
+    )
 
 
 def main() -> None:

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     scheduler_heartbeat_seconds: int = Field(default=10, ge=1)
     breach_log_due_day: int = Field(default=7, ge=1, le=28)
     breach_escalation_email: str | None = None
+    # Addresses (comma-separated IPs or networks) whose X-Forwarded-Proto/-For uvicorn believes: the TLS
+    # proxy's. Anyone else could claim https or any client address. "*" trusts every peer.
+    forwarded_allow_ips: str = "127.0.0.1"
+    # Administrators must set up two-step verification before any page opens. Unset: on in production.
+    require_admin_mfa: bool | None = None
+    # Seconds to wait for a database connection (new or from the pool) before answering 503.
+    database_connect_timeout: int = Field(default=2, ge=1, le=60)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
@@ -65,6 +72,10 @@ class Settings(BaseSettings):
             with open(self.master_key_file, encoding="utf-8") as handle:
                 return handle.read().strip()
         return DEVELOPMENT_MASTER_KEY
+
+    @property
+    def admin_mfa_required(self) -> bool:
+        return self.env == "production" if self.require_admin_mfa is None else self.require_admin_mfa
 
     @property
     def zone(self) -> ZoneInfo:

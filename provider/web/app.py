@@ -17,6 +17,7 @@ from provider.manifest import Manifest, resolve
 from provider.settings import Settings, get_settings
 from provider.subscribers.panels import register_panel
 from provider.web.deps import LoginRequired
+from provider.web.headers import SecurityHeaders
 from provider.web.problems import install_handlers
 from provider.web.rendering import DashboardPanel, NavItem, build_templates
 
@@ -41,11 +42,12 @@ def create_app(
     )
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
-    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.engine = engine or make_engine(settings.database_url, connect_timeout=settings.database_connect_timeout)
     plugged_in = manifests()
     import_registrations()
     app.state.templates = build_templates([folder for manifest in plugged_in for folder in manifest.template_folders()])
     install_handlers(app)
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(_request: Request, exc: LoginRequired) -> Response:
