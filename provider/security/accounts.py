@@ -45,7 +45,9 @@ def create_user(
     role: Role | str,
     full_name: str = "",
     email: str = "",
+    must_change_password: bool = False,
 ) -> User:
+    """A new account; `must_change_password` when the password is an initial one chosen for its owner."""
     name = normalise_username(username)
     try:
         role = Role(role)
@@ -63,6 +65,7 @@ def create_user(
         email=email.strip(),
         role=role,
         password_hash=password_hash,
+        must_change_password=must_change_password,
         created_at=now,
     )
     session.add(user)
@@ -145,11 +148,13 @@ def set_password(
     keep_session_secret: str = "",
 ) -> None:
     """Set a new password and end the user's other sessions: whoever learnt the old one is signed out
-    everywhere. A person changing their own keeps the session they did it from (`keep_session_secret`)."""
+    everywhere. A person changing their own keeps the session they did it from (`keep_session_secret`).
+    A password set by someone else is an initial one: its owner must change it at next sign-in."""
     try:
         user.password_hash = hash_password(password)
     except WeakPassword as error:
         raise invalid("password", str(error)) from error
+    user.must_change_password = actor.user_id != user.id
     session.add(user)
     web_sessions.end_other_sessions(session, user_id=user.id, keep_secret=keep_session_secret, now=now)
     audit.record(

@@ -16,10 +16,10 @@ from provider.domains import import_registrations, manifests
 from provider.manifest import Manifest, resolve
 from provider.settings import Settings, get_settings
 from provider.subscribers.panels import register_panel
-from provider.web.deps import LoginRequired
+from provider.web.deps import SETUP_REASONS, AccountSetupRequired, LoginRequired
 from provider.web.headers import SecurityHeaders
 from provider.web.problems import install_handlers
-from provider.web.rendering import DashboardPanel, NavItem, build_templates
+from provider.web.rendering import DashboardPanel, NavItem, build_templates, redirect
 
 WEB = Path(__file__).parent
 
@@ -53,6 +53,10 @@ def create_app(
     async def _login_required(_request: Request, exc: LoginRequired) -> Response:
         target = "/login/mfa" if exc.mfa_pending else "/login"
         return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(AccountSetupRequired)
+    async def _setup_required(request: Request, exc: AccountSetupRequired) -> Response:
+        return redirect(request, "/account", SETUP_REASONS[exc.reason])
 
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     _plug_in(app, plugged_in)

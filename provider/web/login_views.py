@@ -9,9 +9,11 @@ from fastapi.responses import Response
 
 from provider.db.session import SessionDep
 from provider.security import accounts, mfa, web_sessions
+from provider.security.models import User
+from provider.security.roles import Role
 from provider.settings import Settings
 from provider.web.csrf import html_router
-from provider.web.deps import SESSION_COOKIE, NowDep, SettingsDep
+from provider.web.deps import SESSION_COOKIE, SETUP_REASONS, NowDep, SettingsDep, setup_pending
 from provider.web.forms import PageForm
 from provider.web.rendering import redirect, render
 
@@ -77,9 +79,21 @@ def login_submit(
         session, user=user, now=now, hours=settings.session_hours, mfa_passed=not user.totp_enabled
     )
     session.commit()
-    response = redirect(request, "/login/mfa" if user.totp_enabled else "/")
+    response = _after_sign_in(request, user, settings) if not user.totp_enabled else redirect(request, "/login/mfa")
     _set_session_cookie(request, response, secret, settings.session_hours)
     return response
+
+
+def _after_sign_in(request: Request, user: User, settings: Settings) -> Response:
+    """The dashboard, unless the account has set-up to do first (its own password, two-step verification
+    for administrators): then the account page, saying why. An administrator without two-step
+    verification is asked to set it up at every sign-in even where it is not required."""
+    pending = setup_pending(user, settings)
+    if pending:
+        return redirect(request, "/account", SETUP_REASONS[pending])
+    if Role(user.role) == Role.admin and not user.totp_enabled:
+        return redirect(request, "/account", "Please set up two-step verification for this administrator account.")
+    return redirect(request, "/")
 
 
 @router.get("/login/mfa")
@@ -109,7 +123,7 @@ def mfa_submit(
         )
     web_sessions.mark_mfa_passed(session, web_session)
     session.commit()
-    return redirect(request, "/")
+    return _after_sign_in(request, user, settings)
 
 
 @router.post("/logout")
