@@ -73,6 +73,13 @@ def _panels(found: DashboardPanel | Callable[[], list[DashboardPanel]]) -> list[
     return [found] if isinstance(found, DashboardPanel) else list(found())
 
 
+def offered_scopes(plugged_in: list[Manifest]) -> list[str]:
+    """The API-token scopes worth offering: the permissions of packages that plug something in. A package
+    reserved for a module not built yet (its manifest names permissions only) grants nothing to a token."""
+    built = [m for m in plugged_in if m.routers or m.model_modules or m.job_modules]
+    return [permission.value for manifest in built for permission in manifest.permissions]
+
+
 def _plug_in(app: FastAPI, plugged_in: list[Manifest]) -> None:
     """Every package's routers (in manifest order), navigation and panels (each sorted by position)."""
     for manifest in plugged_in:
@@ -80,6 +87,7 @@ def _plug_in(app: FastAPI, plugged_in: list[Manifest]) -> None:
             app.include_router(resolve(router))
     links = sorted((link for manifest in plugged_in for link in manifest.navigation), key=lambda link: link.position)
     app.state.nav = [NavItem(link.label, link.href, link.permission) for link in links]
+    app.state.scopes = offered_scopes(plugged_in)
     panels = sorted((panel for manifest in plugged_in for panel in manifest.dashboard_panels), key=lambda p: p.position)
     app.state.panels = [box for panel in panels for box in _panels(resolve(panel.panel))]
     for manifest in plugged_in:
