@@ -16,8 +16,10 @@ from provider.domains import import_registrations, manifests
 from provider.manifest import Manifest, resolve
 from provider.settings import Settings, get_settings
 from provider.subscribers.panels import register_panel
+from provider.web import openapi
 from provider.web.deps import SETUP_REASONS, AccountSetupRequired, LoginRequired
 from provider.web.headers import SecurityHeaders
+from provider.web.options import AllowOnOptions
 from provider.web.problems import install_handlers
 from provider.web.rendering import DashboardPanel, NavItem, build_templates, redirect
 
@@ -47,7 +49,9 @@ def create_app(
     import_registrations()
     app.state.templates = build_templates([folder for manifest in plugged_in for folder in manifest.template_folders()])
     install_handlers(app)
-    app.add_middleware(SecurityHeaders)
+    openapi.install(app)
+    app.add_middleware(AllowOnOptions, fastapi_app=app)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: OPTIONS answers get the headers too
 
     @app.exception_handler(LoginRequired)
     async def _login_required(_request: Request, exc: LoginRequired) -> Response:
