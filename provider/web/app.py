@@ -51,7 +51,7 @@ def create_app(
     install_handlers(app)
     openapi.install(app)
     app.add_middleware(AllowOnOptions, fastapi_app=app)
-    app.add_middleware(SecurityHeaders)  # added last, so outermost: OPTIONS answers get the headers too
+    _wrap_outermost(app, SecurityHeaders)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(_request: Request, exc: LoginRequired) -> Response:
@@ -75,6 +75,13 @@ def _panels(found: DashboardPanel | Callable[[], list[DashboardPanel]]) -> list[
     """A panel reference names one panel, or a function making them from what packages registered (the
     reminders box: one per owner kind's read permission)."""
     return [found] if isinstance(found, DashboardPanel) else list(found())
+
+
+def _wrap_outermost(app: FastAPI, middleware: Callable) -> None:
+    """Put `middleware` around the whole stack, Starlette's error middleware included, so even a 500 (and
+    an OPTIONS answer) carries what it adds; `add_middleware` would place it inside."""
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: middleware(build())  # type: ignore[method-assign]
 
 
 def offered_scopes(plugged_in: list[Manifest]) -> list[str]:

@@ -54,6 +54,17 @@ def test_every_kind_of_response_carries_the_security_headers(client, signed_in):
         _assert_security_headers(response)
 
 
+def test_even_an_unexpected_error_carries_the_headers(app):
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/api/v1/test-broken", broken)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/test-broken")
+    assert response.status_code == 500
+    _assert_security_headers(response)
+
+
 def test_hsts_only_over_https(app):
     with TestClient(app, base_url="http://testserver") as plain:
         assert "strict-transport-security" not in plain.get("/login").headers
