@@ -48,7 +48,7 @@ export PECR_SECRET_KEY PECR_MASTER_KEY PECR_SCHEDULER_LEASE_SECONDS=10 PECR_SCHE
 
 step "pecr db upgrade"
 "$BIN/pecr" db upgrade
-printf '%s\n' "verify-local password 123" | "$BIN/pecr" users create opscheck --role admin
+printf '%s\n' "verify-local password 123" | "$BIN/pecr" users create opscheck --role auditor
 
 step "uvicorn --workers 2 and two pecr scheduler processes"
 "$BIN/uvicorn" --factory provider.web.asgi:web_app --host 127.0.0.1 --port "$PORT" --workers 2 \
@@ -60,17 +60,6 @@ PIDS+=($!)
 PIDS+=($!)
 for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.25; done
 echo "uvicorn worker processes: $(pgrep -c -P "${PIDS[0]}" -f multiprocessing.spawn || true)"
-
-step "GET /healthz until a scheduler holds the lease (requests land on either worker)"
-leader=""
-for _ in $(seq 1 30); do
-    body="$(curl -fsS "http://127.0.0.1:$PORT/healthz")" || fail "/healthz did not answer 200"
-    leader="$(printf '%s' "$body" | python3 -c 'import json,sys; s=json.load(sys.stdin)["scheduler"]; print(s["leader"] if s and s["healthy"] else "")')"
-    [ -n "$leader" ] && break
-    sleep 1
-done
-printf '%s\n' "$body"
-[ -n "$leader" ] || fail "no scheduler took the lease within 30 s"
 
 step "sign in through the form, then reuse the session"
 JAR="$WORK/cookies"
@@ -86,6 +75,17 @@ for _ in 1 2 3 4 5 6; do
     echo "GET / -> HTTP $code"
     [ "$code" = 200 ] || fail "the dashboard answered $code"
 done
+
+step "GET /healthz until a scheduler holds the lease (signed in: anonymous callers see only up/down)"
+leader=""
+for _ in $(seq 1 30); do
+    body="$(curl -fsS -b "$JAR" "http://127.0.0.1:$PORT/healthz")" || fail "/healthz did not answer 200"
+    leader="$(printf '%s' "$body" | python3 -c 'import json,sys; s=json.load(sys.stdin)["scheduler"]; print(s["leader"] if s and s["healthy"] else "")')"
+    [ -n "$leader" ] && break
+    sleep 1
+done
+printf '%s\n' "$body"
+[ -n "$leader" ] || fail "no scheduler took the lease within 30 s"
 
 step "schedulers: one leads, the other stands by"
 sleep 3

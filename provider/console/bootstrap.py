@@ -33,6 +33,7 @@ def ensure_first_admin(engine: Engine, clock: Clock) -> tuple[str, str] | None:
             password=password,
             role=Role.admin,
             full_name="First administrator",
+            must_change_password=True,  # printed on a console: an initial password, changed at first sign-in
         )
         return "admin", password
 

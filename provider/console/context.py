@@ -21,7 +21,7 @@ def settings() -> Settings:
 
 @lru_cache(maxsize=1)
 def engine() -> Engine:
-    return make_engine(settings().database_url)
+    return make_engine(settings().database_url, connect_timeout=settings().database_connect_timeout)
 
 
 def clock() -> Clock:

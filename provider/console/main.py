@@ -80,7 +80,17 @@ def serve(
     application = create_app(
         settings=settings, clock=context.clock(), engine=context.engine(), embed_scheduler=scheduler
     )
-    uvicorn.run(application, host=host, port=port, proxy_headers=True, log_level="info", **server_limits(settings))
+    # X-Forwarded-Proto/-For are believed from PECR_FORWARDED_ALLOW_IPS only (the TLS proxy), never from anyone.
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        server_header=False,
+        log_level="info",
+        **server_limits(settings),
+    )
 
 
 def server_limits(settings: Settings) -> dict[str, Any]:

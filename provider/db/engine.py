@@ -16,12 +16,18 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, **options: Any) -> Engine:
+def make_engine(url: str, *, connect_timeout: int = 2, **options: Any) -> Engine:
+    """An engine that never logs bound parameters (they carry personal data) and, on PostgreSQL, gives
+    up on an unreachable database within `connect_timeout` seconds so requests get a 503 quickly."""
     url = normalise_url(url)
+    options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **options)
     options.setdefault("pool_pre_ping", True)
-    return create_engine(url, **options)
+    options.setdefault("pool_timeout", connect_timeout)
+    connect_args = options.pop("connect_args", {})
+    connect_args.setdefault("connect_timeout", connect_timeout)
+    return create_engine(url, connect_args=connect_args, **options)
 
 
 def _sqlite_engine(url: str, **options: Any) -> Engine:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, select
 
 from provider.errors import Conflict, NotFound, invalid
-from provider.security import audit, web_sessions
+from provider.security import audit, lockout, web_sessions
 from provider.security.actor import Actor
 from provider.security.models import User
 from provider.security.passwords import WeakPassword, hash_password, needs_rehash, verify_password
@@ -45,7 +45,9 @@ def create_user(
     role: Role | str,
     full_name: str = "",
     email: str = "",
+    must_change_password: bool = False,
 ) -> User:
+    """A new account; `must_change_password` when the password is an initial one chosen for its owner."""
     name = normalise_username(username)
     try:
         role = Role(role)
@@ -63,6 +65,7 @@ def create_user(
         email=email.strip(),
         role=role,
         password_hash=password_hash,
+        must_change_password=must_change_password,
         created_at=now,
     )
     session.add(user)
@@ -113,6 +116,9 @@ def update_user(
     if is_active is not None:
         if not is_active and actor.user_id == user.id:
             raise invalid("is_active", "you cannot disable your own account")
+        if user.is_active and not is_active:
+            # Ended, not merely ignored while disabled: re-enabling the account brings none of them back.
+            web_sessions.end_other_sessions(session, user_id=user.id, keep_secret="", now=now)
         user.is_active = is_active
     if full_name is not None:
         user.full_name = full_name.strip()
@@ -142,11 +148,13 @@ def set_password(
     keep_session_secret: str = "",
 ) -> None:
     """Set a new password and end the user's other sessions: whoever learnt the old one is signed out
-    everywhere. A person changing their own keeps the session they did it from (`keep_session_secret`)."""
+    everywhere. A person changing their own keeps the session they did it from (`keep_session_secret`).
+    A password set by someone else is an initial one: its owner must change it at next sign-in."""
     try:
         user.password_hash = hash_password(password)
     except WeakPassword as error:
         raise invalid("password", str(error)) from error
+    user.must_change_password = actor.user_id != user.id
     session.add(user)
     web_sessions.end_other_sessions(session, user_id=user.id, keep_secret=keep_session_secret, now=now)
     audit.record(
@@ -175,23 +183,23 @@ def authenticate(
 ) -> LoginResult:
     """Check a password; after `max_failures` consecutive failures the account locks for a while.
 
-    The caller commits in every case, so failure counts persist. The reason given to the person is
-    deliberately the same for an unknown user, a wrong password and a disabled account.
+    Each attempt on a known, active account is counted and committed before the password is checked
+    (`lockout.reserve_attempt`), so parallel guesses cannot run more checks than the limit. The reason
+    given to the person is the same for an unknown user, a wrong password, a disabled and a locked
+    account; a locked or unknown account still costs one hash check, so timing tells nothing either.
     """
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
+    if user is None or not user.is_active:
+        verify_password(None, password)
+        return LoginResult(None, "invalid")
+    allowed = lockout.reserve_attempt(
+        session, user=user, now=now, max_failures=max_failures, lockout_minutes=lockout_minutes
+    )
+    if not allowed:
         verify_password(None, password)
         return LoginResult(None, "locked")
-    good = verify_password(user.password_hash if user else None, password)
-    if user is None or not user.is_active:
+    if not verify_password(user.password_hash, password):
         return LoginResult(None, "invalid")
-    if not good:
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lockout_minutes)
-            user.failed_logins = 0
-        session.add(user)
-        return LoginResult(None, "locked" if user.locked_until and user.locked_until > now else "invalid")
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now

@@ -7,13 +7,14 @@ lock-out as a failed password, so the six digits cannot be guessed online.
 from __future__ import annotations
 
 import hmac
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pyotp
 import segno
+from sqlalchemy import or_, update
 from sqlmodel import Session
 
-from provider.security import audit
+from provider.security import audit, lockout
 from provider.security.actor import Actor
 from provider.security.crypto import FieldCipher
 from provider.security.models import User
@@ -80,20 +81,36 @@ def disable(session: Session, *, actor: Actor, user: User, now: datetime) -> Non
 
 
 def verify_login_code(session: Session, *, user: User, code: str, now: datetime, settings: Settings) -> bool:
-    if user.locked_until is not None and user.locked_until > now:
-        return False
+    """Check a sign-in code. Each attempt is counted and committed first (`lockout.reserve_attempt`), so
+    parallel guesses run no more checks than the lock-out limit; a code is accepted once only."""
     if not user.totp_enabled or not user.totp_secret_encrypted:
         return True
+    allowed = lockout.reserve_attempt(
+        session,
+        user=user,
+        now=now,
+        max_failures=settings.login_max_failures,
+        lockout_minutes=settings.login_lockout_minutes,
+    )
+    if not allowed:
+        return False
     step = matching_step(_cipher(settings).decrypt(user.totp_secret_encrypted), code, now)
-    # A code is accepted once: a step at or before the last accepted one is a replay.
-    if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
-        user.totp_last_step = step
-        user.failed_logins = 0
-        session.add(user)
-        return True
-    user.failed_logins += 1
-    if user.failed_logins >= settings.login_max_failures:
-        user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
-        user.failed_logins = 0
+    if step is None or not _claim_step(session, user, step):
+        return False
+    user.failed_logins = 0
+    user.locked_until = None
     session.add(user)
-    return False
+    return True
+
+
+def _claim_step(session: Session, user: User, step: int) -> bool:
+    """Record `step` as the last accepted one unless it (or a later one) was already: a replayed code,
+    even one sent twice at the same moment, is accepted once."""
+    table = User.__table__
+    claimed = session.execute(
+        update(table)
+        .where(table.c.id == user.id, or_(table.c.totp_last_step.is_(None), table.c.totp_last_step < step))
+        .values(totp_last_step=step)
+    )
+    session.expire(user, ["totp_last_step"])
+    return claimed.rowcount == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
@@ -27,6 +28,9 @@ class User(SQLModel, table=True):
         default=None, sa_type=BIG_INT, description="last accepted TOTP time step (no replay)"
     )
     failed_logins: int = Field(default=0, sa_type=BIG_INT)
+    # The password was chosen by someone else (an administrator, the first start): no page but the
+    # account page opens until its owner sets their own.
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     locked_until: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field()
     last_login_at: datetime | None = utc_field(nullable=True)

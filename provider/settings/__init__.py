@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     cli_rejection_network: bool = True  # anonymous-call rejection is offered in the network (else a device option)
     cli_rejection_charge: str = "free of charge"
     call_forwarding_target_hours: int = Field(default=24, ge=1, le=720)
+    # Addresses (comma-separated IPs or networks) whose X-Forwarded-Proto/-For uvicorn believes: the TLS
+    # proxy's. Anyone else could claim https or any client address. "*" trusts every peer.
+    forwarded_allow_ips: str = "127.0.0.1"
+    # Administrators must set up two-step verification before any page opens. Unset: on in production.
+    require_admin_mfa: bool | None = None
+    # Seconds to wait for a database connection (new or from the pool) before answering 503.
+    database_connect_timeout: int = Field(default=2, ge=1, le=60)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
@@ -81,6 +88,10 @@ class Settings(BaseSettings):
             with open(self.master_key_file, encoding="utf-8") as handle:
                 return handle.read().strip()
         return DEVELOPMENT_MASTER_KEY
+
+    @property
+    def admin_mfa_required(self) -> bool:
+        return self.env == "production" if self.require_admin_mfa is None else self.require_admin_mfa
 
     @property
     def zone(self) -> ZoneInfo:

@@ -21,10 +21,11 @@ from provider.security import accounts, mfa, web_sessions
 from provider.security.crypto import FieldCipher
 from provider.security.models import User
 from provider.security.passwords import MIN_PASSWORD_LENGTH, verify_password
+from provider.security.roles import Role
 from provider.settings import Settings
 from provider.text import Line
 from provider.web.csrf import html_router
-from provider.web.deps import SESSION_COOKIE, NowDep, PageActor, SettingsDep
+from provider.web.deps import SESSION_COOKIE, NowDep, PageActor, SettingsDep, setup_pending
 from provider.web.forms import FormError, FormInvalid, PageForm, submit
 from provider.web.rendering import redirect, render
 
@@ -69,10 +70,13 @@ def open_enrolment(settings: Settings, *, user: User, sealed: str, now: datetime
 def _account_page(
     request: Request, user: User, errors: list[FormError] | None = None, status_code: int = 200
 ) -> Response:
+    setup = setup_pending(user, request.app.state.settings)
+    if setup is None and user.role == Role.admin and not user.totp_enabled:
+        setup = "mfa-suggested"
     return render(
         request,
         "account/account.html",
-        {"user": user, "errors": errors or [], "min_length": MIN_PASSWORD_LENGTH},
+        {"user": user, "errors": errors or [], "min_length": MIN_PASSWORD_LENGTH, "setup": setup},
         status_code=status_code,
     )
 

@@ -3,7 +3,9 @@
 A new token's secret appears once, in the body of the response to the form that created it (never in
 a redirect, URL, flash cookie, log or audit event); the database keeps only its SHA-256. A token acts
 as its user, narrowed to the scopes it names: a scope the user's role lacks would grant nothing, so
-the form refuses it rather than let an administrator believe it works.
+the form refuses it rather than let an administrator believe it works. For the same reason it refuses
+a token with no scope ticked, and offers only the scopes of modules that exist (`app.state.scopes`,
+from the manifests): a scope of a module not built yet would open nothing.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def _tokens_page(
         "usernames": {u.id: u.username for u in users},
         "owners": [("", "Choose an account")]
         + [(str(u.id), f"{u.username} ({u.role.replace('_', ' ')})") for u in users if u.is_active],
-        "scope_options": [(scope, scope) for scope in SCOPE_OPTIONS],
+        "scope_options": [(scope, scope) for scope in request.app.state.scopes],
         "values": values,
         "errors": errors,
         "user_filter": user_filter,
@@ -87,6 +89,14 @@ def _token_owner(session: Session, user_id: str) -> User:
     return user
 
 
+def _check_scopes_offered(offered: list[str], scopes: list[str]) -> None:
+    if not scopes:
+        raise invalid("scopes", "tick at least one scope: a token can do only what its scopes name")
+    unknown = sorted(set(scopes) - set(offered))
+    if unknown:
+        raise invalid("scopes", f"not a scope of this platform: {', '.join(unknown)}")
+
+
 def _check_scopes_within_role(user: User, scopes: list[str]) -> None:
     granted = {permission.value for permission in permissions_for(Role(user.role))}
     beyond = sorted(set(scopes) - granted)
@@ -110,6 +120,7 @@ def token_create(
 
     def create() -> tuple[User, object, str]:
         user = _token_owner(session, user_id)
+        _check_scopes_offered(request.app.state.scopes, chosen)
         _check_scopes_within_role(user, chosen)
         token, secret = tokens.create_token(session, actor=actor, now=now, user=user, name=name, scopes=chosen)
         return user, token, secret

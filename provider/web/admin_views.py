@@ -111,6 +111,7 @@ def user_create(
             role=role,
             full_name=full_name,
             email=check_email(email),
+            must_change_password=True,
         )
 
     return submit(

@@ -18,8 +18,12 @@ from provider.settings import Settings, get_settings
 from provider.subscribers.panels import register_panel
 from provider.web.deps import LoginRequired
 from provider.web.limits import RequestLimits
+from provider.web import openapi
+from provider.web.deps import SETUP_REASONS, AccountSetupRequired, LoginRequired
+from provider.web.headers import SecurityHeaders
+from provider.web.options import AllowOnOptions
 from provider.web.problems import install_handlers
-from provider.web.rendering import DashboardPanel, NavItem, build_templates
+from provider.web.rendering import DashboardPanel, NavItem, build_templates, redirect
 
 WEB = Path(__file__).parent
 
@@ -42,7 +46,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
-    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.engine = engine or make_engine(settings.database_url, connect_timeout=settings.database_connect_timeout)
     plugged_in = manifests()
     import_registrations()
     app.state.templates = build_templates([folder for manifest in plugged_in for folder in manifest.template_folders()])
@@ -53,11 +57,18 @@ def create_app(
         max_json_depth=settings.max_json_depth,
         body_timeout=settings.body_timeout_seconds,
     )
+    openapi.install(app)
+    app.add_middleware(AllowOnOptions, fastapi_app=app)
+    _wrap_outermost(app, SecurityHeaders)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(_request: Request, exc: LoginRequired) -> Response:
         target = "/login/mfa" if exc.mfa_pending else "/login"
         return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(AccountSetupRequired)
+    async def _setup_required(request: Request, exc: AccountSetupRequired) -> Response:
+        return redirect(request, "/account", SETUP_REASONS[exc.reason])
 
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     _plug_in(app, plugged_in)
@@ -74,6 +85,20 @@ def _panels(found: DashboardPanel | Callable[[], list[DashboardPanel]]) -> list[
     return [found] if isinstance(found, DashboardPanel) else list(found())
 
 
+def _wrap_outermost(app: FastAPI, middleware: Callable) -> None:
+    """Put `middleware` around the whole stack, Starlette's error middleware included, so even a 500 (and
+    an OPTIONS answer) carries what it adds; `add_middleware` would place it inside."""
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: middleware(build())  # type: ignore[method-assign]
+
+
+def offered_scopes(plugged_in: list[Manifest]) -> list[str]:
+    """The API-token scopes worth offering: the permissions of packages that plug something in. A package
+    reserved for a module not built yet (its manifest names permissions only) grants nothing to a token."""
+    built = [m for m in plugged_in if m.routers or m.model_modules or m.job_modules]
+    return [permission.value for manifest in built for permission in manifest.permissions]
+
+
 def _plug_in(app: FastAPI, plugged_in: list[Manifest]) -> None:
     """Every package's routers (in manifest order), navigation and panels (each sorted by position)."""
     for manifest in plugged_in:
@@ -81,6 +106,7 @@ def _plug_in(app: FastAPI, plugged_in: list[Manifest]) -> None:
             app.include_router(resolve(router))
     links = sorted((link for manifest in plugged_in for link in manifest.navigation), key=lambda link: link.position)
     app.state.nav = [NavItem(link.label, link.href, link.permission) for link in links]
+    app.state.scopes = offered_scopes(plugged_in)
     panels = sorted((panel for manifest in plugged_in for panel in manifest.dashboard_panels), key=lambda p: p.position)
     app.state.panels = [box for panel in panels for box in _panels(resolve(panel.panel))]
     for manifest in plugged_in:

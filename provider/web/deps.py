@@ -16,6 +16,7 @@ from provider.clock import Clock
 from provider.db.session import SessionDep
 from provider.security import tokens, web_sessions
 from provider.security.actor import Actor, ActorKind
+from provider.security.models import User
 from provider.security.roles import Permission, Role, permissions_for
 from provider.settings import Settings
 
@@ -46,6 +47,31 @@ class LoginRequired(Exception):
         self.mfa_pending = mfa_pending
 
 
+class AccountSetupRequired(Exception):
+    """Signed in, but the account must first get its own password or two-step verification; only the
+    account page (and signing out) opens until then."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+# Pages open while an account's set-up is pending: the account page and what its forms post to.
+SETUP_PATHS = ("/account", "/logout")
+SETUP_REASONS = {
+    "password": "Choose your own password: the one you were given was for your first sign-in only.",
+    "mfa": "Set up two-step verification: administrators must use it before any other page opens.",
+}
+
+
+def setup_pending(user: User, settings: Settings) -> str | None:
+    """What the account must do before it may use the platform: "password", "mfa" or None."""
+    if user.must_change_password:
+        return "password"
+    if Role(user.role) == Role.admin and settings.admin_mfa_required and not user.totp_enabled:
+        return "mfa"
+    return None
+
+
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
@@ -70,6 +96,9 @@ def session_actor(request: Request, session: SessionDep, now: NowDep) -> Actor:
     web_session, user = found
     if user.totp_enabled and not web_session.mfa_passed:
         raise LoginRequired(mfa_pending=True)
+    pending = setup_pending(user, request.app.state.settings)
+    if pending and not request.url.path.startswith(SETUP_PATHS):
+        raise AccountSetupRequired(pending)
     role = Role(user.role)
     actor = Actor(
         kind=ActorKind.user, name=user.username, user_id=user.id, role=role, permissions=permissions_for(role)

@@ -10,8 +10,11 @@ from fastapi.responses import Response
 from provider.db.session import SessionDep
 from provider.security import accounts, mfa, web_sessions
 from provider.text import Line
+from provider.security.models import User
+from provider.security.roles import Role
+from provider.settings import Settings
 from provider.web.csrf import html_router
-from provider.web.deps import SESSION_COOKIE, NowDep, SettingsDep
+from provider.web.deps import SESSION_COOKIE, SETUP_REASONS, NowDep, SettingsDep, setup_pending
 from provider.web.forms import PageForm
 from provider.web.rendering import redirect, render
 
@@ -29,6 +32,16 @@ def _set_session_cookie(request: Request, response: Response, secret: str, hours
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
+    )
+
+
+def login_refused(settings: Settings) -> str:
+    """One message for every refusal (unknown user, wrong password, disabled or locked account), so the
+    answer never tells which usernames exist or which accounts are locked."""
+    return (
+        "The username or password is not correct, or the account is locked: after "
+        f"{settings.login_max_failures} failed attempts it is locked for "
+        f"{settings.login_lockout_minutes} minutes."
     )
 
 
@@ -56,15 +69,10 @@ def login_submit(
     )
     if not result.ok:
         session.commit()
-        message = (
-            "Too many failed attempts: this account is locked for a while. Try again later."
-            if result.reason == "locked"
-            else "The username or password is not correct."
-        )
         return render(
             request,
             "login.html",
-            {"errors": [LOGIN_FORM.error("username", message)], "username": username},
+            {"errors": [LOGIN_FORM.error("username", login_refused(settings))], "username": username},
             status_code=401,
         )
     user = result.user
@@ -72,9 +80,21 @@ def login_submit(
         session, user=user, now=now, hours=settings.session_hours, mfa_passed=not user.totp_enabled
     )
     session.commit()
-    response = redirect(request, "/login/mfa" if user.totp_enabled else "/")
+    response = _after_sign_in(request, user, settings) if not user.totp_enabled else redirect(request, "/login/mfa")
     _set_session_cookie(request, response, secret, settings.session_hours)
     return response
+
+
+def _after_sign_in(request: Request, user: User, settings: Settings) -> Response:
+    """The dashboard, unless the account has set-up to do first (its own password, two-step verification
+    for administrators): then the account page, saying why. An administrator without two-step
+    verification is asked to set it up at every sign-in even where it is not required."""
+    pending = setup_pending(user, settings)
+    if pending:
+        return redirect(request, "/account", SETUP_REASONS[pending])
+    if Role(user.role) == Role.admin and not user.totp_enabled:
+        return redirect(request, "/account", "Please set up two-step verification for this administrator account.")
+    return redirect(request, "/")
 
 
 @router.get("/login/mfa")
@@ -104,7 +124,7 @@ def mfa_submit(
         )
     web_sessions.mark_mfa_passed(session, web_session)
     session.commit()
-    return redirect(request, "/")
+    return _after_sign_in(request, user, settings)
 
 
 @router.post("/logout")

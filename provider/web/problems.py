@@ -12,10 +12,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from provider.errors import DomainError, FieldError
 from provider.text import explain
+from provider.web.problem_types import uri_for
 
 logger = logging.getLogger("pecr.web")
 PROBLEM_JSON = "application/problem+json"
@@ -31,8 +34,10 @@ def problem(
     detail: str = "",
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
+    kind: str | None = None,
 ) -> JSONResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    """A problem response; its `type` is the URI of `kind` (provider.web.problem_types), or of the status."""
+    body: dict[str, Any] = {"type": uri_for(status, kind), "title": title, "status": status}
     if detail:
         body["detail"] = detail
     if errors:
@@ -89,6 +94,59 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, _exc: Exception) -> Response:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        if is_api(request):
-            return problem(500, "Internal error", "an unexpected error was logged")
-        return Response("Internal error", status_code=500, media_type="text/plain")
+        return _internal(request)
+
+    app.add_exception_handler(DBAPIError, _database)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)
+
+
+async def _database(request: Request, exc: DBAPIError) -> Response:
+    if exc.connection_invalidated or is_unreachable(exc):
+        logger.error("database unreachable on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+        return _unavailable(request)
+    log_database_error(request, exc)
+    return _internal(request)
+
+
+async def _pool_timeout(request: Request, _exc: PoolTimeout) -> Response:
+    logger.error("no database connection free on %s %s within the pool timeout", request.method, request.url.path)
+    return _unavailable(request)
+
+
+def _internal(request: Request) -> Response:
+    if is_api(request):
+        return problem(500, "Internal error", "an unexpected error was logged")
+    return Response("Internal error", status_code=500, media_type="text/plain")
+
+
+RETRY_SECONDS = "5"
+
+
+def _unavailable(request: Request) -> Response:
+    headers = {"Retry-After": RETRY_SECONDS}
+    detail = "the database cannot be reached; nothing was changed by this request, try again shortly"
+    if is_api(request) or request.url.path.startswith("/healthz"):
+        return problem(503, "Service unavailable", detail, headers=headers, kind="unavailable")
+    response = _html_error(request, 503, "Service unavailable", detail)
+    response.headers.update(headers)
+    return response
+
+
+def is_unreachable(exc: DBAPIError) -> bool:
+    """A lost or refused connection, a timeout or a lock wait given up (OperationalError on both drivers):
+    the database is not answering, as opposed to a statement it refused (a bug: 500)."""
+    return isinstance(exc, OperationalError)
+
+
+def log_database_error(request: Request, exc: DBAPIError) -> None:
+    """Log the failing statement and the driver's error class and SQLSTATE, never its message: PostgreSQL
+    echoes row values in it ("Failing row contains ..."), and those are personal data."""
+    state = getattr(getattr(exc.orig, "diag", None), "sqlstate", None) or getattr(exc.orig, "sqlstate", None)
+    logger.error(
+        "database error on %s %s: %s (SQLSTATE %s) in: %s",
+        request.method,
+        request.url.path,
+        type(exc.orig).__name__,
+        state or "-",
+        " ".join(str(exc.statement or "").split())[:500],
+    )

@@ -44,7 +44,7 @@ def test_created_token_secret_is_on_the_response_page_only_and_works(signed_in, 
 def test_token_is_stored_as_a_digest_only(signed_in, engine, clock):
     billing = make_user(engine, clock, "compliance_officer", "billing")
     admin = signed_in("admin", "root")
-    secret = _secret(_create(admin, billing.id).text)
+    secret = _secret(_create(admin, billing.id, scopes=["subscribers:read"]).text)
     with Session(engine) as session:
         row = session.exec(select(ApiToken).where(ApiToken.user_id == billing.id)).one()
         assert row.token_hash == token_digest(secret)
@@ -102,3 +102,24 @@ def test_only_administrators_reach_token_pages(signed_in):
     for role in ("compliance_officer", "auditor", "agent"):
         client = signed_in(role, f"{role}-person")
         assert client.get("/admin/tokens").status_code == 403
+
+
+def test_a_token_with_no_scope_ticked_is_refused_plainly(signed_in, engine, clock):
+    billing = make_user(engine, clock, "compliance_officer", "billing")
+    admin = signed_in("admin", "root")
+    response = _create(admin, billing.id, scopes=[])
+    assert response.status_code == 422
+    assert "tick at least one scope" in response.text
+    with Session(engine) as session:
+        assert session.exec(select(ApiToken)).all() == []
+
+
+def test_scopes_of_modules_not_built_are_neither_offered_nor_accepted(signed_in, engine, clock):
+    billing = make_user(engine, clock, "compliance_officer", "billing")
+    admin = signed_in("admin", "root")
+    page = admin.get("/admin/tokens").text
+    offered = set(re.findall(r'name="scopes" value="([^"]+)"', page))
+    assert {"breach:read", "subscribers:write", "audit:read", "jobs:read"} <= offered
+    assert not {"traffic:read", "traffic:write", "directories:read", "directories:write"} & offered
+    refused = _create(admin, billing.id, scopes=["traffic:read"])
+    assert refused.status_code == 422 and "not a scope of this platform: traffic:read" in refused.text

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from provider.security.models import AuditEvent, User
 from tests.conftest import TEST_PASSWORD, csrf_from, make_user, sign_in
+from tests.provider.test_account_setup import change_own_password
 
 INITIAL_PASSWORD = "first day password 1"
 
@@ -50,6 +51,8 @@ def test_admin_creates_an_account_that_can_sign_in(signed_in, app, engine):
     assert user.email == "dave@example.co.uk"
     with TestClient(app, follow_redirects=False) as dave:
         sign_in(dave, "dave", INITIAL_PASSWORD)
+        assert dave.get("/").headers["location"] == "/account", "an initial password is changed first"
+        change_own_password(dave, INITIAL_PASSWORD)
         assert dave.get("/").status_code == 200
     with Session(engine) as session:
         event = session.exec(
@@ -154,6 +157,8 @@ def test_admin_sets_a_new_password_and_resets_two_step_verification(signed_in, a
     assert not reset.totp_enabled and reset.totp_secret_encrypted is None
     with TestClient(app, follow_redirects=False) as dave:
         sign_in(dave, "dave", INITIAL_PASSWORD)
+        assert dave.get("/").headers["location"] == "/account", "an initial password is changed first"
+        change_own_password(dave, INITIAL_PASSWORD)
         assert dave.get("/").status_code == 200
 
 

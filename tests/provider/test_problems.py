@@ -21,7 +21,7 @@ def assert_problem(response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM_JSON
     body = response.json()
-    assert body["status"] == status and body["title"] and body["type"] == "about:blank"
+    assert body["status"] == status and body["title"] and body["type"].startswith("https://pecr.example/problems/")
     for error in body.get("errors", []):
         assert set(error) == {"field", "reason"} and error["field"] and error["reason"]
     return body
