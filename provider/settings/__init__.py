@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     scheduler_heartbeat_seconds: int = Field(default=10, ge=1)
     breach_log_due_day: int = Field(default=7, ge=1, le=28)
     breach_escalation_email: str | None = None
+    # PECR reg 18: how long an informed individual has to opt out before being listed.
+    directory_notice_wait_days: int = Field(default=28, ge=0, le=365)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
