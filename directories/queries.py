@@ -73,7 +73,7 @@ def _default(kind_column: Any, position: int) -> Any:
     )
 
 
-def _shown(informed: Any) -> dict[str, Any]:
+def _shown() -> dict[str, Any]:
     """The entry's columns as each subscriber chose to show them (defaults where nothing was chosen)."""
     kind = SUBSCRIBER.c.kind
     listing = func.coalesce(CHOICE.c.listing, _default(kind, 0))
@@ -85,7 +85,7 @@ def _shown(informed: Any) -> dict[str, Any]:
     initials = func.substr(name, 1, 1) + literal(". ") + last_part(name, literal(" "))
     individual = kind == rules.INDIVIDUAL
     reverse = case(
-        (individual, and_(CHOICE.c.reverse_search.is_(True), informed.c.informed_at.is_not(None))),
+        (individual, and_(CHOICE.c.reverse_search.is_(True), CHOICE.c.notice_version_id.is_not(None))),
         else_=func.coalesce(CHOICE.c.reverse_search, literal(True)),
     )
     return {
@@ -103,7 +103,7 @@ def _shown(informed: Any) -> dict[str, Any]:
 def _listed(informed: Any, cutoff: datetime, listing: Any) -> Any:
     individual_listed = and_(
         informed.c.informed_at.is_not(None),
-        or_(CHOICE.c.id.is_not(None), informed.c.informed_at <= cutoff),
+        or_(CHOICE.c.notice_version_id.is_not(None), informed.c.informed_at <= cutoff),
     )
     return and_(
         listing != Listing.ex_directory.value,
@@ -114,7 +114,7 @@ def _listed(informed: Any, cutoff: datetime, listing: Any) -> Any:
 def entries(cutoff: datetime, *, extra: tuple[Any, ...] = ()) -> Select:
     """Every listed line's entry, in line order; `extra` adds columns (a look-up's locality)."""
     informed = first_informed()
-    shown = _shown(informed)
+    shown = _shown()
     return (
         select(
             LINE.c.id.label("line_id"),

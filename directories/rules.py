@@ -76,13 +76,12 @@ def decide(
         return Decision(True, reverse, "corporate subscriber: listed unless it opts out")
     if first_informed_at is None:
         return Decision(False, False, "not listed: the directory information notice has not been served")
-    if choice is None:
+    if choice is None or choice.notice_version_id is None:  # no choice made after the notice
         ends = waiting_ends_at(first_informed_at, wait_days)
         if ends > now:
             return Decision(False, False, f"not listed until the opt-out period ends ({wait_days} days)")
         return Decision(True, False, "listed: informed and did not opt out within the opt-out period")
-    reverse = choice.reverse_search and choice.notice_version_id is not None
-    return Decision(True, reverse, "listed: the subscriber chose this after the notice")
+    return Decision(True, choice.reverse_search, "listed: the subscriber chose this after the notice")
 
 
 def choice_errors(*, kind: str, notice_version_id: int | None) -> list[tuple[str, str]]:
