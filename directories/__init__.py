@@ -15,8 +15,13 @@ from provider.security.roles import Permission
 
 MANIFEST = Manifest(
     package="directories",
-    routers=("directories.api:router", "directories.views:router"),
-    navigation=(NavLink("Directory", "/directory", Permission.directories_read, position=60),),
+    routers=(
+        "directories.api:router",
+        "directories.editions.api:router",
+        "directories.views:router",
+        "directories.editions.views:router",
+    ),
+    navigation=(NavLink("Directory", "/directory", Permission.directories_read, position=57),),
     subscriber_panels=("directories.views:PANEL",),
     model_modules=("directories.models",),
     templates=("templates",),

@@ -53,7 +53,7 @@ def search(session: Session, *, cutoff: datetime, name: str, locality: str = "")
     words = query_words(name)
     if not words:
         return []
-    query = queries.entries(cutoff)
+    query = queries.entries(cutoff, one_by_one=True)
     shown = query.selected_columns
     candidates = _candidates(words[0])
     query = query.where(queries.LINE.c.subscriber_id.in_(select(candidates.c.id)))

@@ -48,19 +48,31 @@ def _last_part_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
     return f"substr({text}, length(rtrim({text}, replace({text}, {separator}, ''))) + 1)"
 
 
-def first_informed() -> Any:
-    """Per subscriber, when a version of the directory information notice first reached them."""
+def _served_notices() -> tuple[Any, Any]:
     served = WordingServed.__table__  # type: ignore[attr-defined]
     version = WordingVersion.__table__  # type: ignore[attr-defined]
     text = WordingText.__table__  # type: ignore[attr-defined]
+    notices = select(version.c.id).join(text, text.c.id == version.c.text_id).where(text.c.purpose == NOTICE_PURPOSE)
+    return served, and_(served.c.person_kind == PersonKind.subscriber.value, served.c.version_id.in_(notices))
+
+
+def first_informed() -> Any:
+    """Per subscriber, when a version of the directory information notice first reached them: one
+    aggregate over every served record, for editions that read every line."""
+    served, condition = _served_notices()
     return (
         select(served.c.person_id.label("subscriber_id"), func.min(served.c.served_at).label("informed_at"))
-        .join(version, version.c.id == served.c.version_id)
-        .join(text, text.c.id == version.c.text_id)
-        .where(text.c.purpose == NOTICE_PURPOSE, served.c.person_kind == PersonKind.subscriber.value)
+        .where(condition)
         .group_by(served.c.person_id)
         .subquery("informed")
     )
+
+
+def informed_at_of(subscriber_id: Any) -> Any:
+    """The same moment for one subscriber, through the served records' person index: for look-ups,
+    whose cost must not grow with the number of people informed."""
+    served, condition = _served_notices()
+    return select(func.min(served.c.served_at)).where(condition, served.c.person_id == subscriber_id).scalar_subquery()
 
 
 def _default(kind_column: Any, position: int) -> Any:
@@ -100,10 +112,10 @@ def _shown() -> dict[str, Any]:
     }
 
 
-def _listed(informed: Any, cutoff: datetime, listing: Any) -> Any:
+def _listed(informed_at: Any, cutoff: datetime, listing: Any) -> Any:
     individual_listed = and_(
-        informed.c.informed_at.is_not(None),
-        or_(CHOICE.c.notice_version_id.is_not(None), informed.c.informed_at <= cutoff),
+        informed_at.is_not(None),
+        or_(CHOICE.c.notice_version_id.is_not(None), informed_at <= cutoff),
     )
     return and_(
         listing != Listing.ex_directory.value,
@@ -111,11 +123,11 @@ def _listed(informed: Any, cutoff: datetime, listing: Any) -> Any:
     )
 
 
-def entries(cutoff: datetime, *, extra: tuple[Any, ...] = ()) -> Select:
-    """Every listed line's entry, in line order; `extra` adds columns (a look-up's locality)."""
-    informed = first_informed()
+def entries(cutoff: datetime, *, one_by_one: bool = False) -> Select:
+    """Every listed line's entry, in line order. `one_by_one` finds each subscriber's notice through the
+    index (look-ups of a few lines) instead of aggregating every served record (editions of all lines)."""
     shown = _shown()
-    return (
+    query = (
         select(
             LINE.c.id.label("line_id"),
             LINE.c.number,
@@ -123,19 +135,24 @@ def entries(cutoff: datetime, *, extra: tuple[Any, ...] = ()) -> Select:
             shown["name"].label("name"),
             shown["address"].label("address"),
             shown["reverse_search"].label("reverse_search"),
-            *extra,
         )
         .select_from(LINE)
         .join(SUBSCRIBER, SUBSCRIBER.c.id == LINE.c.subscriber_id)
         .outerjoin(CHOICE, CHOICE.c.line_id == LINE.c.id)
-        .outerjoin(informed, informed.c.subscriber_id == SUBSCRIBER.c.id)
-        .where(_listed(informed, cutoff, shown["listing"]))
-        .order_by(LINE.c.id)
     )
+    if one_by_one:
+        informed_at = informed_at_of(SUBSCRIBER.c.id)
+    else:
+        informed = first_informed()
+        query, informed_at = (
+            query.outerjoin(informed, informed.c.subscriber_id == SUBSCRIBER.c.id),
+            informed.c.informed_at,
+        )
+    return query.where(_listed(informed_at, cutoff, shown["listing"])).order_by(LINE.c.id)
 
 
 def reverse_lookup(cutoff: datetime, number: str) -> Select:
     """The one entry with this number, only if its subscriber allows reverse search. Unknown numbers and
     numbers without consent go through this same statement and both come back empty."""
-    query = entries(cutoff).where(LINE.c.number == number).order_by(None)
+    query = entries(cutoff, one_by_one=True).where(LINE.c.number == number).order_by(None)
     return query.where(query.selected_columns.reverse_search.is_(True)).limit(1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlmodel import Session
 
 from directories import rules
@@ -20,7 +20,7 @@ from directories.models import (
     DirectoryChoiceEvent,
     NoticeParts,
 )
-from directories.queries import NOTICE_PURPOSE, first_informed
+from directories.queries import NOTICE_PURPOSE, informed_at_of
 from provider.errors import FieldError, Invalid, invalid
 from provider.security import audit
 from provider.security.actor import Actor
@@ -60,10 +60,7 @@ def notice_version(session: Session, version_id: int | None) -> WordingVersion |
 
 
 def first_informed_at(session: Session, subscriber_id: int) -> datetime | None:
-    informed = first_informed()
-    return session.execute(
-        select(informed.c.informed_at).where(informed.c.subscriber_id == subscriber_id)
-    ).scalar_one_or_none()
+    return session.execute(select(informed_at_of(literal(subscriber_id)))).scalar_one_or_none()
 
 
 # --- choices ---------------------------------------------------------------------------------------

@@ -53,7 +53,9 @@ def make_line(session: Session):
             ),
         )
         session.commit()
-        return subscribers.lines_of(session, created.id)[0]
+        line = subscribers.lines_of(session, created.id)[0]
+        session.commit()  # ends the read: SQLite transactions hold the write lock the app needs
+        return line
 
     return _make
 
