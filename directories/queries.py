@@ -48,7 +48,7 @@ def _last_part_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
     return f"substr({text}, length(rtrim({text}, replace({text}, {separator}, ''))) + 1)"
 
 
-def _served_notices() -> tuple[Any, Any]:
+def served_notices() -> tuple[Any, Any]:
     served = WordingServed.__table__  # type: ignore[attr-defined]
     version = WordingVersion.__table__  # type: ignore[attr-defined]
     text = WordingText.__table__  # type: ignore[attr-defined]
@@ -59,7 +59,7 @@ def _served_notices() -> tuple[Any, Any]:
 def first_informed() -> Any:
     """Per subscriber, when a version of the directory information notice first reached them: one
     aggregate over every served record, for editions that read every line."""
-    served, condition = _served_notices()
+    served, condition = served_notices()
     return (
         select(served.c.person_id.label("subscriber_id"), func.min(served.c.served_at).label("informed_at"))
         .where(condition)
@@ -71,7 +71,7 @@ def first_informed() -> Any:
 def informed_at_of(subscriber_id: Any) -> Any:
     """The same moment for one subscriber, through the served records' person index: for look-ups,
     whose cost must not grow with the number of people informed."""
-    served, condition = _served_notices()
+    served, condition = served_notices()
     return select(func.min(served.c.served_at)).where(condition, served.c.person_id == subscriber_id).scalar_subquery()
 
 

@@ -10,6 +10,7 @@ from provider.console import context
 from provider.console.accounts import tokens_app, users_app
 from provider.console.bench import bench_app
 from provider.console.demo import demo_command
+from provider.console.directory import directory_app
 from provider.console.jobs import jobs_app, scheduler_command
 from provider.console.subscribers import subscribers_app
 from provider.db.session import session_scope
@@ -27,6 +28,7 @@ app.command("scheduler")(scheduler_command)
 app.add_typer(subscribers_app, name="subscribers")
 app.command("demo")(demo_command)
 app.add_typer(bench_app, name="bench")
+app.add_typer(directory_app, name="directory")
 
 
 @db_app.command("upgrade")
