@@ -93,26 +93,23 @@ def choice_public(session: Session, *, line: Line, now: datetime, wait_days: int
     decision = rules.decide(
         kind=subscriber.kind, choice=_state(choice), first_informed_at=informed_at, now=now, wait_days=wait_days
     )
-    listing, name_form, detail, reverse = rules.defaults_for(subscriber.kind)
-    source: Any = choice
+    if choice is not None:
+        shown = {name: getattr(choice, name) for name in (*CHOICE_FIELDS, "notice_version_id", "channel", "chosen_at")}
+    else:
+        defaults = dict(zip(CHOICE_FIELDS, rules.defaults_for(subscriber.kind), strict=True))
+        shown = defaults | {"notice_version_id": None, "channel": None, "chosen_at": None}
     return ChoicePublic(
         line_id=line.id,
         number=line.number,
         subscriber_id=subscriber.id,
         subscriber_kind=subscriber.kind,
         recorded=choice is not None,
-        listing=source.listing if choice else listing,
-        name_form=source.name_form if choice else name_form,
-        address_detail=source.address_detail if choice else detail,
-        reverse_search=source.reverse_search if choice else reverse,
-        notice_version_id=source.notice_version_id if choice else None,
-        channel=source.channel if choice else None,
-        chosen_at=source.chosen_at if choice else None,
         first_informed_at=informed_at,
         listed=decision.listed,
         reverse_allowed=decision.reverse_allowed,
         reason=decision.reason,
         history=[_event_summary(event) for event in history(session, line.id)],
+        **shown,
     )
 
 
