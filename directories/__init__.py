@@ -27,6 +27,7 @@ MANIFEST = Manifest(
     templates=("templates",),
     permissions=(Permission.directories_read, Permission.directories_write),
     registrations=("directories.deadlines",),
+    demo="directories.demo:load_if_empty",
     benchmarks=(
         Benchmark(
             name="directory",
