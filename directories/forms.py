@@ -35,3 +35,13 @@ RECIPIENT_FORM = PageForm(
     labels={"name": "Name", "kind": "Kind", "email": "E-mail", "acknowledgement_days": "Days to acknowledge"},
     choices=("kind",),
 )
+NOTICE_FORM = PageForm(
+    labels={
+        "what_it_is": "What the directory is",
+        "what_it_includes": "What it includes",
+        "number_lookup": "That name and approximate address reveal the number",
+        "reverse_search": "Whether reverse search exists, and that it needs consent",
+        "options": "Each ex-directory option and its effect",
+        "opt_out": "How to opt out (free of charge)",
+    }
+)

@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from directories import lookups, presenters, requests, rules, service
-from directories.forms import CHOICE_FORM, LOOKUP_FORM, REQUEST_FORM
-from directories.models import ChoiceUpdate, RequestCreate
+from directories.forms import CHOICE_FORM, LOOKUP_FORM, NOTICE_FORM, REQUEST_FORM
+from directories.models import ChoiceUpdate, NoticeParts, RequestCreate
 from provider.db.session import SessionDep
 from provider.errors import NotFound
 from provider.security.actor import Actor
@@ -32,6 +32,7 @@ Writer = Annotated[Actor, page_permission(Permission.directories_write)]
 ChoiceValues = Annotated[Values, Depends(CHOICE_FORM.submitted)]
 RequestValues = Annotated[Values, Depends(REQUEST_FORM.submitted)]
 LookupValues = Annotated[Values, Depends(LOOKUP_FORM.query)]
+NoticeValues = Annotated[Values, Depends(NOTICE_FORM.submitted)]
 CHANNELS = [(channel.value, channel.value.replace("_", " ")) for channel in ServedChannel]
 
 
@@ -212,3 +213,50 @@ def lookup_page(
         "notice": service.current_notice(session),
     }
     return render(request, "directories/lookup.html", context)
+
+
+def _notice_page(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    *,
+    errors: list[FormError] | None = None,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    current = service.current_notice(session)
+    context = {
+        "notice": current,
+        "labels": NOTICE_FORM.labels,
+        "values": values or (dict(current.parts) if current else {}),
+        "errors": errors or [],
+        "can_write": actor.can(Permission.directories_write),
+    }
+    return render(request, "directories/notice.html", context, status_code=status_code)
+
+
+@router.get("/directory/notice")
+def notice_page(request: Request, actor: Reader, session: SessionDep) -> Response:
+    """The directory information notice: its current version, and its wording to edit."""
+    return _notice_page(request, session, actor)
+
+
+@router.post("/directory/notice")
+def save_notice(request: Request, actor: Writer, session: SessionDep, now: NowDep, values: NoticeValues) -> Response:
+    """Saving edits a draft in place; once served, saving makes the next version."""
+
+    def action() -> Any:
+        reading = NOTICE_FORM.read(values)
+        form = reading.schema(NoticeParts, {name: reading.text(name).strip() for name in NOTICE_FORM.labels})
+        reading.done()
+        return service.save_notice(session, actor=actor, now=now, parts=form)
+
+    return submit(
+        session,
+        NOTICE_FORM,
+        action=action,
+        on_error=lambda errors, status: _notice_page(
+            request, session, actor, errors=errors, values=values, status_code=status
+        ),
+        success=lambda version: redirect(request, "/directory/notice", f"Saved version {version.version}."),
+    )

@@ -74,3 +74,15 @@ def test_pecr_directory_edition_writes_the_file_and_names_its_digest(tmp_path):
     assert delta.returncode == 0 and "(delta)" in delta.stderr and out.read_bytes() == b""
     unknown = run_pecr("directory", "edition", "--out", str(out), "--since", "7", database_url=database)
     assert unknown.returncode == 1 and "does not exist" in unknown.stderr
+
+
+def test_the_notice_page_saves_versions_and_names_an_empty_part(signed_in, make_line, session):
+    from tests.directories.conftest import NOTICE_TEXT
+
+    client = signed_in("compliance_officer")
+    token = csrf_from(client.get("/directory/notice").text)
+    parts = NOTICE_TEXT.model_dump()
+    assert client.post("/directory/notice", data={**parts, "csrf_token": token}).status_code == 303
+    assert "a draft nobody has been served yet" in client.get("/directory/notice").text
+    empty = client.post("/directory/notice", data={**parts, "opt_out": " ", "csrf_token": token})
+    assert empty.status_code == 422 and "How to opt out (free of charge)" in empty.text
