@@ -10,6 +10,7 @@ from provider.console import context
 from provider.console.accounts import tokens_app, users_app
 from provider.console.bench import bench_app
 from provider.console.demo import demo_command
+from provider.console.directory import directory_app
 from provider.console.jobs import jobs_app, scheduler_command
 from provider.console.numbering import numbering_app
 from provider.console.subscribers import subscribers_app
@@ -35,6 +36,7 @@ app.add_typer(numbering_app, name="numbering")
 for _manifest in manifests():  # the command groups domains declare (`pecr traffic import`, ...)
     for _reference in _manifest.commands:
         app.add_typer(resolve(_reference))
+app.add_typer(directory_app, name="directory")
 
 
 @db_app.command("upgrade")

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     require_admin_mfa: bool | None = None
     # Seconds to wait for a database connection (new or from the pool) before answering 503.
     database_connect_timeout: int = Field(default=2, ge=1, le=60)
+    # PECR reg 18: how long an informed individual has to opt out before being listed.
+    directory_notice_wait_days: int = Field(default=28, ge=0, le=365)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

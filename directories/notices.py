@@ -1,0 +1,165 @@
+"""Serving the directory information notice to individual subscribers not yet informed (PECR reg 18: an
+individual is told before being listed), in batches: letters (PDF files) for people without an e-mail
+address or when no mail server is configured, e-mails for the rest. Serving is recorded on the wording
+core (provider.wording.bulk) for everyone a batch reached, which starts their opt-out period; an e-mail
+the server refused is not recorded, so that person is still uninformed and is tried again next run.
+Each batch commits on its own, so an interrupted run keeps what it did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, exists, func, select
+from sqlmodel import Session
+
+from directories import documents, queries, service
+from directories.models import DirectoryNoticeBatch
+from provider.clock import london
+from provider.errors import Conflict
+from provider.notices import mail
+from provider.profile.models import ProfileBase
+from provider.profile.service import find_profile
+from provider.security import audit
+from provider.security.actor import Actor
+from provider.settings import Settings
+from provider.subscribers.models import Line, Subscriber
+from provider.wording import bulk as wording_bulk
+from provider.wording.models import PersonKind, ServedChannel, WordingVersion
+
+BATCH_SIZE = 500
+
+
+@dataclass
+class Progress:
+    letters: int = 0
+    emails: int = 0
+    batches: list[int] = field(default_factory=list)
+
+
+def uninformed_count(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(_uninformed(0).order_by(None).subquery())).scalar_one()
+
+
+def _uninformed(after_id: int) -> Any:
+    """Individuals with a line who were never served any version of the notice, in id order."""
+    served, condition = queries.served_notices()
+    informed = exists().where(condition, served.c.person_id == Subscriber.id)
+    has_line = exists().where(Line.subscriber_id == Subscriber.id)
+    return (
+        select(Subscriber.id, Subscriber.name, Subscriber.address, Subscriber.email)
+        .where(and_(Subscriber.kind == "individual", Subscriber.id > after_id, has_line, ~informed))
+        .order_by(Subscriber.id)
+    )
+
+
+def _snapshot(session: Session, now: datetime) -> dict[str, Any]:
+    profile = find_profile(session)
+    if profile is None:
+        raise Conflict("the provider profile has not been set up: an administrator must fill it in first")
+    local = london(now)
+    return {
+        "provider": {name: getattr(profile, name) for name in ProfileBase.model_fields},
+        "letter_date": f"{local.day} {local:%B %Y}",
+    }
+
+
+def _send(settings: Settings, version: WordingVersion, snapshot: dict[str, Any], people: list[dict]) -> list[dict]:
+    """E-mail each person; returns those the server accepted."""
+    mails = [
+        mail.Mail(to=p["email"], subject=documents.TITLE, body=documents.email_body(version.parts, snapshot, p))
+        for p in people
+    ]
+    outcomes = mail.send_many(settings, mails)
+    return [person for person, refused in zip(people, outcomes, strict=False) if refused is None]
+
+
+def _batch(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    settings: Settings,
+    version: WordingVersion,
+    rows: list[Any],
+    out_dir: Path,
+) -> DirectoryNoticeBatch:
+    batch = DirectoryNoticeBatch(version_id=version.id, created_at=now, created_by=actor.name)
+    session.add(batch)
+    session.flush()
+    snapshot = _snapshot(session, now)
+    people = [
+        {"id": r.id, "name": r.name, "address": r.address, "email": r.email, "reference": f"DN-{batch.id}-{r.id}"}
+        for r in rows
+    ]
+    by_email = [p for p in people if p["email"]] if settings.smtp_configured else []
+    by_post = [p for p in people if p not in by_email]
+    emailed = _send(settings, version, snapshot, by_email) if by_email else []
+    if by_post:
+        content = documents.letters_pdf(version.parts, snapshot, by_post, f"DN-{batch.id}")
+        path = out_dir / f"directory-notices-{batch.id}.pdf"
+        path.write_bytes(content)
+        batch.documents = [{"file": path.name, "sha256": hashlib.sha256(content).hexdigest(), "letters": len(by_post)}]
+    for channel, served in ((ServedChannel.post, by_post), (ServedChannel.email, emailed)):
+        wording_bulk.record_served(
+            session,
+            version_id=version.id,
+            channel=channel,
+            served_at=now,
+            people=[wording_bulk.Person(PersonKind.subscriber, p["id"], p["reference"]) for p in served],
+            served_in="directory_notice_batch",
+            served_in_id=batch.id,
+        )
+    batch.letters, batch.emails = len(by_post), len(emailed)
+    session.add(batch)
+    audit.record(
+        session,
+        actor=actor,
+        action="directories.notices_served",
+        entity_type="directory_notice_batch",
+        entity_id=batch.id,
+        now=now,
+        after={
+            "version_id": version.id,
+            "letters": batch.letters,
+            "emails": batch.emails,
+            "documents": batch.documents,
+        },
+    )
+    return batch
+
+
+def serve_uninformed(
+    engine: Engine,
+    *,
+    actor: Actor,
+    now: datetime,
+    settings: Settings,
+    out_dir: Path,
+    batch_size: int = BATCH_SIZE,
+    advance: Callable[[int], None] | None = None,
+) -> Progress:
+    """Serve the current notice to every individual not yet informed, a batch per transaction."""
+    progress, after = Progress(), 0
+    with Session(engine, expire_on_commit=False) as session:
+        version = service.current_notice(session)
+        if version is None:
+            raise Conflict("save the directory information notice first")
+        while True:
+            rows = session.execute(_uninformed(after).limit(batch_size)).all()
+            if not rows:
+                return progress
+            batch = _batch(
+                session, actor=actor, now=now, settings=settings, version=version, rows=rows, out_dir=out_dir
+            )
+            session.commit()
+            progress.letters, progress.emails = progress.letters + batch.letters, progress.emails + batch.emails
+            progress.batches.append(batch.id)
+            after = rows[-1].id
+            if advance:
+                advance(progress.letters + progress.emails)
