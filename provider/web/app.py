@@ -16,11 +16,10 @@ from provider.domains import import_registrations, manifests
 from provider.manifest import Manifest, resolve
 from provider.settings import Settings, get_settings
 from provider.subscribers.panels import register_panel
-from provider.web.deps import LoginRequired
-from provider.web.limits import RequestLimits
 from provider.web import openapi
 from provider.web.deps import SETUP_REASONS, AccountSetupRequired, LoginRequired
 from provider.web.headers import SecurityHeaders
+from provider.web.limits import RequestLimits
 from provider.web.options import AllowOnOptions
 from provider.web.problems import install_handlers
 from provider.web.rendering import DashboardPanel, NavItem, build_templates, redirect

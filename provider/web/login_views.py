@@ -9,10 +9,10 @@ from fastapi.responses import Response
 
 from provider.db.session import SessionDep
 from provider.security import accounts, mfa, web_sessions
-from provider.text import Line
 from provider.security.models import User
 from provider.security.roles import Role
 from provider.settings import Settings
+from provider.text import Line
 from provider.web.csrf import html_router
 from provider.web.deps import SESSION_COOKIE, SETUP_REASONS, NowDep, SettingsDep, setup_pending
 from provider.web.forms import PageForm
