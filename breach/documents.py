@@ -124,7 +124,10 @@ def _section_2(breach: dict[str, Any]) -> list[tuple[str, Any]]:
     ]
 
 
-def render_ico_notification(snapshot: dict[str, Any]) -> bytes:
+DRAFT_WATERMARK = "DRAFT \u2013 not submitted"
+
+
+def render_ico_notification(snapshot: dict[str, Any], *, draft: bool = False) -> bytes:
     """Lay the snapshot out like the ICO's PECR breach notification form (Section 1, Section 2, reasons
     for delay), times in Europe/London with the zone name."""
     provider, breach, filing = snapshot["provider"], snapshot["breach"], snapshot["filing"]
@@ -136,6 +139,7 @@ def render_ico_notification(snapshot: dict[str, Any]) -> bytes:
             "BST) and, in brackets, in UTC. Items not yet known are marked as such.",
             "small",
         ),
+        *([pdf.text(f"{DRAFT_WATERMARK}: a preview, not stored and not sent.", "small")] if draft else []),
         pdf.spacer(),
         pdf.heading("About this notification"),
         pdf.field_table(_about(filing, breach)),
@@ -161,4 +165,5 @@ def render_ico_notification(snapshot: dict[str, Any]) -> bytes:
         document_title=DOCUMENT_TITLE,
         reference=str(breach.get("reference")),
         author=str(provider.get("legal_name") or "pecr"),
+        watermark=DRAFT_WATERMARK if draft else "",
     )

@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 
 from breach import documents, obligations, rules
 from breach.ico import rules as ico_rules
-from breach.models import Breach, Filing, FilingStage, ObligationKind
+from breach.models import Breach, Filing, FilingStage
 from provider.clock import ensure_utc
-from provider.deadlines.models import Obligation, ObligationStatus
+from provider.deadlines.models import Obligation
 from provider.errors import FieldError, Invalid, NotFound
 from provider.evidence import sha256
 from provider.profile.models import ProfileBase, ProviderProfile
@@ -160,9 +160,42 @@ def file_notification(
     )
     session.add(filing)
     session.flush()
-    met = _meet_obligations(session, breach, stage, rows, earlier, profile, now)
-    _audit_filing(session, actor, breach, filing, met, now)
+    _audit_filing(session, actor, breach, filing, now)
     return filing
+
+
+def draft_preview(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    breach_id: int,
+    stage: FilingStage | str,
+    delay_reasons: str = "",
+    supersedes_id: int | None = None,
+) -> bytes:
+    """The PDF a filing of `stage` made now would have, watermarked "DRAFT – not submitted"; nothing is
+    stored and nothing is refused (missing items print as not provided), so it can be checked first."""
+    stage = FilingStage(stage)
+    breach = session.get(Breach, breach_id)
+    if breach is None:
+        raise NotFound(f"breach {breach_id} not found")
+    earlier = _earlier_filings(session, breach.id)
+    rows = obligations.load(session, breach.id)
+    filing = _new_filing(
+        breach,
+        find_profile(session) or ProfileBase.model_construct(**dict.fromkeys(SNAPSHOT_PROVIDER_FIELDS, "")),
+        stage,
+        earlier,
+        rules.statutory_obligation_for(stage, rows.values()),
+        actor=actor,
+        now=now,
+        late_by=rules.lateness_if_filed(stage, rows.values(), now),
+        delay_reasons=(delay_reasons or "").strip(),
+        supersedes_id=supersedes_id,
+        draft=True,
+    )
+    return filing.pdf_bytes
 
 
 def _refuse_if_incomplete(
@@ -198,6 +231,7 @@ def _new_filing(
     late_by: int | None,
     delay_reasons: str,
     supersedes_id: int | None,
+    draft: bool = False,
 ) -> Filing:
     """The filing row with its snapshot, PDF bytes and their SHA-256 (not yet added to the session)."""
     superseded = next((f for f in earlier if f.id == supersedes_id), None)
@@ -221,12 +255,12 @@ def _new_filing(
         "filing": _filing_snapshot(filing, breach, statutory, superseded),
         "timezone": SNAPSHOT_ZONE,
     }
-    filing.pdf_bytes = documents.render_ico_notification(filing.snapshot)
+    filing.pdf_bytes = documents.render_ico_notification(filing.snapshot, draft=draft)
     filing.pdf_sha256 = sha256(filing.pdf_bytes)
     return filing
 
 
-def _audit_filing(session: Session, actor: Actor, breach: Breach, filing: Filing, met: Any, now: datetime) -> None:
+def _audit_filing(session: Session, actor: Actor, breach: Breach, filing: Filing, now: datetime) -> None:
     audit.record(
         session,
         actor=actor,
@@ -243,7 +277,6 @@ def _audit_filing(session: Session, actor: Actor, breach: Breach, filing: Filing
             "sha256": filing.pdf_sha256,
             "supersedes_id": filing.supersedes_id,
             "ico_reference": filing.ico_reference,
-            "obligations": met,
         },
     )
 
@@ -267,35 +300,6 @@ def _filing_snapshot(
         "statutory_due_at": _json_value(statutory.due_at) if statutory is not None else None,
         "regime": _json_value(breach.regime),
     }
-
-
-def _meet_obligations(
-    session: Session,
-    breach: Breach,
-    stage: FilingStage,
-    rows: dict[ObligationKind, Obligation],
-    earlier: list[Filing],
-    profile: ProviderProfile | None,
-    now: datetime,
-) -> dict[str, Any]:
-    """Meet the open obligations this stage answers (frozen); after the first initial, plan the second."""
-    met: dict[str, Any] = {}
-    for kind in rules.kinds_met_by(stage):
-        row = rows.get(kind)
-        if row is not None and ObligationStatus(row.status) is ObligationStatus.open:
-            obligations.meet(row, now)
-            session.add(row)
-            met[kind.value] = {"status": "met", "late_by_seconds": row.late_by_seconds}
-    first_initial = stage is FilingStage.initial and not any(
-        FilingStage(f.stage) is FilingStage.initial for f in earlier
-    )
-    if first_initial and ObligationKind.ico_second_target not in rows:
-        complete = not ico_rules.missing_fields(breach, profile, FilingStage.second)
-        plan = rules.second_obligation(breach.regime, now, initial_complete=complete)
-        obligations.store(session, breach.id, plan, now)
-        met[plan.kind.value] = {"status": plan.status, "due_at": plan.due_at, "statutory": plan.statutory}
-    session.flush()
-    return met
 
 
 def record_ico_reference(

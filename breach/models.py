@@ -233,6 +233,7 @@ class FilingPublic(unbounded(FilingBase), unbounded(FilingRecord)):
     breach_id: int
     sha256: str
     pdf_url: str
+    submission: Any = Field(default=None, description="when and how it was submitted to the ICO; null until recorded")
 
 
 class IcoReferenceUpdate(SQLModel):

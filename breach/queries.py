@@ -109,6 +109,12 @@ def statutory_deadline_passed(rows: Iterable[Obligation], stage: FilingStage, no
     return rules.statutory_obligation_for(stage, rows)
 
 
+def statutory_for_filing(rows: Iterable[Obligation], stage: FilingStage) -> ObligationView | None:
+    """The statutory deadline a filing of `stage` answers, presented (for the submission page)."""
+    row = rules.statutory_obligation_for(stage, list(rows))
+    return present(row, row.due_at) if row is not None and row.due_at is not None else None
+
+
 def required_items(stage: FilingStage) -> list[FieldError]:
     """Everything a filing of `stage` needs, for the checklist (from the rules, so it cannot drift)."""
     return ico_rules.required_fields(stage)

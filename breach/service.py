@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from breach import obligations, rules
 from breach.deadlines import BREACH
 from breach.filings import (
+    draft_preview,
     file_notification,
     get_filing,
     get_filing_pdf,
@@ -34,6 +35,13 @@ from breach.models import (
     BreachStatus,
     BreachUpdate,
     FilingStage,
+)
+from breach.submissions import (
+    acknowledgements_for,
+    get_acknowledgement,
+    record_acknowledgement,
+    record_submission,
+    submissions_for,
 )
 from provider.clock import ensure_utc, london
 from provider.db.like import contains_pattern
@@ -59,6 +67,12 @@ __all__ = [
     "get_filing",
     "get_filing_pdf",
     "lock_breach",
+    "draft_preview",
+    "record_submission",
+    "submissions_for",
+    "record_acknowledgement",
+    "acknowledgements_for",
+    "get_acknowledgement",
 ]
 
 DEFAULT_LOG_DUE_DAY = 7

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from breach import forms, presenters, queries, rules, service
 from breach.deadlines import BREACH
 from breach.forms import BREACH_FORM, FIELD_LABELS, ICO_REFERENCE_FORM, LIST_FORM
+from breach.ico import submission_views
 from breach.ico import views as ico_views
 from breach.models import Breach, BreachStatus, IcoReferenceUpdate
 from breach.paths import BreachPath, FilingPath
@@ -112,6 +113,7 @@ def breach_list(
 def _detail_context(session: Session, breach: Breach, now: datetime, actor: Actor) -> dict[str, Any]:
     rows = service.obligations_for(session, breach_ids=[breach.id])[breach.id]
     pairs = [(row, breach) for row in rows]
+    filings = service.list_filings(session, breach_id=breach.id)
     timeline = queries.timeline_items(pairs, now, with_reference=False)
     events = audit_query.search(
         session, audit_query.AuditFilter(entity_type="breach", entity_id=str(breach.id)), limit=AUDIT_EXCERPT
@@ -126,7 +128,8 @@ def _detail_context(session: Session, breach: Breach, now: datetime, actor: Acto
             title=f"Deadlines for {breach.reference}",
             id_prefix=f"breach-{breach.id}",
         ),
-        "filings": service.list_filings(session, breach_id=breach.id),
+        "filings": filings,
+        "submissions": service.submissions_for(session, [f.id for f in filings]),
         "events": events,
         "now": now,
         "labels": FIELD_LABELS,
@@ -305,4 +308,5 @@ def edit_breach_submit(
 
 router = APIRouter(include_in_schema=False)
 router.include_router(ico_views.router)
+router.include_router(submission_views.router)
 router.include_router(pages)

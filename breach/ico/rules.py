@@ -7,11 +7,13 @@ list the same things; the provider's name and contact point come from the provid
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
 from breach.models import FilingStage, Regime
 from breach.rules import is_blank
+from provider.clock import ensure_utc
 from provider.errors import FieldError
 
 PROFILE_FIELDS = (
@@ -126,3 +128,32 @@ def delay_errors(*, late: bool, delay_reasons: str, regime: Regime) -> list[Fiel
         else "a reasoned justification for the delay (611/2013 Art 2(3))"
     )
     return [FieldError("delay_reasons", f"required: the statutory deadline has passed, so give {wording}")]
+
+
+def submission_errors(
+    *,
+    submitted_at: datetime,
+    filed_at: datetime,
+    now: datetime,
+    late: bool,
+    delay_reasons: str,
+    regime: Regime,
+) -> list[FieldError]:
+    """Every problem with a recorded submission time, at once.
+
+    The time is entered by the person who submitted (to the minute, as a form gives it): it may not lie in
+    the future, nor before the document existed (the minute the filing was made counts, since the form has no
+    seconds). A submission after the statutory deadline needs the reasons for the delay, unless the filing
+    already gave them."""
+    submitted, filed, now = ensure_utc(submitted_at), ensure_utc(filed_at), ensure_utc(now)
+    errors = []
+    if submitted > now:
+        errors.append(FieldError("submitted_at", "is in the future: record the time it was actually submitted"))
+    if submitted < filed.replace(second=0, microsecond=0):
+        errors.append(
+            FieldError(
+                "submitted_at", "is before the document existed: it cannot have been submitted before it was made"
+            )
+        )
+    errors += delay_errors(late=late, delay_reasons=delay_reasons, regime=regime)
+    return errors

@@ -146,8 +146,9 @@ def file_submit(
         words = presenters.STAGE_LABELS[FilingStage(filing.stage)]
         return redirect(
             request,
-            f"/breaches/{breach.id}?filed={filing.id}#filing-{filing.id}",
-            f"{words} filed for {breach.reference} (filing {filing.sequence}). Download its PDF below.",
+            f"/breaches/{breach.id}/filings/{filing.id}/submission",
+            f"{words} for {breach.reference} made permanent (filing {filing.sequence}). Submit it to the ICO, "
+            "then record below when and how: the deadline is met by the submission.",
         )
 
     return submit(

@@ -1,0 +1,82 @@
+"""Breach filings record what really happened: the submission to the ICO and its acknowledgement
+
+Revision ID: 0012_breach_filings
+Revises: 0008_wording
+Create Date: 2026-12-02 15:00:00.000000
+
+A filing is the permanent document; its submission to the ICO (when, how, by whom) is a row of its own,
+and the statutory deadline is met by that time. Filings made before this revision were treated as
+submitted when they were made, and their obligations were met then: each gets a submission row saying so
+(method "online_form", recorded by this migration), so nothing already met appears unsubmitted.
+"""
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel
+
+import provider.db.types
+
+
+revision = '0012_breach_filings'
+down_revision = '0008_wording'
+branch_labels = None
+depends_on = None
+
+UTC = provider.db.types.UTCDateTime(timezone=True)
+BIG = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+MIGRATED_BY = 'migration 0012 (filed before submissions were recorded)'
+
+
+def _string(length):
+    return sqlmodel.sql.sqltypes.AutoString(length=length)
+
+
+def upgrade() -> None:
+    op.create_table(
+        'breach_filing_submission',
+        sa.Column('id', BIG, nullable=False),
+        sa.Column('filing_id', BIG, nullable=False),
+        sa.Column('submitted_at', UTC, nullable=False),
+        sa.Column('method', sa.String(length=16), nullable=False),
+        sa.Column('submitted_by', _string(200), nullable=False),
+        sa.Column('late', sa.Boolean(), nullable=False),
+        sa.Column('late_by_seconds', BIG, nullable=True),
+        sa.Column('delay_reasons', sa.Text(), nullable=False),
+        sa.Column('recorded_at', UTC, nullable=False),
+        sa.Column('recorded_by', _string(100), nullable=False),
+        sa.ForeignKeyConstraint(['filing_id'], ['breach_filing.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index(
+        op.f('ix_breach_filing_submission_filing_id'), 'breach_filing_submission', ['filing_id'], unique=True
+    )
+    op.create_table(
+        'breach_filing_ack',
+        sa.Column('id', BIG, nullable=False),
+        sa.Column('filing_id', BIG, nullable=False),
+        sa.Column('case_reference', _string(50), nullable=False),
+        sa.Column('received_at', UTC, nullable=True),
+        sa.Column('note', sa.Text(), nullable=False),
+        sa.Column('file_name', _string(255), nullable=False),
+        sa.Column('content_type', _string(100), nullable=False),
+        sa.Column('content', sa.LargeBinary(), nullable=True),
+        sa.Column('content_sha256', _string(64), nullable=False),
+        sa.Column('recorded_at', UTC, nullable=False),
+        sa.Column('recorded_by', _string(100), nullable=False),
+        sa.ForeignKeyConstraint(['filing_id'], ['breach_filing.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index(op.f('ix_breach_filing_ack_filing_id'), 'breach_filing_ack', ['filing_id'], unique=False)
+    op.execute(
+        sa.text(
+            'INSERT INTO breach_filing_submission (filing_id, submitted_at, method, submitted_by, late, '
+            "late_by_seconds, delay_reasons, recorded_at, recorded_by) SELECT id, filed_at, 'online_form', "
+            "filed_by, late, late_by_seconds, '', filed_at, :by FROM breach_filing"
+        ).bindparams(by=MIGRATED_BY[:100])
+    )
+
+
+def downgrade() -> None:
+    op.drop_index(op.f('ix_breach_filing_ack_filing_id'), table_name='breach_filing_ack')
+    op.drop_table('breach_filing_ack')
+    op.drop_index(op.f('ix_breach_filing_submission_filing_id'), table_name='breach_filing_submission')
+    op.drop_table('breach_filing_submission')
