@@ -169,6 +169,7 @@ def file_notification(
         delay_reasons=data.delay_reasons,
         ico_reference=data.ico_reference,
         supersedes_id=data.supersedes_id,
+        gaps={name: gap.model_dump() for name, gap in data.gaps.items()},
     )
     session.commit()
     return _filing_public(filing)

@@ -9,11 +9,11 @@ clocks with the zone abbreviation (GMT/BST) and the UTC instant beside them.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from breach.ico import questions
+from breach.ico.questions import when
 from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STAGE_LABELS
-from provider.clock import LONDON, ensure_utc
 from provider.durations import describe_duration
 from provider.notices import pdf
 
@@ -37,15 +37,6 @@ def stage_title(stage: str | None) -> str | None:
     """The ICO form's name for the stage: 'Initial notification (first notification)'."""
     label = STAGE_LABELS.get(stage, stage)
     return f"{label} (first notification)" if stage == "initial" else label
-
-
-def when(value: str | None) -> str | None:
-    """'Tue 27 Oct 2026 10:00 GMT (10:00 UTC)' from an ISO-8601 instant; None stays None (not yet known)."""
-    if not value:
-        return None
-    instant = ensure_utc(datetime.fromisoformat(value))
-    local = instant.astimezone(LONDON)
-    return f"{local:%a %d %b %Y %H:%M} {local.tzname()} ({instant:%H:%M} UTC)"
 
 
 def _flagged(value: Any, estimate: bool) -> Any:
@@ -106,6 +97,47 @@ def _section_1(breach: dict[str, Any]) -> list[tuple[str, Any]]:
     return rows
 
 
+def _provided(rows: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A blank answer prints "not provided" (Annex I answers are never silently empty)."""
+    return [(label, questions.answer(value)) for label, value in rows]
+
+
+def _gap_words(gap: dict[str, Any]) -> str:
+    expected = gap.get("expected")
+    return f"Not yet known: {gap.get('reason')}" + (f" (expected by {expected})" if expected else "")
+
+
+def _with_gaps(rows: list[tuple[str, Any]], names: list[str], gaps: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Section 2 rows, a missing item filed with a gap saying why and when it is expected."""
+    return [
+        (label, _gap_words(gaps[name]) if name in gaps and questions.answer(value) == questions.NOT_PROVIDED else value)
+        for (label, value), name in zip(rows, names, strict=True)
+    ]
+
+
+def _changes(snapshot: dict[str, Any]) -> list[Any]:
+    changes = snapshot.get("changes")
+    if not changes:
+        return []
+    rows = [
+        (item["label"], f"Before: {questions.answer(item['before'])}\nNow: {questions.answer(item['after'])}")
+        for item in changes.get("items", [])
+    ]
+    title = f"What changed since filing {changes.get('since_sequence')}"
+    return [pdf.heading(title), pdf.field_table(rows) if rows else pdf.text("Nothing changed in the recorded facts.")]
+
+
+SECTION_2_NAMES = [
+    "summary",
+    "location_and_media",
+    "individuals_affected",
+    "likely_consequences",
+    "mitigation_measures",
+    "customer_notification_summary",
+    "cross_border",
+]
+
+
 def _section_2(breach: dict[str, Any]) -> list[tuple[str, Any]]:
     individuals = breach.get("individuals_affected")
     return [
@@ -120,7 +152,7 @@ def _section_2(breach: dict[str, Any]) -> list[tuple[str, Any]]:
         ("Potential consequences and adverse effects", breach.get("likely_consequences")),
         ("Measures taken to mitigate possible adverse effects", breach.get("mitigation_measures")),
         ("Customer notifications: content, means and number", breach.get("customer_notification_summary")),
-        ("Cross-border aspects", breach.get("cross_border") or "None stated"),
+        ("Cross-border aspects", breach.get("cross_border")),
     ]
 
 
@@ -146,9 +178,10 @@ def render_ico_notification(snapshot: dict[str, Any], *, draft: bool = False) ->
         pdf.heading("Service provider and contact point"),
         pdf.provider_block(provider),
         pdf.heading("Section 1 — Initial information (611/2013 Annex I)"),
-        pdf.field_table(_section_1(breach)),
+        pdf.field_table(_provided(_section_1(breach))),
         pdf.heading("Section 2 — Further information (611/2013 Annex I)"),
-        pdf.field_table(_section_2(breach)),
+        pdf.field_table(_provided(_with_gaps(_section_2(breach), SECTION_2_NAMES, snapshot.get("gaps") or {}))),
+        *_changes(snapshot),
     ]
     if filing.get("late") or filing.get("delay_reasons"):
         story += [pdf.heading("Reasons for delay"), pdf.text(filing.get("delay_reasons"))]

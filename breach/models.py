@@ -7,7 +7,7 @@ Public). Enums are stored as plain strings so adding a member never needs a data
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -222,10 +222,19 @@ class BreachPage(SQLModel):
     offset: int
 
 
+class FilingGap(SQLModel):
+    """A Section 2 item not yet available at a second or follow-up filing: why, and when it is expected."""
+
+    reason: str = Field(max_length=2000)
+    expected: date | None = None
+
+
 class FilingCreate(FilingBase):
-    """POST /api/v1/breaches/{id}/filings: which stage, and reasons when the statutory deadline has passed."""
+    """POST /api/v1/breaches/{id}/filings: which stage, and reasons when the statutory deadline has passed;
+    `gaps` names Section 2 items filed as not yet known (each with a reason and expected date)."""
 
     ico_reference: IcoReference | None = None
+    gaps: dict[Annotated[str, StringConstraints(max_length=40)], FilingGap] = Field(default_factory=dict, max_length=12)
 
 
 class FilingPublic(unbounded(FilingBase), unbounded(FilingRecord)):

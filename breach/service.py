@@ -26,7 +26,6 @@ from breach.filings import (
     get_filing_pdf,
     list_filings,
     lock_breach,
-    record_ico_reference,
 )
 from breach.ico import rules as ico_rules
 from breach.models import (
@@ -40,6 +39,7 @@ from breach.submissions import (
     acknowledgements_for,
     get_acknowledgement,
     record_acknowledgement,
+    record_ico_reference,
     record_submission,
     submissions_for,
 )

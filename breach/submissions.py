@@ -254,3 +254,37 @@ def get_acknowledgement(session: Session, *, ack_id: int) -> FilingAcknowledgeme
     if ack is None:
         raise NotFound(f"acknowledgement {ack_id} not found")
     return ack
+
+
+def record_ico_reference(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    breach_id: int,
+    ico_reference: str,
+) -> Breach:
+    """Store (or correct) the ICO's case reference on the breach, audited "breach.ico_reference_recorded" with
+    before and after; filings made afterwards carry it, filings already made keep what they carried."""
+    ico_reference = ico_reference.strip()
+    if not ico_reference:
+        raise Invalid("ico_reference: must not be blank", errors=[FieldError("ico_reference", "must not be blank")])
+    breach = lock_breach(session, breach_id)
+    if breach.ico_reference == ico_reference:
+        return breach
+    before = {"ico_reference": breach.ico_reference}
+    breach.ico_reference = ico_reference
+    breach.updated_at = now
+    session.add(breach)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="breach.ico_reference_recorded",
+        entity_type="breach",
+        entity_id=breach.id,
+        now=now,
+        before=before,
+        after={"ico_reference": ico_reference},
+    )
+    return breach

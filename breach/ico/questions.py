@@ -7,10 +7,11 @@ A blank answer is "not provided" (never "None stated"), so what was left empty i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from breach.documents import when  # the same wall-clock words as the PDF
 from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STAGE_LABELS
+from provider.clock import LONDON, ensure_utc
 
 NOT_PROVIDED = "not provided"
 NOT_YET_KNOWN = "not yet known"
@@ -28,6 +29,15 @@ class Question:
 class Section:
     title: str
     questions: list[Question]
+
+
+def when(value: str | None) -> str | None:
+    """'Tue 27 Oct 2026 10:00 GMT (10:00 UTC)' from an ISO-8601 instant; None stays None (not yet known)."""
+    if not value:
+        return None
+    instant = ensure_utc(datetime.fromisoformat(value))
+    local = instant.astimezone(LONDON)
+    return f"{local:%a %d %b %Y %H:%M} {local.tzname()} ({instant:%H:%M} UTC)"
 
 
 def answer(value: Any) -> str:

@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from breach import presenters, queries, service
 from breach.ico import questions
 from breach.ico.models import METHOD_LABELS, SubmissionMethod
+from breach.ico.views import chosen_stage
 from breach.models import Breach, Filing, FilingStage
 from breach.paths import BreachPath, FilingPath
 from provider.db.session import SessionDep
@@ -55,14 +56,23 @@ def draft_pdf(
     now: NowDep,
     actor: Writer,
     breach: BreachPath,
-    stage: Annotated[str, Query(max_length=16)] = "initial",
+    stage: Annotated[str, Query(max_length=16)] = "",
+    supersedes_id: Annotated[str, Query(max_length=20)] = "",
+    delay_reasons: Annotated[str, Query(max_length=10_000)] = "",
 ) -> Response:
     """The PDF the filing would have now, watermarked "DRAFT – not submitted"; nothing is stored."""
-    try:
-        chosen = FilingStage(stage)
-    except ValueError:
-        chosen = FilingStage.initial
-    content = service.draft_preview(session, actor=actor, now=now, breach_id=breach.id, stage=chosen)
+    filings = service.list_filings(session, breach_id=breach.id)
+    chosen = chosen_stage(stage, filings, supersedes_id) or FilingStage.initial
+    amends = int(supersedes_id) if supersedes_id.isdigit() and len(supersedes_id) <= 18 else None
+    content = service.draft_preview(
+        session,
+        actor=actor,
+        now=now,
+        breach_id=breach.id,
+        stage=chosen,
+        delay_reasons=delay_reasons,
+        supersedes_id=amends,
+    )
     return Response(
         content,
         media_type="application/pdf",
