@@ -348,3 +348,24 @@ def time_errors(
 
 def _utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else ensure_utc(value)
+
+
+def due_order(obligations: Iterable[ObligationLike]) -> list[ObligationLike]:
+    """Statutory deadlines first, then internal targets; within each, open before done, soonest due first."""
+
+    def key(row: ObligationLike) -> tuple[bool, bool, bool, datetime]:
+        done = ObligationStatus(row.status) is not ObligationStatus.open
+        due = ensure_utc(row.due_at) if row.due_at is not None else datetime.max.replace(tzinfo=UTC)
+        return (not row.statutory, done, row.due_at is None, due)
+
+    return sorted(obligations, key=key)
+
+
+def next_action(obligations: Iterable[ObligationLike]) -> ObligationLike | None:
+    """What to do next on a breach: the open statutory deadline due soonest, else the open internal target
+    due soonest; None when nothing with a due time is open. Overdue items are included (they are still due)."""
+    open_rows = [
+        row for row in obligations if ObligationStatus(row.status) is ObligationStatus.open and row.due_at is not None
+    ]
+    ordered = due_order(open_rows)
+    return ordered[0] if ordered else None

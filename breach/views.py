@@ -120,7 +120,8 @@ def _detail_context(session: Session, breach: Breach, now: datetime, actor: Acto
     ).events
     return {
         "breach": breach,
-        "obligations": [queries.present(row, now) for row in rows],
+        "obligations": [queries.present(row, now) for row in queries.ordered(rows)],
+        "next_action": queries.next_action_words(rows, now),
         "timeline": render_timeline(
             timeline,
             now,
