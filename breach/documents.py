@@ -127,33 +127,56 @@ def _changes(snapshot: dict[str, Any]) -> list[Any]:
     return [pdf.heading(title), pdf.field_table(rows) if rows else pdf.text("Nothing changed in the recorded facts.")]
 
 
-SECTION_2_NAMES = [
-    "summary",
-    "location_and_media",
-    "individuals_affected",
-    "likely_consequences",
-    "mitigation_measures",
-    "customer_notification_summary",
-    "cross_border",
-]
-
-
-def _section_2(breach: dict[str, Any]) -> list[tuple[str, Any]]:
+def _section_2_named(snapshot: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(field, label, answer) per Section 2 item; items 13-15 from the attached customer notice, 16 and 17
+    as separate answers (an older snapshot's single cross-border answer is still printed when present)."""
+    breach, notice = snapshot["breach"], snapshot.get("customer_notice") or {}
     individuals = breach.get("individuals_affected")
-    return [
-        ("Summary of the incident", breach.get("summary")),
-        ("Physical location and storage media", breach.get("location_and_media")),
+    number = f"{individuals:,}" if individuals is not None else None
+    get = breach.get
+    rows = [
+        ("summary", "Summary of the incident", get("summary")),
+        ("location_and_media", "Physical location and storage media", get("location_and_media")),
         (
+            "individuals_affected",
             "Number of subscribers or individuals concerned",
-            _flagged(
-                f"{individuals:,}" if individuals is not None else None, bool(breach.get("individuals_is_estimate"))
-            ),
+            _flagged(number, bool(get("individuals_is_estimate"))),
         ),
-        ("Potential consequences and adverse effects", breach.get("likely_consequences")),
-        ("Measures taken to mitigate possible adverse effects", breach.get("mitigation_measures")),
-        ("Customer notifications: content, means and number", breach.get("customer_notification_summary")),
-        ("Cross-border aspects", breach.get("cross_border")),
+        ("likely_consequences", "Potential consequences and adverse effects", get("likely_consequences")),
+        ("mitigation_measures", "Measures taken to mitigate possible adverse effects", get("mitigation_measures")),
+        (
+            "customer_notification_summary",
+            "Customer notifications: content, means and number",
+            get("customer_notification_summary"),
+        ),
     ]
+    if notice:
+        rows += [
+            ("", "Content of the customer notification (item 13)", f"Wording version {notice.get('version')}, below"),
+            ("", "Means of communication used (item 14)", notice.get("means")),
+            ("", "Number of subscribers or individuals notified (item 15)", notice.get("notified")),
+        ]
+    rows += [
+        ("other_countries", "Subscribers or individuals in other countries (item 16)", get("other_countries")),
+        ("other_authorities", "Other competent authorities notified (item 17)", get("other_authorities")),
+    ]
+    if get("cross_border"):
+        rows.append(("cross_border", "Cross-border aspects", get("cross_border")))
+    return rows
+
+
+def _section_2_rows(snapshot: dict[str, Any]) -> list[tuple[str, Any]]:
+    named = _section_2_named(snapshot)
+    rows = [(label, value) for _name, label, value in named]
+    return _provided(_with_gaps(rows, [name for name, _label, _value in named], snapshot.get("gaps") or {}))
+
+
+def _attached_notice(snapshot: dict[str, Any]) -> list[Any]:
+    notice = snapshot.get("customer_notice")
+    if not notice:
+        return []
+    heading = f"Customer notification wording (item 13), version {notice.get('version')}"
+    return [pdf.heading(heading), pdf.text(notice.get("text")), pdf.text(f"SHA-256 {notice.get('sha256')}", "small")]
 
 
 DRAFT_WATERMARK = "DRAFT \u2013 not submitted"
@@ -180,7 +203,8 @@ def render_ico_notification(snapshot: dict[str, Any], *, draft: bool = False) ->
         pdf.heading("Section 1 — Initial information (611/2013 Annex I)"),
         pdf.field_table(_provided(_section_1(breach))),
         pdf.heading("Section 2 — Further information (611/2013 Annex I)"),
-        pdf.field_table(_provided(_with_gaps(_section_2(breach), SECTION_2_NAMES, snapshot.get("gaps") or {}))),
+        pdf.field_table(_section_2_rows(snapshot)),
+        *_attached_notice(snapshot),
         *_changes(snapshot),
     ]
     if filing.get("late") or filing.get("delay_reasons"):

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from breach import documents, obligations, rules
 from breach.forms import FIELD_LABELS
+from breach.ico import customer_notice
 from breach.ico import rules as ico_rules
 from breach.ico.models import FilingSubmission
 from breach.models import Breach, Filing, FilingStage
@@ -176,6 +177,7 @@ def file_notification(
         delay_reasons=delay_reasons,
         supersedes_id=supersedes_id,
         gaps=accepted,
+        customer_notice=customer_notice.notice_snapshot(session, breach.id),
     )
     session.add(filing)
     session.flush()
@@ -213,6 +215,7 @@ def draft_preview(
         delay_reasons=(delay_reasons or "").strip(),
         supersedes_id=supersedes_id,
         draft=True,
+        customer_notice=customer_notice.notice_snapshot(session, breach.id),
     )
     return filing.pdf_bytes
 
@@ -263,6 +266,7 @@ def _new_filing(
     supersedes_id: int | None,
     draft: bool = False,
     gaps: dict[str, Any] | None = None,
+    customer_notice: dict[str, Any] | None = None,
 ) -> Filing:
     """The filing row with its snapshot, PDF bytes and their SHA-256 (not yet added to the session)."""
     superseded = next((f for f in earlier if f.id == supersedes_id), None)
@@ -288,6 +292,8 @@ def _new_filing(
     }
     if gaps:
         filing.snapshot["gaps"] = gaps
+    if customer_notice:
+        filing.snapshot["customer_notice"] = customer_notice
     if earlier:
         filing.snapshot["changes"] = {
             "since_sequence": earlier[-1].sequence,

@@ -38,6 +38,8 @@ TEXT_FIELDS = (
     "likely_consequences",
     "other_providers",
     "cross_border",
+    "other_countries",
+    "other_authorities",
     "customer_notification_summary",
 )
 DATETIME_FIELDS = ("occurred_at", "detected_at", "aware_at")
@@ -68,7 +70,9 @@ FIELD_LABELS = {
     "mitigation_measures": "Measures taken to mitigate adverse effects",
     "likely_consequences": "Likely consequences and adverse effects",
     "other_providers": "Other providers involved",
-    "cross_border": "Cross-border aspects",
+    "cross_border": "Cross-border aspects (older single answer)",
+    "other_countries": "Subscribers or individuals in other countries",
+    "other_authorities": "Other competent authorities notified",
     "customer_notification_summary": "Customer notifications (content, means and number)",
     "status": "Status",
 }

@@ -116,7 +116,9 @@ class BreachFacts(SQLModel):
     mitigation_measures: str = _long_text()
     likely_consequences: str = _long_text()
     other_providers: str = _long_text('relevant use of other providers, or "none"')
-    cross_border: str = _long_text()
+    cross_border: str = _long_text("older single answer for Annex I items 16 and 17; now asked separately")
+    other_countries: str = _long_text("Annex I item 16: subscribers or individuals in other countries")
+    other_authorities: str = _long_text("Annex I item 17: other competent authorities notified")
     customer_notification_summary: str = _long_text()
 
 

@@ -8,6 +8,9 @@ A filing is the permanent document; its submission to the ICO (when, how, by who
 and the statutory deadline is met by that time. Filings made before this revision were treated as
 submitted when they were made, and their obligations were met then: each gets a submission row saying so
 (method "online_form", recorded by this migration), so nothing already met appears unsubmitted.
+
+Annex I items 16 (individuals in other countries) and 17 (other authorities notified) become separate
+answers on the breach; the older single cross-border answer is kept as it was.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -31,6 +34,12 @@ def _string(length):
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('breach', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('other_countries', sa.Text(), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('other_authorities', sa.Text(), nullable=False, server_default=''))
+    with op.batch_alter_table('breach', schema=None) as batch_op:
+        batch_op.alter_column('other_countries', server_default=None)
+        batch_op.alter_column('other_authorities', server_default=None)
     op.create_table(
         'breach_filing_submission',
         sa.Column('id', BIG, nullable=False),
@@ -76,6 +85,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('breach', schema=None) as batch_op:
+        batch_op.drop_column('other_authorities')
+        batch_op.drop_column('other_countries')
     op.drop_index(op.f('ix_breach_filing_ack_filing_id'), table_name='breach_filing_ack')
     op.drop_table('breach_filing_ack')
     op.drop_index(op.f('ix_breach_filing_submission_filing_id'), table_name='breach_filing_submission')
