@@ -92,6 +92,10 @@ class LogRow(SQLModel):
     customer_notice_decided_at: datetime | None = None
     customer_notice_rationale: str = ""
     customer_notification_summary: str = ""
+    customers_total: int = 0  # recipients selected for a notice
+    customers_sent: int = 0  # of them, those whose notice actually went out
+    customers_first_sent_at: datetime | None = None
+    customers_last_sent_at: datetime | None = None
 
 
 class BreachLog(SQLModel):
@@ -103,6 +107,9 @@ class BreachLog(SQLModel):
     period_end: datetime
     provider: dict[str, str] = Field(default_factory=dict)
     rows: list[LogRow] = Field(default_factory=list)
+    provisional: bool = Field(default=False, description="the month had not ended when the log was built")
+    produced_at: datetime | None = None
+    produced_by: str = ""
 
 
 class LogObligationPublic(SQLModel):
@@ -156,3 +163,7 @@ class LogSubmissionCreate(SQLModel):
         regex=r"^[0-9a-f]{64}$",
         description="the SHA-256 of the PDF that was sent; refused if the log has changed since",
     )
+    confirm_incomplete: bool = Field(
+        default=False, description="send although some breaches lack an ICO notification or remedial action"
+    )
+    incomplete_reason: str = Field(default="", max_length=2000, description="why, when confirm_incomplete")

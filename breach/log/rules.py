@@ -7,7 +7,9 @@ aware of at 00:30 BST on 1 April belongs to April even though it is still 31 Mar
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from provider.clock import LONDON, ensure_utc
@@ -100,3 +102,23 @@ def submission_problems(period: str, sent_at: datetime, now: datetime, zone: Zon
     if ensure_utc(sent_at) > ensure_utc(now):
         problems.append("the sending time is in the future")
     return problems
+
+
+def is_provisional(period_end: datetime, now: datetime | None) -> bool:
+    """A month still open at `now` (its end, a London midnight, not yet reached) gives a provisional log."""
+    return now is not None and now < period_end
+
+
+def incomplete_rows(rows: Iterable[Any]) -> list[str]:
+    """'BR-2026-0003: no ICO notification, no remedial action' for each breach of the log lacking either, so
+    recording the month as sent asks for a confirmation and a reason first."""
+    found = []
+    for row in rows:
+        lacking = []
+        if row.initial_notified_at is None:
+            lacking.append("no ICO notification")
+        if not (row.mitigation_measures or "").strip():
+            lacking.append("no remedial action")
+        if lacking:
+            found.append(f"{row.reference}: {', '.join(lacking)}")
+    return found
