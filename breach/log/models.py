@@ -145,6 +145,8 @@ class BreachLogPublic(BreachLog):
 
     nil_return: bool
     due_at: datetime
+    needs_resubmission: bool = Field(default=False, description="the log changed after it was recorded as sent")
+    changes_since_sent: list[str] = Field(default_factory=list, description="what changed since it was sent")
     obligation: LogObligationPublic | None = None
     submission: LogSubmissionPublic | None = None
 

@@ -122,3 +122,26 @@ def incomplete_rows(rows: Iterable[Any]) -> list[str]:
         if lacking:
             found.append(f"{row.reference}: {', '.join(lacking)}")
     return found
+
+
+# The log's own fields that are compared for "needs resubmission" (what the ICO received, not how it was made).
+RESUBMISSION_IGNORED = frozenset({"produced_at", "produced_by", "provisional"})
+
+
+def changes_since_sent(sent: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """What differs between the log as sent (its stored snapshot) and as it stands now, in words:
+    'BR-2026-0004 added', 'BR-2026-0002 removed', 'BR-2026-0001: aware_at, ico_due_at changed'. Empty when
+    the month's log is unchanged; anything else means it needs resubmitting. Both are JSON dumps of a log."""
+    before = {row["reference"]: row for row in sent.get("rows", [])}
+    after = {row["reference"]: row for row in current.get("rows", [])}
+    changes = [f"{reference} added" for reference in after if reference not in before]
+    changes += [f"{reference} removed" for reference in before if reference not in after]
+    for reference, row in after.items():
+        old = before.get(reference)
+        if old is None:
+            continue
+        fields = [name for name in row if name not in RESUBMISSION_IGNORED and old.get(name) != row.get(name)]
+        if fields:
+            changes.append(f"{reference}: {', '.join(fields)} changed")
+    provider_changed = sent.get("provider") != current.get("provider")
+    return changes + (["the provider's details changed"] if provider_changed else [])

@@ -313,8 +313,11 @@ def log_public(session: Session, *, period: str, due_day: int, zone: ZoneInfo = 
     obligation = find_obligation(session, period)
     submission = find_submission(session, period)
     due_at = obligation.due_at if obligation and obligation.due_at else rules.submission_due_at(period, due_day, zone)
+    changes = rules.changes_since_sent(submission.snapshot, log.model_dump(mode="json")) if submission else []
     return BreachLogPublic(
         **log.model_dump(),
+        needs_resubmission=bool(changes),
+        changes_since_sent=changes,
         nil_return=not log.rows,
         due_at=due_at,
         obligation=LogObligationPublic.model_validate(obligation, from_attributes=True) if obligation else None,
