@@ -45,7 +45,15 @@ def _flagged(value: Any, estimate: bool) -> Any:
     return f"{value} (estimate)" if estimate else value
 
 
-def _about(filing: dict[str, Any], breach: dict[str, Any]) -> list[tuple[str, Any]]:
+def _original_rows(original: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The statutory deadline as it stood before an approved correction of the breach's times."""
+    due = original.get("ico_notification")
+    return [("Original statutory deadline (before an approved correction of the times)", when(due))] if due else []
+
+
+def _about(
+    filing: dict[str, Any], breach: dict[str, Any], snapshot_original: dict[str, Any] | None = None
+) -> list[tuple[str, Any]]:
     regime = filing.get("regime") or breach.get("regime")
     due = when(filing.get("statutory_due_at")) or NO_STATUTORY_HOURS.get(regime, "No statutory hours")
     if filing.get("late"):
@@ -63,6 +71,7 @@ def _about(filing: dict[str, Any], breach: dict[str, Any]) -> list[tuple[str, An
         rows.append(("Amends", f"Filing {filing['supersedes_sequence']} (this filing supersedes it)"))
     rows += [
         ("Filed at", when(filing.get("filed_at"))),
+        *_original_rows(snapshot_original or {}),
         ("Filed by", filing.get("filed_by")),
         ("Statutory deadline", due),
         ("Filed after the deadline?", lateness),
@@ -197,7 +206,7 @@ def render_ico_notification(snapshot: dict[str, Any], *, draft: bool = False) ->
         *([pdf.text(f"{DRAFT_WATERMARK}: a preview, not stored and not sent.", "small")] if draft else []),
         pdf.spacer(),
         pdf.heading("About this notification"),
-        pdf.field_table(_about(filing, breach)),
+        pdf.field_table(_about(filing, breach, snapshot.get("original_due"))),
         pdf.heading("Service provider and contact point"),
         pdf.provider_block(provider),
         pdf.heading("Section 1 — Initial information (611/2013 Annex I)"),

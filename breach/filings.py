@@ -18,7 +18,7 @@ from breach.forms import FIELD_LABELS
 from breach.ico import customer_notice
 from breach.ico import rules as ico_rules
 from breach.ico.models import FilingSubmission
-from breach.models import Breach, Filing, FilingStage
+from breach.models import Breach, BreachCorrection, CorrectionStatus, Filing, FilingStage
 from provider.clock import ensure_utc, london
 from provider.deadlines.models import Obligation
 from provider.errors import FieldError, Invalid, NotFound
@@ -178,6 +178,7 @@ def file_notification(
         supersedes_id=supersedes_id,
         gaps=accepted,
         customer_notice=customer_notice.notice_snapshot(session, breach.id),
+        original_due=_original_due(session, breach.id),
     )
     session.add(filing)
     session.flush()
@@ -216,8 +217,20 @@ def draft_preview(
         supersedes_id=supersedes_id,
         draft=True,
         customer_notice=customer_notice.notice_snapshot(session, breach.id),
+        original_due=_original_due(session, breach.id),
     )
     return filing.pdf_bytes
+
+
+def _original_due(session: Session, breach_id: int) -> dict[str, Any]:
+    """The statutory deadlines as they stood before the first approved correction of the breach's times."""
+    first = session.exec(
+        select(BreachCorrection.original_due)
+        .where(BreachCorrection.breach_id == breach_id, BreachCorrection.status == CorrectionStatus.approved)
+        .order_by(BreachCorrection.id)
+        .limit(1)
+    ).first()
+    return dict(first) if first else {}
 
 
 def _amended_lateness(session: Session, earlier: list[Filing], supersedes_id: int | None) -> tuple[int | None, str]:
@@ -267,6 +280,7 @@ def _new_filing(
     draft: bool = False,
     gaps: dict[str, Any] | None = None,
     customer_notice: dict[str, Any] | None = None,
+    original_due: dict[str, Any] | None = None,
 ) -> Filing:
     """The filing row with its snapshot, PDF bytes and their SHA-256 (not yet added to the session)."""
     superseded = next((f for f in earlier if f.id == supersedes_id), None)
@@ -294,6 +308,8 @@ def _new_filing(
         filing.snapshot["gaps"] = gaps
     if customer_notice:
         filing.snapshot["customer_notice"] = customer_notice
+    if original_due:
+        filing.snapshot["original_due"] = original_due
     if earlier:
         filing.snapshot["changes"] = {
             "since_sequence": earlier[-1].sequence,

@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, Text, Uni
 from sqlmodel import Field, SQLModel
 
 from provider.db.schemas import all_optional, unbounded
-from provider.db.types import StrEnumType, UTCDateTime, utc_field
+from provider.db.types import BIG_INT, StrEnumType, UTCDateTime, id_field, utc_field
 from provider.deadlines.models import ObligationStatus
 
 
@@ -251,3 +251,29 @@ class IcoReferenceUpdate(SQLModel):
     """PUT /api/v1/breaches/{id}/ico-reference: the case reference the ICO gave, carried onto later filings."""
 
     ico_reference: IcoReference
+
+
+class CorrectionStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class BreachCorrection(SQLModel, table=True):
+    """A correction of `aware_at`/`detected_at` made after the statutory deadline passed: it waits for a
+    second person's approval, and keeps the deadlines as they stood before (shown on the breach for good)."""
+
+    __tablename__ = "breach_correction"
+
+    id: int | None = id_field()
+    breach_id: int = Field(sa_column=Column(BIG_INT, ForeignKey("breach.id"), nullable=False, index=True))
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    original_due: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    justification: str = Field(sa_type=Text)
+    status: CorrectionStatus = Field(default=CorrectionStatus.pending, sa_type=StrEnumType(CorrectionStatus, 16))
+    requested_by: str = Field(max_length=100)
+    requested_at: datetime = utc_field()
+    decided_by: str = Field(default="", max_length=100)
+    decided_at: datetime | None = utc_field(nullable=True)
+    decision_note: str = Field(default="", sa_type=Text)

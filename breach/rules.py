@@ -369,3 +369,22 @@ def next_action(obligations: Iterable[ObligationLike]) -> ObligationLike | None:
     ]
     ordered = due_order(open_rows)
     return ordered[0] if ordered else None
+
+
+CORRECTED_TIMES = ("aware_at", "detected_at")
+
+
+def correction_needs_approval(changed: Iterable[str], obligations: Iterable[ObligationLike], now: datetime) -> bool:
+    """A change of `aware_at` or `detected_at` once a statutory deadline has passed (its due time is before
+    `now`, met or not) waits for a justification and a second person's approval: until then nothing moves,
+    so "overdue" cannot quietly become "open" and a month already logged cannot lose the breach."""
+    if not any(name in CORRECTED_TIMES for name in changed):
+        return False
+    return any(
+        row.statutory and row.due_at is not None and ensure_utc(row.due_at) < ensure_utc(now) for row in obligations
+    )
+
+
+def may_approve(requested_by: str, approver: str) -> bool:
+    """Approval is by a second person: never the one who asked for the correction."""
+    return requested_by.strip().casefold() != approver.strip().casefold()

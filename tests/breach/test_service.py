@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from breach import obligations, rules, service
+from breach import corrections, obligations, rules, service
 from breach.models import (
     Breach,
     BreachCreate,
@@ -24,11 +24,13 @@ from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import Invalid
 from provider.profile.models import ProfileUpdate
 from provider.profile.service import update_profile
+from provider.security.actor import system_actor
 from provider.security.audit import verify_chain
 from provider.security.models import AuditEvent
 from tests.conftest import START, TESTER
 
 AWARE = datetime(2026, 3, 9, 14, 20, tzinfo=UTC)
+SECOND = system_actor("second approver")
 DUE = datetime(2026, 3, 12, 15, 0, tzinfo=UTC)  # aware floored to the hour + 73 hours
 SECTION_1 = {
     "occurred_at": datetime(2026, 3, 9, 8, 0, tzinfo=UTC),
@@ -239,15 +241,15 @@ def test_correcting_awareness_across_the_duaa_boundary_changes_regime_and_retire
         detected_at=datetime(2025, 8, 19, 23, 0, tzinfo=UTC),
     )
     assert breach.regime is Regime.duaa
-    service.update_breach(
-        session,
-        actor=TESTER,
-        now=START,
-        breach_id=breach.id,
-        data=BreachUpdate(
-            aware_at=datetime(2025, 8, 19, 22, 30, tzinfo=UTC), detected_at=datetime(2025, 8, 19, 22, 0, tzinfo=UTC)
-        ),
+    # Recorded long after its deadline, so the correction goes through a second person's approval.
+    change = {
+        "aware_at": datetime(2025, 8, 19, 22, 30, tzinfo=UTC),
+        "detected_at": datetime(2025, 8, 19, 22, tzinfo=UTC),
+    }
+    request = corrections.request_correction(
+        session, actor=TESTER, now=START, breach_id=breach.id, changes=change, justification="Clock read wrongly"
     )
+    corrections.decide_correction(session, actor=SECOND, now=START, correction_id=request.id, approve=True)
     session.commit()
     rows = kinds(session, breach)
     assert breach.regime is Regime.eu_611_2013
@@ -264,16 +266,15 @@ def test_correcting_awareness_after_filing_does_not_make_a_late_filing_on_time(s
     )
     session.commit()
     assert (filing.late, filing.late_by_seconds) == (True, 5 * 3600)
-    # Awareness corrected to two days later: a fresh computation would put the filing on time.
-    service.update_breach(
-        session,
-        actor=TESTER,
-        now=filed_at,
-        breach_id=breach.id,
-        data=BreachUpdate(
-            aware_at=AWARE + timedelta(days=2), awareness_justification="Confirmation only came on the 11th"
-        ),
+    # Awareness corrected to two days later: a fresh computation would put the filing on time. The deadline
+    # has passed, so the correction is requested with a justification and approved by a second person.
+    change = {"aware_at": AWARE + timedelta(days=2), "awareness_justification": "Confirmation only came on the 11th"}
+    with pytest.raises(Invalid):
+        service.update_breach(session, actor=TESTER, now=filed_at, breach_id=breach.id, data=BreachUpdate(**change))
+    request = corrections.request_correction(
+        session, actor=TESTER, now=filed_at, breach_id=breach.id, changes=change, justification="Wrong day typed"
     )
+    corrections.decide_correction(session, actor=SECOND, now=filed_at, correction_id=request.id, approve=True)
     session.commit()
     rows = kinds(session, breach)
     statutory = rows[ObligationKind.ico_notification]

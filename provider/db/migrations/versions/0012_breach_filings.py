@@ -10,7 +10,8 @@ submitted when they were made, and their obligations were met then: each gets a 
 (method "online_form", recorded by this migration), so nothing already met appears unsubmitted.
 
 Annex I items 16 (individuals in other countries) and 17 (other authorities notified) become separate
-answers on the breach; the older single cross-border answer is kept as it was.
+answers on the breach; the older single cross-border answer is kept as it was. Corrections of a breach's
+times after its statutory deadline wait for approval in breach_correction.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -40,6 +41,7 @@ def upgrade() -> None:
     with op.batch_alter_table('breach', schema=None) as batch_op:
         batch_op.alter_column('other_countries', server_default=None)
         batch_op.alter_column('other_authorities', server_default=None)
+    _create_corrections()
     op.create_table(
         'breach_filing_submission',
         sa.Column('id', BIG, nullable=False),
@@ -85,6 +87,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_breach_correction_breach_id'), table_name='breach_correction')
+    op.drop_table('breach_correction')
     with op.batch_alter_table('breach', schema=None) as batch_op:
         batch_op.drop_column('other_authorities')
         batch_op.drop_column('other_countries')
@@ -92,3 +96,24 @@ def downgrade() -> None:
     op.drop_table('breach_filing_ack')
     op.drop_index(op.f('ix_breach_filing_submission_filing_id'), table_name='breach_filing_submission')
     op.drop_table('breach_filing_submission')
+
+
+def _create_corrections() -> None:
+    op.create_table(
+        'breach_correction',
+        sa.Column('id', BIG, nullable=False),
+        sa.Column('breach_id', BIG, nullable=False),
+        sa.Column('changes', sa.JSON(), nullable=False),
+        sa.Column('before', sa.JSON(), nullable=False),
+        sa.Column('original_due', sa.JSON(), nullable=False),
+        sa.Column('justification', sa.Text(), nullable=False),
+        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('requested_by', _string(100), nullable=False),
+        sa.Column('requested_at', UTC, nullable=False),
+        sa.Column('decided_by', _string(100), nullable=False),
+        sa.Column('decided_at', UTC, nullable=True),
+        sa.Column('decision_note', sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(['breach_id'], ['breach.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index(op.f('ix_breach_correction_breach_id'), 'breach_correction', ['breach_id'], unique=False)
