@@ -75,6 +75,7 @@ FIELD_LABELS = {
     "other_authorities": "Other competent authorities notified",
     "customer_notification_summary": "Customer notifications (content, means and number)",
     "status": "Status",
+    "correction_justification": "Why the times are corrected",
 }
 BREACH_FORM = PageForm(
     labels=FIELD_LABELS,

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from breach import forms, presenters, queries, rules, service
+from breach import correction_views, corrections, forms, presenters, queries, rules, service
 from breach.deadlines import BREACH
 from breach.forms import BREACH_FORM, FIELD_LABELS, ICO_REFERENCE_FORM, LIST_FORM
 from breach.ico import submission_views
@@ -144,6 +144,12 @@ def _detail_context(session: Session, breach: Breach, now: datetime, actor: Acto
         "errors": [],
         "ico_reference": breach.ico_reference or "",
         "deadline_owners": owner_section(session, actor, BREACH, breach.id),
+        "corrections": corrections.corrections_of(session, breach.id),
+        "original_due": {
+            kind: datetime.fromisoformat(due)
+            for kind, due in corrections.original_deadlines(session, breach.id).items()
+            if due
+        },
     }
 
 
@@ -294,6 +300,8 @@ def edit_breach_submit(
 
     def correct() -> Breach:
         data = forms.read_correction(values, settings.zone, now, breach)
+        justification = str(values.get("correction_justification", "")).strip()
+        data = correction_views.request_if_needed(session, actor, now, breach, data, justification)
         return service.update_breach(
             session, actor=actor, now=now, breach_id=breach.id, data=data, log_due_day=settings.breach_log_due_day
         )
@@ -310,4 +318,5 @@ def edit_breach_submit(
 router = APIRouter(include_in_schema=False)
 router.include_router(ico_views.router)
 router.include_router(submission_views.router)
+router.include_router(correction_views.router)
 router.include_router(pages)
