@@ -35,12 +35,10 @@ def _string(length):
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('breach', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('other_countries', sa.Text(), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('other_authorities', sa.Text(), nullable=False, server_default=''))
-    with op.batch_alter_table('breach', schema=None) as batch_op:
-        batch_op.alter_column('other_countries', server_default=None)
-        batch_op.alter_column('other_authorities', server_default=None)
+    # Plain ADD COLUMN (with a default, so existing rows get ''): a batch rebuild of `breach` on SQLite would
+    # drop the table that notices and obligations reference, and with foreign keys on that deletes their rows.
+    op.add_column('breach', sa.Column('other_countries', sa.Text(), nullable=False, server_default=''))
+    op.add_column('breach', sa.Column('other_authorities', sa.Text(), nullable=False, server_default=''))
     _create_corrections()
     op.create_table(
         'breach_filing_submission',
