@@ -29,7 +29,7 @@ MANIFEST = Manifest(
         NavLink("Breach log", "/breaches/log", Permission.breach_read, position=40),
     ),
     dashboard_panels=(PanelRef("breach.dashboard:PANEL", position=10),),
-    model_modules=("breach.models", "breach.log.models", "breach.notices.models"),
+    model_modules=("breach.models", "breach.ico.models", "breach.log.models", "breach.notices.models"),
     job_modules=("breach.log.jobs",),
     templates=("templates", "log/templates", "notices/templates", "ico/templates"),
     permissions=(Permission.breach_read, Permission.breach_write),

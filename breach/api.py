@@ -12,6 +12,12 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from breach import service
+from breach.ico.models import (
+    AcknowledgementCreate,
+    AcknowledgementPublic,
+    SubmissionCreate,
+    SubmissionPublic,
+)
 from breach.models import (
     Breach,
     BreachCreate,
@@ -49,8 +55,9 @@ def _with_obligations(breach: Breach, rows: list) -> BreachPublic:
     )
 
 
-def _filing_public(filing: Filing) -> FilingPublic:
+def _filing_public(filing: Filing, submission: object | None = None) -> FilingPublic:
     return FilingPublic(
+        submission=SubmissionPublic.model_validate(submission, from_attributes=True) if submission else None,
         id=filing.id,
         breach_id=filing.breach_id,
         stage=filing.stage,
@@ -157,11 +164,12 @@ def file_notification(
         session,
         actor=actor,
         now=now,
-        breach_id=breach_id,
+        breach_id=breach_id,  # the document only: the deadline is met by recording its submission
         stage=data.stage,
         delay_reasons=data.delay_reasons,
         ico_reference=data.ico_reference,
         supersedes_id=data.supersedes_id,
+        gaps={name: gap.model_dump() for name, gap in data.gaps.items()},
     )
     session.commit()
     return _filing_public(filing)
@@ -169,7 +177,86 @@ def file_notification(
 
 @router.get("/breaches/{breach_id:int}/filings", response_model=list[FilingPublic], summary="A breach's filings")
 def list_filings(breach_id: IdPath, session: SessionDep, _actor: Actor = api_permission(READ)) -> list[FilingPublic]:
-    return [_filing_public(f) for f in service.list_filings(session, breach_id=breach_id)]
+    filings = service.list_filings(session, breach_id=breach_id)
+    submitted = service.submissions_for(session, [f.id for f in filings])
+    return [_filing_public(f, submitted.get(f.id)) for f in filings]
+
+
+@router.get(
+    "/breaches/{breach_id:int}/draft.pdf",
+    response_class=Response,
+    summary="Preview a filing as a watermarked draft (nothing is stored)",
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def draft_pdf(
+    breach_id: IdPath,
+    session: SessionDep,
+    now: NowDep,
+    stage: FilingStage = FilingStage.initial,
+    actor: Actor = api_permission(WRITE),
+) -> Response:
+    """The PDF a filing of `stage` made now would have, marked "DRAFT – not submitted"."""
+    content = service.draft_preview(session, actor=actor, now=now, breach_id=breach_id, stage=stage)
+    return Response(content, media_type="application/pdf", headers={"Cache-Control": "private, no-store"})
+
+
+@router.post(
+    "/filings/{filing_id:int}/submission",
+    status_code=201,
+    response_model=SubmissionPublic,
+    summary="Record when and how a filing was submitted to the ICO",
+)
+def record_submission(
+    filing_id: IdPath,
+    data: SubmissionCreate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Actor = api_permission(WRITE),
+) -> SubmissionPublic:
+    """Meets the statutory deadline at `submitted_at` (default now); 422 when in the future, before the
+    document existed, or late without reasons; 409 when already recorded."""
+    submission = service.record_submission(
+        session,
+        actor=actor,
+        now=now,
+        filing_id=filing_id,
+        method=data.method,
+        submitted_at=data.submitted_at,
+        submitted_by=data.submitted_by,
+        delay_reasons=data.delay_reasons,
+    )
+    session.commit()
+    return SubmissionPublic.model_validate(submission, from_attributes=True)
+
+
+@router.post(
+    "/filings/{filing_id:int}/acknowledgements",
+    status_code=201,
+    response_model=AcknowledgementPublic,
+    summary="Attach the ICO's acknowledgement (case reference, copy of responses)",
+)
+def record_acknowledgement(
+    filing_id: IdPath,
+    data: AcknowledgementCreate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Actor = api_permission(WRITE),
+) -> AcknowledgementPublic:
+    """The file travels base64-encoded; it is stored as sent, with its SHA-256."""
+    ack = service.record_acknowledgement(
+        session,
+        actor=actor,
+        now=now,
+        filing_id=filing_id,
+        case_reference=data.case_reference,
+        received_at=data.received_at,
+        note=data.note,
+        file_name=data.file_name,
+        content_type=data.content_type,
+        content=data.content_bytes(),
+    )
+    session.commit()
+    return AcknowledgementPublic.model_validate(ack, from_attributes=True)
 
 
 @router.get(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from breach.models import Breach, ObligationKind
+from breach.presenters import obligation_name
 from provider.deadlines import registry
 from provider.deadlines.registry import DeadlineKind, OwnerKind
 from provider.security.roles import Permission, Role
@@ -24,6 +25,11 @@ from provider.settings import Settings
 BREACH = "breach"
 BREACH_LOG = "breach_log"
 STAFF_ROLES = (Role.breach_manager, Role.compliance_officer)
+
+
+def _named(kind: ObligationKind, *, reminded: bool = True) -> DeadlineKind:
+    """A deadline kind under the obligation's one name (breach.presenters.obligation_name)."""
+    return DeadlineKind(kind, obligation_name(kind), reminded=reminded)
 
 
 def _references(session: Session, owner_ids: Collection[int]) -> Mapping[int, str]:
@@ -55,13 +61,13 @@ BREACH_KINDS = registry.register(
         name=BREACH,
         label="Breach",
         kinds=(
-            DeadlineKind(ObligationKind.ico_notification, "ICO notification"),
-            DeadlineKind(ObligationKind.ico_initial_target, "initial ICO notification"),
-            DeadlineKind(ObligationKind.ico_second_target, "second ICO notification"),
-            DeadlineKind(ObligationKind.customer_notice_decision, "customer notice decision"),
+            _named(ObligationKind.ico_notification),
+            _named(ObligationKind.ico_initial_target),
+            _named(ObligationKind.ico_second_target),
+            _named(ObligationKind.customer_notice_decision),
             # Due with its month's log submission, whose reminder covers every breach of the month:
             # reminding for each breach as well would send the same message once per breach.
-            DeadlineKind(ObligationKind.log_inclusion, "breach log entry", reminded=False),
+            _named(ObligationKind.log_inclusion, reminded=False),
         ),
         read_permission=Permission.breach_read,
         write_permission=Permission.breach_write,
@@ -78,7 +84,7 @@ LOG_KINDS = registry.register(
     OwnerKind(
         name=BREACH_LOG,
         label="Breach log",
-        kinds=(DeadlineKind(ObligationKind.log_submission, "monthly breach log submission"),),
+        kinds=(_named(ObligationKind.log_submission),),
         read_permission=Permission.breach_read,
         write_permission=Permission.breach_write,
         fallback_roles=STAFF_ROLES,

@@ -87,9 +87,10 @@ def _file_and_close(session: Session, *, actor: Actor, now: datetime, breach: Br
     Left open when the provider profile lacks what a filing needs: the demo must never stop a start."""
     if service.readiness(session, breach_id=breach.id, stage=FilingStage.initial):
         return
-    service.file_notification(
+    filing = service.file_notification(
         session, actor=actor, now=now, breach_id=breach.id, stage=FilingStage.initial, ico_reference="DEMO-ICO-0001"
     )
+    service.record_submission(session, actor=actor, now=now, filing_id=filing.id, method="online_form")
     assessments.record_assessment(session, actor=actor, now=now, breach_id=breach.id, data=NO_ADVERSE_EFFECT)
     service.update_breach(
         session, actor=actor, now=now, breach_id=breach.id, data=BreachUpdate(status=BreachStatus.closed)

@@ -9,11 +9,11 @@ clocks with the zone abbreviation (GMT/BST) and the UTC instant beside them.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from breach.ico import questions
+from breach.ico.questions import when
 from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STAGE_LABELS
-from provider.clock import LONDON, ensure_utc
 from provider.durations import describe_duration
 from provider.notices import pdf
 
@@ -39,22 +39,21 @@ def stage_title(stage: str | None) -> str | None:
     return f"{label} (first notification)" if stage == "initial" else label
 
 
-def when(value: str | None) -> str | None:
-    """'Tue 27 Oct 2026 10:00 GMT (10:00 UTC)' from an ISO-8601 instant; None stays None (not yet known)."""
-    if not value:
-        return None
-    instant = ensure_utc(datetime.fromisoformat(value))
-    local = instant.astimezone(LONDON)
-    return f"{local:%a %d %b %Y %H:%M} {local.tzname()} ({instant:%H:%M} UTC)"
-
-
 def _flagged(value: Any, estimate: bool) -> Any:
     if value is None or value == "":
         return None
     return f"{value} (estimate)" if estimate else value
 
 
-def _about(filing: dict[str, Any], breach: dict[str, Any]) -> list[tuple[str, Any]]:
+def _original_rows(original: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The statutory deadline as it stood before an approved correction of the breach's times."""
+    due = original.get("ico_notification")
+    return [("Original statutory deadline (before an approved correction of the times)", when(due))] if due else []
+
+
+def _about(
+    filing: dict[str, Any], breach: dict[str, Any], snapshot_original: dict[str, Any] | None = None
+) -> list[tuple[str, Any]]:
     regime = filing.get("regime") or breach.get("regime")
     due = when(filing.get("statutory_due_at")) or NO_STATUTORY_HOURS.get(regime, "No statutory hours")
     if filing.get("late"):
@@ -72,6 +71,7 @@ def _about(filing: dict[str, Any], breach: dict[str, Any]) -> list[tuple[str, An
         rows.append(("Amends", f"Filing {filing['supersedes_sequence']} (this filing supersedes it)"))
     rows += [
         ("Filed at", when(filing.get("filed_at"))),
+        *_original_rows(snapshot_original or {}),
         ("Filed by", filing.get("filed_by")),
         ("Statutory deadline", due),
         ("Filed after the deadline?", lateness),
@@ -106,25 +106,92 @@ def _section_1(breach: dict[str, Any]) -> list[tuple[str, Any]]:
     return rows
 
 
-def _section_2(breach: dict[str, Any]) -> list[tuple[str, Any]]:
-    individuals = breach.get("individuals_affected")
+def _provided(rows: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """A blank answer prints "not provided" (Annex I answers are never silently empty)."""
+    return [(label, questions.answer(value)) for label, value in rows]
+
+
+def _gap_words(gap: dict[str, Any]) -> str:
+    expected = gap.get("expected")
+    return f"Not yet known: {gap.get('reason')}" + (f" (expected by {expected})" if expected else "")
+
+
+def _with_gaps(rows: list[tuple[str, Any]], names: list[str], gaps: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Section 2 rows, a missing item filed with a gap saying why and when it is expected."""
     return [
-        ("Summary of the incident", breach.get("summary")),
-        ("Physical location and storage media", breach.get("location_and_media")),
-        (
-            "Number of subscribers or individuals concerned",
-            _flagged(
-                f"{individuals:,}" if individuals is not None else None, bool(breach.get("individuals_is_estimate"))
-            ),
-        ),
-        ("Potential consequences and adverse effects", breach.get("likely_consequences")),
-        ("Measures taken to mitigate possible adverse effects", breach.get("mitigation_measures")),
-        ("Customer notifications: content, means and number", breach.get("customer_notification_summary")),
-        ("Cross-border aspects", breach.get("cross_border") or "None stated"),
+        (label, _gap_words(gaps[name]) if name in gaps and questions.answer(value) == questions.NOT_PROVIDED else value)
+        for (label, value), name in zip(rows, names, strict=True)
     ]
 
 
-def render_ico_notification(snapshot: dict[str, Any]) -> bytes:
+def _changes(snapshot: dict[str, Any]) -> list[Any]:
+    changes = snapshot.get("changes")
+    if not changes:
+        return []
+    rows = [
+        (item["label"], f"Before: {questions.answer(item['before'])}\nNow: {questions.answer(item['after'])}")
+        for item in changes.get("items", [])
+    ]
+    title = f"What changed since filing {changes.get('since_sequence')}"
+    return [pdf.heading(title), pdf.field_table(rows) if rows else pdf.text("Nothing changed in the recorded facts.")]
+
+
+def _section_2_named(snapshot: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(field, label, answer) per Section 2 item; items 13-15 from the attached customer notice, 16 and 17
+    as separate answers (an older snapshot's single cross-border answer is still printed when present)."""
+    breach, notice = snapshot["breach"], snapshot.get("customer_notice") or {}
+    individuals = breach.get("individuals_affected")
+    number = f"{individuals:,}" if individuals is not None else None
+    get = breach.get
+    rows = [
+        ("summary", "Summary of the incident", get("summary")),
+        ("location_and_media", "Physical location and storage media", get("location_and_media")),
+        (
+            "individuals_affected",
+            "Number of subscribers or individuals concerned",
+            _flagged(number, bool(get("individuals_is_estimate"))),
+        ),
+        ("likely_consequences", "Potential consequences and adverse effects", get("likely_consequences")),
+        ("mitigation_measures", "Measures taken to mitigate possible adverse effects", get("mitigation_measures")),
+        (
+            "customer_notification_summary",
+            "Customer notifications: content, means and number",
+            get("customer_notification_summary"),
+        ),
+    ]
+    if notice:
+        rows += [
+            ("", "Content of the customer notification (item 13)", f"Wording version {notice.get('version')}, below"),
+            ("", "Means of communication used (item 14)", notice.get("means")),
+            ("", "Number of subscribers or individuals notified (item 15)", notice.get("notified")),
+        ]
+    rows += [
+        ("other_countries", "Subscribers or individuals in other countries (item 16)", get("other_countries")),
+        ("other_authorities", "Other competent authorities notified (item 17)", get("other_authorities")),
+    ]
+    if get("cross_border"):
+        rows.append(("cross_border", "Cross-border aspects", get("cross_border")))
+    return rows
+
+
+def _section_2_rows(snapshot: dict[str, Any]) -> list[tuple[str, Any]]:
+    named = _section_2_named(snapshot)
+    rows = [(label, value) for _name, label, value in named]
+    return _provided(_with_gaps(rows, [name for name, _label, _value in named], snapshot.get("gaps") or {}))
+
+
+def _attached_notice(snapshot: dict[str, Any]) -> list[Any]:
+    notice = snapshot.get("customer_notice")
+    if not notice:
+        return []
+    heading = f"Customer notification wording (item 13), version {notice.get('version')}"
+    return [pdf.heading(heading), pdf.text(notice.get("text")), pdf.text(f"SHA-256 {notice.get('sha256')}", "small")]
+
+
+DRAFT_WATERMARK = "DRAFT \u2013 not submitted"
+
+
+def render_ico_notification(snapshot: dict[str, Any], *, draft: bool = False) -> bytes:
     """Lay the snapshot out like the ICO's PECR breach notification form (Section 1, Section 2, reasons
     for delay), times in Europe/London with the zone name."""
     provider, breach, filing = snapshot["provider"], snapshot["breach"], snapshot["filing"]
@@ -136,15 +203,18 @@ def render_ico_notification(snapshot: dict[str, Any]) -> bytes:
             "BST) and, in brackets, in UTC. Items not yet known are marked as such.",
             "small",
         ),
+        *([pdf.text(f"{DRAFT_WATERMARK}: a preview, not stored and not sent.", "small")] if draft else []),
         pdf.spacer(),
         pdf.heading("About this notification"),
-        pdf.field_table(_about(filing, breach)),
+        pdf.field_table(_about(filing, breach, snapshot.get("original_due"))),
         pdf.heading("Service provider and contact point"),
         pdf.provider_block(provider),
         pdf.heading("Section 1 — Initial information (611/2013 Annex I)"),
-        pdf.field_table(_section_1(breach)),
+        pdf.field_table(_provided(_section_1(breach))),
         pdf.heading("Section 2 — Further information (611/2013 Annex I)"),
-        pdf.field_table(_section_2(breach)),
+        pdf.field_table(_section_2_rows(snapshot)),
+        *_attached_notice(snapshot),
+        *_changes(snapshot),
     ]
     if filing.get("late") or filing.get("delay_reasons"):
         story += [pdf.heading("Reasons for delay"), pdf.text(filing.get("delay_reasons"))]
@@ -161,4 +231,5 @@ def render_ico_notification(snapshot: dict[str, Any]) -> bytes:
         document_title=DOCUMENT_TITLE,
         reference=str(breach.get("reference")),
         author=str(provider.get("legal_name") or "pecr"),
+        watermark=DRAFT_WATERMARK if draft else "",
     )

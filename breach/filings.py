@@ -14,10 +14,13 @@ from typing import Any
 from sqlmodel import Session, select
 
 from breach import documents, obligations, rules
+from breach.forms import FIELD_LABELS
+from breach.ico import customer_notice
 from breach.ico import rules as ico_rules
-from breach.models import Breach, Filing, FilingStage, ObligationKind
-from provider.clock import ensure_utc
-from provider.deadlines.models import Obligation, ObligationStatus
+from breach.ico.models import FilingSubmission
+from breach.models import Breach, BreachCorrection, CorrectionStatus, Filing, FilingStage
+from provider.clock import ensure_utc, london
+from provider.deadlines.models import Obligation
 from provider.errors import FieldError, Invalid, NotFound
 from provider.evidence import sha256
 from provider.profile.models import ProfileBase, ProviderProfile
@@ -37,6 +40,13 @@ SNAPSHOT_PROVIDER_FIELDS = (
 )
 SNAPSHOT_BREACH_EXCLUDED = ("id", "created_by", "updated_at")
 SNAPSHOT_ZONE = "Europe/London"
+CHANGE_LABELS = {
+    **FIELD_LABELS,
+    "legal_name": "Provider name",
+    "contact_name": "Contact point",
+    "contact_email": "Contact e-mail",
+    "contact_phone": "Contact telephone",
+}
 
 
 def lock_breach(session: Session, breach_id: int) -> Breach:
@@ -125,6 +135,7 @@ def file_notification(
     delay_reasons: str = "",
     ico_reference: str | None = None,
     supersedes_id: int | None = None,
+    gaps: dict[str, Any] | None = None,
 ) -> Filing:
     """File a notification of `stage` now.
 
@@ -133,7 +144,9 @@ def file_notification(
     PDF bytes, SHA-256 and snapshot; meets the matching open obligations with frozen lateness; after the
     first initial filing creates the ico_second_target obligation (not_required when Section 2 was already
     complete); audited "breach.filed". A second/follow-up needs an initial first; a further initial needs
-    `supersedes_id` (an amendment)."""
+    `supersedes_id` (an amendment). A second or follow-up may leave Section 2 items out when `gaps` gives
+    each a reason and expected date (ico_rules.gap_errors). Filing makes the document permanent only: the
+    deadline is met when its submission is recorded (breach.submissions)."""
     stage, delay_reasons = FilingStage(stage), (delay_reasons or "").strip()
     ico_reference = (ico_reference or "").strip() or None
     breach = lock_breach(session, breach_id)
@@ -142,7 +155,13 @@ def file_notification(
     rows = obligations.load(session, breach.id)
     statutory = rules.statutory_obligation_for(stage, rows.values())
     late_by = rules.lateness_if_filed(stage, rows.values(), now)
-    _refuse_if_incomplete(breach, profile, stage, earlier, supersedes_id, late_by, delay_reasons, ico_reference)
+    amended_late_by, amended_reasons = _amended_lateness(session, earlier, supersedes_id)
+    late_by, delay_reasons = amended_late_by or late_by, delay_reasons or amended_reasons
+    missing, accepted = ico_rules.gap_errors(
+        ico_rules.missing_fields(breach, profile, stage), gaps, stage, london(now).date()
+    )
+    errors = _order_errors(stage, earlier, supersedes_id) + missing
+    _refuse_if_incomplete(errors, stage, late_by, delay_reasons, breach, ico_reference)
     if ico_reference and not breach.ico_reference:
         breach.ico_reference = ico_reference
         session.add(breach)
@@ -157,26 +176,86 @@ def file_notification(
         late_by=late_by,
         delay_reasons=delay_reasons,
         supersedes_id=supersedes_id,
+        gaps=accepted,
+        customer_notice=customer_notice.notice_snapshot(session, breach.id),
+        original_due=_original_due(session, breach.id),
     )
     session.add(filing)
     session.flush()
-    met = _meet_obligations(session, breach, stage, rows, earlier, profile, now)
-    _audit_filing(session, actor, breach, filing, met, now)
+    _audit_filing(session, actor, breach, filing, now)
     return filing
 
 
+def draft_preview(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    breach_id: int,
+    stage: FilingStage | str,
+    delay_reasons: str = "",
+    supersedes_id: int | None = None,
+) -> bytes:
+    """The PDF a filing of `stage` made now would have, watermarked "DRAFT – not submitted"; nothing is
+    stored and nothing is refused (missing items print as not provided), so it can be checked first."""
+    stage = FilingStage(stage)
+    breach = session.get(Breach, breach_id)
+    if breach is None:
+        raise NotFound(f"breach {breach_id} not found")
+    earlier = _earlier_filings(session, breach.id)
+    rows = obligations.load(session, breach.id)
+    filing = _new_filing(
+        breach,
+        find_profile(session) or ProfileBase.model_construct(**dict.fromkeys(SNAPSHOT_PROVIDER_FIELDS, "")),
+        stage,
+        earlier,
+        rules.statutory_obligation_for(stage, rows.values()),
+        actor=actor,
+        now=now,
+        late_by=rules.lateness_if_filed(stage, rows.values(), now),
+        delay_reasons=(delay_reasons or "").strip(),
+        supersedes_id=supersedes_id,
+        draft=True,
+        customer_notice=customer_notice.notice_snapshot(session, breach.id),
+        original_due=_original_due(session, breach.id),
+    )
+    return filing.pdf_bytes
+
+
+def _original_due(session: Session, breach_id: int) -> dict[str, Any]:
+    """The statutory deadlines as they stood before the first approved correction of the breach's times."""
+    first = session.exec(
+        select(BreachCorrection.original_due)
+        .where(BreachCorrection.breach_id == breach_id, BreachCorrection.status == CorrectionStatus.approved)
+        .order_by(BreachCorrection.id)
+        .limit(1)
+    ).first()
+    return dict(first) if first else {}
+
+
+def _amended_lateness(session: Session, earlier: list[Filing], supersedes_id: int | None) -> tuple[int | None, str]:
+    """An amendment of a late filing is late too: how late the amended one was, and the reasons it gave."""
+    amended = next((f for f in earlier if f.id == supersedes_id), None)
+    if amended is None:
+        return None, ""
+    submitted = session.exec(select(FilingSubmission).where(FilingSubmission.filing_id == amended.id)).first()
+    late_by = ico_rules.amendment_lateness(
+        amended.late, amended.late_by_seconds, submitted.late_by_seconds if submitted and submitted.late else None
+    )
+    reasons = amended.delay_reasons or (submitted.delay_reasons if submitted else "")
+    return late_by, reasons if late_by else ""
+
+
 def _refuse_if_incomplete(
-    breach: Breach,
-    profile: Any,
+    errors: list[FieldError],
     stage: FilingStage,
-    earlier: list[Filing],
-    supersedes_id: int | None,
     late_by: int | None,
     delay_reasons: str,
+    breach: Breach,
     ico_reference: str | None,
 ) -> None:
     """Invalid with every problem at once: order of stages, missing content, reasons for a delay, reference."""
-    errors = _order_errors(stage, earlier, supersedes_id) + ico_rules.missing_fields(breach, profile, stage)
+    errors = list(errors)
     errors += ico_rules.delay_errors(late=bool(late_by), delay_reasons=delay_reasons, regime=breach.regime)
     errors += _reference_errors(breach, ico_reference)
     if errors:
@@ -198,6 +277,10 @@ def _new_filing(
     late_by: int | None,
     delay_reasons: str,
     supersedes_id: int | None,
+    draft: bool = False,
+    gaps: dict[str, Any] | None = None,
+    customer_notice: dict[str, Any] | None = None,
+    original_due: dict[str, Any] | None = None,
 ) -> Filing:
     """The filing row with its snapshot, PDF bytes and their SHA-256 (not yet added to the session)."""
     superseded = next((f for f in earlier if f.id == supersedes_id), None)
@@ -221,12 +304,23 @@ def _new_filing(
         "filing": _filing_snapshot(filing, breach, statutory, superseded),
         "timezone": SNAPSHOT_ZONE,
     }
-    filing.pdf_bytes = documents.render_ico_notification(filing.snapshot)
+    if gaps:
+        filing.snapshot["gaps"] = gaps
+    if customer_notice:
+        filing.snapshot["customer_notice"] = customer_notice
+    if original_due:
+        filing.snapshot["original_due"] = original_due
+    if earlier:
+        filing.snapshot["changes"] = {
+            "since_sequence": earlier[-1].sequence,
+            "items": ico_rules.snapshot_changes(earlier[-1].snapshot or {}, filing.snapshot, CHANGE_LABELS),
+        }
+    filing.pdf_bytes = documents.render_ico_notification(filing.snapshot, draft=draft)
     filing.pdf_sha256 = sha256(filing.pdf_bytes)
     return filing
 
 
-def _audit_filing(session: Session, actor: Actor, breach: Breach, filing: Filing, met: Any, now: datetime) -> None:
+def _audit_filing(session: Session, actor: Actor, breach: Breach, filing: Filing, now: datetime) -> None:
     audit.record(
         session,
         actor=actor,
@@ -243,7 +337,6 @@ def _audit_filing(session: Session, actor: Actor, breach: Breach, filing: Filing
             "sha256": filing.pdf_sha256,
             "supersedes_id": filing.supersedes_id,
             "ico_reference": filing.ico_reference,
-            "obligations": met,
         },
     )
 
@@ -267,69 +360,6 @@ def _filing_snapshot(
         "statutory_due_at": _json_value(statutory.due_at) if statutory is not None else None,
         "regime": _json_value(breach.regime),
     }
-
-
-def _meet_obligations(
-    session: Session,
-    breach: Breach,
-    stage: FilingStage,
-    rows: dict[ObligationKind, Obligation],
-    earlier: list[Filing],
-    profile: ProviderProfile | None,
-    now: datetime,
-) -> dict[str, Any]:
-    """Meet the open obligations this stage answers (frozen); after the first initial, plan the second."""
-    met: dict[str, Any] = {}
-    for kind in rules.kinds_met_by(stage):
-        row = rows.get(kind)
-        if row is not None and ObligationStatus(row.status) is ObligationStatus.open:
-            obligations.meet(row, now)
-            session.add(row)
-            met[kind.value] = {"status": "met", "late_by_seconds": row.late_by_seconds}
-    first_initial = stage is FilingStage.initial and not any(
-        FilingStage(f.stage) is FilingStage.initial for f in earlier
-    )
-    if first_initial and ObligationKind.ico_second_target not in rows:
-        complete = not ico_rules.missing_fields(breach, profile, FilingStage.second)
-        plan = rules.second_obligation(breach.regime, now, initial_complete=complete)
-        obligations.store(session, breach.id, plan, now)
-        met[plan.kind.value] = {"status": plan.status, "due_at": plan.due_at, "statutory": plan.statutory}
-    session.flush()
-    return met
-
-
-def record_ico_reference(
-    session: Session,
-    *,
-    actor: Actor,
-    now: datetime,
-    breach_id: int,
-    ico_reference: str,
-) -> Breach:
-    """Store (or correct) the ICO's case reference on the breach, audited "breach.ico_reference_recorded" with
-    before and after; filings made afterwards carry it, filings already made keep what they carried."""
-    ico_reference = ico_reference.strip()
-    if not ico_reference:
-        raise Invalid("ico_reference: must not be blank", errors=[FieldError("ico_reference", "must not be blank")])
-    breach = lock_breach(session, breach_id)
-    if breach.ico_reference == ico_reference:
-        return breach
-    before = {"ico_reference": breach.ico_reference}
-    breach.ico_reference = ico_reference
-    breach.updated_at = now
-    session.add(breach)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="breach.ico_reference_recorded",
-        entity_type="breach",
-        entity_id=breach.id,
-        now=now,
-        before=before,
-        after={"ico_reference": ico_reference},
-    )
-    return breach
 
 
 def list_filings(session: Session, *, breach_id: int) -> list[Filing]:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from breach import rules
+from breach.ico import rules as ico_rules
 from breach.models import Breach, BreachCreate, BreachUpdate, FilingCreate, FilingStage
 from provider.errors import FieldError
 from provider.web import dates
@@ -37,6 +38,8 @@ TEXT_FIELDS = (
     "likely_consequences",
     "other_providers",
     "cross_border",
+    "other_countries",
+    "other_authorities",
     "customer_notification_summary",
 )
 DATETIME_FIELDS = ("occurred_at", "detected_at", "aware_at")
@@ -67,9 +70,12 @@ FIELD_LABELS = {
     "mitigation_measures": "Measures taken to mitigate adverse effects",
     "likely_consequences": "Likely consequences and adverse effects",
     "other_providers": "Other providers involved",
-    "cross_border": "Cross-border aspects",
+    "cross_border": "Cross-border aspects (older single answer)",
+    "other_countries": "Subscribers or individuals in other countries",
+    "other_authorities": "Other competent authorities notified",
     "customer_notification_summary": "Customer notifications (content, means and number)",
     "status": "Status",
+    "correction_justification": "Why the times are corrected",
 }
 BREACH_FORM = PageForm(
     labels=FIELD_LABELS,
@@ -81,10 +87,15 @@ BREACH_FORM = PageForm(
         "aware_at": "Enter the date and time the provider became aware",
     },
 )
+GAP_LABELS = {
+    **{f"gap-{name}-reason": f"Why “{FIELD_LABELS[name]}” is not yet known" for name in ico_rules.SECTION_2_FIELDS},
+    **{f"gap-{name}-expected": f"When “{FIELD_LABELS[name]}” is expected" for name in ico_rules.SECTION_2_FIELDS},
+}
 # The filing page lists what a stage still lacks, under the labels the breach form uses.
 FILING_FORM = PageForm(
     labels={
         **FIELD_LABELS,
+        **GAP_LABELS,
         "stage": "Stage",
         "delay_reasons": "Reasons for the delay",
         "supersedes_id": "This filing amends",
@@ -182,6 +193,20 @@ def _time_problems(data: dict[str, Any], now: datetime) -> list[FieldError]:
     )
 
 
+GAP_FIELDS = ico_rules.SECTION_2_FIELDS
+
+
+def _gaps(reading: Reading) -> dict[str, dict[str, Any]]:
+    """The reasons and expected dates typed beside missing Section 2 items (gap-<field>-reason/-expected)."""
+    gaps = {}
+    for name in GAP_FIELDS:
+        reason = reading.text(f"gap-{name}-reason").strip()
+        expected = reading.date(f"gap-{name}-expected")
+        if reason or expected:
+            gaps[name] = {"reason": reason[:2000], "expected": expected}
+    return gaps
+
+
 def read_filing(values: Values, stage: FilingStage | None) -> FilingCreate:
     """The filing form as the API's FilingCreate (`stage` None: the one sent is not a stage)."""
     reading = FILING_FORM.read(values)
@@ -192,6 +217,7 @@ def read_filing(values: Values, stage: FilingStage | None) -> FilingCreate:
         "stage": stage,
         "delay_reasons": reading.text("delay_reasons"),
         "supersedes_id": int(supersedes) if supersedes.isdigit() and len(supersedes) <= 18 else None,
+        "gaps": _gaps(reading),
     }
     data = reading.schema(FilingCreate, wanted)
     reading.done()

@@ -7,7 +7,7 @@ Public). Enums are stored as plain strings so adding a member never needs a data
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -118,7 +118,9 @@ class BreachFacts(SQLModel):
     mitigation_measures: Lines = _long_text()
     likely_consequences: Lines = _long_text()
     other_providers: Lines = _long_text('relevant use of other providers, or "none"')
-    cross_border: Lines = _long_text()
+    cross_border: Lines = _long_text("older single answer for Annex I items 16 and 17; now asked separately")
+    other_countries: Lines = _long_text("Annex I item 16: subscribers or individuals in other countries")
+    other_authorities: Lines = _long_text("Annex I item 17: other competent authorities notified")
     customer_notification_summary: Lines = _long_text()
 
 
@@ -224,10 +226,19 @@ class BreachPage(SQLModel):
     offset: int
 
 
+class FilingGap(SQLModel):
+    """A Section 2 item not yet available at a second or follow-up filing: why, and when it is expected."""
+
+    reason: str = Field(max_length=2000)
+    expected: date | None = None
+
+
 class FilingCreate(FilingBase):
-    """POST /api/v1/breaches/{id}/filings: which stage, and reasons when the statutory deadline has passed."""
+    """POST /api/v1/breaches/{id}/filings: which stage, and reasons when the statutory deadline has passed;
+    `gaps` names Section 2 items filed as not yet known (each with a reason and expected date)."""
 
     ico_reference: IcoReference | None = None
+    gaps: dict[Annotated[str, StringConstraints(max_length=40)], FilingGap] = Field(default_factory=dict, max_length=12)
 
 
 class FilingPublic(unbounded(FilingBase), unbounded(FilingRecord)):
@@ -235,9 +246,36 @@ class FilingPublic(unbounded(FilingBase), unbounded(FilingRecord)):
     breach_id: int
     sha256: str
     pdf_url: str
+    submission: Any = Field(default=None, description="when and how it was submitted to the ICO; null until recorded")
 
 
 class IcoReferenceUpdate(SQLModel):
     """PUT /api/v1/breaches/{id}/ico-reference: the case reference the ICO gave, carried onto later filings."""
 
     ico_reference: IcoReference
+
+
+class CorrectionStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class BreachCorrection(SQLModel, table=True):
+    """A correction of `aware_at`/`detected_at` made after the statutory deadline passed: it waits for a
+    second person's approval, and keeps the deadlines as they stood before (shown on the breach for good)."""
+
+    __tablename__ = "breach_correction"
+
+    id: int | None = id_field()
+    breach_id: int = Field(sa_column=Column(BIG_INT, ForeignKey("breach.id"), nullable=False, index=True))
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    original_due: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    justification: str = Field(sa_type=Text)
+    status: CorrectionStatus = Field(default=CorrectionStatus.pending, sa_type=StrEnumType(CorrectionStatus, 16))
+    requested_by: str = Field(max_length=100)
+    requested_at: datetime = utc_field()
+    decided_by: str = Field(default="", max_length=100)
+    decided_at: datetime | None = utc_field(nullable=True)
+    decision_note: str = Field(default="", sa_type=Text)

@@ -6,7 +6,7 @@ renders to the very bytes that were filed (breach.documents).
 
 from __future__ import annotations
 
-from breach.models import BreachStatus, Circumstance, DataCategory, FilingStage
+from breach.models import BreachStatus, Circumstance, DataCategory, FilingStage, ObligationKind
 
 CIRCUMSTANCE_LABELS = {
     Circumstance.loss: "Loss",
@@ -51,3 +51,23 @@ def category_choices() -> list[tuple[str, str]]:
         (category.value, f"{label} ({CATEGORY_EXAMPLES[category]})" if category in CATEGORY_EXAMPLES else label)
         for category, label in CATEGORY_LABELS.items()
     ]
+
+
+# One name per obligation, the same on every page, document and e-mail (reminders use it through the
+# deadline kinds in breach.deadlines): an action, so "Notify the ICO, statutory, due …" reads as one.
+OBLIGATION_NAMES = {
+    ObligationKind.ico_notification: "Notify the ICO",
+    ObligationKind.ico_initial_target: "Notify the ICO within 24 hours",
+    ObligationKind.ico_second_target: "Send the second notification to the ICO",
+    ObligationKind.customer_notice_decision: "Decide whether to notify customers",
+    ObligationKind.log_inclusion: "Include in the monthly breach log",
+    ObligationKind.log_submission: "Send the monthly breach log to the ICO",
+}
+
+
+def obligation_name(kind: ObligationKind | str) -> str:
+    """The one name of an obligation kind (its value for a kind this table does not know)."""
+    try:
+        return OBLIGATION_NAMES[ObligationKind(kind)]
+    except ValueError:
+        return str(kind)

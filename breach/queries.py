@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -17,20 +18,15 @@ from breach import rules
 from breach.deadlines import BREACH
 from breach.ico import rules as ico_rules
 from breach.models import Breach, FilingStage, ObligationKind
+from breach.presenters import OBLIGATION_NAMES, obligation_name
+from provider.clock import ensure_utc, london
 from provider.deadlines import rules as deadline_rules
 from provider.deadlines.models import Obligation, ObligationStatus
 from provider.deadlines.timeline import TimelineItem, Window, item_for, window_for
 from provider.durations import describe_duration
 from provider.errors import FieldError
 
-KIND_WORDS = {
-    ObligationKind.ico_notification: "Notify the ICO",
-    ObligationKind.ico_initial_target: "Initial notification to the ICO",
-    ObligationKind.ico_second_target: "Second notification to the ICO",
-    ObligationKind.customer_notice_decision: "Decide whether to notify customers",
-    ObligationKind.log_inclusion: "Include in the monthly breach log",
-    ObligationKind.log_submission: "Send the monthly breach log to the ICO",
-}
+KIND_WORDS = OBLIGATION_NAMES  # the one name per obligation (breach.presenters)
 LOG_KINDS = frozenset({ObligationKind.log_inclusion, ObligationKind.log_submission})
 RECIPIENT_WORDS = {"ico": "ICO", "customers": "Customers", "internal": "Internal"}
 STATE_WORDS = {
@@ -69,7 +65,7 @@ def present(row: Obligation, now: datetime) -> ObligationView:
     overdue_by = now - row.due_at if state == "overdue" and row.due_at is not None else None
     return ObligationView(
         row=row,
-        kind_words=KIND_WORDS.get(ObligationKind(row.kind), str(row.kind)),
+        kind_words=obligation_name(row.kind),
         recipient_words=RECIPIENT_WORDS.get(row.recipient, row.recipient),
         label=deadline_rules.label(row.statutory),
         state=state,
@@ -92,6 +88,29 @@ def next_open(rows: Iterable[Obligation], now: datetime, *, statutory: bool) -> 
     return present(min(candidates, key=lambda row: row.due_at), now)
 
 
+def next_action_words(rows: Iterable[Obligation], now: datetime) -> dict[str, Any] | None:
+    """The breach page's first line: 'Notify the ICO, statutory, due Fri 04 Dec 11:00 GMT, in 2 d 13 h'."""
+    row = rules.next_action(list(rows))
+    if row is None:
+        return None
+    local = london(row.due_at)
+    due = f"{local:%a %d %b %H:%M} {local.tzname()}"
+    remaining = ensure_utc(row.due_at) - ensure_utc(now)
+    when = f"overdue by {duration_words(-remaining)}" if remaining < timedelta(0) else f"in {duration_words(remaining)}"
+    nature = "statutory" if row.statutory else "internal target"
+    return {
+        "row": row,
+        "statutory": row.statutory,
+        "overdue": remaining < timedelta(0),
+        "text": f"{obligation_name(row.kind)}, {nature}, due {due}, {when}",
+    }
+
+
+def ordered(rows: Iterable[Obligation]) -> list[Obligation]:
+    """Statutory deadlines first, then internal targets (rules.due_order)."""
+    return list(rules.due_order(list(rows)))
+
+
 def duration_words(delta: timedelta | None) -> str:
     """'2 d 3 h 5 min' for a page; '' for none."""
     return describe_duration(delta, zero="under a minute")
@@ -107,6 +126,12 @@ def statutory_deadline_passed(rows: Iterable[Obligation], stage: FilingStage, no
     if not rules.lateness_if_filed(stage, rows, now):
         return None
     return rules.statutory_obligation_for(stage, rows)
+
+
+def statutory_for_filing(rows: Iterable[Obligation], stage: FilingStage) -> ObligationView | None:
+    """The statutory deadline a filing of `stage` answers, presented (for the submission page)."""
+    row = rules.statutory_obligation_for(stage, list(rows))
+    return present(row, row.due_at) if row is not None and row.due_at is not None else None
 
 
 def required_items(stage: FilingStage) -> list[FieldError]:

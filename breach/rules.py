@@ -348,3 +348,43 @@ def time_errors(
 
 def _utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else ensure_utc(value)
+
+
+def due_order(obligations: Iterable[ObligationLike]) -> list[ObligationLike]:
+    """Statutory deadlines first, then internal targets; within each, open before done, soonest due first."""
+
+    def key(row: ObligationLike) -> tuple[bool, bool, bool, datetime]:
+        done = ObligationStatus(row.status) is not ObligationStatus.open
+        due = ensure_utc(row.due_at) if row.due_at is not None else datetime.max.replace(tzinfo=UTC)
+        return (not row.statutory, done, row.due_at is None, due)
+
+    return sorted(obligations, key=key)
+
+
+def next_action(obligations: Iterable[ObligationLike]) -> ObligationLike | None:
+    """What to do next on a breach: the open statutory deadline due soonest, else the open internal target
+    due soonest; None when nothing with a due time is open. Overdue items are included (they are still due)."""
+    open_rows = [
+        row for row in obligations if ObligationStatus(row.status) is ObligationStatus.open and row.due_at is not None
+    ]
+    ordered = due_order(open_rows)
+    return ordered[0] if ordered else None
+
+
+CORRECTED_TIMES = ("aware_at", "detected_at")
+
+
+def correction_needs_approval(changed: Iterable[str], obligations: Iterable[ObligationLike], now: datetime) -> bool:
+    """A change of `aware_at` or `detected_at` once a statutory deadline has passed (its due time is before
+    `now`, met or not) waits for a justification and a second person's approval: until then nothing moves,
+    so "overdue" cannot quietly become "open" and a month already logged cannot lose the breach."""
+    if not any(name in CORRECTED_TIMES for name in changed):
+        return False
+    return any(
+        row.statutory and row.due_at is not None and ensure_utc(row.due_at) < ensure_utc(now) for row in obligations
+    )
+
+
+def may_approve(requested_by: str, approver: str) -> bool:
+    """Approval is by a second person: never the one who asked for the correction."""
+    return requested_by.strip().casefold() != approver.strip().casefold()

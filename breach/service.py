@@ -17,15 +17,15 @@ from typing import Any
 from sqlalchemy import func, or_, text
 from sqlmodel import Session, select
 
-from breach import obligations, rules
+from breach import corrections, obligations, rules
 from breach.deadlines import BREACH
 from breach.filings import (
+    draft_preview,
     file_notification,
     get_filing,
     get_filing_pdf,
     list_filings,
     lock_breach,
-    record_ico_reference,
 )
 from breach.ico import rules as ico_rules
 from breach.models import (
@@ -34,6 +34,14 @@ from breach.models import (
     BreachStatus,
     BreachUpdate,
     FilingStage,
+)
+from breach.submissions import (
+    acknowledgements_for,
+    get_acknowledgement,
+    record_acknowledgement,
+    record_ico_reference,
+    record_submission,
+    submissions_for,
 )
 from provider.clock import ensure_utc, london
 from provider.db.like import contains_pattern
@@ -59,6 +67,12 @@ __all__ = [
     "get_filing",
     "get_filing_pdf",
     "lock_breach",
+    "draft_preview",
+    "record_submission",
+    "submissions_for",
+    "record_acknowledgement",
+    "acknowledgements_for",
+    "get_acknowledgement",
 ]
 
 DEFAULT_LOG_DUE_DAY = 7
@@ -202,8 +216,12 @@ def update_breach(
     breach_id: int,
     data: BreachUpdate,
     log_due_day: int = DEFAULT_LOG_DUE_DAY,
+    approved: bool = False,
 ) -> Breach:
     """Apply the fields that were sent; audited "breach.updated" with before/after of changed fields only.
+
+    Once a statutory deadline has passed, a change of aware_at or detected_at is refused (Invalid on those
+    fields) unless `approved` (breach.corrections: a justified request approved by a second person).
 
     A change to any time (or the justification) is re-validated against the merged record. A changed
     aware_at may change the regime and recomputes OPEN obligations only (audited
@@ -212,6 +230,8 @@ def update_breach(
     changed = _changes(breach, data)
     if not changed:
         return breach
+    if not approved and corrections.needs_approval(session, breach, changed, now):
+        _raise_if(corrections.approval_errors(changed), "the breach cannot be changed")
     if any(name in changed for name in TIME_FIELDS):
         merged = {name: changed.get(name, getattr(breach, name)) for name in TIME_FIELDS}
         _raise_if(_time_errors(merged, now), "the breach cannot be changed")
@@ -237,19 +257,23 @@ def update_breach(
         after={name: _summary_value(value) for name, value in changed.items()},
     )
     if "aware_at" in changed:
-        due_before, due_after = obligations.recompute(session, breach, now, log_due_day=log_due_day)
-        if due_before != due_after:
-            audit.record(
-                session,
-                actor=actor,
-                action="breach.obligations_recomputed",
-                entity_type="breach",
-                entity_id=breach.id,
-                now=now,
-                before=due_before,
-                after=due_after,
-            )
+        _recompute(session, actor, breach, now, log_due_day)
     return breach
+
+
+def _recompute(session: Session, actor: Actor, breach: Breach, now: datetime, log_due_day: int) -> None:
+    due_before, due_after = obligations.recompute(session, breach, now, log_due_day=log_due_day)
+    if due_before != due_after:
+        audit.record(
+            session,
+            actor=actor,
+            action="breach.obligations_recomputed",
+            entity_type="breach",
+            entity_id=breach.id,
+            now=now,
+            before=due_before,
+            after=due_after,
+        )
 
 
 def get_breach(session: Session, *, breach_id: int) -> Breach:

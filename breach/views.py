@@ -15,9 +15,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from breach import forms, presenters, queries, rules, service
+from breach import correction_views, corrections, forms, presenters, queries, rules, service
 from breach.deadlines import BREACH
 from breach.forms import BREACH_FORM, FIELD_LABELS, ICO_REFERENCE_FORM, LIST_FORM
+from breach.ico import submission_views
 from breach.ico import views as ico_views
 from breach.models import Breach, BreachStatus, IcoReferenceUpdate
 from breach.paths import BreachPath, FilingPath
@@ -112,13 +113,15 @@ def breach_list(
 def _detail_context(session: Session, breach: Breach, now: datetime, actor: Actor) -> dict[str, Any]:
     rows = service.obligations_for(session, breach_ids=[breach.id])[breach.id]
     pairs = [(row, breach) for row in rows]
+    filings = service.list_filings(session, breach_id=breach.id)
     timeline = queries.timeline_items(pairs, now, with_reference=False)
     events = audit_query.search(
         session, audit_query.AuditFilter(entity_type="breach", entity_id=str(breach.id)), limit=AUDIT_EXCERPT
     ).events
     return {
         "breach": breach,
-        "obligations": [queries.present(row, now) for row in rows],
+        "obligations": [queries.present(row, now) for row in queries.ordered(rows)],
+        "next_action": queries.next_action_words(rows, now),
         "timeline": render_timeline(
             timeline,
             now,
@@ -126,7 +129,8 @@ def _detail_context(session: Session, breach: Breach, now: datetime, actor: Acto
             title=f"Deadlines for {breach.reference}",
             id_prefix=f"breach-{breach.id}",
         ),
-        "filings": service.list_filings(session, breach_id=breach.id),
+        "filings": filings,
+        "submissions": service.submissions_for(session, [f.id for f in filings]),
         "events": events,
         "now": now,
         "labels": FIELD_LABELS,
@@ -140,6 +144,12 @@ def _detail_context(session: Session, breach: Breach, now: datetime, actor: Acto
         "errors": [],
         "ico_reference": breach.ico_reference or "",
         "deadline_owners": owner_section(session, actor, BREACH, breach.id),
+        "corrections": corrections.corrections_of(session, breach.id),
+        "original_due": {
+            kind: datetime.fromisoformat(due)
+            for kind, due in corrections.original_deadlines(session, breach.id).items()
+            if due
+        },
     }
 
 
@@ -290,6 +300,8 @@ def edit_breach_submit(
 
     def correct() -> Breach:
         data = forms.read_correction(values, settings.zone, now, breach)
+        justification = str(values.get("correction_justification", "")).strip()
+        data = correction_views.request_if_needed(session, actor, now, breach, data, justification)
         return service.update_breach(
             session, actor=actor, now=now, breach_id=breach.id, data=data, log_due_day=settings.breach_log_due_day
         )
@@ -305,4 +317,6 @@ def edit_breach_submit(
 
 router = APIRouter(include_in_schema=False)
 router.include_router(ico_views.router)
+router.include_router(submission_views.router)
+router.include_router(correction_views.router)
 router.include_router(pages)

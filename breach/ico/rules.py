@@ -7,11 +7,14 @@ list the same things; the provider's name and contact point come from the provid
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
 from breach.models import FilingStage, Regime
 from breach.rules import is_blank
+from provider.clock import ensure_utc
 from provider.errors import FieldError
 
 PROFILE_FIELDS = (
@@ -126,3 +129,128 @@ def delay_errors(*, late: bool, delay_reasons: str, regime: Regime) -> list[Fiel
         else "a reasoned justification for the delay (611/2013 Art 2(3))"
     )
     return [FieldError("delay_reasons", f"required: the statutory deadline has passed, so give {wording}")]
+
+
+def submission_errors(
+    *,
+    submitted_at: datetime,
+    filed_at: datetime,
+    now: datetime,
+    late: bool,
+    delay_reasons: str,
+    regime: Regime,
+) -> list[FieldError]:
+    """Every problem with a recorded submission time, at once.
+
+    The time is entered by the person who submitted (to the minute, as a form gives it): it may not lie in
+    the future, nor before the document existed (the minute the filing was made counts, since the form has no
+    seconds). A submission after the statutory deadline needs the reasons for the delay, unless the filing
+    already gave them."""
+    submitted, filed, now = ensure_utc(submitted_at), ensure_utc(filed_at), ensure_utc(now)
+    errors = []
+    if submitted > now:
+        errors.append(FieldError("submitted_at", "is in the future: record the time it was actually submitted"))
+    if submitted < filed.replace(second=0, microsecond=0):
+        errors.append(
+            FieldError(
+                "submitted_at", "is before the document existed: it cannot have been submitted before it was made"
+            )
+        )
+    errors += delay_errors(late=late, delay_reasons=delay_reasons, regime=regime)
+    return errors
+
+
+AMENDMENT = "amendment"
+
+
+def stage_options(filed_stages: Iterable[FilingStage | str]) -> list[str]:
+    """What the stage picker offers, given the stages already filed: the initial notification until one is
+    filed; after it, the next stage (second, then follow-up) or an amendment, never "initial" again."""
+    filed = {FilingStage(stage) for stage in filed_stages}
+    if FilingStage.initial not in filed:
+        return [FilingStage.initial.value]
+    following = FilingStage.follow_up if FilingStage.second in filed else FilingStage.second
+    return [following.value, AMENDMENT]
+
+
+def amendment_lateness(late: bool, late_by_seconds: int | None, submitted_late_by: int | None) -> int | None:
+    """How late the filing being amended was (its submission's lateness first, else its own), carried onto
+    the amendment so it says it amends a late notification; None when it was on time."""
+    if submitted_late_by:
+        return submitted_late_by
+    return late_by_seconds if late and late_by_seconds else None
+
+
+# --- filing with gaps (611/2013 Art 2(3); DUAA: information in phases) -------------------------------------
+
+SECTION_2_FIELDS = ("summary", "location_and_media", "individuals_affected") + tuple(
+    name for name, _ in SECTION_2_TEXT if name not in ("summary", "location_and_media")
+)
+# The number of people may simply be "not yet known": a reason is enough, no expected date.
+DATE_OPTIONAL_GAPS = frozenset({"individuals_affected"})
+
+
+def gap_errors(
+    missing: list[FieldError], gaps: dict[str, Any] | None, stage: FilingStage | str, today: date
+) -> tuple[list[FieldError], dict[str, Any]]:
+    """Which missing items still refuse a filing, and the gaps accepted in their place.
+
+    A second or follow-up notification may be filed while Section 2 items are missing if each has a reason
+    and the date it is expected (not before `today`); the number of individuals needs only a reason ("not
+    yet known"). Anything else missing, or a gap without its reason or date, is refused naming the item.
+    Gaps for items that are not missing are dropped (the answer itself is filed)."""
+    gaps = gaps or {}
+    if FilingStage(stage) is FilingStage.initial:
+        return missing, {}
+    remaining, accepted = [], {}
+    for error in missing:
+        gap = gaps.get(error.field)
+        if error.field not in SECTION_2_FIELDS:
+            remaining.append(error)
+            continue
+        problem = _gap_problem(error.field, gap, today)
+        if problem:
+            remaining.append(FieldError(error.field, f"{error.reason}; {problem}"))
+        else:
+            accepted[error.field] = {"reason": str(gap["reason"]).strip(), "expected": _iso(gap.get("expected"))}
+    return remaining, accepted
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, date) else (value or None)
+
+
+def _gap_problem(field: str, gap: Any, today: date) -> str:
+    if not gap or is_blank(gap.get("reason")):
+        return "or, to file without it, give the reason it is not yet available and the date it is expected"
+    expected = gap.get("expected")
+    if isinstance(expected, str) and expected:
+        try:
+            expected = date.fromisoformat(expected)
+        except ValueError:
+            return "the expected date is not a date"
+    if expected is None or expected == "":
+        return "" if field in DATE_OPTIONAL_GAPS else "give the date it is expected"
+    if expected < today:
+        return "the expected date has already passed"
+    return ""
+
+
+def _or_none(value: Any) -> Any:
+    """Blank text and absent are the same answer; 0 and False are answers."""
+    return None if is_blank(value) else value
+
+
+def snapshot_changes(before: dict[str, Any], after: dict[str, Any], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """What changed between two filings' snapshots, field by field (breach facts and the provider block), in
+    the order of `labels`; unchanged and unlabelled fields are left out."""
+    changes = []
+    for part in ("breach", "provider"):
+        old, new = before.get(part, {}), after.get(part, {})
+        for name, label in labels.items():
+            if name in old or name in new:
+                if _or_none(old.get(name)) != _or_none(new.get(name)):
+                    changes.append(
+                        {"field": f"{part}.{name}", "label": label, "before": old.get(name), "after": new.get(name)}
+                    )
+    return changes

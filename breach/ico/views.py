@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from breach import presenters, queries, service
 from breach.forms import FIELD_LABELS, FILING_FORM, STAGE_UNKNOWN, read_filing
+from breach.ico import rules as ico_rules
 from breach.models import Breach, Filing, FilingStage
 from breach.paths import BreachPath
 from provider.db.session import SessionDep
@@ -32,11 +33,29 @@ FilingValues = Annotated[Values, Depends(FILING_FORM.submitted)]
 MISSING_PREFIX = "missing: "
 
 
-def _stage(text: str) -> FilingStage | None:
+def chosen_stage(text: str, filings: list[Filing], supersedes: str = "") -> FilingStage | None:
+    """The stage chosen; for "amendment", the stage of the filing it amends (the latest unamended one
+    until one is chosen). Empty: the first the picker offers."""
+    text = text or ico_rules.stage_options(f.stage for f in filings)[0]
+    if text == ico_rules.AMENDMENT:
+        open_ones = _amendable(filings)
+        chosen = next((f for f in open_ones if str(f.id) == supersedes), open_ones[-1] if open_ones else None)
+        return FilingStage(chosen.stage) if chosen is not None else None
     try:
-        return FilingStage(text or FilingStage.initial)
+        return FilingStage(text)
     except ValueError:
         return None
+
+
+def _amendable(filings: list[Filing]) -> list[Filing]:
+    superseded = {f.supersedes_id for f in filings if f.supersedes_id}
+    return [f for f in filings if f.id not in superseded]
+
+
+def _stage_options(filings: list[Filing]) -> list[tuple[str, str]]:
+    words = {**{stage.value: label for stage, label in presenters.STAGE_LABELS.items()}}
+    words[ico_rules.AMENDMENT] = "Amendment of an earlier filing"
+    return [(option, words[option]) for option in ico_rules.stage_options(f.stage for f in filings)]
 
 
 def _checklist(session: Session, breach: Breach, stage: FilingStage) -> list[dict[str, Any]]:
@@ -76,10 +95,18 @@ def _page(
     errors: list[FormError] | None = None,
     values: dict[str, Any] | None = None,
     status_code: int = 200,
+    picked_stage: str = "",
 ) -> Response:
     rows = service.obligations_for(session, breach_ids=[breach.id])[breach.id]
     passed = queries.statutory_deadline_passed(rows, stage, now)
     checklist = _checklist(session, breach, stage)
+    filings = service.list_filings(session, breach_id=breach.id)
+    picked = (values or {}).get("stage") or picked_stage or ico_rules.stage_options(f.stage for f in filings)[0]
+    gap_fields = (
+        []
+        if stage is FilingStage.initial
+        else [item for item in checklist if item["missing"] and item["field"] in ico_rules.SECTION_2_FIELDS]
+    )
     return render(
         request,
         "breach_ico/file.html",
@@ -87,11 +114,16 @@ def _page(
             "breach": breach,
             "stage": stage,
             "stages": presenters.STAGE_LABELS,
+            "stage_options": _stage_options(filings),
+            "picked": picked,
+            "amending": picked == ico_rules.AMENDMENT,
+            "amendable": _amendable(filings),
+            "gap_fields": gap_fields,
             "checklist": checklist,
             "missing_count": sum(1 for item in checklist if item["missing"]),
             "deadline_passed": passed,
             "overdue_by": queries.duration_words(now - passed.due_at) if passed is not None else "",
-            "filings": service.list_filings(session, breach_id=breach.id),
+            "filings": filings,
             "labels": FIELD_LABELS,
             "errors": errors or [],
             "values": values or {},
@@ -108,14 +140,18 @@ def file_page(
     now: NowDep,
     _actor: Writer,
     breach: BreachPath,
-    stage: Annotated[str, Query(max_length=16)] = "initial",
+    stage: Annotated[str, Query(max_length=16)] = "",
+    supersedes_id: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    """The checklist for the chosen stage and the filing form."""
-    chosen = _stage(stage)
+    """The checklist for the chosen stage and the filing form (the picker offers the initial notification
+    until one is filed, then the next stage or an amendment)."""
+    filings = service.list_filings(session, breach_id=breach.id)
+    chosen = chosen_stage(stage, filings, supersedes_id)
     if chosen is None:
         errors = [FILING_FORM.error("stage", STAGE_UNKNOWN)]
         return _page(request, session, breach, FilingStage.initial, now, errors=errors, status_code=422)
-    return _page(request, session, breach, chosen, now)
+    values = {"supersedes_id": supersedes_id} if supersedes_id else None
+    return _page(request, session, breach, chosen, now, values=values, picked_stage=stage)
 
 
 @router.post("/{breach_id:int}/file")
@@ -128,10 +164,13 @@ def file_submit(
     values: FilingValues,
 ) -> Response:
     """File now, or show the page again listing every missing field (422)."""
-    chosen = _stage(values.get("stage", ""))
+    filings = service.list_filings(session, breach_id=breach.id)
+    chosen = chosen_stage(values.get("stage", ""), filings, values.get("supersedes_id", ""))
 
     def file() -> Filing:
         data = read_filing(values, chosen)
+        if values.get("stage") == ico_rules.AMENDMENT and data.supersedes_id is None:
+            raise FILING_FORM.invalid("supersedes_id", "Choose the filing this amends")
         return service.file_notification(
             session,
             actor=actor,
@@ -140,14 +179,16 @@ def file_submit(
             stage=data.stage,
             delay_reasons=data.delay_reasons,
             supersedes_id=data.supersedes_id,
+            gaps={name: gap.model_dump() for name, gap in data.gaps.items()},
         )
 
     def filed(filing: Filing) -> Response:
         words = presenters.STAGE_LABELS[FilingStage(filing.stage)]
         return redirect(
             request,
-            f"/breaches/{breach.id}?filed={filing.id}#filing-{filing.id}",
-            f"{words} filed for {breach.reference} (filing {filing.sequence}). Download its PDF below.",
+            f"/breaches/{breach.id}/filings/{filing.id}/submission",
+            f"{words} for {breach.reference} made permanent (filing {filing.sequence}). Submit it to the ICO, "
+            "then record below when and how: the deadline is met by the submission.",
         )
 
     return submit(

@@ -1,14 +1,17 @@
-"""JSON API of the breach log: read a month's log (JSON, CSV or PDF) and record its submission."""
+"""JSON API of the breach log: read a month's log (JSON, CSV, PDF or XLSX) and record its submission."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from breach.log import service
 from breach.log.models import BreachLogPublic, LogSubmissionCreate, LogSubmissionPublic
+from breach.log.xlsx import render_xlsx
 from provider.db.session import SessionDep
 from provider.errors import NotFound
 from provider.security.actor import Actor
@@ -19,9 +22,14 @@ router = APIRouter(prefix="/api/v1/breach-log", tags=["breach log"])
 
 MonthQuery = Annotated[str, Query(min_length=1, max_length=7, description="the London month, YYYY-MM")]
 MonthPath = Annotated[str, Path(min_length=1, max_length=7, description="the London month, YYYY-MM")]
+DOWNLOADS: dict = {200: {"content": {"text/csv": {}, "application/pdf": {}, "application/vnd.ms-excel": {}}}}
 Reader = Annotated[Actor, api_permission(Permission.breach_read)]
 Writer = Annotated[Actor, api_permission(Permission.breach_write)]
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def download(content: bytes, fmt: str, filename: str) -> Response:
@@ -30,21 +38,44 @@ def download(content: bytes, fmt: str, filename: str) -> Response:
     )
 
 
-@router.get("", response_model=BreachLogPublic, responses={200: {"content": {"text/csv": {}, "application/pdf": {}}}})
+@router.get(
+    "",
+    response_model=BreachLogPublic,
+    responses={200: {"content": {"text/csv": {}, "application/pdf": {}, MEDIA_TYPES["xlsx"]: {}}}},
+)
 def read_log(
     _actor: Reader,
     session: SessionDep,
     settings: SettingsDep,
     month: MonthQuery,
-    format: Annotated[Literal["json", "csv", "pdf"], Query(description="json, csv or pdf")] = "json",
+    now: NowDep,
+    format: Annotated[Literal["json", "csv", "pdf", "xlsx"], Query(description="json, csv, pdf or xlsx")] = "json",
 ) -> BreachLogPublic | Response:
-    """A month's breach log: every breach the provider became aware of that month (nil return if none)."""
+    """A month's breach log: every breach the provider became aware of that month (nil return if none).
+    Every export says when and by whom it was produced, and whether the month was still open."""
     period = service.checked_period(month)
     if format == "json":
         return service.log_public(session, period=period, due_day=settings.breach_log_due_day, zone=settings.zone)
-    csv_bytes, pdf_bytes = service.render_documents(service.build_log(session, period=period, zone=settings.zone))
-    content = csv_bytes if format == "csv" else pdf_bytes
-    return download(content, format, f"breach-log-{period}.{format}")
+    return export(session, period=period, fmt=format, zone=settings.zone, now=now, by=_actor.name)
+
+
+def export(session: Session, *, period: str, fmt: str, zone: Any, now: datetime, by: str) -> Response:
+    """The month's log as CSV, PDF or XLSX, stamped as produced `now` by `by`. The X-Content-SHA256 header is
+    the SHA-256 of the log's content (its PDF unstamped), which `expected_pdf_sha256` takes when recording."""
+    content = service.build_log(session, period=period, zone=zone)
+    digest = service.sha256(service.render_documents(content)[1])
+    log = service.stamped(
+        content.model_copy(update={"provisional": service.rules.is_provisional(content.period_end, now)}),
+        now=now,
+        by=by,
+    )
+    if fmt == "xlsx":
+        response = download(render_xlsx(log), fmt, f"breach-log-{period}.{fmt}")
+    else:
+        csv_bytes, pdf_bytes = service.render_documents(log)
+        response = download(csv_bytes if fmt == "csv" else pdf_bytes, fmt, f"breach-log-{period}.{fmt}")
+    response.headers["X-Content-SHA256"] = digest
+    return response
 
 
 @router.get("/{month}/submissions", response_model=list[LogSubmissionPublic])
@@ -76,6 +107,8 @@ def record_submission(
         due_day=settings.breach_log_due_day,
         zone=settings.zone,
         expected_pdf_sha256=body.expected_pdf_sha256,
+        confirm_incomplete=body.confirm_incomplete,
+        incomplete_reason=body.incomplete_reason,
     )
     session.commit()
     return LogSubmissionPublic.model_validate(submission, from_attributes=True)

@@ -10,17 +10,19 @@ from datetime import datetime
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from breach.deadlines import BREACH
+from breach.ico.models import FilingSubmission
 from breach.log import documents, rules
 from breach.log.models import (
     BreachLog,
     LogRow,
 )
 from breach.models import Breach, Filing, FilingStage, ObligationKind
-from provider.clock import LONDON
+from breach.notices.models import NoticeRecipient, RecipientStatus
+from provider.clock import LONDON, ensure_utc
 from provider.deadlines import rules as deadline_rules
 from provider.deadlines import service as deadlines
 from provider.deadlines.models import Obligation
@@ -66,8 +68,9 @@ def checked_period(period: str) -> str:
 # --- building the log ------------------------------------------------------------------------------
 
 
-def build_log(session: Session, *, period: str, zone: ZoneInfo = LONDON) -> BreachLog:
-    """Every breach the provider became aware of during `period` (local months), oldest first."""
+def build_log(session: Session, *, period: str, zone: ZoneInfo = LONDON, now: datetime | None = None) -> BreachLog:
+    """Every breach the provider became aware of during `period` (local months), oldest first; provisional
+    when `now` is before the month's end (more breaches may still be recorded in it)."""
     checked_period(period)
     start, end = rules.period_bounds(period, zone)
     breaches = (
@@ -86,7 +89,13 @@ def build_log(session: Session, *, period: str, zone: ZoneInfo = LONDON) -> Brea
         period_end=end,
         provider=provider,
         rows=_rows(session, breaches),
+        provisional=rules.is_provisional(end, now),
     )
+
+
+def stamped(log: BreachLog, *, now: datetime, by: str) -> BreachLog:
+    """The log as an export says it was produced: when and by whom."""
+    return log.model_copy(update={"produced_at": now, "produced_by": by})
 
 
 def _rows(session: Session, breaches: Sequence[Breach]) -> list[LogRow]:
@@ -100,18 +109,28 @@ def _rows(session: Session, breaches: Sequence[Breach]) -> list[LogRow]:
             select(Obligation).where(deadlines.owned_by(BREACH, ids), Obligation.kind.in_(wanted))
         ).scalars()
     }
-    # Only the columns the log needs: a filing row also holds its PDF, which is not read here.
+    # Only the columns the log needs: a filing row also holds its PDF, which is not read here. A filing is
+    # "notified" when its submission to the ICO is recorded, at the time it was submitted.
     filings = session.execute(
-        select(Filing.breach_id, Filing.stage, Filing.filed_at, Filing.delay_reasons)
+        select(
+            Filing.breach_id,
+            Filing.stage,
+            FilingSubmission.submitted_at,
+            Filing.delay_reasons,
+            FilingSubmission.delay_reasons,
+        )
+        .join(FilingSubmission, FilingSubmission.filing_id == Filing.id)
         .where(Filing.breach_id.in_(ids))
-        .order_by(Filing.breach_id, Filing.sequence)
+        .order_by(Filing.breach_id, FilingSubmission.submitted_at, Filing.sequence)
     ).all()
     first_by_stage: dict[tuple[int, str], datetime] = {}
     reasons: dict[int, list[str]] = {}
-    for breach_id, stage, filed_at, delay_reasons in filings:
-        first_by_stage.setdefault((breach_id, str(stage)), filed_at)
-        if delay_reasons.strip() and delay_reasons.strip() not in reasons.setdefault(breach_id, []):
-            reasons[breach_id].append(delay_reasons.strip())
+    for breach_id, stage, submitted_at, *given in filings:
+        first_by_stage.setdefault((breach_id, str(stage)), submitted_at)
+        for text in (text.strip() for text in given if text):
+            if text and text not in reasons.setdefault(breach_id, []):
+                reasons[breach_id].append(text)
+    sent = _customers_sent(session, ids)
     return [
         _row(
             breach,
@@ -119,9 +138,30 @@ def _rows(session: Session, breaches: Sequence[Breach]) -> list[LogRow]:
             obligations.get((breach.id, ObligationKind.customer_notice_decision)),
             {stage: first_by_stage.get((breach.id, stage.value)) for stage in FilingStage},
             "\n".join(reasons.get(breach.id, [])),
-        )
+        ).model_copy(update=sent.get(breach.id, {}))
         for breach in breaches
     ]
+
+
+def _customers_sent(session: Session, ids: list[int]) -> dict[int, dict[str, object]]:
+    """Per breach: recipients selected, those whose notice went out, and the first and last sending."""
+    done = [RecipientStatus.sent.value, RecipientStatus.generated.value]
+    went = case((NoticeRecipient.status.in_(done), 1), else_=0)
+    sent_at = case((NoticeRecipient.status == RecipientStatus.sent.value, NoticeRecipient.sent_at), else_=None)
+    rows = session.execute(
+        select(NoticeRecipient.breach_id, func.count(), func.sum(went), func.min(sent_at), func.max(sent_at))
+        .where(NoticeRecipient.breach_id.in_(ids))
+        .group_by(NoticeRecipient.breach_id)
+    ).all()
+    return {
+        breach_id: {
+            "customers_total": int(total),
+            "customers_sent": int(count or 0),
+            "customers_first_sent_at": ensure_utc(first) if first else None,
+            "customers_last_sent_at": ensure_utc(last) if last else None,
+        }
+        for breach_id, total, count, first, last in rows
+    }
 
 
 def _row(

@@ -51,6 +51,8 @@ CSV_COLUMNS = (
     "Customer notification details",
     "Other providers and cross-border",
     "Status",
+    "Provisional?",
+    "Produced",
 )
 NIL_REFERENCE = "NIL RETURN"
 GRID_CELL_CHARACTERS = 300  # keeps every summary row shorter than a page; the full text follows in Details
@@ -88,6 +90,12 @@ def _label(labels: Mapping[str, str], value: str) -> str:
 
 
 def customers_notified(row: LogRow) -> str:
+    """What was actually sent ("120 of 125 notified, first … last …"), else the decision so far."""
+    if row.customers_total:
+        sent = f"{row.customers_sent:,} of {row.customers_total:,} notified"
+        if row.customers_first_sent_at:
+            sent += f" (first {when(row.customers_first_sent_at)}, last {when(row.customers_last_sent_at)})"
+        return sent
     if not row.customer_notice_decision:
         return "Not yet decided"
     decided = f" (decided {when(row.customer_notice_decided_at)})" if row.customer_notice_decided_at else ""
@@ -138,6 +146,15 @@ def row_cells(row: LogRow) -> dict[str, str]:
     }
 
 
+def provenance(log: BreachLog) -> dict[str, str]:
+    """The two columns every export carries: whether the month was still open, and who produced it when."""
+    produced = f"{when(log.produced_at)} by {log.produced_by}" if log.produced_at else ""
+    return {"Provisional?": PROVISIONAL_TEXT if log.provisional else "No", "Produced": produced}
+
+
+PROVISIONAL_TEXT = "Yes: the month is still open, so breaches may still be added"
+
+
 def _safe(value: str) -> str:
     """Defuse spreadsheet formulas: a cell starting with = + - @ is shown as text, never evaluated."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
@@ -151,10 +168,10 @@ def render_csv(log: BreachLog) -> bytes:
     writer.writerow(CSV_COLUMNS)
     provider = [log.provider.get("legal_name", ""), log.provider.get("ico_registration_number", ""), log.period]
     if not log.rows:
-        nil = {"Breach reference": NIL_REFERENCE, "Nature of breach": nil_return_text(log)}
+        nil = {"Breach reference": NIL_REFERENCE, "Nature of breach": nil_return_text(log), **provenance(log)}
         writer.writerow(provider + [nil.get(column, "") for column in CSV_COLUMNS[3:]])
     for row in log.rows:
-        cells = row_cells(row)
+        cells = row_cells(row) | provenance(log)
         writer.writerow([_safe(value) for value in provider + [cells[column] for column in CSV_COLUMNS[3:]]])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -172,7 +189,7 @@ GRID_HEADER = (
     "Customers notified?",
 )
 GRID_WIDTHS_MM = (24, 44, 44, 50, 20, 25, 25, 25)  # 257 mm: landscape A4 inside 20 mm margins
-DETAIL_FIELDS = tuple(column for column in CSV_COLUMNS[5:] if column != "Title")
+DETAIL_FIELDS = tuple(column for column in CSV_COLUMNS[5:-2] if column != "Title")
 
 
 def _cell(value: str) -> str:
@@ -194,7 +211,7 @@ def _grid_row(row: LogRow, cells: dict[str, str]) -> list[str]:
     )
     nature = _joined(_cell(cells["Nature of breach"]), _cell(cells["Personal data concerned"]))
     return [
-        row.reference,
+        _joined(row.reference, f"ICO: {row.ico_reference}" if row.ico_reference else ""),
         dates,
         ico,
         nature,
@@ -217,6 +234,15 @@ def _details(rows: Iterable[LogRow]) -> list[Flowable]:
     return story
 
 
+def _stamp(log: BreachLog) -> list[Flowable]:
+    lines = []
+    if log.provisional:
+        lines.append(pdf.heading(f"PROVISIONAL: {log.label} is still open, so breaches may still be added"))
+    if log.produced_at:
+        lines.append(pdf.text(f"Produced {when(log.produced_at)} by {log.produced_by}.", "small"))
+    return lines
+
+
 def render_pdf(log: BreachLog) -> bytes:
     start_local = london(log.period_start).strftime("%d %B %Y")
     story: list[Flowable] = [
@@ -226,6 +252,7 @@ def render_pdf(log: BreachLog) -> bytes:
             f"action taken. Breaches are listed in the month the provider became aware of them "
             f"(Europe/London); this log covers {log.label}, from {start_local}."
         ),
+        *_stamp(log),
         pdf.heading("Provider"),
         pdf.provider_block(log.provider),
         pdf.spacer(),

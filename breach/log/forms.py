@@ -12,6 +12,8 @@ LOG_FORM = PageForm(
         "recipient": "To",
         "note": "Note",
         "pdf_sha256": "The log that was shown",
+        "confirm_incomplete": "Send the log anyway",
+        "incomplete_reason": "Why it is sent now",
     },
     choices=("method",),
     missing={"sent_at": "Enter when the log was sent.", "recipient": "Enter who the log was sent to"},

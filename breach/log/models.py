@@ -93,6 +93,10 @@ class LogRow(SQLModel):
     customer_notice_decided_at: datetime | None = None
     customer_notice_rationale: str = ""
     customer_notification_summary: str = ""
+    customers_total: int = 0  # recipients selected for a notice
+    customers_sent: int = 0  # of them, those whose notice actually went out
+    customers_first_sent_at: datetime | None = None
+    customers_last_sent_at: datetime | None = None
 
 
 class BreachLog(SQLModel):
@@ -104,6 +108,9 @@ class BreachLog(SQLModel):
     period_end: datetime
     provider: dict[str, str] = Field(default_factory=dict)
     rows: list[LogRow] = Field(default_factory=list)
+    provisional: bool = Field(default=False, description="the month had not ended when the log was built")
+    produced_at: datetime | None = None
+    produced_by: str = ""
 
 
 class LogObligationPublic(SQLModel):
@@ -139,6 +146,8 @@ class BreachLogPublic(BreachLog):
 
     nil_return: bool
     due_at: datetime
+    needs_resubmission: bool = Field(default=False, description="the log changed after it was recorded as sent")
+    changes_since_sent: list[str] = Field(default_factory=list, description="what changed since it was sent")
     obligation: LogObligationPublic | None = None
     submission: LogSubmissionPublic | None = None
 
@@ -157,3 +166,7 @@ class LogSubmissionCreate(SQLModel):
         schema_extra={"pattern": r"^[0-9a-f]{64}$"},
         description="the SHA-256 of the PDF that was sent; refused if the log has changed since",
     )
+    confirm_incomplete: bool = Field(
+        default=False, description="send although some breaches lack an ICO notification or remedial action"
+    )
+    incomplete_reason: str = Field(default="", max_length=2000, description="why, when confirm_incomplete")

@@ -7,7 +7,9 @@ aware of at 00:30 BST on 1 April belongs to April even though it is still 31 Mar
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from provider.clock import LONDON, ensure_utc
@@ -100,3 +102,46 @@ def submission_problems(period: str, sent_at: datetime, now: datetime, zone: Zon
     if ensure_utc(sent_at) > ensure_utc(now):
         problems.append("the sending time is in the future")
     return problems
+
+
+def is_provisional(period_end: datetime, now: datetime | None) -> bool:
+    """A month still open at `now` (its end, a London midnight, not yet reached) gives a provisional log."""
+    return now is not None and now < period_end
+
+
+def incomplete_rows(rows: Iterable[Any]) -> list[str]:
+    """'BR-2026-0003: no ICO notification, no remedial action' for each breach of the log lacking either, so
+    recording the month as sent asks for a confirmation and a reason first."""
+    found = []
+    for row in rows:
+        lacking = []
+        if row.initial_notified_at is None:
+            lacking.append("no ICO notification")
+        if not (row.mitigation_measures or "").strip():
+            lacking.append("no remedial action")
+        if lacking:
+            found.append(f"{row.reference}: {', '.join(lacking)}")
+    return found
+
+
+# The log's own fields that are compared for "needs resubmission" (what the ICO received, not how it was made).
+RESUBMISSION_IGNORED = frozenset({"produced_at", "produced_by", "provisional"})
+
+
+def changes_since_sent(sent: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """What differs between the log as sent (its stored snapshot) and as it stands now, in words:
+    'BR-2026-0004 added', 'BR-2026-0002 removed', 'BR-2026-0001: aware_at, ico_due_at changed'. Empty when
+    the month's log is unchanged; anything else means it needs resubmitting. Both are JSON dumps of a log."""
+    before = {row["reference"]: row for row in sent.get("rows", [])}
+    after = {row["reference"]: row for row in current.get("rows", [])}
+    changes = [f"{reference} added" for reference in after if reference not in before]
+    changes += [f"{reference} removed" for reference in before if reference not in after]
+    for reference, row in after.items():
+        old = before.get(reference)
+        if old is None:
+            continue
+        fields = [name for name in row if name not in RESUBMISSION_IGNORED and old.get(name) != row.get(name)]
+        if fields:
+            changes.append(f"{reference}: {', '.join(fields)} changed")
+    provider_changed = sent.get("provider") != current.get("provider")
+    return changes + (["the provider's details changed"] if provider_changed else [])

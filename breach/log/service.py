@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from breach.deadlines import BREACH, BREACH_LOG
 from breach.log import rules
-from breach.log.contents import build_log, checked_period, render_documents
+from breach.log.contents import build_log, checked_period, render_documents, stamped
 from breach.log.models import (
     BreachLog,
     BreachLogPublic,
@@ -173,18 +173,26 @@ def record_submission(
     due_day: int,
     zone: ZoneInfo = LONDON,
     expected_pdf_sha256: str | None = None,
+    confirm_incomplete: bool = False,
+    incomplete_reason: str = "",
 ) -> LogSubmission:
-    """Record that the month's log (or nil return) was sent: store the documents, meet the obligation
-    with `first_filed_at` = sending time and freeze how late it was."""
+    """Record that the month's log (or nil return) was sent: store the documents (stamped as produced now by
+    the actor), meet the obligation with `first_filed_at` = sending time and freeze how late it was. When
+    some breaches lack an ICO notification or remedial action, Invalid naming them unless confirmed with a
+    reason (kept in the note). `expected_pdf_sha256` is that of the log's content (the page's PDF, unstamped)."""
     checked_period(period)
     _check_submission(session, period=period, sent_at=sent_at, now=now, zone=zone)
     obligation, _changed = ensure_obligation(session, actor=actor, now=now, period=period, due_day=due_day, zone=zone)
     log = build_log(session, period=period, zone=zone)
-    csv_bytes, pdf_bytes = render_documents(log)
-    if expected_pdf_sha256 and expected_pdf_sha256 != sha256(pdf_bytes):
+    _, content_pdf = render_documents(log)
+    if expected_pdf_sha256 and expected_pdf_sha256 != sha256(content_pdf):
         raise invalid("expected_pdf_sha256", "the log has changed since that PDF was made: review it and send again")
+    note = _incomplete_note(log, note, confirm_incomplete, incomplete_reason)
+    sent = log.model_copy(update={"provisional": rules.is_provisional(log.period_end, sent_at)})
+    sent = stamped(sent, now=now, by=actor.name)
+    csv_bytes, pdf_bytes = render_documents(sent)
     submission = _submission_row(
-        log, obligation, actor=actor, now=now, sent_at=sent_at, method=method, recipient=recipient, note=note
+        sent, obligation, actor=actor, now=now, sent_at=sent_at, method=method, recipient=recipient, note=note
     )
     submission.csv_sha256, submission.csv_bytes = sha256(csv_bytes), csv_bytes
     submission.pdf_sha256, submission.pdf_bytes = sha256(pdf_bytes), pdf_bytes
@@ -199,6 +207,21 @@ def record_submission(
     included = _meet_inclusions(session, [row.breach_id for row in log.rows], sent_at)
     _audit_submission(session, actor, submission, included, now)
     return submission
+
+
+def _incomplete_note(log: BreachLog, note: str, confirmed: bool, reason: str) -> str:
+    """The note to store; Invalid listing the incomplete breaches when not confirmed with a reason."""
+    lacking = rules.incomplete_rows(log.rows)
+    if not lacking:
+        return note
+    if not confirmed or not reason.strip():
+        raise invalid(
+            "confirm_incomplete",
+            "some breaches are incomplete (" + "; ".join(lacking) + "): confirm sending it anyway and give the reason",
+        )
+    return "\n".join(
+        part for part in (note.strip(), f"Sent incomplete ({'; '.join(lacking)}): {reason.strip()}") if part
+    )
 
 
 def _submission_row(
@@ -290,8 +313,11 @@ def log_public(session: Session, *, period: str, due_day: int, zone: ZoneInfo = 
     obligation = find_obligation(session, period)
     submission = find_submission(session, period)
     due_at = obligation.due_at if obligation and obligation.due_at else rules.submission_due_at(period, due_day, zone)
+    changes = rules.changes_since_sent(submission.snapshot, log.model_dump(mode="json")) if submission else []
     return BreachLogPublic(
         **log.model_dump(),
+        needs_resubmission=bool(changes),
+        changes_since_sent=changes,
         nil_return=not log.rows,
         due_at=due_at,
         obligation=LogObligationPublic.model_validate(obligation, from_attributes=True) if obligation else None,

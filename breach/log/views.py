@@ -77,6 +77,8 @@ def _page(
         previous=rules.previous_period(period),
         following=rules.next_period(period),
         late_by=describe_duration(log.submission.late_by_seconds) if log.submission else "",
+        provisional=rules.is_provisional(log.period_end, now),
+        incomplete=rules.incomplete_rows(log.rows),
     )
     return render(request, "breach_log/log.html", context, status_code=status_code)
 
@@ -101,15 +103,16 @@ def log_page(
 
 @router.get("/breaches/log/export")
 def log_export(
-    _actor: Reader,
+    actor: Reader,
     session: SessionDep,
     settings: SettingsDep,
+    now: NowDep,
     month: Annotated[str, Query(min_length=1, max_length=7)],
-    format: Literal["csv", "pdf"] = "pdf",
+    format: Literal["csv", "pdf", "xlsx"] = "pdf",
 ) -> Response:
+    """The month's log, saying when and by whom it was produced (and whether the month is still open)."""
     period = service.checked_period(month)
-    csv_bytes, pdf_bytes = service.render_documents(service.build_log(session, period=period, zone=settings.zone))
-    return log_api.download(csv_bytes if format == "csv" else pdf_bytes, format, f"breach-log-{period}.{format}")
+    return log_api.export(session, period=period, fmt=format, zone=settings.zone, now=now, by=actor.name)
 
 
 @router.get("/breaches/log/submissions/{submission_id:int}/document.{fmt}")
@@ -139,6 +142,8 @@ def record_submission(
             "recipient": values.get("recipient", "ICO"),
             "note": reading.text("note"),
             "expected_pdf_sha256": reading.text("pdf_sha256") or None,
+            "confirm_incomplete": reading.flag("confirm_incomplete"),
+            "incomplete_reason": reading.text("incomplete_reason"),
         }
         form = reading.schema(LogSubmissionCreate, wanted)
         reading.done()
@@ -154,6 +159,8 @@ def record_submission(
             due_day=settings.breach_log_due_day,
             zone=settings.zone,
             expected_pdf_sha256=form.expected_pdf_sha256,
+            confirm_incomplete=form.confirm_incomplete,
+            incomplete_reason=form.incomplete_reason,
         )
 
     return submit(

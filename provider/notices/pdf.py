@@ -109,6 +109,17 @@ def spacer(height_mm: float = 4) -> Spacer:
     return Spacer(1, height_mm * mm)
 
 
+def _watermark(canvas: Any, pagesize: tuple[float, float], words: str) -> None:
+    """Large grey words across the page (a draft is never mistaken for what was sent)."""
+    canvas.saveState()
+    canvas.setFont("Helvetica-Bold", 44)
+    canvas.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.25))
+    canvas.translate(pagesize[0] / 2, pagesize[1] / 2)
+    canvas.rotate(45)
+    canvas.drawCentredString(0, 0, words)
+    canvas.restoreState()
+
+
 def build(
     story: list[Flowable],
     *,
@@ -116,6 +127,7 @@ def build(
     reference: str,
     author: str,
     landscape_pages: bool = False,
+    watermark: str = "",
 ) -> bytes:
     """Render a story to PDF bytes with a footer (reference, page x).
 
@@ -147,6 +159,8 @@ def build(
         canvas.setFillColor(colors.HexColor("#444444"))
         canvas.drawString(20 * mm, 10 * mm, f"{reference} · {document_title}")
         canvas.drawRightString(pagesize[0] - 20 * mm, 10 * mm, f"Page {doc.page}")
+        if watermark:
+            _watermark(canvas, pagesize, watermark)
         canvas.restoreState()
 
     document.build(story, onFirstPage=_footer, onLaterPages=_footer)

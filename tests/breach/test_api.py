@@ -176,8 +176,16 @@ def test_filing_returns_201_and_the_pdf_download_is_the_exact_stored_bytes(manag
     assert "BR-2026-0001-01-initial.pdf" in pdf.headers["content-disposition"]
     listed = manager.get(f"/api/v1/breaches/{body['id']}/filings").json()
     assert [f["id"] for f in listed] == [filing["id"]]
+    before = {o["kind"]: o for o in manager.get(f"/api/v1/breaches/{body['id']}").json()["obligations"]}
+    assert before["ico_notification"]["status"] == "open" and "ico_second_target" not in before  # not yet sent
+    submitted = manager.post(f"/api/v1/filings/{filing['id']}/submission", json={"method": "online_form"})
+    assert submitted.status_code == 201, submitted.text
+    again = manager.post(f"/api/v1/filings/{filing['id']}/submission", json={"method": "email"})
+    assert again.status_code == 409
     after = {o["kind"]: o for o in manager.get(f"/api/v1/breaches/{body['id']}").json()["obligations"]}
     assert after["ico_notification"]["status"] == "met" and after["ico_second_target"]["status"] == "open"
+    listed = manager.get(f"/api/v1/breaches/{body['id']}/filings").json()
+    assert listed[0]["submission"]["method"] == "online_form"
 
 
 def test_a_late_filing_needs_delay_reasons(manager, with_profile, clock):

@@ -151,7 +151,20 @@ def test_an_amendment_names_the_filing_it_supersedes_and_unknown_items_are_marke
     data["breach"]["summary"] = ""
     content = pdf_text(render_ico_notification(data))
     assert "Filing 1 (this filing supersedes it)" in content
-    assert "Not yet known" in content
+    assert "not provided" in content and "None stated" not in content  # Annex I: a blank is "not provided"
+
+
+def test_a_gap_prints_its_reason_and_expected_date_and_changes_are_listed():
+    data = snapshot(sequence=2, supersedes_sequence=None, late=False, late_by_seconds=0, delay_reasons="")
+    data["breach"]["mitigation_measures"] = ""
+    data["gaps"] = {"mitigation_measures": {"reason": "Supplier report awaited", "expected": "2026-03-20"}}
+    data["changes"] = {
+        "since_sequence": 1,
+        "items": [{"field": "breach.summary", "label": "Summary of the incident", "before": "", "after": "Bills"}],
+    }
+    content = pdf_text(render_ico_notification(data))
+    assert "Not yet known: Supplier report awaited (expected by 2026-03-20)" in content
+    assert "What changed since filing 1" in content and "Before: not provided" in content
 
 
 def test_markup_in_user_text_is_printed_not_interpreted():

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from breach import obligations, rules, service
+from breach import corrections, obligations, rules, service
 from breach.models import (
     Breach,
     BreachCreate,
@@ -24,11 +24,13 @@ from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import Invalid
 from provider.profile.models import ProfileUpdate
 from provider.profile.service import update_profile
+from provider.security.actor import system_actor
 from provider.security.audit import verify_chain
 from provider.security.models import AuditEvent
 from tests.conftest import START, TESTER
 
 AWARE = datetime(2026, 3, 9, 14, 20, tzinfo=UTC)
+SECOND = system_actor("second approver")
 DUE = datetime(2026, 3, 12, 15, 0, tzinfo=UTC)  # aware floored to the hour + 73 hours
 SECTION_1 = {
     "occurred_at": datetime(2026, 3, 9, 8, 0, tzinfo=UTC),
@@ -88,6 +90,13 @@ def kinds(session: Session, breach: Breach) -> dict[ObligationKind, Obligation]:
 
 def actions(session: Session) -> list[str]:
     return [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()]
+
+
+def file_and_submit(session: Session, breach: Breach, now: datetime = START, stage: str = "initial", **kw: object):
+    """File a stage and record it as submitted to the ICO at `now` (the submission meets the deadline)."""
+    filing = service.file_notification(session, actor=TESTER, now=now, breach_id=breach.id, stage=stage, **kw)
+    service.record_submission(session, actor=TESTER, now=now, filing_id=filing.id, method="online_form")
+    return filing
 
 
 def error_fields(raised: pytest.ExceptionInfo[Invalid]) -> list[str]:
@@ -232,15 +241,15 @@ def test_correcting_awareness_across_the_duaa_boundary_changes_regime_and_retire
         detected_at=datetime(2025, 8, 19, 23, 0, tzinfo=UTC),
     )
     assert breach.regime is Regime.duaa
-    service.update_breach(
-        session,
-        actor=TESTER,
-        now=START,
-        breach_id=breach.id,
-        data=BreachUpdate(
-            aware_at=datetime(2025, 8, 19, 22, 30, tzinfo=UTC), detected_at=datetime(2025, 8, 19, 22, 0, tzinfo=UTC)
-        ),
+    # Recorded long after its deadline, so the correction goes through a second person's approval.
+    change = {
+        "aware_at": datetime(2025, 8, 19, 22, 30, tzinfo=UTC),
+        "detected_at": datetime(2025, 8, 19, 22, tzinfo=UTC),
+    }
+    request = corrections.request_correction(
+        session, actor=TESTER, now=START, breach_id=breach.id, changes=change, justification="Clock read wrongly"
     )
+    corrections.decide_correction(session, actor=SECOND, now=START, correction_id=request.id, approve=True)
     session.commit()
     rows = kinds(session, breach)
     assert breach.regime is Regime.eu_611_2013
@@ -252,26 +261,20 @@ def test_correcting_awareness_after_filing_does_not_make_a_late_filing_on_time(s
     add_profile(session)
     breach = create(session, **SECTION_1)
     filed_at = DUE + timedelta(hours=5)
-    filing = service.file_notification(
-        session,
-        actor=TESTER,
-        now=filed_at,
-        breach_id=breach.id,
-        stage=FilingStage.initial,
-        delay_reasons="Waited for the forensic report",
+    filing = file_and_submit(
+        session, breach, filed_at, stage=FilingStage.initial, delay_reasons="Waited for the forensic report"
     )
     session.commit()
     assert (filing.late, filing.late_by_seconds) == (True, 5 * 3600)
-    # Awareness corrected to two days later: a fresh computation would put the filing on time.
-    service.update_breach(
-        session,
-        actor=TESTER,
-        now=filed_at,
-        breach_id=breach.id,
-        data=BreachUpdate(
-            aware_at=AWARE + timedelta(days=2), awareness_justification="Confirmation only came on the 11th"
-        ),
+    # Awareness corrected to two days later: a fresh computation would put the filing on time. The deadline
+    # has passed, so the correction is requested with a justification and approved by a second person.
+    change = {"aware_at": AWARE + timedelta(days=2), "awareness_justification": "Confirmation only came on the 11th"}
+    with pytest.raises(Invalid):
+        service.update_breach(session, actor=TESTER, now=filed_at, breach_id=breach.id, data=BreachUpdate(**change))
+    request = corrections.request_correction(
+        session, actor=TESTER, now=filed_at, breach_id=breach.id, changes=change, justification="Wrong day typed"
     )
+    corrections.decide_correction(session, actor=SECOND, now=filed_at, correction_id=request.id, approve=True)
     session.commit()
     rows = kinds(session, breach)
     statutory = rows[ObligationKind.ico_notification]
@@ -294,7 +297,7 @@ def test_listing_filters_by_status_open_deadline_and_text(session):
     add_profile(session)
     soon = create(session, title="Misdirected bill")
     filed = create(session, title="Stolen 50% of backups", **SECTION_1)
-    service.file_notification(session, actor=TESTER, now=START, breach_id=filed.id, stage="initial")
+    file_and_submit(session, filed)
     service.update_breach(
         session, actor=TESTER, now=START, breach_id=filed.id, data=BreachUpdate(status=BreachStatus.closed)
     )

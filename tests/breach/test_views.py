@@ -85,6 +85,14 @@ def _file(client, breach_id: int, **fields: str):
     return client.post(f"/breaches/{breach_id}/file", data={"stage": "initial", **fields, "csrf_token": token})
 
 
+def _submit(client, location: str, **fields: str):
+    """Record the submission on the page a filing redirects to, with the boxes as the page fills them."""
+    page = client.get(location).text
+    boxes = dict(re.findall(r'name="(submitted_at-(?:day|month|year|time))" value="([^"]*)"', page))
+    data = {**boxes, "method": "online_form", **fields, "csrf_token": csrf_from(page)}
+    return client.post(location, data=data)
+
+
 def _boxes(page: str, name: str) -> str:
     """A date input's boxes as the page shows them, 'day month year time' ('1 7 2026 08:30')."""
     found = dict(re.findall(rf'name="{name}-(day|month|year|time)" value="([^"]*)"', page))
@@ -206,8 +214,10 @@ def test_a_successful_filing_links_a_pdf_whose_bytes_match_the_shown_sha256(sign
     response = _file(client, breach_id)
     assert response.status_code == 303, _text(response)
     location = response.headers["location"]
-    filing_id = int(re.search(r"filed=(\d+)", location).group(1))
-    page = client.get(location.split("#")[0]).text
+    filing_id = int(re.search(r"/filings/(\d+)/submission$", location).group(1))
+    assert "Record the submission" in client.get(location).text
+    page = client.get(f"/breaches/{breach_id}").text
+    assert "not yet submitted" in page
     link = f"/breaches/{breach_id}/filings/{filing_id}.pdf"
     assert f'href="{link}"' in page
     download = client.get(link)
@@ -232,6 +242,8 @@ def test_a_late_filing_page_says_the_deadline_passed_and_requires_reasons(signed
     assert 'href="#delay_reasons"' in _error_summary(refused)
     accepted = _file(client, breach_id, delay_reasons="Awaiting forensic confirmation of scope")
     assert accepted.status_code == 303
+    assert "met late" not in _text(client.get(f"/breaches/{breach_id}"))  # the document alone meets nothing
+    assert _submit(client, accepted.headers["location"]).status_code == 303
     detail = _text(client.get(f"/breaches/{breach_id}"))
     assert "met late" in detail and "1 min" in detail
 

@@ -97,16 +97,28 @@ def test_record_file_and_download_a_breach_notification(page, live_server, tmp_p
 
     page.get_by_role("link", name="File an ICO notification").click()
     assert page.get_by_text("Everything this stage needs has been recorded").is_visible()
+    # The draft first: the same document, watermarked, nothing stored.
+    assert page.get_by_role("button", name="Preview the draft PDF").is_visible()
+    draft = page.request.get(page.url.split("?")[0] + "/draft.pdf?stage=initial")
+    assert draft.ok and draft.body().startswith(b"%PDF")
     page.get_by_role("button", name="File the initial notification").click()
-    page.wait_for_url(re.compile(r"/breaches/\d+\?filed=\d+"))
-    assert page.get_by_role("status").first.get_by_text("Initial notification filed").is_visible()
+    page.wait_for_url(re.compile(r"/breaches/\d+/filings/\d+/submission$"))
+    assert page.get_by_role("status").first.get_by_text("made permanent").is_visible()
 
     with page.expect_download() as download_info:
-        page.locator("#just-filed").get_by_role("link", name=re.compile("Download the PDF")).click()
+        page.get_by_role("link", name="Download the PDF").click()
     saved = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(saved)
     content = saved.read_bytes()
     assert content.startswith(b"%PDF")
     assert saved.name.endswith("-initial.pdf")
-    shown = page.locator("#just-filed code.sha256").inner_text().strip()
+    shown = page.locator("code.sha256").first.inner_text().strip()
     assert hashlib.sha256(content).hexdigest() == shown
+
+    # Submitted through the ICO's form, then recorded here (the time defaults to now).
+    page.get_by_label("How it was submitted").select_option("online_form")
+    page.get_by_role("button", name="Record the submission").click()
+    page.wait_for_url(re.compile(r"/submission$"))
+    assert page.locator("#submitted-at").is_visible()
+    page.get_by_role("link", name=re.compile("^Back to BR-")).click()
+    assert page.locator("#next-action").is_visible()

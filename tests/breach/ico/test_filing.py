@@ -26,6 +26,7 @@ from tests.breach.test_service import (
     add_profile,
     create,
     error_fields,
+    file_and_submit,
     kinds,
 )
 from tests.conftest import START, TESTER
@@ -79,6 +80,9 @@ def test_an_initial_filing_stores_exact_pdf_hash_and_snapshot_and_meets_its_obli
     filed_at = START + timedelta(hours=1)
     filing = service.file_notification(session, actor=TESTER, now=filed_at, breach_id=breach.id, stage="initial")
     session.commit()
+    assert kinds(session, breach)[ObligationKind.ico_notification].status == ObligationStatus.open  # not yet sent
+    service.record_submission(session, actor=TESTER, now=filed_at, filing_id=filing.id, method="online_form")
+    session.commit()
     stored = session.get(Filing, filing.id)
     assert stored.sequence == 1 and stored.pdf_bytes.startswith(b"%PDF")
     assert hashlib.sha256(stored.pdf_bytes).hexdigest() == stored.pdf_sha256
@@ -111,7 +115,7 @@ def test_an_initial_filing_stores_exact_pdf_hash_and_snapshot_and_meets_its_obli
         filed_at,
         filed_at + timedelta(days=3),
     )
-    assert actions(session)[-1] == "breach.filed"
+    assert actions(session)[-2:] == ["breach.filed", "breach.filing_submitted"]
 
 
 def test_under_611_the_second_notification_is_a_statutory_deadline_and_late_needs_justification(session):
@@ -123,7 +127,7 @@ def test_under_611_the_second_notification_is_a_statutory_deadline_and_late_need
         **{**SECTION_1, "occurred_at": datetime(2024, 5, 2, 11, 0, tzinfo=UTC)},
     )
     initial_at = datetime(2024, 5, 3, 9, 0, tzinfo=UTC)
-    service.file_notification(session, actor=TESTER, now=initial_at, breach_id=breach.id, stage="initial")
+    file_and_submit(session, breach, initial_at)
     second = kinds(session, breach)[ObligationKind.ico_second_target]
     assert (second.statutory, second.due_at) == (True, initial_at + timedelta(days=3))
     service.update_breach(session, actor=TESTER, now=initial_at, breach_id=breach.id, data=BreachUpdate(**SECTION_2))
@@ -145,7 +149,7 @@ def test_under_611_the_second_notification_is_a_statutory_deadline_and_late_need
 def test_a_complete_initial_notification_makes_the_second_not_required(session):
     add_profile(session)
     breach = create(session, **SECTION_1, **SECTION_2)
-    service.file_notification(session, actor=TESTER, now=START, breach_id=breach.id, stage="initial")
+    file_and_submit(session, breach)
     assert kinds(session, breach)[ObligationKind.ico_second_target].status == ObligationStatus.not_required
 
 
@@ -155,7 +159,7 @@ def test_filing_order_is_enforced_and_an_amendment_is_a_new_filing_that_supersed
     with pytest.raises(Invalid) as raised:
         service.file_notification(session, actor=TESTER, now=START, breach_id=breach.id, stage="follow_up")
     assert error_fields(raised)[0] == "stage" and "file the initial" in raised.value.errors[0].reason
-    first = service.file_notification(session, actor=TESTER, now=START, breach_id=breach.id, stage="initial")
+    first = file_and_submit(session, breach)
     first_bytes = bytes(first.pdf_bytes)
     with pytest.raises(Invalid) as raised:
         service.file_notification(session, actor=TESTER, now=START, breach_id=breach.id, stage="initial")

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from breach.deadlines import BREACH, BREACH_LOG
+from breach.ico.models import FilingSubmission
 from breach.models import Breach, Filing, FilingStage, ObligationKind, Regime
 from provider.deadlines.models import Obligation, ObligationStatus
 from provider.profile.models import ProviderProfile
@@ -100,10 +101,23 @@ def add_filing(
         "pdf_sha256": "0" * 64,
         "pdf_bytes": b"%PDF-test",
     }
+    submitted_at = extra.pop("submitted_at", filed_at)  # None: made but not (yet) submitted to the ICO
     values.update(extra)
     with Session(engine, expire_on_commit=False) as session:
         filing = Filing(**values)
         session.add(filing)
+        session.flush()
+        if submitted_at is not None:
+            session.add(
+                FilingSubmission(
+                    filing_id=filing.id,
+                    submitted_at=submitted_at,
+                    method="online_form",
+                    submitted_by="tests",
+                    recorded_at=submitted_at,
+                    recorded_by="tests",
+                )
+            )
         session.commit()
         return filing
 

@@ -164,6 +164,8 @@ def test_the_database_refuses_a_second_monthly_obligation_for_the_same_month(eng
 
 
 def _record(engine, clock, *, sent_at=APRIL_SENT, period="2026-03", due_day=7, **extra):
+    extra.setdefault("confirm_incomplete", True)
+    extra.setdefault("incomplete_reason", "tests: the facts are still being gathered")
     clock.set(max(clock.now(), sent_at + timedelta(hours=1)))
     with Session(engine, expire_on_commit=False) as session:
         submission = service.record_submission(
@@ -297,4 +299,18 @@ def test_a_submission_is_refused_when_the_log_changed_since_the_pdf_was_made(eng
     assert caught.value.errors[0].field == "expected_pdf_sha256"
     with Session(engine, expire_on_commit=False) as session:
         current = service.render_documents(service.build_log(session, period="2026-03"))[1]
-    assert _record(engine, clock, expected_pdf_sha256=service.sha256(current)).pdf_sha256 == service.sha256(current)
+    stored = _record(engine, clock, expected_pdf_sha256=service.sha256(current))
+    assert stored.pdf_sha256 == service.sha256(stored.pdf_bytes)  # the stamped PDF that was sent, kept exactly
+
+
+def test_sending_a_log_with_incomplete_breaches_asks_for_confirmation_and_a_reason(engine, clock):
+    add_profile(engine, clock.now())
+    add_breach(engine, aware_at=datetime(2026, 3, 20, tzinfo=UTC), now=clock.now())
+    for extra in ({"confirm_incomplete": False}, {"confirm_incomplete": True, "incomplete_reason": "  "}):
+        with pytest.raises(Invalid) as caught:
+            _record(engine, clock, **extra)
+        assert caught.value.errors[0].field == "confirm_incomplete"
+        assert "no ICO notification, no remedial action" in caught.value.errors[0].reason
+    stored = _record(engine, clock, incomplete_reason="Supplier report due next week")
+    assert "Supplier report due next week" in stored.note and "BR-" in stored.note
+    assert "by " in pdf_text(bytes(stored.pdf_bytes)) and "Produced" in pdf_text(bytes(stored.pdf_bytes))

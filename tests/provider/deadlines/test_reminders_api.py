@@ -50,7 +50,7 @@ def test_the_list_pages_newest_first_by_keyset_until_the_last_page(api_client, e
     assert oldest["threshold"] == "half" and oldest["breach_id"] == first.id
     assert oldest["breach_reference"] == first.reference and oldest["link"] == f"/breaches/{first.id}"
     assert oldest["obligation_kind"] == "ico_notification" and oldest["obligation_status"] == "open"
-    assert oldest["description"].startswith("ICO notification (statutory deadline)")
+    assert oldest["description"].startswith("Notify the ICO (statutory deadline)")
     assert oldest["due_at"] == "2026-03-13T15:00:00Z" and oldest["acknowledged_at"] is None
 
 

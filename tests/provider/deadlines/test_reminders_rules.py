@@ -67,8 +67,8 @@ def test_the_key_names_obligation_threshold_and_due_time():
 
 def test_descriptions_label_statutory_deadlines_and_internal_targets_and_carry_no_personal_data():
     assert registry.describe(BREACH, "ico_notification", True, "BR-2026-0001", "") == (
-        "ICO notification (statutory deadline) for breach BR-2026-0001"
+        "Notify the ICO (statutory deadline) for breach BR-2026-0001"
     )
     assert registry.describe(BREACH_LOG, "log_submission", False, None, "2026-03") == (
-        "monthly breach log submission (internal target or policy deadline) for the 2026-03 log"
+        "Send the monthly breach log to the ICO (internal target or policy deadline) for the 2026-03 log"
     )
