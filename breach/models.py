@@ -7,7 +7,7 @@ Public). Enums are stored as plain strings so adding a member never needs a data
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -18,7 +18,7 @@ from sqlmodel import Field, SQLModel
 from provider.db.schemas import all_optional, unbounded
 from provider.db.types import BIG_INT, MAX_ID, StrEnumType, UTCDateTime, id_field, utc_field
 from provider.deadlines.models import ObligationStatus
-from provider.moments import Moment
+from provider.moments import Day, Moment
 from provider.text import Line, Lines
 
 
@@ -230,7 +230,7 @@ class FilingGap(SQLModel):
     """A Section 2 item not yet available at a second or follow-up filing: why, and when it is expected."""
 
     reason: str = Field(max_length=2000)
-    expected: date | None = None
+    expected: Day | None = None
 
 
 class FilingCreate(FilingBase):

@@ -13,12 +13,12 @@ import binascii
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime
 from sqlalchemy import Column, ForeignKey, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, StrEnumType, UTCDateTime, id_field, utc_field
 from provider.errors import FieldError, Invalid
+from provider.moments import Moment
 from provider.text import Line, Lines
 
 LONG_TEXT = 10_000
@@ -81,7 +81,7 @@ class FilingAcknowledgement(SQLModel, table=True):
 class SubmissionCreate(SQLModel):
     """POST /api/v1/filings/{id}/submission: when (default now) and how it was submitted, by whom."""
 
-    submitted_at: AwareDatetime | None = None
+    submitted_at: Moment | None = None
     method: SubmissionMethod
     submitted_by: Line | None = Field(default=None, max_length=200)
     delay_reasons: Lines = Field(default="", max_length=LONG_TEXT)
@@ -103,11 +103,11 @@ class AcknowledgementCreate(SQLModel):
     """POST /api/v1/filings/{id}/acknowledgements: the case reference and/or a file, base64-encoded."""
 
     case_reference: Line = Field(default="", max_length=50)
-    received_at: AwareDatetime | None = None
+    received_at: Moment | None = None
     note: Lines = Field(default="", max_length=LONG_TEXT)
     file_name: Line = Field(default="", max_length=255)
     content_type: Line = Field(default="", max_length=100)
-    content_base64: str = Field(default="", max_length=MAX_UPLOAD_BYTES * 4 // 3 + 4)
+    content_base64: Line = Field(default="", max_length=MAX_UPLOAD_BYTES * 4 // 3 + 4)
 
     def content_bytes(self) -> bytes | None:
         if not self.content_base64:

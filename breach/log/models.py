@@ -169,4 +169,4 @@ class LogSubmissionCreate(SQLModel):
     confirm_incomplete: bool = Field(
         default=False, description="send although some breaches lack an ICO notification or remedial action"
     )
-    incomplete_reason: str = Field(default="", max_length=2000, description="why, when confirm_incomplete")
+    incomplete_reason: Lines = Field(default="", max_length=2000, description="why, when confirm_incomplete")
