@@ -19,6 +19,7 @@ from traffic.policy import TrafficSettings
 router = APIRouter(prefix="/api/v1/traffic", tags=["traffic"])
 MAX_BODY_BYTES = 64 * 1024 * 1024
 NDJSON = "application/x-ndjson"
+BODY_SCHEMA = {"type": "string", "maxLength": MAX_BODY_BYTES}
 Writer = Annotated[Actor, api_permission(Permission.traffic_write)]
 
 
@@ -43,7 +44,12 @@ class ImportReportPublic(BaseModel):
 @router.post(
     "/records",
     response_model=ImportReportPublic,
-    openapi_extra={"requestBody": {"content": {NDJSON: {"schema": {"type": "string"}}}, "required": True}},
+    openapi_extra={
+        "requestBody": {
+            "content": {NDJSON: {"schema": {"type": "string", "maxLength": MAX_BODY_BYTES}}},
+            "required": True,
+        }
+    },
 )
 async def post_records(
     request: Request, actor: Writer, session: SessionDep, settings: SettingsDep, now: NowDep,
