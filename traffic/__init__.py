@@ -31,7 +31,6 @@ MANIFEST = Manifest(
     templates=("templates", "consent/templates"),
     commands=("traffic.commands:traffic_app", "traffic.commands:retention_app"),
     permissions=(Permission.traffic_read, Permission.traffic_write),
-    registrations=("traffic.retention.deadlines",),
     benchmarks=(
         Benchmark(
             name="traffic",

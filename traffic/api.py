@@ -20,6 +20,7 @@ from traffic.policy import TrafficSettings
 router = APIRouter(prefix="/api/v1/traffic", tags=["traffic"])
 MAX_BODY_BYTES = 64 * 1024 * 1024
 NDJSON = "application/x-ndjson"
+BODY_SCHEMA = {"type": "string", "maxLength": MAX_BODY_BYTES}
 Writer = Annotated[Actor, api_permission(Permission.traffic_write)]
 
 
@@ -47,7 +48,10 @@ class ImportReportPublic(BaseModel):
     # One JSON record a line; each record is checked by the record schema, whose text fields refuse
     # control characters, and the body as a whole never carries any but line breaks.
     openapi_extra={
-        "requestBody": {"content": {NDJSON: {"schema": {"type": "string", "pattern": LINES_PATTERN}}}, "required": True}
+        "requestBody": {
+            "content": {NDJSON: {"schema": {"type": "string", "maxLength": MAX_BODY_BYTES, "pattern": LINES_PATTERN}}},
+            "required": True,
+        }
     },
 )
 async def post_records(

@@ -11,6 +11,7 @@ from provider.db.session import SessionDep
 from provider.security.actor import Actor
 from provider.security.roles import Permission
 from provider.web.deps import NowDep, api_permission
+from provider.web.params import IdPath
 from traffic.models import ErasureReceipt, RetentionHold
 from traffic.policy import TrafficSettings
 from traffic.retention import service
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["traffic retention"])
 Reader = Annotated[Actor, api_permission(Permission.traffic_read)]
 Writer = Annotated[Actor, api_permission(Permission.traffic_write)]
 RefPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
-HoldId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+HoldId = IdPath
 
 
 @router.put("/bills/{bill_ref}", response_model=BillPublic)
@@ -52,7 +53,7 @@ def create_hold(data: HoldCreate, actor: Writer, session: SessionDep, now: NowDe
     return HoldPublic.model_validate(hold, from_attributes=True)
 
 
-@router.post("/traffic/holds/{hold_id}/release", response_model=HoldPublic)
+@router.post("/traffic/holds/{hold_id:int}/release", response_model=HoldPublic)
 def release_hold(hold_id: HoldId, actor: Writer, session: SessionDep, now: NowDep) -> HoldPublic:
     hold = service.release_hold(session, hold_id=hold_id, actor=actor, now=now)
     session.commit()
@@ -71,7 +72,7 @@ def put_alert(alert_ref: RefPath, data: AlertUpdate, actor: Writer, session: Ses
     )  # fmt: skip
 
 
-@router.post("/traffic/subscribers/{subscriber_id}/leaving")
+@router.post("/traffic/subscribers/{subscriber_id:int}/leaving")
 def subscriber_leaving(subscriber_id: HoldId, actor: Writer, session: SessionDep, now: NowDep) -> dict:
     """A subscriber leaves: consented-service retention ends now; the answer lists what is still kept, by
     class, with its last retain-until (billing while a bill can be challenged, held while a hold lasts)."""

@@ -11,7 +11,6 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from provider.deadlines import service as deadlines
 from provider.errors import NotFound, invalid
 from provider.security import audit
 from provider.security.actor import Actor
@@ -25,7 +24,6 @@ from traffic.models import (
     RetentionHold,
     TrafficRecord,
 )
-from traffic.retention.deadlines import HOLD, HOLD_END
 from traffic.retention.models import AlertUpdate, BillUpdate, HoldCreate
 
 HOLD_BASIS_WORDS = {
@@ -65,7 +63,7 @@ def set_bill_status(
 
 
 def create_hold(session: Session, *, data: HoldCreate, actor: Actor, now: datetime) -> RetentionHold:
-    """Record a retention hold and its end as an obligation on the core (reminded before it ends)."""
+    """Record a retention hold; the `traffic.hold_release` job releases it when it ends."""
     starts_at = data.starts_at or now
     refusal = rules.hold_refusal(
         basis=data.basis, date_from=data.date_from, date_to=data.date_to, starts_at=starts_at, ends_at=data.ends_at
@@ -75,10 +73,6 @@ def create_hold(session: Session, *, data: HoldCreate, actor: Actor, now: dateti
     hold = RetentionHold(**data.model_dump(exclude={"starts_at"}), starts_at=starts_at, created_at=now)
     session.add(hold)
     session.flush()
-    deadlines.create(
-        session, owner_kind=HOLD, owner_id=hold.id, kind=HOLD_END, recipient="internal", statutory=False,
-        basis=HOLD_BASIS_WORDS[hold.basis.value], anchor_at=starts_at, due_at=hold.ends_at, now=now,
-    )  # fmt: skip
     audit.record(
         session, actor=actor, action="traffic.hold_created", entity_type="traffic_retention_hold", entity_id=hold.id,
         now=now, after={"basis": hold.basis.value, "reference": hold.reference, "ends_at": hold.ends_at},
@@ -93,9 +87,6 @@ def release_hold(session: Session, *, hold_id: int, actor: Actor, now: datetime)
     if hold.released_at is None:
         hold.released_at = min(now, hold.ends_at)
         session.add(hold)
-        for obligation in deadlines.for_owners(session, HOLD, [hold.id]).get(hold.id, []):
-            deadlines.meet(obligation, now)
-            session.add(obligation)
         audit.record(
             session, actor=actor, action="traffic.hold_released", entity_type="traffic_retention_hold",
             entity_id=hold.id, now=now, after={"released_at": hold.released_at},
