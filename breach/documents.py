@@ -15,6 +15,7 @@ from typing import Any
 from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STAGE_LABELS
 from provider.clock import LONDON, ensure_utc
 from provider.durations import describe_duration
+from provider.evidence import content_sha256
 from provider.notices import pdf
 
 DOCUMENT_TITLE = "Personal data breach notification — PECR regulation 5A"
@@ -156,9 +157,22 @@ def render_ico_notification(snapshot: dict[str, Any]) -> bytes:
             "small",
         ),
     ]
+    filed_at = filing.get("filed_at")
     return pdf.build(
         story,
-        document_title=DOCUMENT_TITLE,
+        document_title=f"{DOCUMENT_TITLE}: {breach.get('reference')} filing {filing.get('sequence')}",
         reference=str(breach.get("reference")),
         author=str(provider.get("legal_name") or "pecr"),
+        created_at=ensure_utc(datetime.fromisoformat(filed_at)) if filed_at else None,
+        footer=footer_lines(snapshot),
     )
+
+
+def footer_lines(snapshot: dict[str, Any]) -> list[str]:
+    """Every page: breach reference, stage, filing number, and the SHA-256 of the snapshot it was made from
+    (canonical JSON, provider.evidence), so a single printed page can be tied to its stored record."""
+    breach, filing = snapshot["breach"], snapshot["filing"]
+    return [
+        f"{breach.get('reference')} · {stage_title(filing.get('stage'))} · filing {filing.get('sequence')}",
+        f"Snapshot SHA-256 {content_sha256(snapshot)}",
+    ]

@@ -86,6 +86,7 @@ def start_generation(session: Session, *, actor: Actor, now: datetime, breach_id
     snapshot = {
         "provider": service.provider_snapshot(session),
         "letter_date": service.local_date(now),
+        "created_at": now.isoformat(),
         "breach_reference": breach.reference,
         "template_version": template.version,
     }

@@ -205,10 +205,11 @@ class AssessmentState(SQLModel):
 
 
 class TemplateInput(SQLModel):
-    """The wording staff may edit before sending; {name}, {address}, {account_reference}, {lines} are filled."""
+    """The wording staff may edit before sending; {salutation} ("Dear Mrs Ellison" or "Dear customer"),
+    {name}, {address}, {account_reference}, {lines} are filled."""
 
     subject: str = Field(default="", max_length=200)
-    greeting: str = Field(default="Dear {name},", max_length=200)
+    greeting: str = Field(default="{salutation},", max_length=200)
     provider_name: str = Field(default="", max_length=200)
     contact_details: str = Field(default="", max_length=2000)
     summary: str = Field(default="", max_length=LONG_TEXT)

@@ -174,27 +174,33 @@ def _claim(engine: Engine, batch_id: int, after_id: int, size: int, now: datetim
     return sorted(rows, key=lambda row: row.id)
 
 
-def _mail_for(fields: dict[str, str], batch: NoticeBatch, row: Any) -> mail.Mail | None:
-    """The e-mail with its letter attached, or None when the rebuilt notice no longer matches its hashes."""
-    letter, body = bulk.render(fields, batch.snapshot, row.id, row.snapshot)
-    if evidence.sha256(letter) != row.pdf_sha256 or evidence.sha256(body) != row.email_sha256:
+def _mail_for(fields: dict[str, str], batch: NoticeBatch, row: Any, now: datetime) -> mail.Mail | None:
+    """The e-mail (plain text and HTML, nothing attached: a notice warning of scams carries no file), or None
+    when the rebuilt body no longer matches its hash. Its Message-ID is the notice's reference, the same
+    on every attempt."""
+    reference = bulk.reference_for(batch.snapshot, row.id)
+    body = documents.email_body(fields, batch.snapshot, row.snapshot, reference)
+    if evidence.sha256(body) != row.email_sha256:
         return None
     return mail.Mail(
         to=row.snapshot["email"],
         body=body,
+        html=documents.email_html(fields, batch.snapshot, row.snapshot, reference),
         subject=documents.email_subject(fields, row.snapshot),
-        attachments=(mail.Attachment(f"breach-notice-{row.id}.pdf", letter),),
+        from_name=fields.get("provider_name", ""),
+        message_id=f"{reference}.{row.email_sha256[:16]}",
+        date=now,
     )
 
 
 def _deliver(
-    settings: Settings, fields: dict[str, str], batch: NoticeBatch, rows: list[Any]
+    settings: Settings, fields: dict[str, str], batch: NoticeBatch, rows: list[Any], now: datetime
 ) -> tuple[dict[int, tuple[RecipientStatus, str]], str]:
     """Send one claimed chunk over one connection: {recipient id: (status, error)} and a server failure."""
     outcomes: dict[int, tuple[RecipientStatus, str]] = {}
     mails: list[tuple[int, mail.Mail]] = []
     for row in rows:
-        built = _mail_for(fields, batch, row)
+        built = _mail_for(fields, batch, row, now)
         if built is None:
             outcomes[row.id] = (RecipientStatus.failed, MISMATCH)
         else:
@@ -257,7 +263,7 @@ def _send_batch(
     batch, fields = bulk.load_batch(engine, batch_id)
     after_id = 0
     while rows := _claim(engine, batch_id, after_id, chunk_size, clock.now()):
-        outcomes, detail = _deliver(settings, fields, batch, rows)
+        outcomes, detail = _deliver(settings, fields, batch, rows, clock.now())
         _record(engine, rows, outcomes, clock.now())
         counts.update(status for status, _ in outcomes.values())
         after_id = rows[-1].id

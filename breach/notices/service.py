@@ -167,6 +167,7 @@ def create_media_notice(session: Session, *, actor: Actor, now: datetime, breach
         "provider": provider_snapshot(session),
         "breach_reference": breach.reference,
         "notice_date": local_date(now),
+        "created_at": now.isoformat(),
         "template_version": template.version,
     }
     content = documents.media_notice_pdf(template_fields(template), snapshot)

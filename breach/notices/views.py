@@ -12,7 +12,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
 from breach.models import Breach
-from breach.notices import archive, assessments, bulk, forms, recipients, rules, sending, service
+from breach.notices import archive, assessments, bulk, forms, marketing, recipients, rules, sending, service
 from breach.notices.forms import ASSESSMENT_FORM, OVERVIEW_FORM, RECIPIENTS_FORM, TEMPLATE_FORM
 from breach.notices.models import AssessmentInput, Channel, NoticeBatch, TemplateInput
 from breach.notices.paths import NoticeBatchPath, NoticeRecipientPath
@@ -140,7 +140,7 @@ def _template_page(
         "errors": errors,
         "versions": service.template_versions(session, breach.id),
         "placeholders": rules.PLACEHOLDERS,
-        "marketing_terms": rules.MARKETING_TERMS,
+        "marketing_terms": marketing.SUMMARY,
     }
     return render(request, "breach_notices/template.html", context, status_code=status_code)
 

@@ -9,7 +9,9 @@ import smtplib
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
 
 from provider.settings import Settings
 
@@ -23,10 +25,19 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Mail:
+    """One message. `html` adds a text/html alternative to the plain `body` (multipart/alternative);
+    `from_name` is the From display name; `message_id` (without angle brackets' domain part decided here)
+    lets a caller give a message the same Message-ID every time it is built, so a resend after a crash
+    is recognisable as the same message; `date` is its Date header (now when None)."""
+
     to: str
     subject: str
     body: str
     attachments: Sequence[Attachment] = field(default_factory=tuple)
+    html: str | None = None
+    from_name: str = ""
+    message_id: str = ""
+    date: datetime | None = None
 
 
 class MailNotConfigured(RuntimeError):
@@ -43,12 +54,22 @@ class DeliveryInterrupted(smtplib.SMTPException):
         self.reason = reason
 
 
+def sender_domain(settings: Settings) -> str:
+    return settings.smtp_sender.rpartition("@")[2] or "localhost"
+
+
 def build_message(settings: Settings, mail: Mail) -> EmailMessage:
+    """Date, Message-ID, From (with its display name), To, Subject; plain text with an HTML alternative."""
     message = EmailMessage()
-    message["From"] = settings.smtp_sender
+    message["From"] = formataddr((mail.from_name, settings.smtp_sender)) if mail.from_name else settings.smtp_sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
+    message["Date"] = format_datetime(mail.date or datetime.now().astimezone())
+    domain = sender_domain(settings)
+    message["Message-ID"] = f"<{mail.message_id}@{domain}>" if mail.message_id else make_msgid(domain=domain)
     message.set_content(mail.body)
+    if mail.html is not None:
+        message.add_alternative(mail.html, subtype="html")
     for attachment in mail.attachments:
         maintype, _, subtype = attachment.mime_type.partition("/")
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)

@@ -20,6 +20,10 @@ class ProfileBase(SQLModel):
     contact_email: str = Field(min_length=3, max_length=254)
     contact_phone: str = Field(min_length=3, max_length=40)
     website: str = Field(default="", max_length=200)
+    signatory_name: str = Field(
+        default="", max_length=200, description="who signs customer letters; blank: the contact point"
+    )
+    signatory_role: str = Field(default="", max_length=100, description="their role; blank: the contact point's role")
 
 
 class ProviderProfile(ProfileBase, table=True):
