@@ -16,7 +16,7 @@ from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STAGE_LABELS
 from provider.clock import LONDON, ensure_utc
 from provider.durations import describe_duration
 from provider.evidence import content_sha256
-from provider.notices import pdf
+from provider.notices import fonts, pdf
 
 DOCUMENT_TITLE = "Personal data breach notification — PECR regulation 5A"
 REGIME_TEXT = {
@@ -166,6 +166,17 @@ def render_ico_notification(snapshot: dict[str, Any]) -> bytes:
         created_at=ensure_utc(datetime.fromisoformat(filed_at)) if filed_at else None,
         footer=footer_lines(snapshot),
     )
+
+
+def undrawable_fields(snapshot: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """(field, characters) for each text of the snapshot that holds characters no installed font can
+    print (provider.notices.fonts): the person filing is told before the notification is made."""
+    found = []
+    for part in ("provider", "breach", "filing"):
+        for name, value in snapshot.get(part, {}).items():
+            if isinstance(value, str) and (missing := fonts.undrawable([value])):
+                found.append((name, missing))
+    return found
 
 
 def footer_lines(snapshot: dict[str, Any]) -> list[str]:

@@ -20,6 +20,7 @@ from provider.clock import ensure_utc
 from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import FieldError, Invalid, NotFound
 from provider.evidence import sha256
+from provider.notices import fonts
 from provider.profile.models import ProfileBase, ProviderProfile
 from provider.profile.service import find_profile
 from provider.security import audit
@@ -221,6 +222,11 @@ def _new_filing(
         "filing": _filing_snapshot(filing, breach, statutory, superseded),
         "timezone": SNAPSHOT_ZONE,
     }
+    if missing := documents.undrawable_fields(filing.snapshot):
+        errors = [FieldError(name, f"no installed font can print {fonts.describe(chars)}") for name, chars in missing]
+        raise Invalid(
+            "the notification cannot be printed: " + "; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors
+        )
     filing.pdf_bytes = documents.render_ico_notification(filing.snapshot)
     filing.pdf_sha256 = sha256(filing.pdf_bytes)
     return filing

@@ -24,6 +24,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, Paragraph
 
+from breach.notices import plain
 from breach.notices.rules import PERSONAL_PLACEHOLDERS, fill, salutation, sign_off
 from provider.notices import fonts, pdf
 
@@ -42,6 +43,12 @@ MEDIA_PLACEHOLDERS = {"lines": "the affected lines"}
 WINDOW = {"left": 20 * mm, "top": 50 * mm, "width": 85 * mm, "height": 40 * mm}  # from the sheet's top-left
 BODY_TOP_MM = 100
 ADDRESS_SIZES = (10, 9, 8, 7)
+
+
+def section(fields: Mapping[str, str], name: str) -> str:
+    """A section's wording; "What you can do" is never empty (breach.notices.plain's default)."""
+    value = fields.get(name) or ""
+    return value if value.strip() or name != "customer_measures" else plain.DEFAULT_CUSTOMER_MEASURES
 
 
 def placeholders(recipient: Mapping[str, Any]) -> dict[str, str]:
@@ -138,7 +145,7 @@ def letter_pdf(
         pdf.text(fill(fields["greeting"], values), "letter"),
     ]
     for name, label in SECTIONS:
-        story += [pdf.heading(label, "letter-heading"), pdf.text(fill(fields[name], values), "letter")]
+        story += [pdf.heading(label, "letter-heading"), pdf.text(fill(section(fields, name), values), "letter")]
     account = _account_rows(recipient)
     if account:
         story += [pdf.heading("Your account", "letter-heading"), pdf.field_table(account)]
@@ -192,7 +199,7 @@ def email_body(
     values = placeholders(recipient)
     parts = [fill(fields["greeting"], values), ""]
     for name, label in SECTIONS:
-        parts += [label, "-" * len(label), fill(fields[name], values), ""]
+        parts += [label, "-" * len(label), fill(section(fields, name), values), ""]
     for label, value in _account_rows(recipient):
         parts.append(f"{label}: {value}")
     provider = batch["provider"]
@@ -223,7 +230,7 @@ def email_html(
     signer, role = signatory(provider)
     parts = [f"<p>{html.escape(fill(fields['greeting'], values))}</p>"]
     for name, label in SECTIONS:
-        parts += [f"<h2>{html.escape(label)}</h2>", _html_paragraphs(fill(fields[name], values))]
+        parts += [f"<h2>{html.escape(label)}</h2>", _html_paragraphs(fill(section(fields, name), values))]
     account = "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in _account_rows(recipient))
     if account:
         parts.append(f"<ul>{account}</ul>")
@@ -267,7 +274,7 @@ def media_notice_pdf(fields: Mapping[str, str], snapshot: Mapping[str, Any]) -> 
         ),
     ]
     for name, label in SECTIONS:
-        story += [pdf.heading(label, "letter-heading"), pdf.text(public_text(fields[name]), "letter")]
+        story += [pdf.heading(label, "letter-heading"), pdf.text(public_text(section(fields, name)), "letter")]
     story += [pdf.heading(f"About {provider_name}"), pdf.provider_block(snapshot["provider"])]
     created = snapshot.get("created_at")
     return pdf.build(

@@ -251,6 +251,10 @@ class SelectionResult(SQLModel):
     already_present: int
     users_without_email: int
     total_recipients: int
+    undrawable: list[str] = Field(
+        default_factory=list,
+        description="recipients (first 50) whose name or address holds characters no installed font can print",
+    )
 
 
 class BatchPublic(SQLModel):

@@ -20,6 +20,7 @@ from enum import StrEnum
 from breach.notices import marketing
 from breach.notices.presenters import LABELS
 from provider.errors import FieldError
+from provider.notices import fonts
 
 
 class DataNature(StrEnum):
@@ -265,6 +266,9 @@ def check_content(fields: Mapping[str, str], required: Iterable[str]) -> list[Fi
         refused = marketing.refusal(value)
         if refused:
             errors.append(FieldError(name, refused))
+        missing = fonts.undrawable([value or ""])
+        if missing:
+            errors.append(FieldError(name, f"no installed font can print {fonts.describe(missing)}"))
         unknown = sorted({m for m in _PLACEHOLDER.findall(value or "") if m not in PLACEHOLDERS})
         if unknown:
             errors.append(

@@ -175,9 +175,8 @@ def _claim(engine: Engine, batch_id: int, after_id: int, size: int, now: datetim
 
 
 def _mail_for(fields: dict[str, str], batch: NoticeBatch, row: Any, now: datetime) -> mail.Mail | None:
-    """The e-mail (plain text and HTML, nothing attached: a notice warning of scams carries no file), or None
-    when the rebuilt body no longer matches its hash. Its Message-ID is the notice's reference, the same
-    on every attempt."""
+    """The e-mail (plain text + HTML, no attachment), or None when the rebuilt body does not match its hash.
+    Its Message-ID is derived from the notice, the same on every attempt."""
     reference = bulk.reference_for(batch.snapshot, row.id)
     body = documents.email_body(fields, batch.snapshot, row.snapshot, reference)
     if evidence.sha256(body) != row.email_sha256:

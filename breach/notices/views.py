@@ -228,11 +228,7 @@ async def recipients_submit(
             raise FormInvalid(forms.entry_errors(error)) from error
 
     def chosen(result: Any) -> Response:
-        flash = (
-            f"Added {result.subscribers_added} subscribers and {result.users_added} line users"
-            f" ({result.already_present} already chosen; {result.users_without_email} users have no e-mail"
-            " address: tell them by telephone)."
-        )
+        flash = forms.selection_flash(result)
         return redirect(request, _base(breach), flash)
 
     return submit(

@@ -80,6 +80,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceAfter=2,
             keepWithNext=1,
         ),
+        "footer": style("footer", "BodyText", fontSize=7.5, leading=FOOTER_LINE, textColor=colors.HexColor("#444444")),
         "small": style("small", "BodyText", fontSize=8, leading=10, textColor=colors.HexColor("#444444")),
         "label": style("label", "BodyText", fontName=bold, fontSize=9, leading=12),
         "letterhead": style("letterhead", "BodyText", fontName=bold, fontSize=15, leading=18),
@@ -220,15 +221,18 @@ class _NumberedCanvas(Canvas):
         super().save()
 
     def _draw_footer(self, total: int) -> None:
+        """The footer lines (as paragraphs, so a name in any script gets its fallback font) and the page."""
         width = self._pagesize[0]
         self.saveState()
         self.setFont(fonts.fonts().regular, 7.5)
         self.setFillColor(colors.HexColor("#444444"))
-        lines = self._footer_lines
-        for index, line in enumerate(lines):
-            self.drawString(MARGIN, 8 * mm + (len(lines) - 1 - index) * FOOTER_LINE, line)
         self.drawRightString(width - MARGIN, 8 * mm, f"Page {self._pageNumber} of {total}")
         self.restoreState()
+        lines = self._footer_lines
+        for index, line in enumerate(lines):
+            paragraph = Paragraph(fonts.markup(line), STYLES["footer"])
+            paragraph.wrapOn(self, width - 2 * MARGIN - 25 * mm, FOOTER_LINE * 3)
+            paragraph.drawOn(self, MARGIN, 8 * mm + (len(lines) - 1 - index) * FOOTER_LINE - 1)
 
 
 def _blank_page(_canvas: Canvas, _doc: Any) -> None:
