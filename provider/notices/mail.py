@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -76,8 +76,11 @@ def build_message(settings: Settings, mail: Mail) -> EmailMessage:
     return message
 
 
-def send_many(settings: Settings, mails: Sequence[Mail]) -> list[str | None]:
-    """Send over one connection; returns per mail None on success or the refusal reason."""
+def send_many(
+    settings: Settings, mails: Sequence[Mail], on_result: Callable[[int, str | None], None] | None = None
+) -> list[str | None]:
+    """Send over one connection; returns per mail None on success or the refusal reason. `on_result(index,
+    refusal)` is called as soon as the server has answered each mail, so a caller can record it at once."""
     if not settings.smtp_configured:
         raise MailNotConfigured("SMTP is not configured (PECR_SMTP_HOST)")
     results: list[str | None] = []
@@ -94,6 +97,8 @@ def send_many(settings: Settings, mails: Sequence[Mail]) -> list[str | None]:
                 results.append(str(error.recipients)[:300])
             except (OSError, smtplib.SMTPException) as error:
                 raise DeliveryInterrupted(results, str(error)) from error
+            if on_result is not None:
+                on_result(len(results) - 1, results[-1])
     return results
 
 
