@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, func, select, update
 from sqlmodel import Session
 
-from breach.notices import bulk, documents, service
+from breach.notices import bulk, outbox, service
 from breach.notices.models import (
     BatchStatus,
     Channel,
@@ -35,7 +35,6 @@ from breach.notices.models import (
     SendProgress,
     SendResult,
 )
-from provider import evidence
 from provider.clock import Clock
 from provider.errors import Conflict
 from provider.notices import mail
@@ -166,24 +165,6 @@ def _claim(engine: Engine, batch_id: int, after_id: int, size: int, now: datetim
     return sorted(rows, key=lambda row: row.id)
 
 
-def _mail_for(fields: dict[str, str], batch: NoticeBatch, row: Any, now: datetime) -> mail.Mail | None:
-    """The e-mail (plain text + HTML, no attachment), or None when the rebuilt body does not match its hash.
-    Its Message-ID is derived from the notice, the same on every attempt."""
-    reference = bulk.reference_for(batch.snapshot, row.id)
-    body = documents.email_body(fields, batch.snapshot, row.snapshot, reference)
-    if evidence.sha256(body) != row.email_sha256:
-        return None
-    return mail.Mail(
-        to=row.snapshot["email"],
-        body=body,
-        html=documents.email_html(fields, batch.snapshot, row.snapshot, reference),
-        subject=documents.email_subject(fields, row.snapshot),
-        from_name=fields.get("provider_name", ""),
-        message_id=f"{reference}.{row.email_sha256[:16]}",
-        date=now,
-    )
-
-
 def _deliver(
     engine: Engine, settings: Settings, fields: dict[str, str], batch: NoticeBatch, rows: list[Any], clock: Clock
 ) -> tuple[dict[int, tuple[RecipientStatus, str]], str]:
@@ -194,7 +175,7 @@ def _deliver(
     mails: list[tuple[int, mail.Mail]] = []
     by_id = {row.id: row for row in rows}
     for row in rows:
-        built = _mail_for(fields, batch, row, clock.now())
+        built = outbox.mail_for(fields, batch, row, clock.now())
         if built is None:
             outcomes[row.id] = (RecipientStatus.failed, MISMATCH)
         else:
