@@ -12,9 +12,9 @@ from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
 from breach.models import Breach
-from breach.notices import archive, assessments, bulk, forms, marketing, recipients, rules, sending, service
+from breach.notices import archive, assessments, bulk, forms, listing, marketing, recipients, rules, sending, service
 from breach.notices.forms import ASSESSMENT_FORM, OVERVIEW_FORM, RECIPIENTS_FORM, TEMPLATE_FORM
-from breach.notices.models import AssessmentInput, Channel, NoticeBatch, TemplateInput
+from breach.notices.models import AssessmentInput, Channel, NoticeBatch, RecipientStatus, TemplateInput
 from breach.notices.paths import NoticeBatchPath, NoticeRecipientPath
 from breach.notices.presenters import LABELS, OUTCOME_LABELS
 from breach.paths import BreachPath
@@ -55,6 +55,7 @@ def _overview_page(
         "errors": errors or [],
         "generating": any(b.status == "generating" for b in data.batches),
         "sending": sending.progress(session, breach.id),
+        "blocked": listing.blockers(session, state=request.app.state, breach_id=breach.id),
     }
     return render(request, "breach_notices/overview.html", context, status_code=status_code)
 
@@ -194,7 +195,14 @@ def _recipients_page(
     errors: list[FormError],
     status_code: int = 200,
 ) -> Response:
-    context = {"breach": breach, "values": values, "errors": errors, "overview": service.overview(session, breach.id)}
+    context = {
+        "breach": breach,
+        "values": values,
+        "errors": errors,
+        "overview": service.overview(session, breach.id),
+        "page": listing.page_from_query(session, breach.id, request.query_params),
+        "statuses": list(RecipientStatus),
+    }
     return render(request, "breach_notices/recipients.html", context, status_code=status_code)
 
 
@@ -373,12 +381,8 @@ def media_pdf(session: SessionDep, _actor: Reader, breach: BreachPath) -> Respon
 
 @router.get(BASE + "/letters/{recipient_id:int}.pdf")
 def letter_pdf(session: SessionDep, _actor: Reader, recipient: NoticeRecipientPath) -> Response:
-    _, letter, _ = bulk.regenerate(session, recipient.id)
-    return Response(
-        letter,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="breach-notice-{recipient.id}.pdf"'},
-    )
+    disposition = {"Content-Disposition": f'attachment; filename="breach-notice-{recipient.id}.pdf"'}
+    return Response(bulk.regenerate(session, recipient.id)[1], media_type="application/pdf", headers=disposition)
 
 
 @router.get(BASE + "/letters.zip")
