@@ -56,7 +56,10 @@ PATTERNS = (
     _p("a discount", r"\d+\s?%\s?off\b|\bper\s?cent\s+off\b|\bhalf[\s-]price\b|\bhalf\s+off\b|\bprice\s+cut\b"),
     _p("a discount", r"\bsave\s+(?:up\s+to\s+)?(?:\d|£|money)|\bmoney\s+off\b|\bwas\s+£?\d\S*\s+now\b"),
     _p("a discount", r"\bdiscount(?:s|ed)?\b|\breduced\s+(?:price|rate)s?\b|\bcheaper\b|\bbest\s+price\b"),
-    _p("an offer", r"\boffer(?:s|ed|ing)?\b|\bpromotion(?:s|al)?\b|\bpromo\b|\bvouchers?\b|\bcoupons?\b"),
+    _p(
+        "an offer",
+        r"\boffer(?:s|ed)?\b|\boffering\s+(?:you|a|an|free|our|customers)\b|\bpromotion(?:s|al)?\b|\bpromo\b|\bvouchers?\b|\bcoupons?\b",
+    ),
     _p("an offer", r"\b(?:great|special|best|new|exclusive|unbeatable|bundle)\s+deals?\b|\bdeals\b"),
     _p("an offer", r"\bfree\s+trials?\b|\bfree\s+for\s+\d+|\b\d+\s+(?:months?|weeks?|days?)\s+free\b"),
     _p("an offer", r"\bget\s+\w+(?:\s\w+)?\s+free\b|\bfree\s+(?:gift|upgrade|months?)\b"),

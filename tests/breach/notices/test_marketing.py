@@ -38,6 +38,7 @@ MARKETING = [
     "€3 a month.",
     "Bundle it with broadband.",
     "Discounted protection for you.",
+    "We are offering you a year of protection.",
 ]
 NOT_MARKETING = [
     "Call us free on 0800 123 4567.",  # freephone: the call costs nothing and nothing is sold
@@ -53,6 +54,7 @@ NOT_MARKETING = [
     "Our helpline is open 24 hours a day.",
     "We have reported this to the ICO and the police.",
     "Do not give your PIN to anyone who calls.",
+    "The offering of services was not affected.",
 ]
 
 
