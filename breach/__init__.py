@@ -43,6 +43,7 @@ MANIFEST = Manifest(
             options=(
                 BenchOption("count", 100_000, "customer notices to generate", minimum=1),
                 BenchOption("trace_memory", False, "also measure the Python heap peak (slower)"),
+                BenchOption("workers", 0, "rendering processes; 0: one per core", minimum=0),
             ),
         ),
     ),

@@ -9,13 +9,16 @@ clocks with the zone abbreviation (GMT/BST) and the UTC instant beside them.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from breach.ico import questions
 from breach.ico.questions import when
 from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STAGE_LABELS
+from provider.clock import ensure_utc
 from provider.durations import describe_duration
-from provider.notices import pdf
+from provider.evidence import content_sha256
+from provider.notices import fonts, pdf
 
 DOCUMENT_TITLE = "Personal data breach notification — PECR regulation 5A"
 REGIME_TEXT = {
@@ -226,10 +229,34 @@ def render_ico_notification(snapshot: dict[str, Any], *, draft: bool = False) ->
             "small",
         ),
     ]
+    filed_at = filing.get("filed_at")
     return pdf.build(
         story,
-        document_title=DOCUMENT_TITLE,
+        document_title=f"{DOCUMENT_TITLE}: {breach.get('reference')} filing {filing.get('sequence')}",
         reference=str(breach.get("reference")),
         author=str(provider.get("legal_name") or "pecr"),
         watermark=DRAFT_WATERMARK if draft else "",
+        created_at=ensure_utc(datetime.fromisoformat(filed_at)) if filed_at else None,
+        footer=footer_lines(snapshot),
     )
+
+
+def undrawable_fields(snapshot: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """(field, characters) for each text of the snapshot that holds characters no installed font can
+    print (provider.notices.fonts): the person filing is told before the notification is made."""
+    found = []
+    for part in ("provider", "breach", "filing"):
+        for name, value in snapshot.get(part, {}).items():
+            if isinstance(value, str) and (missing := fonts.undrawable([value])):
+                found.append((name, missing))
+    return found
+
+
+def footer_lines(snapshot: dict[str, Any]) -> list[str]:
+    """Every page: breach reference, stage, filing number, and the SHA-256 of the snapshot it was made from
+    (canonical JSON, provider.evidence), so a single printed page can be tied to its stored record."""
+    breach, filing = snapshot["breach"], snapshot["filing"]
+    return [
+        f"{breach.get('reference')} · {stage_title(filing.get('stage'))} · filing {filing.get('sequence')}",
+        f"Snapshot SHA-256 {content_sha256(snapshot)}",
+    ]

@@ -23,6 +23,7 @@ from provider.clock import ensure_utc, london
 from provider.deadlines.models import Obligation
 from provider.errors import FieldError, Invalid, NotFound
 from provider.evidence import sha256
+from provider.notices import fonts
 from provider.profile.models import ProfileBase, ProviderProfile
 from provider.profile.service import find_profile
 from provider.security import audit
@@ -315,6 +316,11 @@ def _new_filing(
             "since_sequence": earlier[-1].sequence,
             "items": ico_rules.snapshot_changes(earlier[-1].snapshot or {}, filing.snapshot, CHANGE_LABELS),
         }
+    if missing := documents.undrawable_fields(filing.snapshot):
+        errors = [FieldError(name, f"no installed font can print {fonts.describe(chars)}") for name, chars in missing]
+        raise Invalid(
+            "the notification cannot be printed: " + "; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors
+        )
     filing.pdf_bytes = documents.render_ico_notification(filing.snapshot, draft=draft)
     filing.pdf_sha256 = sha256(filing.pdf_bytes)
     return filing

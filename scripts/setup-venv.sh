@@ -11,6 +11,13 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@"
 }
 
+# The fonts every generated PDF embeds (provider/notices/fonts.py finds them at run time): DejaVu Sans for
+# Latin Extended, Greek and Cyrillic, WenQuanYi Micro Hei for Chinese, Japanese and Korean.
+FONT_PACKAGES=(fonts-dejavu-core fonts-wqy-microhei fontconfig)
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+    apt_install "${FONT_PACKAGES[@]}"
+fi
+
 PYTHON="${PYTHON:-python3}"
 if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then
     echo "pecr needs Python 3.11 or newer; $PYTHON is $("$PYTHON" --version 2>&1)" >&2

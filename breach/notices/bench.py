@@ -8,17 +8,20 @@ behind `engine` (use a scratch database that has the schema and the audit head, 
 
 from __future__ import annotations
 
+import io
+import os
 import resource
 import time
 import tracemalloc
 from datetime import datetime
 from typing import Any
 
+from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
 from breach.models import Breach, Circumstance, Regime
-from breach.notices import assessments, bulk, recipients, service
+from breach.notices import assessments, bulk, documents, recipients, service
 from breach.notices.models import AssessmentInput, TemplateInput
 from provider.clock import FrozenClock, SystemClock
 from provider.manifest import BenchContext
@@ -104,8 +107,36 @@ def _seed(engine: Engine, count: int, now: datetime, tag: str) -> int:
         return breach.id
 
 
+def _floor_rate(count: int) -> float:
+    """The floor: reportlab drawing the same letter text (the notice's lines) on a bare canvas, no layout,
+    no fonts beyond Helvetica, one process: letters per second."""
+    batch = {"provider": PROFILE, "letter_date": "1 March 2026", "breach_reference": "BENCH"}
+    recipient = {"name": "Bench Customer 1", "address": "1 Bench Road, Leeds", "lines": "0113 496 0000"}
+    lines = documents.email_body(bulk.service.template_fields(WORDING), batch, recipient, "BENCH-N1").splitlines()
+    started = time.perf_counter()
+    for _ in range(count):
+        canvas = Canvas(io.BytesIO(), invariant=1)
+        canvas.setFont("Helvetica", 11)
+        y = 800.0
+        for line in lines:
+            canvas.drawString(56, y, line)
+            y -= 15
+            if y < 60:
+                canvas.showPage()
+                canvas.setFont("Helvetica", 11)
+                y = 800.0
+        canvas.showPage()
+        canvas.save()
+    return count / max(time.perf_counter() - started, 1e-9)
+
+
 def bench_generation(
-    engine: Engine, count: int, *, chunk_size: int = bulk.GENERATION_CHUNK, trace_memory: bool = False
+    engine: Engine,
+    count: int,
+    *,
+    chunk_size: int = bulk.GENERATION_CHUNK,
+    trace_memory: bool = False,
+    workers: int = 0,
 ) -> dict[str, float | int | str]:
     """Seed `count` subscribers, choose them all, generate their notices; report seconds and memory.
 
@@ -129,14 +160,24 @@ def bench_generation(
         batch = bulk.start_generation(session, actor=ACTOR, now=clock.now(), breach_id=breach_id)
         session.commit()
     chosen, cpu_chosen = time.perf_counter(), time.process_time()
-    done = bulk.run_generation(engine, batch_id=batch.id, clock=clock, actor=ACTOR, chunk_size=chunk_size)
+    workers = workers or os.cpu_count() or 1
+    done = bulk.run_generation(
+        engine, batch_id=batch.id, clock=clock, actor=ACTOR, chunk_size=chunk_size, workers=workers
+    )
     finished, cpu_finished = time.perf_counter(), time.process_time()
     peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace_memory else -1.0
     if trace_memory:
         tracemalloc.stop()
+    rate = done.generated / max(finished - chosen, 1e-9)
+    floor = _floor_rate(min(count, 2000))
     return {
         "backend": engine.dialect.name,
         "notices": done.generated,
+        "workers": workers,
+        "floor_bare_canvas_per_second_one_process": round(floor, 1),
+        "ratio_to_floor": round(rate / floor, 2),
+        "ratio_to_floor_times_workers": round(rate / (floor * workers), 2),
+        "workers_maxrss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "chunk_size": chunk_size,
         "select_recipients_seconds": round(chosen - started, 2),
         "generation_seconds": round(finished - chosen, 2),
@@ -150,6 +191,6 @@ def bench_generation(
     }
 
 
-def run(context: BenchContext, *, count: int, trace_memory: bool) -> dict[str, Any]:
+def run(context: BenchContext, *, count: int, trace_memory: bool, workers: int = 0) -> dict[str, Any]:
     """`pecr bench notices`: bench_generation on the scratch database."""
-    return bench_generation(context.engine, count, trace_memory=trace_memory)
+    return bench_generation(context.engine, count, trace_memory=trace_memory, workers=workers)

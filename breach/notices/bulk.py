@@ -15,6 +15,9 @@ Auditing is per batch (start, finish, send), not per recipient: 100,000 events w
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -86,6 +89,7 @@ def start_generation(session: Session, *, actor: Actor, now: datetime, breach_id
     snapshot = {
         "provider": service.provider_snapshot(session),
         "letter_date": service.local_date(now),
+        "created_at": now.isoformat(),
         "breach_reference": breach.reference,
         "template_version": template.version,
     }
@@ -165,6 +169,48 @@ def render(
     )
 
 
+def render_hashes(
+    fields: dict[str, str], batch_snapshot: dict[str, Any], rows: list[tuple[int, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """SHA-256 of each recipient's letter and e-mail body; the PDFs are dropped at once (runs in a worker)."""
+    hashes = []
+    for recipient_id, snapshot in rows:
+        letter, body = render(fields, batch_snapshot, recipient_id, snapshot)
+        hashes.append({"rid": recipient_id, "pdf": evidence.sha256(letter), "body": evidence.sha256(body)})
+    return hashes
+
+
+def _chunks_of(engine: Engine, batch_id: int, chunk_size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    after_id = 0
+    while rows := _next_chunk(engine, batch_id, after_id, chunk_size):
+        yield [(row[0], row[1]) for row in rows]
+        after_id = rows[-1][0]
+
+
+def _store_hashes(engine: Engine, batch_id: int, updates: list[dict[str, Any]], now: datetime) -> int:
+    """One chunk's outcome in one transaction (only rows still pending: a re-run never counts twice)."""
+    with Session(engine) as session:
+        session.execute(
+            update(RECIPIENTS)
+            .where(RECIPIENTS.c.id == bindparam("rid"), RECIPIENTS.c.status == RecipientStatus.pending)
+            .values(
+                status=RecipientStatus.generated,
+                pdf_sha256=bindparam("pdf"),
+                email_sha256=bindparam("body"),
+                generated_at=now,
+            ),
+            updates,
+        )
+        done = session.execute(
+            select(func.count())
+            .select_from(NoticeRecipient)
+            .where(NoticeRecipient.batch_id == batch_id, NoticeRecipient.status != RecipientStatus.pending)
+        ).scalar_one()
+        session.execute(update(NoticeBatch).where(NoticeBatch.id == batch_id).values(generated=done))
+        session.commit()
+    return done
+
+
 def run_generation(
     engine: Engine,
     *,
@@ -173,38 +219,29 @@ def run_generation(
     actor: Actor,
     chunk_size: int = GENERATION_CHUNK,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> NoticeBatch:
-    """Render every pending recipient of the batch, chunk by chunk; safe to re-run after an interruption."""
+    """Render every pending recipient of the batch, chunk by chunk; safe to re-run after an interruption
+    (kill -9 included): each chunk's hashes and the batch's count commit together, so a re-run renders
+    only what is still pending. With `workers` > 1 the rendering runs in a process pool (one per core),
+    at most two chunks per worker in flight, so memory stays flat however many recipients there are."""
     batch, fields = load_batch(engine, batch_id)
-    after_id = 0
-    while rows := _next_chunk(engine, batch_id, after_id, chunk_size):
-        now = clock.now()
-        updates = []
-        for recipient_id, snapshot in rows:
-            letter, body = render(fields, batch.snapshot, recipient_id, snapshot)
-            updates.append({"rid": recipient_id, "pdf": evidence.sha256(letter), "body": evidence.sha256(body)})
-        with Session(engine) as session:
-            session.execute(
-                update(RECIPIENTS)
-                .where(RECIPIENTS.c.id == bindparam("rid"))
-                .values(
-                    status=RecipientStatus.generated,
-                    pdf_sha256=bindparam("pdf"),
-                    email_sha256=bindparam("body"),
-                    generated_at=now,
-                ),
-                updates,
-            )
-            done = session.execute(
-                select(func.count())
-                .select_from(NoticeRecipient)
-                .where(NoticeRecipient.batch_id == batch_id, NoticeRecipient.status != RecipientStatus.pending)
-            ).scalar_one()
-            session.execute(update(NoticeBatch).where(NoticeBatch.id == batch_id).values(generated=done))
-            session.commit()
-        after_id = rows[-1][0]
-        if progress is not None:
-            progress(done, batch.total)
+    chunks = _chunks_of(engine, batch_id, chunk_size)
+    if workers <= 1:
+        for rows in chunks:
+            done = _store_hashes(engine, batch_id, render_hashes(fields, batch.snapshot, rows), clock.now())
+            if progress is not None:
+                progress(done, batch.total)
+    else:
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            pending: deque[Any] = deque()
+            for rows in itertools.chain(chunks, [None]):
+                if rows is not None:
+                    pending.append(pool.apply_async(render_hashes, (fields, batch.snapshot, rows)))
+                while pending and (rows is None or len(pending) >= 2 * workers):
+                    done = _store_hashes(engine, batch_id, pending.popleft().get(), clock.now())
+                    if progress is not None:
+                        progress(done, batch.total)
     return _finish_generation(engine, batch_id=batch_id, clock=clock, actor=actor)
 
 

@@ -1,18 +1,32 @@
-"""Customer breach notices as documents: the letter (PDF), the e-mail body and the public media notice.
+"""Customer breach notices as documents: the letter (PDF), the e-mail (plain text and HTML) and the public
+media notice.
 
 Pure: data in, bytes or text out. The PDFs are built in reportlab's invariant mode, so the same template
 fields, batch snapshot and recipient snapshot give the same bytes and the same SHA-256 — which is
 what lets the product store a hash per recipient instead of 100,000 PDFs (see bulk.py).
 Content and headings follow 611/2013 Annex II, in plain words; no marketing (Art 3(4)).
+
+The letter is laid out for a window envelope: the recipient's address sits where the window of a DL or
+C5 envelope shows it (20 mm from the left edge, 50 mm from the top, 85 x 40 mm, as the common UK
+window and DIN 5008 form B place it, A4 folded in three), with the provider's return address in one
+small line above it; the letterhead, the date and "Our reference" are on the first page, the body at
+11 pt, and a named person signs it (provider profile: signatory, else the contact point).
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from breach.notices.rules import fill
-from provider.notices import pdf
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepInFrame, Paragraph
+
+from breach.notices import plain
+from breach.notices.rules import PERSONAL_PLACEHOLDERS, fill, salutation, sign_off
+from provider.notices import fonts, pdf
 
 # (template field, heading in the notice), in the order of Annex II.
 SECTIONS = (
@@ -25,7 +39,16 @@ SECTIONS = (
     ("customer_measures", "What you can do"),
     ("contact_details", "Who to contact"),
 )
-MEDIA_PLACEHOLDERS = {"name": "our customers", "address": "", "account_reference": "", "lines": "the affected lines"}
+MEDIA_PLACEHOLDERS = {"lines": "the affected lines"}
+WINDOW = {"left": 20 * mm, "top": 50 * mm, "width": 85 * mm, "height": 40 * mm}  # from the sheet's top-left
+BODY_TOP_MM = 100
+ADDRESS_SIZES = (10, 9, 8, 7)
+
+
+def section(fields: Mapping[str, str], name: str) -> str:
+    """A section's wording; "What you can do" is never empty (breach.notices.plain's default)."""
+    value = fields.get(name) or ""
+    return value if value.strip() or name != "customer_measures" else plain.DEFAULT_CUSTOMER_MEASURES
 
 
 def placeholders(recipient: Mapping[str, Any]) -> dict[str, str]:
@@ -34,6 +57,7 @@ def placeholders(recipient: Mapping[str, Any]) -> dict[str, str]:
         "address": recipient.get("address", ""),
         "account_reference": recipient.get("account_reference", ""),
         "lines": recipient.get("lines", ""),
+        "salutation": salutation(recipient.get("name", ""), recipient.get("kind", "individual")),
     }
 
 
@@ -46,6 +70,61 @@ def _account_rows(recipient: Mapping[str, Any]) -> list[tuple[str, Any]]:
     return rows
 
 
+def signatory(provider: Mapping[str, Any]) -> tuple[str, str]:
+    """(name, role) of who signs: the profile's signatory, else its contact point."""
+    name = (provider.get("signatory_name") or "").strip() or provider.get("contact_name", "")
+    role = (provider.get("signatory_role") or "").strip()
+    if not (provider.get("signatory_name") or "").strip():
+        role = role or provider.get("contact_role", "")
+    return name, role
+
+
+def address_lines(name: str, address: str) -> list[str]:
+    """The postal block: the name, then the address one line per line (a one-line address split at commas)."""
+    parts = address.splitlines() if "\n" in address else address.split(",")
+    return [line for line in (part.strip() for part in [name, *parts]) if line]
+
+
+def _fitted(lines: list[str], width: float, height: float) -> tuple[Paragraph, bool]:
+    """The address block at the largest size that fits the window; False when even 7 pt does not."""
+    markup = "<br/>".join(fonts.markup(line) for line in lines)
+    for size in ADDRESS_SIZES:
+        style = pdf.STYLES["address"].clone(f"address-{size}", fontSize=size, leading=size * 1.25)
+        paragraph = Paragraph(markup, style)
+        if paragraph.wrap(width, height)[1] <= height:
+            return paragraph, True
+    return paragraph, False
+
+
+def _line(value: str, style: str) -> Paragraph:
+    """A paragraph that stays empty for an empty value (pdf.text would say "Not yet known")."""
+    return Paragraph(fonts.markup(value or ""), pdf.STYLES[style])
+
+
+def _letterhead(provider: Mapping[str, Any], block: Paragraph, meta: list[str]) -> pdf.PageHook:
+    name = provider.get("trading_name") or provider.get("legal_name", "")
+    contact = " · ".join(filter(None, [provider.get("contact_email"), provider.get("contact_phone")]))
+    back = " · ".join(filter(None, [provider.get("legal_name"), " ".join(provider.get("address", "").split())]))
+
+    def draw(canvas: Any, _doc: Any) -> None:
+        width, height = canvas._pagesize
+        del width
+        for paragraph, x, top, w, box in (
+            (_line(name, "letterhead"), 20 * mm, 12 * mm, 105 * mm, 8 * mm),
+            (_line(provider.get("address", ""), "small"), 20 * mm, 21 * mm, 100 * mm, 20 * mm),
+            (_line(contact, "small"), 130 * mm, 21 * mm, 60 * mm, 20 * mm),
+            (_line(back, "small"), WINDOW["left"], WINDOW["top"] - 5 * mm, WINDOW["width"], 4.5 * mm),
+            (block, WINDOW["left"], WINDOW["top"], WINDOW["width"], WINDOW["height"]),
+            (_line("\n".join(meta), "body"), 125 * mm, WINDOW["top"], 65 * mm, WINDOW["height"]),
+        ):
+            # Each block keeps to its box (shrunk if need be); the letter repeats the provider in full.
+            fitted = KeepInFrame(w, box, [paragraph], mode="shrink")
+            drawn_height = fitted.wrapOn(canvas, w, box)[1]
+            fitted.drawOn(canvas, x, height - top - drawn_height)
+
+    return draw
+
+
 def letter_pdf(
     fields: Mapping[str, str],
     batch: Mapping[str, Any],
@@ -54,66 +133,155 @@ def letter_pdf(
 ) -> bytes:
     """One recipient's letter. `batch` holds provider, letter_date and breach_reference; nothing is read live."""
     values = placeholders(recipient)
-    story: list[Any] = [
-        pdf.text("\n".join(filter(None, [recipient.get("name", ""), recipient.get("address", "")]))),
-        pdf.spacer(6),
-        pdf.text(batch["letter_date"]),
-        pdf.spacer(4),
-        pdf.title(fill(fields["subject"], values)),
-        pdf.text(fill(fields["greeting"], values)),
+    provider = batch["provider"]
+    lines = address_lines(recipient.get("name", ""), recipient.get("address", ""))
+    block, fits = _fitted(lines, WINDOW["width"], WINDOW["height"])
+    meta = [f"Date: {batch['letter_date']}", f"Our reference: {reference}"]
+    story: list[Any] = []
+    if not fits:  # never lose a character: the window shows what fits, the letter the whole address
+        story += [pdf.text("Your address as we hold it:\n" + "\n".join(lines), "small"), pdf.spacer(2)]
+    story += [
+        pdf.heading(fill(fields["subject"], values), "letter-heading"),
+        pdf.text(fill(fields["greeting"], values), "letter"),
     ]
     for name, label in SECTIONS:
-        story += [pdf.heading(label), pdf.text(fill(fields[name], values))]
+        story += [pdf.heading(label, "letter-heading"), pdf.text(fill(section(fields, name), values), "letter")]
     account = _account_rows(recipient)
     if account:
-        story += [pdf.heading("Your account"), pdf.field_table(account)]
-    # The reference is in every page's footer; the letter is dedicated to the breach (Art 3(6)).
-    story += [pdf.heading(f"About {fields['provider_name']}"), pdf.provider_block(batch["provider"])]
+        story += [pdf.heading("Your account", "letter-heading"), pdf.field_table(account)]
+    signer, role = signatory(provider)
+    story += [
+        pdf.spacer(4),
+        pdf.keep(
+            pdf.text(sign_off(values["salutation"]) + ",", "letter"),
+            pdf.spacer(8),
+            pdf.text("\n".join(filter(None, [signer, role, fields["provider_name"]])), "letter"),
+        ),
+        pdf.spacer(6),
+        pdf.text(_identity(provider), "small"),
+    ]
+    created = batch.get("created_at")
     return pdf.build(
-        story, document_title="Personal data breach notice", reference=reference, author=fields["provider_name"]
+        story,
+        document_title="Personal data breach notice",
+        reference=reference,
+        author=fields["provider_name"],
+        created_at=datetime.fromisoformat(created) if created else None,
+        footer=[f"{fields['provider_name']} · our reference {reference} · {batch['letter_date']}"],
+        first_page=_letterhead(provider, block, meta),
+        first_page_top_mm=BODY_TOP_MM,
     )
+
+
+def _identity(provider: Mapping[str, Any]) -> str:
+    registration = provider.get("ico_registration_number")
+    return " · ".join(
+        filter(
+            None,
+            [
+                provider.get("legal_name"),
+                " ".join((provider.get("address") or "").split()),
+                _contact_line(provider),
+                f"ICO registration {registration}" if registration else "",
+            ],
+        )
+    )
+
+
+def _contact_line(provider: Mapping[str, Any]) -> str:
+    return " · ".join(filter(None, [provider.get("contact_email", ""), provider.get("contact_phone", "")]))
 
 
 def email_body(
     fields: Mapping[str, str], batch: Mapping[str, Any], recipient: Mapping[str, Any], reference: str
 ) -> str:
-    """The same notice as plain text: readable in any mail client, nothing to click."""
+    """The notice as plain text: readable in any mail client, nothing to click, nothing attached."""
     values = placeholders(recipient)
     parts = [fill(fields["greeting"], values), ""]
     for name, label in SECTIONS:
-        parts += [label, "-" * len(label), fill(fields[name], values), ""]
+        parts += [label, "-" * len(label), fill(section(fields, name), values), ""]
     for label, value in _account_rows(recipient):
         parts.append(f"{label}: {value}")
     provider = batch["provider"]
+    signer, role = signatory(provider)
     parts += [
         "",
-        fields["provider_name"],
+        sign_off(values["salutation"]) + ",",
+        "",
+        *filter(None, [signer, role, fields["provider_name"]]),
         provider.get("address", ""),
-        f"{provider.get('contact_email', '')} · {provider.get('contact_phone', '')}",
-        f"Reference {reference} ({batch['letter_date']}). A copy of this notice is attached as a PDF.",
+        _contact_line(provider),
+        f"Our reference {reference} ({batch['letter_date']}). This e-mail has no attachments and no links.",
         "",
     ]
     return "\n".join(parts)
+
+
+def _html_paragraphs(value: str) -> str:
+    return "".join(f"<p>{html.escape(part).replace(chr(10), '<br>')}</p>" for part in re.split(r"\n\s*\n", value))
+
+
+def email_html(
+    fields: Mapping[str, str], batch: Mapping[str, Any], recipient: Mapping[str, Any], reference: str
+) -> str:
+    """The same notice as HTML (the alternative part): headings and paragraphs, no links, images or scripts."""
+    values = placeholders(recipient)
+    provider = batch["provider"]
+    signer, role = signatory(provider)
+    parts = [f"<p>{html.escape(fill(fields['greeting'], values))}</p>"]
+    for name, label in SECTIONS:
+        parts += [f"<h2>{html.escape(label)}</h2>", _html_paragraphs(fill(section(fields, name), values))]
+    account = "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in _account_rows(recipient))
+    if account:
+        parts.append(f"<ul>{account}</ul>")
+    footer = [signer, role, fields["provider_name"], provider.get("address", ""), _contact_line(provider)]
+    parts += [
+        f"<p>{html.escape(sign_off(values['salutation']))},</p>",
+        "<p>" + "<br>".join(html.escape(line) for line in footer if line) + "</p>",
+        f"<p>Our reference {html.escape(reference)} ({html.escape(batch['letter_date'])}).</p>",
+    ]
+    return '<!DOCTYPE html><html lang="en"><body>' + "".join(parts) + "</body></html>"
 
 
 def email_subject(fields: Mapping[str, str], recipient: Mapping[str, Any]) -> str:
     return fill(fields["subject"], placeholders(recipient))
 
 
+def public_text(value: str) -> str:
+    """The wording for the public: a sentence (or line) that uses a personal placeholder is left out, so the
+    media notice never prints "Your account number ()"; {lines} reads "the affected lines"."""
+    personal = re.compile(r"\{(" + "|".join(PERSONAL_PLACEHOLDERS) + r")\}")
+    kept_lines = []
+    for line in (value or "").splitlines():
+        sentences = re.split(r"(?<=[.!?])\s+", line)
+        kept = " ".join(s for s in sentences if not personal.search(s))
+        if kept.strip() or not line.strip():
+            kept_lines.append(kept)
+    return fill("\n".join(kept_lines), MEDIA_PLACEHOLDERS)
+
+
 def media_notice_pdf(fields: Mapping[str, str], snapshot: Mapping[str, Any]) -> bytes:
-    """611/2013 Art 3(7): the Annex II content for the public, condensed; no recipient's data in it."""
+    """611/2013 Art 3(7): the Annex II content for the public, in its own wording; no personal field in it."""
     reference = f"{snapshot['breach_reference']}-PUBLIC"
+    provider_name = fields["provider_name"]
     story: list[Any] = [
-        pdf.title(fill(fields["subject"], MEDIA_PLACEHOLDERS)),
-        pdf.text(f"Public notice issued by {fields['provider_name']} on {snapshot['notice_date']}."),
-        pdf.text("We are publishing this notice because we cannot contact everyone who may be affected individually."),
+        pdf.title(public_text(fields["subject"]) or "Public notice of a personal data breach"),
+        pdf.text(f"Public notice issued by {provider_name} on {snapshot['notice_date']}.", "letter"),
+        pdf.text(
+            f"To everyone who is or was a customer of {provider_name}, or uses one of our lines: we are publishing"
+            " this notice because we cannot contact everyone who may be affected individually.",
+            "letter",
+        ),
     ]
     for name, label in SECTIONS:
-        story += [pdf.heading(label), pdf.text(fill(fields[name], MEDIA_PLACEHOLDERS))]
-    story += [pdf.heading(f"About {fields['provider_name']}"), pdf.provider_block(snapshot["provider"])]
+        story += [pdf.heading(label, "letter-heading"), pdf.text(public_text(section(fields, name)), "letter")]
+    story += [pdf.heading(f"About {provider_name}"), pdf.provider_block(snapshot["provider"])]
+    created = snapshot.get("created_at")
     return pdf.build(
         story,
         document_title="Public notice of a personal data breach",
         reference=reference,
-        author=fields["provider_name"],
+        author=provider_name,
+        created_at=datetime.fromisoformat(created) if created else None,
+        footer=[f"{provider_name} · public notice {reference} · {snapshot['notice_date']}"],
     )

@@ -132,3 +132,18 @@ def csv_rows(content: bytes | None) -> recipients.Labelled:
     except UnicodeDecodeError as error:
         raise Invalid("csv: not UTF-8 text", errors=[FieldError("csv", "save the file as UTF-8 CSV")]) from error
     return [("csv " + label, value) for label, value in recipients.parse_csv(text)]
+
+
+def selection_flash(result: Any) -> str:
+    """What the recipients page says after a selection, naming recipients whose text cannot be printed."""
+    flash = (
+        f"Added {result.subscribers_added} subscribers and {result.users_added} line users"
+        f" ({result.already_present} already chosen; {result.users_without_email} users have no e-mail"
+        " address: tell them by telephone)."
+    )
+    if result.undrawable:
+        flash += (
+            " These cannot be printed in full (no installed font has the characters; correct the"
+            " subscriber record or install a font package): " + "; ".join(result.undrawable)
+        )
+    return flash

@@ -208,10 +208,11 @@ class AssessmentState(SQLModel):
 
 
 class TemplateInput(SQLModel):
-    """The wording staff may edit before sending; {name}, {address}, {account_reference}, {lines} are filled."""
+    """The wording staff may edit before sending; {salutation} ("Dear Mrs Ellison" or "Dear customer"),
+    {name}, {address}, {account_reference}, {lines} are filled."""
 
     subject: Line = Field(default="", max_length=200)
-    greeting: Line = Field(default="Dear {name},", max_length=200)
+    greeting: Line = Field(default="{salutation},", max_length=200)
     provider_name: Line = Field(default="", max_length=200)
     contact_details: Lines = Field(default="", max_length=2000)
     summary: Lines = Field(default="", max_length=LONG_TEXT)
@@ -253,6 +254,10 @@ class SelectionResult(SQLModel):
     already_present: int
     users_without_email: int
     total_recipients: int
+    undrawable: list[str] = Field(
+        default_factory=list,
+        description="recipients (first 50) whose name or address holds characters no installed font can print",
+    )
 
 
 class BatchPublic(SQLModel):

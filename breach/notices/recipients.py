@@ -28,6 +28,7 @@ from breach.notices.models import NoticeRecipient, RecipientRole, RecipientStatu
 from breach.notices.service import get_breach
 from provider.db import bulk
 from provider.errors import FieldError, Invalid
+from provider.notices import fonts
 from provider.security import audit
 from provider.security.actor import Actor
 from provider.subscribers import phone
@@ -214,6 +215,20 @@ def _rows_for(session: Session, chunk: dict[int, set[int] | None]) -> tuple[list
     return rows, len(users) - len(emailable)
 
 
+def undrawable_recipients(rows: Iterable[dict[str, Any]], limit: int) -> list[str]:
+    """'Ann Ōta (s:12): "𓀀" (U+13000)' for each recipient whose name, address or lines hold a character no
+    installed font draws (provider.notices.fonts), so staff hear of it before any letter is made or sent."""
+    found: list[str] = []
+    for row in rows:
+        if len(found) >= limit:
+            break
+        snapshot = row["snapshot"]
+        missing = fonts.undrawable([snapshot.get("name", ""), snapshot.get("address", ""), snapshot.get("lines", "")])
+        if missing:
+            found.append(f"{snapshot.get('name', '')} ({row['recipient_key']}): {fonts.describe(missing)}")
+    return found
+
+
 def _insert(session: Session, rows: Iterable[dict[str, Any]], breach_id: int, actor: Actor, now: datetime) -> int:
     added = {"breach_id": breach_id, "status": RecipientStatus.pending, "added_by": actor.name, "added_at": now}
     return bulk.insert_rows(session, NoticeRecipient.__table__, (row | added for row in rows), INSERT_BATCH)
@@ -236,6 +251,7 @@ def add_recipients(
     )
     added = {RecipientRole.subscriber: 0, RecipientRole.user: 0}
     already = without_email = 0
+    undrawable: list[str] = []
     ids = sorted(affected)
     for chunk_ids in _chunks(ids):
         rows, no_email = _rows_for(session, {i: affected[i] for i in chunk_ids})
@@ -249,6 +265,7 @@ def add_recipients(
             ).scalars()
         )
         fresh = [r for r in rows if r["recipient_key"] not in existing]
+        undrawable += undrawable_recipients(fresh, MAX_ERRORS_SHOWN - len(undrawable))
         already += len(rows) - len(fresh)
         for role in added:
             added[role] += sum(1 for r in fresh if r["role"] == role)
@@ -262,6 +279,7 @@ def add_recipients(
         already_present=already,
         users_without_email=without_email,
         total_recipients=total,
+        undrawable=undrawable,
     )
     audit.record(
         session,

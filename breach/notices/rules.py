@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from breach.notices import marketing
 from breach.notices.presenters import LABELS
 from provider.errors import FieldError
+from provider.notices import fonts
 
 
 class DataNature(StrEnum):
@@ -243,32 +245,14 @@ def _labels(values: Iterable[str]) -> str:
 
 # --- Notice content (Annex II) --------------------------------------------------------------------------
 
-PLACEHOLDERS = ("name", "address", "account_reference", "lines")
+PLACEHOLDERS = ("name", "address", "account_reference", "lines", "salutation")
+PERSONAL_PLACEHOLDERS = ("name", "address", "account_reference", "salutation")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
-
-# Art 3(4): the notice must not promote or advertise services. A short, documented list of words that
-# only marketing uses; matched as whole words (plural forms too), case-insensitive. "offer" is on it, so
-# "we will provide credit monitoring at no cost" rather than "we offer free credit monitoring".
-MARKETING_TERMS = (
-    "offer",
-    "discount",
-    "upgrade",
-    "deal",
-    "promotion",
-    "promo code",
-    "% off",
-    "free trial",
-    "special price",
-    "limited time",
-)
-_MARKETING = [
-    (term, re.compile(r"(?<![A-Za-z])" + re.escape(term) + r"(?:s|es)?(?![A-Za-z])", re.IGNORECASE))
-    for term in MARKETING_TERMS
-]
 
 
 def marketing_terms(value: str) -> list[str]:
-    return [term for term, pattern in _MARKETING if pattern.search(value or "")]
+    """What sells in the text (611/2013 Art 3(4)), as 'kind ("words")'; see breach.notices.marketing."""
+    return [finding.describe() for finding in marketing.findings(value)]
 
 
 def check_content(fields: Mapping[str, str], required: Iterable[str]) -> list[FieldError]:
@@ -279,13 +263,12 @@ def check_content(fields: Mapping[str, str], required: Iterable[str]) -> list[Fi
         if not (fields.get(name) or "").strip()
     ]
     for name, value in fields.items():
-        errors += [
-            FieldError(
-                name,
-                f'contains marketing language: "{term}" (a breach notice may not promote services, 611/2013 Art 3(4))',
-            )
-            for term in marketing_terms(value)
-        ]
+        refused = marketing.refusal(value)
+        if refused:
+            errors.append(FieldError(name, refused))
+        missing = fonts.undrawable([value or ""])
+        if missing:
+            errors.append(FieldError(name, f"no installed font can print {fonts.describe(missing)}"))
         unknown = sorted({m for m in _PLACEHOLDER.findall(value or "") if m not in PLACEHOLDERS})
         if unknown:
             errors.append(
@@ -310,6 +293,32 @@ def addressee_name(kind: str, name: str, contact_name: str = "") -> str:
     if kind == "corporate":
         return f"{name} (for the attention of {contact_name})" if contact_name.strip() else name
     return name
+
+
+# Courtesy titles a name may start with; "Dear <title> <surname>" is used only when one is there, since
+# the subscriber record holds one name field and guessing a title from a first name would be wrong.
+TITLES = {
+    t.lower().rstrip("."): t
+    for t in ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Sir", "Dame", "Lady", "Lord", "Rev", "Revd")
+}
+FALLBACK_SALUTATION = "Dear customer"
+
+
+def salutation(name: str, kind: str = "individual") -> str:
+    """'Dear Mrs Ellison' from 'Mrs Jane Ellison'; 'Dear customer' for a company or a name without a title.
+    ('Sir' and 'Dame' go with the first name: 'Dear Sir Alan'.)"""
+    words = (name or "").split()
+    if kind == "corporate" or len(words) < 2:
+        return FALLBACK_SALUTATION
+    title = TITLES.get(words[0].lower().rstrip("."))
+    if title is None:
+        return FALLBACK_SALUTATION
+    return f"Dear {title} {words[1] if title in ('Sir', 'Dame') else words[-1]}"
+
+
+def sign_off(salutation_text: str) -> str:
+    """British usage: 'Yours sincerely' to a named person, 'Yours faithfully' to 'Dear customer'."""
+    return "Yours faithfully" if salutation_text == FALLBACK_SALUTATION else "Yours sincerely"
 
 
 def delivery_channel(email: str | None) -> str:

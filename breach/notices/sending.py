@@ -1,24 +1,16 @@
 """E-mailing generated customer notices (PECR reg 5A(3), 611/2013 Art 3) in the background.
 
-A send for 100,000 recipients takes far longer than a web request may, so a route only *starts* it
-(`start_sending`: checks, marks the breach's batches `sending`, audits, commits) and hands the work to
-a thread (`start_in_background`); the page and GET .../notices/sending show the progress, read from
-the recipients' statuses.
+A route only *starts* a send (`start_sending`: checks, marks batches `sending`, audits, commits) and
+hands it to a thread (`start_in_background`); GET .../notices/sending shows the progress.
 
 Each recipient is e-mailed at most once by a run. A run claims a chunk (default 100) in one short
-transaction: generated (or earlier failed) -> `sending`, with `sent_at` holding the claim time. A
-second run, or a second web replica, skips rows already claimed (FOR UPDATE SKIP LOCKED on PostgreSQL;
-SQLite serialises writers), so two runs never send the same notice. The letter and e-mail body are
-rebuilt outside any transaction and checked against their stored SHA-256 before they go; then the
-outcome (sent, bounced, failed) is recorded per recipient. Memory holds one chunk at a time.
-
-A notice is recorded as served (provider.wording) with its `sent` status, in one transaction, once
-the mail server accepted it; a bounced or failed one reached nobody. Letters: see bulk.record_posted.
-
-An interrupted run (restart, crash) leaves its batches `sending`: resuming sends only what is still
-generated or failed, never a notice recorded as sent. The one chunk a stopped run had claimed has an
-unknown outcome; once its claim is older than STALE_CLAIM, `resume_sending` puts it back to be sent
-again: for a breach notice a rare duplicate is better than a notice never sent.
+transaction: generated (or failed) -> `sending`, `sent_at` holding the claim time; other runs skip
+claimed rows (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serialises writers). The e-mail body is
+rebuilt and checked against its stored SHA-256; each outcome (sent, bounced) is committed the moment
+the server answers, with its served record (provider.wording), so a run killed (kill -9) part-way
+leaves at most the one message in flight unknown. Resuming sends only what is generated or failed;
+claims older than STALE_CLAIM go back to be sent: that one message may then go twice, with the same
+Message-ID (derived from the notice), so mail clients show it once. Letters: see bulk.record_posted.
 """
 
 from __future__ import annotations
@@ -34,7 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, func, select, update
 from sqlmodel import Session
 
-from breach.notices import bulk, documents, service
+from breach.notices import bulk, outbox, service
 from breach.notices.models import (
     BatchStatus,
     Channel,
@@ -43,7 +35,6 @@ from breach.notices.models import (
     SendProgress,
     SendResult,
 )
-from provider import evidence
 from provider.clock import Clock
 from provider.errors import Conflict
 from provider.notices import mail
@@ -174,54 +165,48 @@ def _claim(engine: Engine, batch_id: int, after_id: int, size: int, now: datetim
     return sorted(rows, key=lambda row: row.id)
 
 
-def _mail_for(fields: dict[str, str], batch: NoticeBatch, row: Any) -> mail.Mail | None:
-    """The e-mail with its letter attached, or None when the rebuilt notice no longer matches its hashes."""
-    letter, body = bulk.render(fields, batch.snapshot, row.id, row.snapshot)
-    if evidence.sha256(letter) != row.pdf_sha256 or evidence.sha256(body) != row.email_sha256:
-        return None
-    return mail.Mail(
-        to=row.snapshot["email"],
-        body=body,
-        subject=documents.email_subject(fields, row.snapshot),
-        attachments=(mail.Attachment(f"breach-notice-{row.id}.pdf", letter),),
-    )
-
-
 def _deliver(
-    settings: Settings, fields: dict[str, str], batch: NoticeBatch, rows: list[Any]
+    engine: Engine, settings: Settings, fields: dict[str, str], batch: NoticeBatch, rows: list[Any], clock: Clock
 ) -> tuple[dict[int, tuple[RecipientStatus, str]], str]:
-    """Send one claimed chunk over one connection: {recipient id: (status, error)} and a server failure."""
+    """Send one claimed chunk over one connection, recording each outcome the moment the server answers
+    (a kill -9 then leaves at most the one message in flight unknown); returns the outcomes not yet
+    recorded and a server failure."""
     outcomes: dict[int, tuple[RecipientStatus, str]] = {}
     mails: list[tuple[int, mail.Mail]] = []
+    by_id = {row.id: row for row in rows}
     for row in rows:
-        built = _mail_for(fields, batch, row)
+        built = outbox.mail_for(fields, batch, row, clock.now())
         if built is None:
             outcomes[row.id] = (RecipientStatus.failed, MISMATCH)
         else:
             mails.append((row.id, built))
+
+    def answered(index: int, refusal: str | None) -> None:
+        recipient_id = mails[index][0]
+        status = RecipientStatus.sent if refusal is None else RecipientStatus.bounced
+        _record(engine, [by_id[recipient_id]], {recipient_id: (status, (refusal or "")[:300])}, clock.now())
+
     detail = ""
     delivered: list[str | None] = []
     try:
-        delivered = mail.send_many(settings, [m for _, m in mails]) if mails else []
+        delivered = mail.send_many(settings, [m for _, m in mails], on_result=answered) if mails else []
     except mail.DeliveryInterrupted as error:
-        # Those the server accepted before the connection failed stay sent; only the rest are retried.
+        # Those the server accepted before the connection failed are recorded; only the rest are retried.
         delivered, detail = error.delivered, f"the mail server failed: {error.reason}"[:300]
     except (OSError, smtplib.SMTPException) as error:
         detail = f"the mail server failed: {error}"[:300]
     for index, (recipient_id, _) in enumerate(mails):
-        if index < len(delivered):
-            refusal = delivered[index]
-            status = RecipientStatus.sent if refusal is None else RecipientStatus.bounced
-            outcomes[recipient_id] = (status, (refusal or "")[:300])
-        else:
+        if index >= len(delivered):
             outcomes[recipient_id] = (RecipientStatus.failed, detail)
-    return outcomes, detail
+    return outcomes, detail, delivered
 
 
 def _record(
     engine: Engine, claimed: list[Any], outcomes: dict[int, tuple[RecipientStatus, str]], now: datetime
 ) -> None:
     """Each recipient's outcome, and for those sent a served record (provider.wording), in one transaction."""
+    if not outcomes:
+        return
     rows = [
         {
             "rid": recipient_id,
@@ -257,9 +242,10 @@ def _send_batch(
     batch, fields = bulk.load_batch(engine, batch_id)
     after_id = 0
     while rows := _claim(engine, batch_id, after_id, chunk_size, clock.now()):
-        outcomes, detail = _deliver(settings, fields, batch, rows)
-        _record(engine, rows, outcomes, clock.now())
+        outcomes, detail, delivered = _deliver(engine, settings, fields, batch, rows, clock)
+        _record(engine, [row for row in rows if row.id in outcomes], outcomes, clock.now())
         counts.update(status for status, _ in outcomes.values())
+        counts.update(RecipientStatus.sent if refusal is None else RecipientStatus.bounced for refusal in delivered)
         after_id = rows[-1].id
         if progress is not None:
             progress(sum(counts.values()))

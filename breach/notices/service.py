@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from breach.models import Breach
-from breach.notices import documents, rules
+from breach.notices import documents, plain, rules
 from breach.notices.assessments import current_assessment
 from breach.notices.models import (
     BatchPublic,
@@ -105,7 +105,8 @@ def template_fields(template: NoticeTemplate | TemplateInput) -> dict[str, str]:
 
 
 def draft_template(session: Session, breach_id: int) -> TemplateInput:
-    """The latest version, or a first draft from the breach record and the provider profile."""
+    """The latest version, or a first draft in plain language (breach.notices.plain) from the breach's
+    categories, the decision and the provider profile; the ICO's technical text is not copied in."""
     breach = get_breach(session, breach_id)
     latest = current_template(session, breach_id)
     if latest is not None:
@@ -120,16 +121,20 @@ def draft_template(session: Session, breach_id: int) -> TemplateInput:
     when = ""
     if breach.occurred_at is not None:
         when = ("On or about " if breach.occurred_is_estimate else "On ") + local_date(breach.occurred_at)
+    assessment = current_assessment(session, breach_id)
+    found = list(assessment.consequences) if assessment else []
+    categories = [str(c) for c in breach.data_categories or []] + (list(assessment.natures) if assessment else [])
     return TemplateInput(
         subject="Important: a personal data breach affecting your information",
         provider_name=(profile.trading_name or profile.legal_name) if profile else "",
         contact_details=contact,
-        summary=breach.summary,
+        summary=plain.what_happened(str(breach.circumstance)),
         estimated_date=when,
-        data_nature=breach.data_description,
-        likely_consequences=breach.likely_consequences,
-        circumstances=breach.circumstance_detail,
-        provider_measures=breach.mitigation_measures,
+        data_nature=plain.data_involved(dict.fromkeys(categories)),
+        likely_consequences=plain.consequences(found),
+        circumstances=f"We found out about it on {local_date(breach.detected_at)}." if breach.detected_at else "",
+        provider_measures="We have stopped it happening again and told the Information Commissioner's Office (ICO).",
+        customer_measures=plain.customer_measures(found + categories),
     )
 
 
@@ -167,6 +172,7 @@ def create_media_notice(session: Session, *, actor: Actor, now: datetime, breach
         "provider": provider_snapshot(session),
         "breach_reference": breach.reference,
         "notice_date": local_date(now),
+        "created_at": now.isoformat(),
         "template_version": template.version,
     }
     content = documents.media_notice_pdf(template_fields(template), snapshot)

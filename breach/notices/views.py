@@ -12,9 +12,9 @@ from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
 from breach.models import Breach
-from breach.notices import archive, assessments, bulk, forms, recipients, rules, sending, service
+from breach.notices import archive, assessments, bulk, forms, listing, marketing, recipients, rules, sending, service
 from breach.notices.forms import ASSESSMENT_FORM, OVERVIEW_FORM, RECIPIENTS_FORM, TEMPLATE_FORM
-from breach.notices.models import AssessmentInput, Channel, NoticeBatch, TemplateInput
+from breach.notices.models import AssessmentInput, Channel, NoticeBatch, RecipientStatus, TemplateInput
 from breach.notices.paths import NoticeBatchPath, NoticeRecipientPath
 from breach.notices.presenters import LABELS, OUTCOME_LABELS
 from breach.paths import BreachPath
@@ -56,6 +56,7 @@ def _overview_page(
         "errors": errors or [],
         "generating": any(b.status == "generating" for b in data.batches),
         "sending": sending.progress(session, breach.id),
+        "blocked": listing.blockers(session, state=request.app.state, breach_id=breach.id),
     }
     return render(request, "breach_notices/overview.html", context, status_code=status_code)
 
@@ -141,7 +142,7 @@ def _template_page(
         "errors": errors,
         "versions": service.template_versions(session, breach.id),
         "placeholders": rules.PLACEHOLDERS,
-        "marketing_terms": rules.MARKETING_TERMS,
+        "marketing_terms": marketing.SUMMARY,
     }
     return render(request, "breach_notices/template.html", context, status_code=status_code)
 
@@ -195,7 +196,14 @@ def _recipients_page(
     errors: list[FormError],
     status_code: int = 200,
 ) -> Response:
-    context = {"breach": breach, "values": values, "errors": errors, "overview": service.overview(session, breach.id)}
+    context = {
+        "breach": breach,
+        "values": values,
+        "errors": errors,
+        "overview": service.overview(session, breach.id),
+        "page": listing.page_from_query(session, breach.id, request.query_params),
+        "statuses": list(RecipientStatus),
+    }
     return render(request, "breach_notices/recipients.html", context, status_code=status_code)
 
 
@@ -229,11 +237,7 @@ async def recipients_submit(
             raise FormInvalid(forms.entry_errors(error)) from error
 
     def chosen(result: Any) -> Response:
-        flash = (
-            f"Added {result.subscribers_added} subscribers and {result.users_added} line users"
-            f" ({result.already_present} already chosen; {result.users_without_email} users have no e-mail"
-            " address: tell them by telephone)."
-        )
+        flash = forms.selection_flash(result)
         return redirect(request, _base(breach), flash)
 
     return submit(
@@ -378,12 +382,8 @@ def media_pdf(session: SessionDep, _actor: Reader, breach: BreachPath) -> Respon
 
 @router.get(BASE + "/letters/{recipient_id:int}.pdf")
 def letter_pdf(session: SessionDep, _actor: Reader, recipient: NoticeRecipientPath) -> Response:
-    _, letter, _ = bulk.regenerate(session, recipient.id)
-    return Response(
-        letter,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="breach-notice-{recipient.id}.pdf"'},
-    )
+    disposition = {"Content-Disposition": f'attachment; filename="breach-notice-{recipient.id}.pdf"'}
+    return Response(bulk.regenerate(session, recipient.id)[1], media_type="application/pdf", headers=disposition)
 
 
 @router.get(BASE + "/letters.zip")

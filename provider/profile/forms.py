@@ -14,5 +14,7 @@ LABELS = {
     "contact_email": "Contact e-mail",
     "contact_phone": "Contact telephone",
     "website": "Website",
+    "signatory_name": "Letters signed by (name)",
+    "signatory_role": "Letters signed by (role)",
 }
 PROFILE_FORM = PageForm(labels=LABELS)

@@ -21,6 +21,10 @@ class ProfileBase(SQLModel):
     contact_email: Line = Field(min_length=3, max_length=254)
     contact_phone: Line = Field(min_length=3, max_length=40)
     website: Line = Field(default="", max_length=200)
+    signatory_name: Line = Field(
+        default="", max_length=200, description="who signs customer letters; blank: the contact point"
+    )
+    signatory_role: Line = Field(default="", max_length=100, description="their role; blank: the contact point's role")
 
 
 class ProviderProfile(ProfileBase, table=True):

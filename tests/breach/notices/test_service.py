@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 from datetime import UTC, date, datetime, timedelta
 
@@ -243,8 +245,15 @@ def test_sending_by_smtp_records_sent_and_bounced_per_recipient(engine, breach, 
         )
         assert statuses == {"Ann Smith": "sent", "Bob Jones": "bounced", "Cat Brown": "generated"}
         assert len(smtp_sink.messages) == 1 and smtp_sink.messages[0].recipients == ["ann@example.test"]
-        message = smtp_sink.messages[0].data.decode()
-        assert "Dear Ann Smith," in message and "application/pdf" in message
+        # Plain text and HTML, nothing attached (a notice warning of scams must not itself carry a file),
+        # with Date, Message-ID and the provider as the From display name.
+        message = email.message_from_bytes(smtp_sink.messages[0].data, policy=email.policy.default)
+        assert message.get_content_type() == "multipart/alternative"
+        assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+        assert not list(message.iter_attachments())
+        assert "Dear Ann Smith," in message.get_body(("plain",)).get_content()
+        assert message["Date"] and message["Message-ID"].startswith("<BR-2026-0001-N")
+        assert message["From"].startswith("Northwind <")
         summary = session.get(Breach, breach.id)
         session.refresh(summary)
         assert "By e-mail: 1 sent, 1 bounced" in summary.customer_notification_summary

@@ -58,11 +58,13 @@ def test_a_decision_from_the_form_is_shown_on_the_overview(signed_in, breach):
 def test_marketing_in_the_wording_form_is_refused_naming_the_word(signed_in, breach):
     browser = signed_in("breach_manager")
     page = browser.get(f"/breaches/{breach.id}/notices/template")
-    assert "A backup tape holding call records was stolen" in page.text  # drafted from the breach
+    # Drafted in plain language from the breach's categories, not the technical text written for the ICO.
+    assert "Some of our records were stolen." in page.text
+    assert "A backup tape holding call records was stolen" not in page.text
     data = wording(customer_measures="Upgrade to our Secure plan with 50% off.").model_dump()
     response = browser.post(f"/breaches/{breach.id}/notices/template", data=data | {"csrf_token": csrf_from(page.text)})
     assert response.status_code == 422
-    assert "&#34;upgrade&#34;" in response.text or '"upgrade"' in response.text
+    assert "a call to buy (&#34;Upgrade to&#34;)" in response.text or 'a call to buy ("Upgrade to")' in response.text
     assert "Upgrade to our Secure plan" in response.text
 
 
