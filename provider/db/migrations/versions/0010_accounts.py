@@ -1,7 +1,7 @@
 """Accounts: an initial password must be changed at first sign-in
 
 Revision ID: 0010_accounts
-Revises: 0008_wording (on the h7-sessions branch; re-chained when merged)
+Revises: 0009_big_ids
 Create Date: 2026-12-02 15:10:00.000000
 
 `user_account.must_change_password` is true for an account whose password someone else chose (an
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0010_accounts'
-down_revision = '0014_traffic_consent'
+down_revision = '0009_big_ids'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Provider profile: the named person and role who sign customer letters
 
 Revision ID: 0011_breach_documents
-Revises: 0008_wording
+Revises: 0010_accounts
 Create Date: 2026-12-02 15:00:00.000000
 
 Two columns, blank by default (a letter is then signed by the contact point).
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision = '0011_breach_documents'
-down_revision = '0012_breach_filings'
+down_revision = '0010_accounts'
 branch_labels = None
 depends_on = None
 

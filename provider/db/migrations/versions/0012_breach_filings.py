@@ -1,7 +1,7 @@
 """Breach filings record what really happened: the submission to the ICO and its acknowledgement
 
 Revision ID: 0012_breach_filings
-Revises: 0008_wording
+Revises: 0011_breach_documents
 Create Date: 2026-12-02 15:00:00.000000
 
 A filing is the permanent document; its submission to the ICO (when, how, by whom) is a row of its own,
@@ -21,7 +21,7 @@ import provider.db.types
 
 
 revision = '0012_breach_filings'
-down_revision = '0016_directories'
+down_revision = '0011_breach_documents'
 branch_labels = None
 depends_on = None
 

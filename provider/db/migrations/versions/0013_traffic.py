@@ -1,7 +1,7 @@
 """Traffic and location records, day keys, bills, retention holds, emergency alerts, erasure receipts
 
 Revision ID: 0013_traffic
-Revises: 0008_wording
+Revises: 0012_breach_filings
 Create Date: 2026-12-02 15:00:00.000000
 
 On PostgreSQL the two record tables are partitioned by range of `day` (one partition per UTC day, made
@@ -16,7 +16,7 @@ import sqlmodel
 import provider.db.types
 
 revision = '0013_traffic'
-down_revision = '0015_line_identification'
+down_revision = '0012_breach_filings'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 processors and value-added service partners, and the value-added services
 
 Revision ID: 0014_traffic_consent
-Revises: 0008_wording (re-chained by the integrator when merged)
+Revises: 0013_traffic
 Create Date: 2026-12-02 14:53:02.760783
 
 The current state of a consent is derived from traffic_consent by query (the last event per key), so

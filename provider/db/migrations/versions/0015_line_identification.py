@@ -3,7 +3,7 @@ state row that invalidates every replica's decision cache, malicious-call traces
 disclosures, and requests to stop call forwarding
 
 Revision ID: 0015_line_identification
-Revises: 0008_wording (on the h10-lines branch; re-chained when merged)
+Revises: 0014_traffic_consent
 Create Date: 2026-12-02 14:57:06.721182
 
 New tables only; nothing existing changes. Downgrade drops them.
@@ -15,7 +15,7 @@ import provider.db.types
 
 
 revision = '0015_line_identification'
-down_revision = '0019_security_risks'
+down_revision = '0014_traffic_consent'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 deliveries and notice batches
 
 Revision ID: 0016_directories
-Revises: 0008_wording (on the directories branch; re-chained when merged)
+Revises: 0015_line_identification
 Create Date: 2026-12-02 14:52:02.392205
 
 On PostgreSQL an edition entry's `edition_id` defaults to the session setting `pecr.edition_id`, so the
@@ -15,7 +15,7 @@ import provider.db.types
 
 
 revision = '0016_directories'
-down_revision = '0010_accounts'
+down_revision = '0015_line_identification'
 branch_labels = None
 depends_on = None
 

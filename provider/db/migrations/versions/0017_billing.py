@@ -1,7 +1,7 @@
 """itemised bills: the subscriber's choice and the call list
 
 Revision ID: 0017_billing
-Revises: 0008_wording
+Revises: 0016_directories
 Create Date: 2026-12-02 14:52:58.820524
 """
 from alembic import op
@@ -11,7 +11,7 @@ import provider.db.types
 
 
 revision = '0017_billing'
-down_revision = '0009_big_ids'
+down_revision = '0016_directories'
 branch_labels = None
 depends_on = None
 
