@@ -22,6 +22,7 @@ from provider.security.roles import Permission
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, SettingsDep, page_permission
 from provider.web.forms import PageForm, Values, submit
+from provider.web.params import IdPath
 from provider.web.rendering import redirect
 
 router = html_router(prefix="/breaches")
@@ -47,7 +48,7 @@ def request_if_needed(
 
 
 def _decide(
-    request: Request, session: Session, actor: Actor, now: datetime, breach: Breach, correction_id: int, **kw: object
+    request: Request, session: Session, actor: Actor, now: datetime, breach: Breach, correction_id: IdPath, **kw: object
 ) -> Response:
     def decide() -> object:
         found = corrections.corrections_of(session, breach.id)
@@ -73,7 +74,7 @@ def approve(
     settings: SettingsDep,
     actor: Writer,
     breach: BreachPath,
-    correction_id: int,
+    correction_id: IdPath,
     values: DecisionValues,
 ) -> Response:
     """Apply the corrected times (a second person only); the original deadline stays shown."""
@@ -98,7 +99,7 @@ def reject(
     now: NowDep,
     actor: Writer,
     breach: BreachPath,
-    correction_id: int,
+    correction_id: IdPath,
     values: DecisionValues,
 ) -> Response:
     """Leave the times as they are (a second person only)."""

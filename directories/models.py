@@ -13,11 +13,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime
+from pydantic import StrictBool
 from sqlalchemy import DDL, JSON, BigInteger, Boolean, Column, ForeignKey, Index, String, Table, Text, event
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
+from provider.moments import Moment
 from provider.text import Line, Lines
 from provider.wording.models import ServedChannel
 
@@ -73,7 +74,7 @@ class ChoiceFields(SQLModel):
     listing: Listing = Field(sa_type=StrEnumType(Listing, 16))
     name_form: NameForm = Field(default=NameForm.full, sa_type=StrEnumType(NameForm, 16))
     address_detail: AddressDetail = Field(default=AddressDetail.full, sa_type=StrEnumType(AddressDetail, 16))
-    reverse_search: bool = Field(description="individuals: express opt-in; corporate: allowed unless false")
+    reverse_search: StrictBool = Field(description="individuals: express opt-in; corporate: allowed unless false")
 
 
 class EntryData(SQLModel):
@@ -122,7 +123,7 @@ class ChoiceUpdate(ChoiceFields):
     notice_version_id: int | None = Field(
         default=None, ge=1, le=2**63 - 1, description="the notice version shown; default the current one"
     )
-    chosen_at: AwareDatetime | None = Field(default=None, description="when they chose; default now")
+    chosen_at: Moment | None = Field(default=None, description="when they chose; default now")
 
 
 class ChoicePublic(SQLModel):
@@ -168,7 +169,7 @@ class DirectoryRequest(SQLModel, table=True):
 
 class RequestCreate(SQLModel):
     kind: RequestKind
-    received_at: AwareDatetime
+    received_at: Moment
     channel: ServedChannel
     note: Lines = Field(default="", max_length=2000)
     listed_name: Line | None = Field(default=None, min_length=1, max_length=200)
@@ -260,7 +261,7 @@ class DirectoryRecipient(SQLModel, table=True):
     name: str = Field(max_length=200, unique=True)
     kind: RecipientKind = Field(sa_type=StrEnumType(RecipientKind, 32))
     email: str = Field(default="", max_length=254)
-    acknowledgement_days: int = Field(default=14)
+    acknowledgement_days: int = Field(default=14, sa_type=BIG_INT)
     created_at: datetime = utc_field()
 
 
@@ -294,11 +295,11 @@ class DirectoryDelivery(SQLModel, table=True):
 
 class DeliveryCreate(SQLModel):
     recipient_id: int = Field(ge=1, le=2**63 - 1)
-    delivered_at: AwareDatetime | None = None
+    delivered_at: Moment | None = None
 
 
 class AcknowledgementCreate(SQLModel):
-    acknowledged_at: AwareDatetime | None = None
+    acknowledged_at: Moment | None = None
 
 
 class DeliveryPublic(SQLModel):

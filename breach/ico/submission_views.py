@@ -28,6 +28,7 @@ from provider.web import dates
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, SettingsDep, page_permission
 from provider.web.forms import FormError, PageForm, Values, submit
+from provider.web.params import IdPath
 from provider.web.rendering import redirect, render
 
 router = html_router(prefix="/breaches")
@@ -233,7 +234,7 @@ def acknowledgement_file(
     session: SessionDep,
     _actor: Reader,
     filing: FilingPath,
-    ack_id: int,
+    ack_id: IdPath,
 ) -> Response:
     """The uploaded copy as it was stored."""
     ack = service.get_acknowledgement(session, ack_id=ack_id)

@@ -27,7 +27,7 @@ router = html_router()
 Reader = Annotated[Actor, page_permission(Permission.billing_read)]
 Writer = Annotated[Actor, page_permission(Permission.billing_write)]
 ChoiceValues = Annotated[Values, Depends(CHOICE_FORM.submitted)]
-PeriodPath = Annotated[str, Path(pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM")]
+PeriodPath = Annotated[str, Path(min_length=7, max_length=7, pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM")]
 
 
 def _choice_page(

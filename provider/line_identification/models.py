@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel, StrictBool
 from pydantic import Field as PydanticField
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
 from provider.line_identification.rules import Origin, Privacy
+from provider.moments import Moment
 from provider.text import Line, Lines
 
 MAX_BATCH = 200_000
@@ -48,12 +49,14 @@ class NumberingList(StrEnum):
 
 
 class CliOptions(SQLModel):
-    withhold_all: bool = Field(default=False, description="withhold our number on every call (reg 10(2))")
-    hide_incoming: bool = Field(default=False, description="do not display callers' numbers (reg 11(2))")
-    reject_anonymous: bool = Field(default=False, description="reject calls whose number is withheld (reg 11(3))")
+    withhold_all: StrictBool = Field(default=False, description="withhold our number on every call (reg 10(2))")
+    hide_incoming: StrictBool = Field(default=False, description="do not display callers' numbers (reg 11(2))")
+    reject_anonymous: StrictBool = Field(default=False, description="reject calls whose number is withheld (reg 11(3))")
     rejection_method: RejectionMethod = Field(default=RejectionMethod.network, sa_type=StrEnumType(RejectionMethod, 16))
     rejection_charge: str = Field(default="", max_length=200, description="what the subscriber pays for rejection")
-    withhold_connected: bool = Field(default=False, description="withhold the connected line's number (reg 11(4))")
+    withhold_connected: StrictBool = Field(
+        default=False, description="withhold the connected line's number (reg 11(4))"
+    )
 
 
 class LineCliSetting(CliOptions, table=True):
@@ -87,15 +90,15 @@ class LineCliChange(CliOptions, table=True):
 
 
 class CliSettingsUpdate(SQLModel):
-    withhold_all: bool = False
-    hide_incoming: bool = False
-    reject_anonymous: bool = False
+    withhold_all: StrictBool = False
+    hide_incoming: StrictBool = False
+    reject_anonymous: StrictBool = False
     rejection_method: RejectionMethod = RejectionMethod.network
     rejection_charge: Line = PydanticField(default="", max_length=200)
-    withhold_connected: bool = False
+    withhold_connected: StrictBool = False
     requested_by: Line = PydanticField(min_length=1, max_length=200, description="who asked for the change")
     channel: Channel
-    requested_at: AwareDatetime | None = PydanticField(default=None, description="when they asked; now if omitted")
+    requested_at: Moment | None = PydanticField(default=None, description="when they asked; now if omitted")
 
 
 class CliChangePublic(SQLModel):
@@ -136,7 +139,7 @@ class LineIdentificationState(SQLModel, table=True):
 
     __tablename__ = "line_identification_state"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = id_field()
     epoch: str = Field(max_length=40)
     version: int = Field(default=0, sa_type=BIG_INT)
     changed_at: datetime = utc_field()
@@ -188,7 +191,9 @@ class CallIn(BaseModel):
     origin: Origin
     dialled: Line = PydanticField(min_length=1, max_length=40, description="the digits as dialled")
     called: Line | None = PydanticField(default=None, max_length=32, description="the called number, if known")
-    uk_origin_shown: bool = PydanticField(default=False, description="a UK customer is shown to have originated it")
+    uk_origin_shown: StrictBool = PydanticField(
+        default=False, description="a UK customer is shown to have originated it"
+    )
 
 
 class ReasonOut(SQLModel):
@@ -271,22 +276,22 @@ class TraceDisclosure(SQLModel, table=True):
 class TraceCreate(SQLModel):
     requested_by: Line = PydanticField(min_length=1, max_length=200)
     channel: Channel
-    requested_at: AwareDatetime | None = None
+    requested_at: Moment | None = None
     description: Lines = PydanticField(min_length=1, max_length=4000)
 
 
 class TraceDecision(SQLModel):
-    necessary_and_expedient: bool
+    necessary_and_expedient: StrictBool
     reasons: Lines = PydanticField(min_length=1, max_length=4000)
-    active_from: AwareDatetime | None = None
-    active_until: AwareDatetime | None = None
+    active_from: Moment | None = None
+    active_until: Moment | None = None
 
 
 class DisclosureCreate(SQLModel):
     recipient: Line = PydanticField(min_length=1, max_length=200)
     legitimate_interest: Lines = PydanticField(min_length=1, max_length=2000)
     disclosed: Lines = PydanticField(min_length=1, max_length=2000)
-    disclosed_at: AwareDatetime | None = None
+    disclosed_at: Moment | None = None
 
 
 class DisclosurePublic(SQLModel):
@@ -338,12 +343,12 @@ class ForwardingCreate(SQLModel):
     forwarded_from: Line = PydanticField(min_length=1, max_length=40)
     requested_by: Line = PydanticField(min_length=1, max_length=200)
     channel: Channel
-    requested_at: AwareDatetime | None = None
+    requested_at: Moment | None = None
 
 
 class ForwardingComplete(SQLModel):
     notes: Lines = PydanticField(default="", max_length=4000)
-    completed_at: AwareDatetime | None = None
+    completed_at: Moment | None = None
 
 
 class ForwardingPublic(SQLModel):

@@ -146,7 +146,7 @@ def save_notice(actor: Writer, session: SessionDep, now: NowDep, notice: NoticeK
     return {"version_id": version.id, "version": version.version, "content_sha256": version.content_sha256}
 
 
-@router.post("/subscribers/{subscriber_id}/notices", response_model=NoticeServed, status_code=201)
+@router.post("/subscribers/{subscriber_id:int}/notices", response_model=NoticeServed, status_code=201)
 def serve_notice(actor: Writer, session: SessionDep, now: NowDep, subscriber: SubscriberPath, body: NoticeServe):
     """Record that the notice's latest version reached the subscriber or a named user now."""
     person = person_of(session, subscriber, body.user_id)
@@ -173,7 +173,7 @@ def serve_notice(actor: Writer, session: SessionDep, now: NowDep, subscriber: Su
 # --- consents -------------------------------------------------------------------------------------
 
 
-@router.get("/subscribers/{subscriber_id}/consents", response_model=ConsentOverview)
+@router.get("/subscribers/{subscriber_id:int}/consents", response_model=ConsentOverview)
 def read_consents(_actor: Reader, session: SessionDep, subscriber: SubscriberPath) -> ConsentOverview:
     """The current state of each consent (derived from the history) and the whole history, newest first."""
     return ConsentOverview(
@@ -182,7 +182,7 @@ def read_consents(_actor: Reader, session: SessionDep, subscriber: SubscriberPat
     )
 
 
-@router.post("/subscribers/{subscriber_id}/consents", response_model=ConsentPublic, status_code=201)
+@router.post("/subscribers/{subscriber_id:int}/consents", response_model=ConsentPublic, status_code=201)
 def capture_consent(
     actor: Writer, session: SessionDep, now: NowDep, subscriber: SubscriberPath, body: ConsentCreate
 ) -> ConsentPublic:
@@ -192,7 +192,7 @@ def capture_consent(
     return service.public(session, [event])[0]
 
 
-@router.post("/subscribers/{subscriber_id}/withdrawals", response_model=ConsentPublic, status_code=201)
+@router.post("/subscribers/{subscriber_id:int}/withdrawals", response_model=ConsentPublic, status_code=201)
 def withdraw_consent(
     actor: Writer, session: SessionDep, now: NowDep, subscriber: SubscriberPath, body: WithdrawalCreate
 ) -> ConsentPublic:
@@ -202,7 +202,7 @@ def withdraw_consent(
     return service.public(session, [event])[0]
 
 
-@router.post("/subscribers/{subscriber_id}/privacy-switches", response_model=PrivacySwitchPublic, status_code=201)
+@router.post("/subscribers/{subscriber_id:int}/privacy-switches", response_model=PrivacySwitchPublic, status_code=201)
 def switch_privacy_on(
     actor: Writer, session: SessionDep, now: NowDep, subscriber: SubscriberPath, body: PrivacySwitchCreate
 ) -> PrivacySwitchPublic:

@@ -10,13 +10,15 @@ served (provider.wording), so what they agreed to can be proved byte for byte.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
+from pydantic import StrictBool
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
+from provider.db.types import BIG_INT, MAX_ID, StrEnumType, id_field, utc_field
+from provider.moments import Day, Moment
 from provider.text import Line, Lines
 from provider.wording.models import PersonKind, ServedChannel
 
@@ -110,22 +112,22 @@ class ConsentCreate(SQLModel):
     """A consent captured through an assisted channel or the web; `method` is text so a bill or a
     privacy policy is refused in words rather than as an unknown choice."""
 
-    user_id: int | None = Field(default=None, ge=1, description="a named line user; empty: the subscriber")
+    user_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="a named line user; empty: the subscriber")
     data_kind: DataKind
     purpose: ConsentPurpose
     service_name: Line = Field(default="", max_length=100, description="the value-added service, for vas")
-    version_id: int = Field(ge=1, description="the notice version served to this person")
+    version_id: int = Field(ge=1, le=MAX_ID, description="the notice version served to this person")
     method: Line = Field(max_length=40, description="web, call_centre, shop or signed_form")
     agent_name: Line = Field(default="", max_length=100)
     script_version: Line = Field(default="", max_length=50)
     evidence_reference: Line = Field(default="", max_length=200)
     representative_name: Line = Field(default="", max_length=200)
     representative_role: Line = Field(default="", max_length=100)
-    given_at: datetime | None = Field(default=None, description="when it was given; empty: now")
+    given_at: Moment | None = Field(default=None, description="when it was given; empty: now")
 
 
 class WithdrawalCreate(SQLModel):
-    user_id: int | None = Field(default=None, ge=1)
+    user_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     data_kind: DataKind
     purpose: ConsentPurpose
     service_name: Line = Field(default="", max_length=100)
@@ -163,7 +165,7 @@ class ConsentOverview(SQLModel):
 
 
 class NoticeServe(SQLModel):
-    user_id: int | None = Field(default=None, ge=1)
+    user_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     notice: NoticeKind
     service_name: Line = Field(default="", max_length=100)
     channel: ServedChannel
@@ -181,7 +183,7 @@ class NoticeServed(SQLModel):
 class NoticeWording(SQLModel):
     service_name: Line = Field(default="", max_length=100)
     parts: dict[str, Lines]
-    material_change: bool = False
+    material_change: StrictBool = False
     material_change_note: Lines = Field(default="", max_length=2000)
 
 
@@ -204,9 +206,9 @@ class PrivacySwitch(SQLModel, table=True):
 
 
 class PrivacySwitchCreate(SQLModel):
-    line_id: int = Field(ge=1)
-    starts_at: datetime | None = Field(default=None, description="empty: now")
-    ends_at: datetime
+    line_id: int = Field(ge=1, le=MAX_ID)
+    starts_at: Moment | None = Field(default=None, description="empty: now")
+    ends_at: Moment
 
 
 class PrivacySwitchPublic(SQLModel):
@@ -224,8 +226,8 @@ class PartnerBase(SQLModel):
     name: Line = Field(min_length=1, max_length=200)
     role: PartnerRole = Field(sa_type=StrEnumType(PartnerRole, 16))
     scope: Lines = Field(min_length=1, max_length=2000, description="what it does with which data")
-    contract_start: date
-    contract_end: date | None = None
+    contract_start: Day
+    contract_end: Day | None = None
 
 
 class Partner(PartnerBase, table=True):
@@ -248,7 +250,7 @@ class PartnerPublic(PartnerBase):
 class ServiceBase(SQLModel):
     name: Line = Field(min_length=1, max_length=100, description="as the provider's systems name it")
     description: Lines = Field(default="", max_length=2000)
-    partner_id: int | None = Field(default=None, ge=1, description="the third party that provides it")
+    partner_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="the third party that provides it")
 
 
 class ValueAddedService(ServiceBase, table=True):
@@ -275,13 +277,15 @@ class ServicePublic(ServiceBase):
 class AuthoriseRequest(SQLModel):
     """May this person's data of this kind be used for this purpose now? Name the subscriber or the line."""
 
-    subscriber_id: int | None = Field(default=None, ge=1)
+    subscriber_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     line_number: Line | None = Field(default=None, max_length=40)
-    user_id: int | None = Field(default=None, ge=1, description="a named user of the line, when it is theirs")
+    user_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="a named user of the line, when it is theirs"
+    )
     data_kind: DataKind
     purpose: ProcessingPurpose
     service_name: Line = Field(default="", max_length=100, description="the value-added service, for vas")
-    anonymous: bool = Field(default=False, description="location data that identifies nobody")
+    anonymous: StrictBool = Field(default=False, description="location data that identifies nobody")
     called_number: Line = Field(default="", max_length=40, description="for emergency: 999 or 112")
 
 

@@ -26,6 +26,7 @@ from provider.subscribers.phone import display as display_number
 from provider.web.csrf import html_router
 from provider.web.deps import NowDep, page_permission
 from provider.web.forms import FormError, PageForm, Values, submit
+from provider.web.params import IdPath
 from provider.web.rendering import redirect, render
 from provider.wording.models import PersonKind, ServedChannel
 from traffic.consent import notices, presenters, register, rules, service, switches
@@ -295,7 +296,7 @@ def switch_on(
 
 @router.post("/subscribers/{subscriber_id:int}/consent/privacy-switches/{switch_id:int}/off")
 def switch_off(
-    request: Request, session: SessionDep, actor: Writer, subscriber: SubscriberPath, switch_id: int, now: NowDep
+    request: Request, session: SessionDep, actor: Writer, subscriber: SubscriberPath, switch_id: IdPath, now: NowDep
 ):
     def off() -> None:
         for line in subscribers.lines_of(session, subscriber.id):

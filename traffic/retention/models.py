@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field, StrictBool
 from sqlmodel import SQLModel
 
+from provider.moments import Day, Moment
 from provider.text import Line
 from traffic.models import BillStatus, HoldBasis
 
 
 class BillUpdate(SQLModel):
     status: BillStatus
-    issued_at: AwareDatetime | None = Field(default=None, description="when the bill was issued")
-    resolved_at: AwareDatetime | None = Field(default=None, description="for resolved: when the dispute or debt ended")
+    issued_at: Moment | None = Field(default=None, description="when the bill was issued")
+    resolved_at: Moment | None = Field(default=None, description="for resolved: when the dispute or debt ended")
 
 
 class BillPublic(SQLModel):
@@ -33,10 +34,10 @@ class HoldCreate(SQLModel):
     reference: Line = Field(min_length=1, max_length=100, description="the notice's, order's or certificate's")
     subscriber_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     line_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
-    date_from: date | None = Field(default=None, description="first day of the communications covered (UTC)")
-    date_to: date | None = Field(default=None, description="last day of the communications covered (UTC)")
-    starts_at: AwareDatetime | None = Field(default=None, description="default now")
-    ends_at: AwareDatetime
+    date_from: Day | None = Field(default=None, description="first day of the communications covered (UTC)")
+    date_to: Day | None = Field(default=None, description="last day of the communications covered (UTC)")
+    starts_at: Moment | None = Field(default=None, description="default now")
+    ends_at: Moment
 
 
 class HoldPublic(SQLModel):
@@ -53,8 +54,8 @@ class HoldPublic(SQLModel):
 
 
 class AlertUpdate(SQLModel):
-    test: bool = Field(default=False, description="a ministerial test alert: erased 48 hours after its period")
-    period_end: AwareDatetime
+    test: StrictBool = Field(default=False, description="a ministerial test alert: erased 48 hours after its period")
+    period_end: Moment
 
 
 class AlertPublic(SQLModel):

@@ -87,6 +87,7 @@ def test_an_obligation_of_a_kind_nobody_registered_stops_the_sweep_loudly(engine
 
 def test_one_reminders_panel_per_read_permission(items):
     import breach.deadlines  # noqa: F401 - breach's kinds, as the app has them
+    import directories.deadlines  # noqa: F401 - directory deliveries', as the app has them
     import provider.line_identification.deadlines  # noqa: F401 - call forwarding's, as the app has them
 
     panels = {panel.permission: panel.title for panel in dashboard.panels()}
@@ -94,4 +95,5 @@ def test_one_reminders_panel_per_read_permission(items):
         Permission.breach_read: "Reminders: Breach, Breach log",
         Permission.traffic_read: "Reminders: Test item",
         Permission.lines_read: "Reminders: Call forwarding request",
+        Permission.directories_read: "Reminders: Directory delivery",
     }

@@ -22,7 +22,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table('line_identification_state',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('epoch', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('version', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('changed_at', provider.db.types.UTCDateTime(timezone=True), nullable=False),
