@@ -100,7 +100,9 @@ def test_the_api_takes_an_ndjson_batch_with_the_same_checks(api_client, engine, 
     assert response.json()["errors"][0]["reason"].startswith("kind: must be one of")
     again = client.post("/api/v1/traffic/records", content=body, headers={"Content-Type": "application/x-ndjson"})
     assert (again.json()["written"], again.json()["already_stored"]) == (0, 1)
-    refused = api_client("compliance_officer", scopes=["traffic:read"]).post("/api/v1/traffic/records", content=body)
+    refused = api_client("compliance_officer", scopes=["traffic:read"]).post(
+        "/api/v1/traffic/records", content=body, headers={"Content-Type": "application/x-ndjson"}
+    )
     assert refused.status_code == 403
 
 
