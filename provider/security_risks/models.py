@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
+from pydantic import StrictInt
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -111,5 +112,5 @@ class RecipientPublic(SQLModel):
 
 
 class SendRequest(SQLModel):
-    batch_size: int = Field(default=500, ge=1, le=5000)
-    limit: int | None = Field(default=None, ge=1, le=MAX_ID, description="stop after this many (then resume)")
+    batch_size: StrictInt = Field(default=500, ge=1, le=5000)
+    limit: StrictInt | None = Field(default=None, ge=1, le=MAX_ID, description="stop after this many (then resume)")
