@@ -154,7 +154,9 @@ class _Chunk:
             by_line.update(switches.active_until(self.session, part, self.now))
         by_subscriber: dict[int, datetime] = {}
         for part in _in_chunks({w.subscriber_id for w in whos if w.line_id is None and w.subscriber_id}):
-            lines = dict(self.session.execute(select(Line.id, Line.subscriber_id).where(Line.subscriber_id.in_(part))))
+            # A Result has .keys(), so dict() would read it as a mapping: take its rows as pairs.
+            rows = self.session.execute(select(Line.id, Line.subscriber_id).where(Line.subscriber_id.in_(part)))
+            lines = {line_id: subscriber_id for line_id, subscriber_id in rows}
             for line_id, end in switches.active_until(self.session, lines, self.now).items():
                 subscriber_id = lines[line_id]
                 by_subscriber[subscriber_id] = max(by_subscriber.get(subscriber_id, end), end)
