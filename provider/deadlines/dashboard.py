@@ -54,14 +54,15 @@ def build_panel(
 
 
 def panels() -> list[DashboardPanel]:
-    """One reminders box per read permission of the registered owner kinds (call after domains register)."""
+    """One reminders box per read permission of the registered owner kinds (call after domains register),
+    titled with their labels in alphabetical order, so the title does not depend on import order."""
     by_permission: dict[Any, list[registry.OwnerKind]] = {}
     for owner_kind in registry.all_owner_kinds():
         by_permission.setdefault(owner_kind.read_permission, []).append(owner_kind)
     several = len(by_permission) > 1
     return [
         DashboardPanel(
-            title=f"{TITLE}: {', '.join(kind.label for kind in kinds)}" if several else TITLE,
+            title=f"{TITLE}: {', '.join(sorted(kind.label for kind in kinds))}" if several else TITLE,
             template="deadlines/panel.html",
             build=partial(build_panel, owner_kinds=frozenset(kind.name for kind in kinds)),
             permission=permission,

@@ -11,10 +11,12 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from provider.deadlines import service as deadlines
 from provider.errors import NotFound, invalid
 from provider.security import audit
 from provider.security.actor import Actor
 from traffic import rules
+from traffic.deadlines import BASIS, HOLD_ENDS, RETENTION_HOLD
 from traffic.models import (
     Bill,
     BillStatus,
@@ -63,7 +65,8 @@ def set_bill_status(
 
 
 def create_hold(session: Session, *, data: HoldCreate, actor: Actor, now: datetime) -> RetentionHold:
-    """Record a retention hold; the `traffic.hold_release` job releases it when it ends."""
+    """Record a retention hold and its end as a deadline on the core (reminders before it ends); the
+    `traffic.hold_release` job releases it when it ends."""
     starts_at = data.starts_at or now
     refusal = rules.hold_refusal(
         basis=data.basis, date_from=data.date_from, date_to=data.date_to, starts_at=starts_at, ends_at=data.ends_at
@@ -73,6 +76,10 @@ def create_hold(session: Session, *, data: HoldCreate, actor: Actor, now: dateti
     hold = RetentionHold(**data.model_dump(exclude={"starts_at"}), starts_at=starts_at, created_at=now)
     session.add(hold)
     session.flush()
+    deadlines.create(
+        session, owner_kind=RETENTION_HOLD, owner_id=hold.id, kind=HOLD_ENDS, recipient="internal", statutory=False,
+        basis=BASIS, anchor_at=starts_at, due_at=data.ends_at, now=now,
+    )  # fmt: skip
     audit.record(
         session, actor=actor, action="traffic.hold_created", entity_type="traffic_retention_hold", entity_id=hold.id,
         now=now, after={"basis": hold.basis.value, "reference": hold.reference, "ends_at": hold.ends_at},
@@ -87,6 +94,8 @@ def release_hold(session: Session, *, hold_id: int, actor: Actor, now: datetime)
     if hold.released_at is None:
         hold.released_at = min(now, hold.ends_at)
         session.add(hold)
+        for row in deadlines.for_owners(session, RETENTION_HOLD, [hold.id])[hold.id]:
+            deadlines.meet(row, hold.released_at)
         audit.record(
             session, actor=actor, action="traffic.hold_released", entity_type="traffic_retention_hold",
             entity_id=hold.id, now=now, after={"released_at": hold.released_at},

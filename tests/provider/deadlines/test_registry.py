@@ -89,11 +89,12 @@ def test_one_reminders_panel_per_read_permission(items):
     import breach.deadlines  # noqa: F401 - breach's kinds, as the app has them
     import directories.deadlines  # noqa: F401 - directory deliveries', as the app has them
     import provider.line_identification.deadlines  # noqa: F401 - call forwarding's, as the app has them
+    import traffic.deadlines  # noqa: F401 - retention holds', as the app has them
 
     panels = {panel.permission: panel.title for panel in dashboard.panels()}
     assert panels == {
         Permission.breach_read: "Reminders: Breach, Breach log",
-        Permission.traffic_read: "Reminders: Test item",
+        Permission.traffic_read: "Reminders: Retention hold, Test item",
         Permission.lines_read: "Reminders: Call forwarding request",
         Permission.directories_read: "Reminders: Directory delivery",
     }
