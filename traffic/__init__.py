@@ -12,8 +12,19 @@ an active privacy switch refuses identifiable location data on its line; calls t
 location restriction.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from provider.manifest import Benchmark, BenchOption, Manifest, NavLink
 from provider.security.roles import Permission
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlmodel import Session
+
+    from traffic.billable import BillableRecord
 
 MANIFEST = Manifest(
     package="traffic",
@@ -50,3 +61,13 @@ MANIFEST = Manifest(
         ),
     ),
 )
+
+
+def billable_records(
+    session: Session, *, subscriber_id: int, start: datetime, end: datetime, master_key: str
+) -> list[BillableRecord]:
+    """Traffic's public answer for bills (a domain asks another through its `__init__`); see
+    `traffic.billable`. Imported on call, so reading the manifest stays light."""
+    from traffic.billable import billable_records as records
+
+    return records(session, subscriber_id=subscriber_id, start=start, end=end, master_key=master_key)

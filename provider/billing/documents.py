@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from provider.billing.models import BillPublic
-from provider.billing.presenters import CATEGORY_LABELS, duration, pounds
+from provider.billing.presenters import CATEGORY_LABELS, SOURCE_LABELS, duration, pounds
 from provider.clock import format_local
 from provider.notices import pdf
 
@@ -29,6 +29,7 @@ def bill_pdf(bill: BillPublic, *, provider: Mapping[str, Any], subscriber_name: 
                 ("Billing period", bill.period),
                 ("Produced", format_local(bill.produced_at, zone)),
                 ("Bill type", "Itemised" if bill.itemised else "Totals only, as you asked"),
+                ("Made from", SOURCE_LABELS[bill.source]),
             ]
         ),
         pdf.heading("Totals"),

@@ -37,6 +37,13 @@ class CallCategory(StrEnum):
     other = "other"
 
 
+class BillSource(StrEnum):
+    """What a bill was made from."""
+
+    traffic_records = "traffic_records"  # what the network carried, from the traffic module
+    call_list = "call_list"  # the billing system's call list, imported through the API
+
+
 class ItemisedBillChoice(SQLModel, table=True):
     """One request about itemisation; never updated, so the history is the evidence."""
 
@@ -139,4 +146,7 @@ class BillPublic(SQLModel):
     lines: list[BillLine] = Field(description="empty when the subscriber asked for bills without itemisation")
     totals: list[BillTotal]
     total_charge_pence: int
+    source: BillSource = Field(
+        description="traffic_records when the traffic module holds the period's records, else call_list"
+    )
     produced_at: datetime

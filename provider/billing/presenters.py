@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from provider.billing.models import CallCategory, RequestChannel
+from provider.billing.models import BillSource, CallCategory, RequestChannel
 
 CATEGORY_LABELS = {
     CallCategory.voice: "Calls",
@@ -10,6 +10,10 @@ CATEGORY_LABELS = {
     CallCategory.mms: "Picture messages",
     CallCategory.data: "Data sessions",
     CallCategory.other: "Other",
+}
+SOURCE_LABELS = {
+    BillSource.traffic_records: "Our network's records of your calls, messages and sessions",
+    BillSource.call_list: "Our billing system's list of your calls, messages and sessions",
 }
 CHANNEL_LABELS = {
     RequestChannel.phone: "By phone",

@@ -1,21 +1,28 @@
-"""Itemised bills' use cases: record a subscriber's choice, take in a call list, produce a bill."""
+"""Itemised bills' use cases: record a subscriber's choice, take in a call list, produce a bill.
+
+A bill is made from the traffic records of its period when the traffic module holds any for the
+subscriber (they are what the network carried), and otherwise from the call list the billing system
+imported; never from both, which would count a call twice. The bill says which it was made from.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+import traffic
 from provider.billing import rules
 from provider.billing.models import (
     BillCall,
     BillingPublic,
     BillLine,
     BillPublic,
+    BillSource,
     BillTotal,
+    CallCategory,
     CallCreate,
     CallImportResult,
     ChoicePublic,
@@ -120,12 +127,39 @@ def import_calls(
     return CallImportResult(added=len(rows), already_present=len(calls) - len(rows))
 
 
-def _calls(session: Session, subscriber_id: int, period: str, zone: ZoneInfo) -> list[rules.Call]:
-    start, end = rules.period_bounds(period, zone)
+CATEGORY_OF_KIND = {"call": CallCategory.voice, "sms": CallCategory.sms, "mms": CallCategory.mms,
+                    "data": CallCategory.data}  # fmt: skip
+
+
+def _from_traffic(
+    session: Session, subscriber_id: int, start: datetime, end: datetime, settings: Settings
+) -> list[rules.Call]:
+    records = traffic.billable_records(
+        session, subscriber_id=subscriber_id, start=start, end=end, master_key=settings.master_key_value()
+    )
+    return [
+        rules.Call(
+            started_at=record.started_at,
+            line_number=record.line_number,
+            called_number=record.other_party,
+            category=CATEGORY_OF_KIND.get(record.kind, CallCategory.other),
+            duration_seconds=record.duration_seconds,
+            charge_pence=record.charge_pence,
+        )
+        for record in records
+    ]
+
+
+def _calls(
+    session: Session, subscriber_id: int, period: str, settings: Settings
+) -> tuple[list[rules.Call], BillSource]:
+    start, end = rules.period_bounds(period, settings.zone)
+    if from_traffic := _from_traffic(session, subscriber_id, start, end, settings):
+        return from_traffic, BillSource.traffic_records
     statement = select(BillCall).where(
         BillCall.subscriber_id == subscriber_id, BillCall.started_at >= start, BillCall.started_at < end
     )
-    return [
+    calls = [
         rules.Call(
             started_at=row.started_at,
             line_number=row.line_number,
@@ -137,6 +171,7 @@ def _calls(session: Session, subscriber_id: int, period: str, zone: ZoneInfo) ->
         )
         for row in session.scalars(statement)
     ]
+    return calls, BillSource.call_list
 
 
 def checked_period(period: str) -> str:
@@ -150,8 +185,9 @@ def checked_period(period: str) -> str:
 def bill_for(session: Session, *, subscriber: Subscriber, period: str, now: datetime, settings: Settings) -> BillPublic:
     """The bill for a London month, with the choice in force now."""
     itemised = billing_of(session, subscriber, settings).itemised
+    calls, source = _calls(session, subscriber.id, checked_period(period), settings)
     bill = rules.compose_bill(
-        _calls(session, subscriber.id, checked_period(period), settings.zone),
+        calls,
         itemised=itemised,
         prefixes=settings.billing_free_number_prefixes,
     )
@@ -163,5 +199,6 @@ def bill_for(session: Session, *, subscriber: Subscriber, period: str, now: date
         lines=[BillLine.model_validate(line, from_attributes=True) for line in bill.lines],
         totals=[BillTotal.model_validate(total, from_attributes=True) for total in bill.totals],
         total_charge_pence=bill.total_charge_pence,
+        source=source,
         produced_at=now,
     )

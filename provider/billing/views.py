@@ -11,7 +11,14 @@ from provider.billing import api as billing_api
 from provider.billing import rules, service
 from provider.billing.forms import CHOICE_FORM
 from provider.billing.models import ChoiceUpdate, RequestChannel
-from provider.billing.presenters import CATEGORY_LABELS, CHANNEL_LABELS, choice_words, duration, pounds
+from provider.billing.presenters import (
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    SOURCE_LABELS,
+    choice_words,
+    duration,
+    pounds,
+)
 from provider.db.session import SessionDep
 from provider.security.actor import Actor
 from provider.security.roles import Permission
@@ -132,6 +139,7 @@ def bill_page(
         "subscriber": subscriber,
         "bill": bill,
         "labels": CATEGORY_LABELS,
+        "source": SOURCE_LABELS[bill.source],
         "pounds": pounds,
         "duration": duration,
         "previous": previous,
