@@ -69,10 +69,14 @@ def _snapshot(session: Session, now: datetime) -> dict[str, Any]:
     }
 
 
-def _send(settings: Settings, version: WordingVersion, snapshot: dict[str, Any], people: list[dict]) -> list[dict]:
+def _send(
+    settings: Settings, version: WordingVersion, snapshot: dict[str, Any], people: list[dict], now: datetime
+) -> list[dict]:
     """E-mail each person; returns those the server accepted."""
     mails = [
-        mail.Mail(to=p["email"], subject=documents.TITLE, body=documents.email_body(version.parts, snapshot, p))
+        mail.Mail(
+            to=p["email"], subject=documents.TITLE, body=documents.email_body(version.parts, snapshot, p), date=now
+        )
         for p in people
     ]
     outcomes = mail.send_many(settings, mails)
@@ -99,7 +103,7 @@ def _batch(
     ]
     by_email = [p for p in people if p["email"]] if settings.smtp_configured else []
     by_post = [p for p in people if p not in by_email]
-    emailed = _send(settings, version, snapshot, by_email) if by_email else []
+    emailed = _send(settings, version, snapshot, by_email, now) if by_email else []
     if by_post:
         content = documents.letters_pdf(version.parts, snapshot, by_post, f"DN-{batch.id}")
         path = out_dir / f"directory-notices-{batch.id}.pdf"

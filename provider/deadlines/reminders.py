@@ -237,7 +237,9 @@ def deliver(session: Session, *, now: datetime, settings: Settings, created: Seq
     """Send the e-mails of reminders this run created and record each outcome. Does not commit."""
     if not created:
         return
-    mails = [mail.Mail(to=", ".join(item.recipients), subject=item.subject, body=item.body) for item in created]
+    mails = [
+        mail.Mail(to=", ".join(item.recipients), subject=item.subject, body=item.body, date=now) for item in created
+    ]
     try:
         outcomes = mail.send_many(settings, mails)
     except (OSError, smtplib.SMTPException, mail.MailNotConfigured) as error:

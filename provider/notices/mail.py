@@ -28,16 +28,17 @@ class Mail:
     """One message. `html` adds a text/html alternative to the plain `body` (multipart/alternative);
     `from_name` is the From display name; `message_id` (without angle brackets' domain part decided here)
     lets a caller give a message the same Message-ID every time it is built, so a resend after a crash
-    is recognisable as the same message; `date` is its Date header (now when None)."""
+    is recognisable as the same message; `date` is its Date header, from the caller's clock (never the
+    system's: a test or a replay must produce the same message)."""
 
     to: str
     subject: str
     body: str
+    date: datetime
     attachments: Sequence[Attachment] = field(default_factory=tuple)
     html: str | None = None
     from_name: str = ""
     message_id: str = ""
-    date: datetime | None = None
 
 
 class MailNotConfigured(RuntimeError):
@@ -64,7 +65,7 @@ def build_message(settings: Settings, mail: Mail) -> EmailMessage:
     message["From"] = formataddr((mail.from_name, settings.smtp_sender)) if mail.from_name else settings.smtp_sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
-    message["Date"] = format_datetime(mail.date or datetime.now().astimezone())
+    message["Date"] = format_datetime(mail.date)
     domain = sender_domain(settings)
     message["Message-ID"] = f"<{mail.message_id}@{domain}>" if mail.message_id else make_msgid(domain=domain)
     message.set_content(mail.body)

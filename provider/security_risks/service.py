@@ -181,7 +181,7 @@ def _send_batch(
         recipient.processed_at = now
         if recipient.delivery is Delivery.emailed:
             body = rules.email_text(parts, provider_name=provider_name, subscriber_name=recipient.name)
-            to_mail.append((recipient, mail.Mail(to=recipient.email, subject=parts["title"], body=body)))
+            to_mail.append((recipient, mail.Mail(to=recipient.email, subject=parts["title"], body=body, date=now)))
     try:
         outcomes = mail.send_many(settings, [m for _, m in to_mail]) if to_mail else []
     except mail.DeliveryInterrupted as error:
