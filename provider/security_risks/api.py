@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
-from sqlmodel import Session
 
 from provider.db.session import SessionDep
 from provider.security.actor import Actor
@@ -49,9 +48,11 @@ def read_notice(_actor: Reader, session: SessionDep, notice: NoticePath) -> Noti
     return service.public(session, notice)
 
 
-@router.post("/{notice_id:int}/send", response_model=NoticePublic)
+@router.post("/{notice_id:int}/send", response_model=NoticePublic, status_code=202)
 def send_notice(
     request: Request,
+    response: Response,
+    background: BackgroundTasks,
     actor: Writer,
     session: SessionDep,
     settings: SettingsDep,
@@ -59,21 +60,27 @@ def send_notice(
     notice: NoticePath,
     body: SendRequest,
 ) -> NoticePublic:
-    """Fix the recipients and send: e-mail where there is an address and a mail server, otherwise a letter
-    to post. With `limit`, stop after that many; calling again resumes with those still pending."""
-    engine = request.app.state.engine
-    session.commit()  # the batches commit on their own sessions: hold no lock meanwhile
-    service.send(
-        engine,
+    """Fix the recipients now (409 without a provider profile) and send in the background: e-mail where
+    there is an address and a mail server, otherwise a letter to post. Poll the notice (the Location
+    header) for progress. With `limit`, stop after that many; posting again resumes with those still
+    pending, never sending anyone twice."""
+    service.start(session, actor=actor, now=now, notice=notice)
+    started = service.public(session, notice)
+    # Read before committing: after it this session starts no new transaction (on SQLite one would hold
+    # the write lock the background batches need).
+    session.commit()
+    background.add_task(
+        service.send,
+        request.app.state.engine,
         actor=actor,
         now=now,
         settings=settings,
-        notice_id=notice.id,
+        notice_id=started.id,
         batch_size=body.batch_size,
         limit=body.limit,
     )
-    with Session(engine) as session:
-        return service.public(session, service.get_notice(session, notice.id))
+    response.headers["Location"] = f"/api/v1/security-risks/{started.id}"
+    return started
 
 
 @router.get("/{notice_id:int}/recipients", response_model=list[RecipientPublic])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 
 from provider.db.session import SessionDep
@@ -102,11 +102,26 @@ def detail_page(
 
 @router.post("/security-risks/{notice_id:int}/send")
 def send_notice(
-    request: Request, actor: Writer, session: SessionDep, settings: SettingsDep, now: NowDep, notice: NoticePath
+    request: Request,
+    background: BackgroundTasks,
+    actor: Writer,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    notice: NoticePath,
 ) -> Response:
-    session.commit()  # the batches commit on their own sessions: hold no lock meanwhile
-    done = service.send(request.app.state.engine, actor=actor, now=now, settings=settings, notice_id=notice.id)
-    return redirect(request, f"/security-risks/{notice.id}", f"Done: {done} subscribers.")
+    """Fix the recipients and leave the letters and e-mails to a background task; this page shows progress."""
+    service.start(session, actor=actor, now=now, notice=notice)
+    notice_id, waiting = notice.id, service.public(session, notice).recipients
+    session.commit()  # and no new transaction after it: the background batches need the write lock
+    background.add_task(
+        service.send, request.app.state.engine, actor=actor, now=now, settings=settings, notice_id=notice_id
+    )
+    return redirect(
+        request,
+        f"/security-risks/{notice.id}",
+        f"Sending has started for {waiting} subscribers; this page shows the progress.",
+    )
 
 
 @router.get("/security-risks/{notice_id:int}/letters.zip")

@@ -15,7 +15,10 @@ def test_compose_and_send_through_the_api(api_client, engine, clock):
     assert created.status_code == 201, created.text
     notice = created.json()
     sent = client.post(f"/api/v1/security-risks/{notice['id']}/send", json={})
-    assert sent.status_code == 200 and sent.json()["letters"] == 4 and sent.json()["status"] == "sent"
+    assert sent.status_code == 202 and sent.json()["status"] == "sending" and sent.json()["recipients"] == 4
+    assert sent.headers["location"] == f"/api/v1/security-risks/{notice['id']}"
+    done = client.get(sent.headers["location"]).json()  # the test client runs the background task first
+    assert done["letters"] == 4 and done["status"] == "sent"
     recipients = client.get(f"/api/v1/security-risks/{notice['id']}/recipients", params={"size": 2}).json()
     assert len(recipients) == 2 and all(r["letter_sha256"] for r in recipients)
     letters = client.get(f"/api/v1/security-risks/{notice['id']}/letters.zip")
@@ -37,7 +40,7 @@ def test_compose_and_send_through_the_pages(signed_in, engine, clock):
     page = officer.get(created.headers["location"])
     assert "No mail server is configured" in page.text
     sent = officer.post(f"{created.headers['location']}/send", data={"csrf_token": csrf_from(page.text)})
-    assert sent.status_code == 303
+    assert sent.status_code == 303 and "pecr_flash" in sent.headers["set-cookie"]
     after = officer.get(created.headers["location"])
     assert "letters to post 4" in after.text and "Download the letters to post" in after.text
     assert officer.get(f"{created.headers['location']}/letters.zip").content[:2] == b"PK"
