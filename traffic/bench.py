@@ -77,7 +77,7 @@ def _export(context: BenchContext, path: Path) -> None:
     raw = context.engine.raw_connection()
     try:
         with raw.cursor() as cursor, path.open("wb") as handle:
-            with cursor.copy("COPY (SELECT * FROM traffic_record) TO STDOUT") as copy:
+            with cursor.copy("COPY (SELECT * FROM traffic_record) TO STDOUT (FORMAT BINARY)") as copy:
                 for chunk in copy:
                     handle.write(chunk)
     finally:
@@ -91,7 +91,7 @@ def _copy_in(context: BenchContext, path: Path) -> float:
             cursor.execute("TRUNCATE traffic_record")
             raw.commit()
             began = time.perf_counter()
-            with cursor.copy("COPY traffic_record FROM STDIN") as copy, path.open("rb") as handle:
+            with cursor.copy("COPY traffic_record FROM STDIN (FORMAT BINARY)") as copy, path.open("rb") as handle:
                 for chunk in iter(lambda: handle.read(1 << 20), b""):
                     copy.write(chunk)
             raw.commit()
