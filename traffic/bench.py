@@ -10,19 +10,22 @@ and expired by the sweep's time, spread over ten days):
 4. the sweep again at a time when every row has expired: whole-day partitions dropped (PostgreSQL).
 Peak RSS is the process's high-water mark at the end (`resource.getrusage`).
 
-Measured on 2 Dec 2026 on the shared 2-core machine, with 8 sessions' tests running beside it (load
-average 28-67, so absolute rates are far below the issue's quiet-machine figures; the ratios are the
-point, and they move with the load):
-  pecr bench traffic --count 1000000 --database-url postgresql://postgres@127.0.0.1:5432/h9bench1m
-  (before the CPU work on the import, load ~30): ingest 4,696/s vs plain COPY 15,726/s = 0.30;
-  sweep 24,696/s vs raw DELETE 46,690/s = 0.53; 10 day partitions (500,000 rows) dropped in 8.7 s;
-  peak RSS 135 MiB (the same at 20,000, 100,000 and 200,000 records: memory is flat).
-  (after it, load ~67): ingest 1,524/s vs COPY 13,811/s = 0.11; sweep 53,011/s vs DELETE 101,365/s = 0.52;
-  partitions dropped in 6.9 s; peak RSS 135 MiB.
-  --count 200000 (after, load ~28): ingest 0.35 of COPY, sweep 0.42 of DELETE.
-The import costs about 24 µs of CPU per record in Python (parse and check ~10, retention ~3, two AES-GCM
-fields and an HMAC ~5, COPY row ~4), so on this machine it stays below the 0.5 goal; the sweep's extra
-over a raw DELETE is the aggregate, counts and id hash it computes per batch in the same statement.
+Both COPYs use the binary format: the import writes binary COPY (no text for the server to parse), so
+the plain COPY is exported and re-imported in binary too; in text it ran about 35% slower (35,000 against
+56,000 rows/s at 200,000), which would have flattered the import.
+
+Measured on 2 Dec 2026 (2-core machine, load average under 1; the issue's quiet figures were taken
+with no one else on it):
+  pecr bench traffic --count 1000000 --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_traffic
+  ingest 14,064/s vs plain COPY 48,710/s = 0.29 (before binary COPY: 0.24 at 200,000, against a text COPY);
+  sweep 143,315/s vs raw DELETE 294,020/s = 0.49; 10 day partitions (500,000 rows) dropped in 1.4 s;
+  peak RSS 136 MiB (135 MiB at 200,000: memory is flat).
+  --count 5000000: ingest 17,776/s vs plain COPY 49,441/s = 0.36; sweep 111,170/s vs raw DELETE
+  375,668/s = 0.30; 10 partitions (2,500,000 rows) dropped in 9.2 s; peak RSS 136 MiB.
+The import now costs about 43 µs of CPU per record in Python (parse and check ~20, retention, two AES-GCM
+fields and an HMAC ~10, COPY row ~3), so one process stays below the 0.5 goal. The sweep's extra over a
+raw DELETE of the same id range is the statement itself: RETURNING into a CTE (~1.5x the DELETE), the
+id hash and the per-class counts and aggregate upsert on top (~2.5x in all, measured per batch in psql).
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ def _export(context: BenchContext, path: Path) -> None:
     raw = context.engine.raw_connection()
     try:
         with raw.cursor() as cursor, path.open("wb") as handle:
-            with cursor.copy("COPY (SELECT * FROM traffic_record) TO STDOUT") as copy:
+            with cursor.copy("COPY (SELECT * FROM traffic_record) TO STDOUT (FORMAT BINARY)") as copy:
                 for chunk in copy:
                     handle.write(chunk)
     finally:
@@ -91,7 +94,7 @@ def _copy_in(context: BenchContext, path: Path) -> float:
             cursor.execute("TRUNCATE traffic_record")
             raw.commit()
             began = time.perf_counter()
-            with cursor.copy("COPY traffic_record FROM STDIN") as copy, path.open("rb") as handle:
+            with cursor.copy("COPY traffic_record FROM STDIN (FORMAT BINARY)") as copy, path.open("rb") as handle:
                 for chunk in iter(lambda: handle.read(1 << 20), b""):
                     copy.write(chunk)
             raw.commit()

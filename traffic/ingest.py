@@ -218,12 +218,12 @@ class Ingest:
         partitions.ensure(self.session, table.name, {row[0] for row in rows})
         try:
             with self.session.begin_nested():
-                write_rows(self.session, table, columns, rows)
+                write_rows(self.session, table, columns, rows, binary=True)
         except Exception as error:  # COPY raises the driver's own error, not SQLAlchemy's
             if not _is_unique_violation(error):
                 raise
             rows = self._not_stored(table, _unique_in_batch(rows, self.report))
-            write_rows(self.session, table, columns, rows)
+            write_rows(self.session, table, columns, rows, binary=True)
         self.report.written += len(rows)
 
     def _not_stored(self, table, rows: list[tuple]) -> list[tuple]:

@@ -47,13 +47,32 @@ def driver_row(session: Session, table: Table, columns: Sequence[str]) -> Callab
     )
 
 
-def write_rows(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
-    """Write rows whose values are already in the driver's form (see `driver_row`)."""
+def _column_oids(cursor: Any, table: str, columns: Sequence[str]) -> list[int]:
+    cursor.execute(
+        "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0", (table,)
+    )
+    oids = dict(cursor.fetchall())
+    return [oids[name] for name in columns]
+
+
+def write_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Row], *, binary: bool = False
+) -> None:
+    """Write rows whose values are already in the driver's form (see `driver_row`).
+
+    `binary` (PostgreSQL): COPY in binary format with each column's type given up front, so neither
+    psycopg (no dumper looked up per value) nor the server (no text to parse: bytea is not hex-decoded,
+    times are not parsed) spends work per value; it needs each value of the column's exact Python type
+    (int for bigint, bytes for bytea, aware datetime for timestamptz)."""
     if not rows:
         return
     if is_postgres(session):
         cursor = session.connection().connection.driver_connection.cursor()
-        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        options = " (FORMAT BINARY)" if binary else ""
+        oids = _column_oids(cursor, table.name, columns) if binary else None
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN{options}") as copy:
+            if oids is not None:
+                copy.set_types(oids)
             for row in rows:
                 copy.write_row(row)
         cursor.close()
