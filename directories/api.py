@@ -77,7 +77,9 @@ def record_request(actor: Writer, session: SessionDep, now: NowDep, line: LinePa
     return made
 
 
-@router.get("/directory/notice", response_model=NoticePublic)
+@router.get(
+    "/directory/notice", response_model=NoticePublic, responses={404: {"description": "No notice has been saved yet"}}
+)
 def read_notice(_actor: Reader, session: SessionDep):
     """The current version of the directory information notice."""
     version = service.current_notice(session)

@@ -14,7 +14,12 @@ from provider.web.deps import NowDep, api_permission
 router = APIRouter(prefix="/api/v1/provider-profile", tags=["provider profile"])
 
 
-@router.get("", response_model=ProfilePublic, summary="The provider's name and contact point")
+@router.get(
+    "",
+    response_model=ProfilePublic,
+    summary="The provider's name and contact point",
+    responses={404: {"description": "The profile has not been filled in yet"}},
+)
 def read_profile(session: SessionDep, _actor: Actor = api_permission(Permission.provider_read)) -> ProfilePublic:
     """Returns 404 until an administrator has filled the profile in."""
     return ProfilePublic.model_validate(service.get_profile(session), from_attributes=True)

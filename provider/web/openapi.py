@@ -7,7 +7,8 @@ operation under /api/, the `bearer` security requirement and the problem respons
 - 401 and 403 on every operation (no or bad token; scope or role lacking);
 - 404 where the path has a parameter (no record with that id); 405 nowhere (see `OPTIONS`);
 - 422 where there are parameters or a body; 400 and 413 where there is a body;
-- 409 on operations that change something; 503 on all (the database cannot be reached).
+- 409 on operations that change something; 503 on all (the database cannot be reached);
+- any other error status a route declares itself (a 404 for a number in the body), with its own words.
 """
 
 from __future__ import annotations
@@ -54,8 +55,12 @@ def error_statuses(path: str, method: str, operation: dict[str, Any]) -> list[in
 
 def _document_errors(path: str, method: str, operation: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
-    for status in error_statuses(path, method, operation):
-        responses[str(status)] = _problem_response(status)
+    declared = {int(code) for code in responses if code.isdigit() and int(code) >= 400 and int(code) in BY_STATUS}
+    for status in sorted(declared | set(error_statuses(path, method, operation))):
+        problem = _problem_response(status)
+        if status in declared and status != 422 and responses[str(status)].get("description"):
+            problem["description"] = responses[str(status)]["description"]
+        responses[str(status)] = problem
     operation["security"] = [{"bearer": []}]
 
 

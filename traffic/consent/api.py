@@ -49,7 +49,11 @@ Writer = Annotated[Actor, api_permission(Permission.traffic_write)]
 NDJSON = "application/x-ndjson"
 
 
-@router.post("/authorise", response_model=AuthoriseAnswer)
+@router.post(
+    "/authorise",
+    response_model=AuthoriseAnswer,
+    responses={404: {"description": "No subscriber, line or named user with that id or number"}},
+)
 def authorise(_actor: Reader, session: SessionDep, now: NowDep, body: AuthoriseRequest) -> AuthoriseAnswer:
     """May this person's data of this kind be used for this purpose now? With the reason and legal basis."""
     (answer,) = bulk.answer_chunk(session, [body], now)

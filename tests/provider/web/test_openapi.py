@@ -59,6 +59,16 @@ def test_every_error_is_documented_as_a_problem(document):
     assert "HTTPValidationError" not in str(document)
 
 
+def test_a_404_a_route_declares_without_a_path_parameter_is_a_problem_in_its_own_words(document, api_client):
+    declared = document["paths"]["/api/v1/traffic/authorise"]["post"]["responses"]["404"]
+    assert declared["content"]["application/problem+json"]["schema"] == PROBLEM
+    assert declared["description"].startswith("No subscriber, line or named user")
+    answer = api_client("compliance_officer").post(
+        "/api/v1/traffic/authorise", json={"subscriber_id": 2**40, "data_kind": "traffic", "purpose": "billing"}
+    )
+    assert answer.status_code == 404 and answer.headers["content-type"] == "application/problem+json"
+
+
 def test_the_problem_schema_lists_every_type_uri(document):
     problem = document["components"]["schemas"]["Problem"]
     assert set(problem["required"]) >= {"type", "title", "status"}
