@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlmodel import Session
 
+from provider.batching import no_cycle_collection
 from provider.db.session import SessionDep
 from provider.line_identification import service
 from provider.line_identification.models import (
@@ -101,7 +102,7 @@ def decide_batch(
     """The answers in the order of the calls, all against the same settings and numbering data."""
     decisions = service.decide_calls(session, settings=settings, now=now, calls=data.calls)
     session.commit()
-    with service.no_cycle_collection():
+    with no_cycle_collection():
         answer = {"decisions": [decision_out(decision) for decision in decisions]}
     return JSONResponse(answer)
 

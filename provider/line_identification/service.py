@@ -8,15 +8,14 @@ identity (`TraceCapture`), which is never part of what the called party is shown
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from provider.batching import no_cycle_collection
 from provider.db.bulk import insert_rows
 from provider.errors import invalid
 from provider.line_identification import cache, rules
@@ -156,22 +155,6 @@ def _decide_all(snapshot: cache.Snapshot, calls: Iterable[Call], prefixes: Prefi
                 context = Context(caller, None, None, numbering, prefixes, now)
             append(decide(call, context))
     return decisions
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """The cyclic collector paused while a batch runs: its decisions are plain tuples that form no
-    cycles, yet the hundreds of thousands of them set off collections that walk the whole heap (the
-    snapshot's million lines) and took about a third of a batch's time. Reference counting still
-    frees everything; the collector runs again afterwards. Whichever batch paused it resumes it."""
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _captures(calls: Sequence[Call], decisions: Sequence[Decision], now: datetime) -> list[dict[str, Any]]:
