@@ -7,6 +7,7 @@ integration contract names (`/api/v1/cli/decide`); the Python modules are called
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter
@@ -14,6 +15,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlmodel import Session
 
+from provider.batching import no_cycle_collection
 from provider.db.session import SessionDep
 from provider.line_identification import service
 from provider.line_identification.models import (
@@ -26,7 +28,7 @@ from provider.line_identification.models import (
     NumberingImport,
     NumberingImportPublic,
 )
-from provider.line_identification.rules import Decision
+from provider.line_identification.rules import Decision, Reason
 from provider.security.actor import Actor
 from provider.security.roles import Permission
 from provider.subscribers import service as subscribers
@@ -48,8 +50,15 @@ def decision_out(decision: Decision) -> dict[str, Any]:
         "dialled_number": decision.dialled_number,
         "connected_number_shown": decision.connected_number_shown,
         "traced": decision.trace_id is not None,
-        "reasons": [{"rule": reason.rule, "text": reason.text} for reason in decision.reasons],
+        "reasons": [_reason_out(reason) for reason in decision.reasons],
     }
+
+
+@lru_cache(maxsize=4096)
+def _reason_out(reason: Reason) -> dict[str, str]:
+    """Most reasons are the same few texts: a batch's answer shares one dictionary for each (only
+    serialised, never changed)."""
+    return {"rule": reason.rule, "text": reason.text}
 
 
 def _settings(session: Session, line_id: int) -> CliSettingsPublic:
@@ -93,7 +102,9 @@ def decide_batch(
     """The answers in the order of the calls, all against the same settings and numbering data."""
     decisions = service.decide_calls(session, settings=settings, now=now, calls=data.calls)
     session.commit()
-    return JSONResponse({"decisions": [decision_out(decision) for decision in decisions]})
+    with no_cycle_collection():
+        answer = {"decisions": [decision_out(decision) for decision in decisions]}
+    return JSONResponse(answer)
 
 
 @router.get("/numbering/imports", response_model=list[NumberingImportPublic], summary="Numbering data imports")

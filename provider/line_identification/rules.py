@@ -130,6 +130,8 @@ class Numbering:
     dno: frozenset[str] = frozenset()
     allocation_lengths: tuple[int, ...] = ()
     dno_lengths: tuple[int, ...] = ()
+    # validity() per number against this data: a batch checks the same lines' numbers over and over.
+    checked: dict[str, Reason | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, allocation: Mapping[str, bool], dno: frozenset[str] | set[str]) -> Numbering:
@@ -218,8 +220,24 @@ def national(number: str) -> str:
     return "0" + number[3:]
 
 
+MAX_CHECKED = 500_000  # numbers remembered per numbering data; then the memo starts afresh
+
+
 def validity(number: str, numbering: Numbering) -> Reason | None:
-    """Why `number` may not be presented as CLI (Ofcom GC C6), or None when it may."""
+    """Why `number` may not be presented as CLI (Ofcom GC C6), or None when it may (remembered per
+    numbering data, which never changes: an import builds a new `Numbering`)."""
+    checked = numbering.checked
+    try:
+        return checked[number]
+    except KeyError:
+        pass
+    if len(checked) >= MAX_CHECKED:
+        checked.clear()
+    reason = checked[number] = _validity(number, numbering)
+    return reason
+
+
+def _validity(number: str, numbering: Numbering) -> Reason | None:
     full = e164(number)
     if full is None:
         return Reason(C6_VALID, f"{number!r} is not a dialable number")
@@ -264,17 +282,7 @@ def _emergency(call: Call, dialled: str, prefix: str | None) -> Decision:
     reasons = [Reason(REG_16, f"{dialled} is an emergency number: the caller's number is always presented")]
     if prefix == "withhold":
         reasons.append(Reason(REG_16, "the withholding prefix is ignored on an emergency call"))
-    return Decision(
-        blocked=False,
-        block_reason=None,
-        caller_number_shown=True,
-        shown_number=call.network_number,
-        withheld=False,
-        dialled_number=dialled,
-        connected_number_shown=True,
-        trace_id=None,
-        reasons=tuple(reasons),
-    )
+    return Decision(False, None, True, call.network_number, False, dialled, True, None, tuple(reasons))
 
 
 def _blocked(dialled: str, reasons: list[Reason], why: Reason, *, withheld: bool = False) -> Decision:
@@ -331,16 +339,10 @@ def _at_called_line(call: Call, context: Context, dialled: str, withheld: bool, 
         reasons.append(Reason(REG_15, "an active trace on the called line records the caller's identity, unshown"))
     if shown:
         reasons.append(Reason(C6_VALID, "the caller's number is valid and presented"))
+    shown_number = (call.presentation_number or call.network_number) if shown else None
+    # Positional, in the field order of `Decision`: a batch builds a hundred thousand of them.
     return Decision(
-        blocked=False,
-        block_reason=None,
-        caller_number_shown=shown,
-        shown_number=(call.presentation_number or call.network_number) if shown else None,
-        withheld=withheld,
-        dialled_number=dialled,
-        connected_number_shown=not called.withhold_connected,
-        trace_id=trace_id,
-        reasons=tuple(reasons),
+        False, None, shown, shown_number, withheld, dialled, not called.withhold_connected, trace_id, tuple(reasons)
     )
 
 

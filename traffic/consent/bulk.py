@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
+from provider.batching import no_cycle_collection
 from provider.subscribers import phone
 from provider.subscribers.models import Line, LineUser
 from provider.wording.models import PersonKind
@@ -177,6 +178,11 @@ def _question(ask: AuthoriseRequest, who: _Who) -> rules.Question:
 
 def answer_chunk(session: Session, asks: Sequence[AuthoriseRequest], now: datetime) -> list[Answer]:
     """One answer per question, in order, from a fixed number of statements."""
+    with no_cycle_collection():
+        return _answers(session, asks, now)
+
+
+def _answers(session: Session, asks: Sequence[AuthoriseRequest], now: datetime) -> list[Answer]:
     chunk = _Chunk(session, asks, now)
     whos = [chunk.who(ask) for ask in asks]
     states = chunk.consents({w.subscriber_id for w in whos if w.problem is None})
