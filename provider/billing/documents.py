@@ -39,7 +39,15 @@ def bill_pdf(bill: BillPublic, *, provider: Mapping[str, Any], subscriber_name: 
                 [CATEGORY_LABELS[t.category], str(t.count), duration(t.duration_seconds), pounds(t.charge_pence)]
                 for t in bill.totals
             ]
-            + [["Total", "", "", pounds(bill.total_charge_pence)]],
+            # Every cell filled: the grid shows an empty cell as "Not yet known", which a bill must never say.
+            + [
+                [
+                    "Total",
+                    str(sum(t.count for t in bill.totals)),
+                    duration(sum(t.duration_seconds for t in bill.totals)),
+                    pounds(bill.total_charge_pence),
+                ]
+            ],  # fmt: skip
             widths_mm=(60, 30, 40, 40),
         ),
     ]
@@ -53,7 +61,7 @@ def bill_pdf(bill: BillPublic, *, provider: Mapping[str, Any], subscriber_name: 
                     [
                         format_local(line.started_at, zone),
                         line.line_number,
-                        line.called_number,
+                        line.called_number or "—",  # a data session has no other party
                         CATEGORY_LABELS[line.category],
                         duration(line.duration_seconds),
                         pounds(line.charge_pence),

@@ -84,3 +84,11 @@ def test_the_pdf_of_a_totals_only_bill_from_traffic_names_its_source_and_no_numb
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Our network's records" in text and "£1.10" in text
     assert "4960101" not in text and "0800" not in text
+
+
+def test_the_pdfs_total_row_adds_up_every_column_and_never_says_not_yet_known(api_client):
+    subscriber = _load(api_client)
+    pdf = api_client("agent").get(f"/api/v1/subscribers/{subscriber}/bills/2026-10", params={"format": "pdf"})
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Total 6 16:00 £1.10" in " ".join(text.split())  # 4 calls of 1:30, a text, a 10-minute session
+    assert "Not yet known" not in text.split("Totals", 1)[1]
