@@ -19,9 +19,13 @@ import html
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
+from xml.sax.saxutils import escape
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepInFrame, Paragraph
 
 from breach.notices import plain
@@ -85,42 +89,79 @@ def address_lines(name: str, address: str) -> list[str]:
     return [line for line in (part.strip() for part in [name, *parts]) if line]
 
 
-def _fitted(lines: list[str], width: float, height: float) -> tuple[Paragraph, bool]:
-    """The address block at the largest size that fits the window; False when even 7 pt does not."""
-    markup = "<br/>".join(fonts.markup(line) for line in lines)
+def _plain(lines: list[str], style: ParagraphStyle, width: float, height: float) -> bool:
+    """Whether a block can be set line by line as it stands: every line in the body font, already tidy (a
+    paragraph would collapse its spaces), no wider than the box, and all of them within its height."""
+    if len(lines) * style.leading > height:
+        return False
+    return all(
+        line
+        and line == " ".join(line.split())
+        and fonts.markup(line) == escape(line)
+        and stringWidth(line, style.fontName, style.fontSize) <= width
+        for line in lines
+    )
+
+
+def _paragraph(lines: list[str], style: ParagraphStyle) -> Paragraph:
+    return pdf.paragraph("<br/>".join(fonts.markup(line) for line in lines), style)
+
+
+def _fitted(lines: list[str], width: float, height: float) -> tuple[ParagraphStyle, bool]:
+    """The address block's style at the largest size that fits the window; False when even 7 pt does not."""
     for size in ADDRESS_SIZES:
-        style = pdf.STYLES["address"].clone(f"address-{size}", fontSize=size, leading=size * 1.25)
-        paragraph = Paragraph(markup, style)
-        if paragraph.wrap(width, height)[1] <= height:
-            return paragraph, True
-    return paragraph, False
+        style = _address_style(size)
+        if _plain(lines, style, width, height) or _paragraph(lines, style).wrap(width, height)[1] <= height:
+            return style, True
+    return style, False
 
 
-def _line(value: str, style: str) -> Paragraph:
-    """A paragraph that stays empty for an empty value (pdf.text would say "Not yet known")."""
-    return Paragraph(fonts.markup(value or ""), pdf.STYLES[style])
+@lru_cache(maxsize=len(ADDRESS_SIZES))
+def _address_style(size: int) -> ParagraphStyle:
+    return pdf.STYLES["address"].clone(f"address-{size}", fontSize=size, leading=size * 1.25)
 
 
-def _letterhead(provider: Mapping[str, Any], block: Paragraph, meta: list[str]) -> pdf.PageHook:
+def _draw_block(
+    canvas: Any, lines: list[str], style: ParagraphStyle, x: float, top: float, w: float, box: float
+) -> None:
+    """A letterhead block kept to its box, its first line's top `top` below the sheet's top edge.
+
+    Most blocks are a line or two that fit as they are: those are drawn straight onto the canvas, where
+    a paragraph in a shrink-to-fit frame would cost a tenth of the whole letter. Anything else (wrapping,
+    a fallback font, too tall) takes the paragraph, shrunk if need be."""
+    sheet_top = canvas._pagesize[1] - top
+    if _plain(lines, style, w, box):
+        canvas.saveState()
+        canvas.setFillColor(style.textColor)
+        canvas.setFont(style.fontName, style.fontSize)
+        for index, line in enumerate(lines):
+            canvas.drawString(x, sheet_top - style.fontSize - index * style.leading, line)
+        canvas.restoreState()
+        return
+    fitted = KeepInFrame(w, box, [_paragraph(lines, style)], mode="shrink")
+    fitted.drawOn(canvas, x, sheet_top - fitted.wrapOn(canvas, w, box)[1])
+
+
+def _letterhead(
+    provider: Mapping[str, Any], address: tuple[list[str], ParagraphStyle], meta: list[str]
+) -> pdf.PageHook:
     name = provider.get("trading_name") or provider.get("legal_name", "")
     contact = " · ".join(filter(None, [provider.get("contact_email"), provider.get("contact_phone")]))
     back = " · ".join(filter(None, [provider.get("legal_name"), " ".join(provider.get("address", "").split())]))
+    styles = pdf.STYLES
+    blocks = (
+        ([name], styles["letterhead"], 20 * mm, 12 * mm, 105 * mm, 8 * mm),
+        ((provider.get("address") or "").splitlines(), styles["small"], 20 * mm, 21 * mm, 100 * mm, 20 * mm),
+        ([contact], styles["small"], 130 * mm, 21 * mm, 60 * mm, 20 * mm),
+        ([back], styles["small"], WINDOW["left"], WINDOW["top"] - 5 * mm, WINDOW["width"], 4.5 * mm),
+        (*address, WINDOW["left"], WINDOW["top"], WINDOW["width"], WINDOW["height"]),
+        (meta, styles["body"], 125 * mm, WINDOW["top"], 65 * mm, WINDOW["height"]),
+    )
 
     def draw(canvas: Any, _doc: Any) -> None:
-        width, height = canvas._pagesize
-        del width
-        for paragraph, x, top, w, box in (
-            (_line(name, "letterhead"), 20 * mm, 12 * mm, 105 * mm, 8 * mm),
-            (_line(provider.get("address", ""), "small"), 20 * mm, 21 * mm, 100 * mm, 20 * mm),
-            (_line(contact, "small"), 130 * mm, 21 * mm, 60 * mm, 20 * mm),
-            (_line(back, "small"), WINDOW["left"], WINDOW["top"] - 5 * mm, WINDOW["width"], 4.5 * mm),
-            (block, WINDOW["left"], WINDOW["top"], WINDOW["width"], WINDOW["height"]),
-            (_line("\n".join(meta), "body"), 125 * mm, WINDOW["top"], 65 * mm, WINDOW["height"]),
-        ):
-            # Each block keeps to its box (shrunk if need be); the letter repeats the provider in full.
-            fitted = KeepInFrame(w, box, [paragraph], mode="shrink")
-            drawn_height = fitted.wrapOn(canvas, w, box)[1]
-            fitted.drawOn(canvas, x, height - top - drawn_height)
+        # Each block keeps to its box (shrunk if need be); the letter repeats the provider in full.
+        for lines, style, x, top, w, box in blocks:
+            _draw_block(canvas, [line for line in lines if line], style, x, top, w, box)
 
     return draw
 
@@ -135,7 +176,7 @@ def letter_pdf(
     values = placeholders(recipient)
     provider = batch["provider"]
     lines = address_lines(recipient.get("name", ""), recipient.get("address", ""))
-    block, fits = _fitted(lines, WINDOW["width"], WINDOW["height"])
+    address_style, fits = _fitted(lines, WINDOW["width"], WINDOW["height"])
     meta = [f"Date: {batch['letter_date']}", f"Our reference: {reference}"]
     story: list[Any] = []
     if not fits:  # never lose a character: the window shows what fits, the letter the whole address
@@ -168,7 +209,7 @@ def letter_pdf(
         author=fields["provider_name"],
         created_at=datetime.fromisoformat(created) if created else None,
         footer=[f"{fields['provider_name']} · our reference {reference} · {batch['letter_date']}"],
-        first_page=_letterhead(provider, block, meta),
+        first_page=_letterhead(provider, (lines, address_style), meta),
         first_page_top_mm=BODY_TOP_MM,
     )
 

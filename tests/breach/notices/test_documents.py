@@ -139,3 +139,21 @@ def test_a_window_address_too_long_for_the_window_is_printed_in_full_in_the_lett
     long_address = "\n".join(f"Line {n} of a very long address, Somewhere Else" for n in range(12))
     text = "\n".join(page_texts(documents.letter_pdf(_fields(), BATCH, ELLISON | {"address": long_address}, "R")))
     assert "Your address as we hold it" in text and "Line 11 of a very long address" in text
+
+
+def test_letterhead_blocks_drawn_directly_and_as_paragraphs_sit_in_the_same_place():
+    """Plain one-line blocks are drawn straight onto the canvas; a block in a fallback font, or one that
+    has to wrap, goes through a shrink-to-fit paragraph. Both must land in the same box."""
+    plain_letter = documents.letter_pdf(_fields(), BATCH, ELLISON, "R-1")
+    wrapped_address = "Unit 4, The Very Long Named Business Park Off The Old Coach Road, Bristol BS1 4QA, England"
+    provider = PROVIDER | {"trading_name": "北风 Northwind", "address": wrapped_address}
+    wrapping_letter = documents.letter_pdf(
+        _fields(), BATCH | {"provider": provider}, ELLISON | {"name": "Mrs 王 Ellison"}, "R-1"
+    )
+    plain_at, wrapping_at = _words_at(plain_letter), _words_at(wrapping_letter)
+    assert plain_at["Our reference: R-1"] == pytest.approx(wrapping_at["Our reference: R-1"], abs=0.5)
+    first = {fragment: next(at for line, at in wrapping_at.items() if fragment in line) for fragment in ("Mrs", "北风")}
+    assert plain_at["Mrs Jane Ellison"] == pytest.approx(first["Mrs"], abs=0.5)
+    assert plain_at["Northwind"][1] == pytest.approx(first["北风"][1], abs=1.5)
+    text = " ".join(" ".join(page_texts(wrapping_letter)).split())
+    assert "The Very Long Named Business Park" in text and "Bristol BS1 4QA, England" in text
