@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepInFrame, Paragraph
+from reportlab.platypus import CondPageBreak, KeepInFrame, Paragraph
 
 from breach.notices import plain
 from breach.notices.rules import PERSONAL_PLACEHOLDERS, fill, salutation, sign_off
@@ -166,6 +166,21 @@ def _letterhead(
     return draw
 
 
+@lru_cache(maxsize=1)
+def _section_style() -> ParagraphStyle:
+    return pdf.STYLES["letter-heading"].clone("letter-section", keepWithNext=0)
+
+
+def _section_heading(label: str) -> list[Any]:
+    """A section heading that starts a new page unless it and two lines of its text fit on this one.
+
+    Not keepWithNext: platypus would then lay out every heading and its text twice, once to see whether
+    the pair fits and once to place it, which cost a fifth of a letter."""
+    style = _section_style()
+    room = style.spaceBefore + style.leading + style.spaceAfter + 2 * pdf.STYLES["letter"].leading
+    return [CondPageBreak(room), pdf.paragraph(fonts.markup(label), style)]
+
+
 def letter_pdf(
     fields: Mapping[str, str],
     batch: Mapping[str, Any],
@@ -186,10 +201,10 @@ def letter_pdf(
         pdf.text(fill(fields["greeting"], values), "letter"),
     ]
     for name, label in SECTIONS:
-        story += [pdf.heading(label, "letter-heading"), pdf.text(fill(section(fields, name), values), "letter")]
+        story += [*_section_heading(label), pdf.text(fill(section(fields, name), values), "letter")]
     account = _account_rows(recipient)
     if account:
-        story += [pdf.heading("Your account", "letter-heading"), pdf.field_table(account)]
+        story += [*_section_heading("Your account"), pdf.field_table(account)]
     signer, role = signatory(provider)
     story += [
         pdf.spacer(4),

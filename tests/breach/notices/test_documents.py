@@ -157,3 +157,15 @@ def test_letterhead_blocks_drawn_directly_and_as_paragraphs_sit_in_the_same_plac
     assert plain_at["Northwind"][1] == pytest.approx(first["北风"][1], abs=1.5)
     text = " ".join(" ".join(page_texts(wrapping_letter)).split())
     assert "The Very Long Named Business Park" in text and "Bristol BS1 4QA, England" in text
+
+
+@pytest.mark.parametrize("words", range(150, 330, 6))
+def test_a_section_heading_is_never_the_last_line_of_a_letter_page(words):
+    """Whatever the length of the text before it, a heading moves to the next page with its text."""
+    fields = _fields(summary=" ".join(["word"] * words))
+    labels = {label for _, label in documents.SECTIONS} | {"Your account"}
+    pages = page_texts(documents.letter_pdf(fields, BATCH, ELLISON, "R"))
+    for page in pages[:-1]:
+        body = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in body if not line.startswith(("Page ", "Northwind · our reference"))]
+        assert body[-1] not in labels, body[-3:]
