@@ -9,11 +9,10 @@ escalations to PECR_BREACH_ESCALATION_EMAIL. Importing this module registers the
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
 
 from breach.models import Breach, ObligationKind
 from breach.presenters import obligation_name
@@ -32,11 +31,10 @@ def _named(kind: ObligationKind, *, reminded: bool = True) -> DeadlineKind:
     return DeadlineKind(kind, obligation_name(kind), reminded=reminded)
 
 
-def _references(session: Session, owner_ids: Collection[int]) -> Mapping[int, str]:
-    if not owner_ids:
-        return {}
-    rows = session.execute(select(Breach.id, Breach.reference).where(Breach.id.in_(list(owner_ids))))
-    return {breach_id: reference for breach_id, reference in rows}
+_references = registry.selected_references(
+    lambda ids: select(Breach.id, Breach.reference).where(Breach.id.in_(ids)),
+    lambda _breach_id, reference: reference,
+)
 
 
 def _escalation(settings: Settings) -> Sequence[str]:

@@ -7,10 +7,7 @@ compliance officers and agents. Importing this module registers the owner kind.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-
 from sqlalchemy import select
-from sqlmodel import Session
 
 from directories.models import DirectoryDelivery, DirectoryRecipient
 from provider.deadlines import registry
@@ -22,15 +19,14 @@ ACKNOWLEDGEMENT = "acknowledgement"
 BASIS = "Internal target: a recipient confirms each edition, so corrections and withdrawals reach it (PECR reg 18)"
 
 
-def _references(session: Session, owner_ids: Collection[int]) -> Mapping[int, str]:
-    if not owner_ids:
-        return {}
-    rows = session.execute(
+_references = registry.selected_references(
+    lambda ids: (
         select(DirectoryDelivery.id, DirectoryDelivery.edition_id, DirectoryRecipient.name)
         .join(DirectoryRecipient, DirectoryRecipient.id == DirectoryDelivery.recipient_id)
-        .where(DirectoryDelivery.id.in_(list(owner_ids)))
-    )
-    return {delivery_id: f"edition {edition_id} to {name}" for delivery_id, edition_id, name in rows}
+        .where(DirectoryDelivery.id.in_(ids))
+    ),
+    lambda _delivery_id, edition_id, name: f"edition {edition_id} to {name}",
+)
 
 
 DELIVERY_KINDS = registry.register(

@@ -10,10 +10,7 @@ module registers it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-
 from sqlalchemy import select
-from sqlmodel import Session
 
 from provider.deadlines import registry
 from provider.deadlines.registry import DeadlineKind, OwnerKind
@@ -25,13 +22,10 @@ HOLD_ENDS = "hold_ends"
 BASIS = "Retention hold: erasure of the data it covers resumes when it ends (PECR regs 7, 28, 29; IPA 2016 Part 4)"
 
 
-def _references(session: Session, owner_ids: Collection[int]) -> Mapping[int, str]:
-    if not owner_ids:
-        return {}
-    rows = session.execute(
-        select(RetentionHold.id, RetentionHold.reference).where(RetentionHold.id.in_(list(owner_ids)))
-    )
-    return {hold_id: f"hold {hold_id} ({reference})" for hold_id, reference in rows}
+_references = registry.selected_references(
+    lambda ids: select(RetentionHold.id, RetentionHold.reference).where(RetentionHold.id.in_(ids)),
+    lambda hold_id, reference: f"hold {hold_id} ({reference})",
+)
 
 
 HOLD_KINDS = registry.register(

@@ -38,6 +38,20 @@ def _no_references(_session: Session, _owner_ids: Collection[int]) -> Mapping[in
     return {}
 
 
+def selected_references(
+    statement: Callable[[list[int]], Any], label: Callable[..., str]
+) -> Callable[[Session, Collection[int]], Mapping[int, str]]:
+    """An owner kind's `references` from one SELECT over the owner ids: `statement(ids)` selects the id
+    first, then what `label(id, *rest)` needs to name the item."""
+
+    def references(session: Session, owner_ids: Collection[int]) -> Mapping[int, str]:
+        if not owner_ids:
+            return {}
+        return {row[0]: label(*row) for row in session.execute(statement(list(owner_ids)))}
+
+    return references
+
+
 def _no_addresses(_settings: Settings) -> Sequence[str]:
     return ()
 

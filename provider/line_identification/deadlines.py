@@ -9,10 +9,7 @@ registers it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-
 from sqlalchemy import select
-from sqlmodel import Session
 
 from provider.deadlines import registry
 from provider.deadlines.registry import DeadlineKind, OwnerKind
@@ -24,13 +21,10 @@ FORWARDING_STOPPED = "forwarding_stopped"
 BASIS = "PECR reg 17: stop call forwarding without avoidable delay (target hours set by the provider)"
 
 
-def _references(session: Session, owner_ids: Collection[int]) -> Mapping[int, str]:
-    if not owner_ids:
-        return {}
-    rows = session.execute(
-        select(ForwardingRequest.id, ForwardingRequest.forwarded_from).where(ForwardingRequest.id.in_(list(owner_ids)))
-    )
-    return {request_id: f"CF-{request_id} (from {number})" for request_id, number in rows}
+_references = registry.selected_references(
+    lambda ids: select(ForwardingRequest.id, ForwardingRequest.forwarded_from).where(ForwardingRequest.id.in_(ids)),
+    lambda request_id, number: f"CF-{request_id} (from {number})",
+)
 
 
 FORWARDING_KINDS = registry.register(
