@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, literal, or_, select, text
+from sqlalchemy import Engine, and_, case, cast, exists, func, literal, null, or_, select, text, union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import Select
 from sqlmodel import Session
@@ -176,23 +176,29 @@ def stored(edition_id: int) -> Select:
 
 def delta(since_id: int, edition_id: int) -> Select:
     """Each line added, changed or removed between two editions, in line order; a removed line keeps only
-    its id and its old number."""
-    new = stored(edition_id).order_by(None).subquery("new")
-    old = stored(since_id).order_by(None).subquery("old")
+    its id and its old number. Written as a left join plus an anti join rather than a full join: SQLite
+    answers a full join of two subqueries by scanning one for every row of the other, where these two
+    look each line up in the entries' index (PostgreSQL takes about as long either way)."""
+    new, old = EDITION_ENTRY.alias("new"), EDITION_ENTRY.alias("old")
     differs = or_(*(new.c[name] != old.c[name] for name in ENTRY_COLUMNS[1:]))
-    change = case((old.c.line_id.is_(None), literal("added")), (new.c.line_id.is_(None), "removed"), else_="changed")
-    line_id = func.coalesce(new.c.line_id, old.c.line_id)
-    return (
+    added_or_changed = (
         select(
-            line_id.label("line_id"),
-            change.label("change"),
-            func.coalesce(new.c.number, old.c.number).label("number"),
-            *(new.c[name].label(name) for name in ("listing", "name", "address", "reverse_search")),
+            new.c.line_id,
+            case((old.c.line_id.is_(None), literal("added")), else_=literal("changed")).label("change"),
+            *(new.c[name] for name in ENTRY_COLUMNS[1:]),
         )
-        .select_from(new.join(old, new.c.line_id == old.c.line_id, full=True))
-        .where(or_(old.c.line_id.is_(None), new.c.line_id.is_(None), and_(differs)))
-        .order_by(line_id)
+        .select_from(new.outerjoin(old, and_(old.c.edition_id == since_id, old.c.line_id == new.c.line_id)))
+        .where(new.c.edition_id == edition_id, or_(old.c.line_id.is_(None), differs))
     )
+    still_there = exists().where(new.c.edition_id == edition_id, new.c.line_id == old.c.line_id)
+    removed = select(
+        old.c.line_id,
+        literal("removed").label("change"),
+        old.c.number,
+        *(cast(null(), old.c[name].type).label(name) for name in ENTRY_COLUMNS[2:]),
+    ).where(old.c.edition_id == since_id, ~still_there)
+    changes = union_all(added_or_changed, removed).subquery("changes")
+    return select(*(changes.c[name] for name in DELTA_COLUMNS)).order_by(changes.c.line_id)
 
 
 def delta_counts(session: Session, since_id: int, edition_id: int) -> dict[str, int]:

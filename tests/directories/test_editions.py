@@ -177,3 +177,35 @@ def test_an_edition_spread_over_many_blocks_is_stored_hashed_and_delta_d_whole(s
     assert (delta.entries, delta.added, delta.changed, delta.removed) == (12, 1, 1, 1)
     assert delta.sha256 == hashlib.sha256(changes).hexdigest()
     assert b"".join(editions.content(engine, delta)) == changes
+
+
+def test_a_jsonl_delta_gives_a_removed_line_its_old_number_and_nulls_for_the_rest(session, engine, make_line):
+    leaving = make_line("corporate", name="Leaving Ltd")
+    staying = make_line("corporate", name="Staying Ltd")
+    base, _ = _produce(session)
+    _request(session, leaving, RequestKind.withdraw)
+    _request(session, staying, RequestKind.correct, listed_name="Stayed Ltd")
+    delta, content = _produce(session, since_edition_id=base.id, fmt=EditionFormat.jsonl)
+    objects = [json.loads(text) for text in content.decode().splitlines()]
+    assert objects == [
+        {
+            "line_id": leaving.id,
+            "change": "removed",
+            "number": leaving.number,
+            "listing": None,
+            "name": None,
+            "address": None,
+            "reverse_search": None,
+        },
+        {
+            "line_id": staying.id,
+            "change": "changed",
+            "number": staying.number,
+            "listing": "full",
+            "name": "Stayed Ltd",
+            "address": "12 High Street, Leeds LS1 2AB",
+            "reverse_search": True,
+        },
+    ]
+    assert delta.sha256 == hashlib.sha256(content).hexdigest()
+    assert b"".join(editions.content(engine, delta)) == content
