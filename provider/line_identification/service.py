@@ -119,7 +119,7 @@ def update_settings(
 # --- decisions -----------------------------------------------------------------------------------
 
 
-def _call(data: CallIn) -> Call:
+def call_of(data: CallIn) -> Call:
     # Positional, in the field order of `Call`: a batch converts a hundred thousand of them.
     return Call(
         data.network_number,
@@ -170,12 +170,18 @@ def decide_calls(
 ) -> list[Decision]:
     """Decisions for many calls against one fresh snapshot; calls to a traced line are recorded (the
     caller commits) unless `record` is false (a call tried by hand on a page is no real call)."""
-    snapshot = cache.for_engine(session.get_bind()).current(session)
-    prefixes = prefixes_of(settings)
     with no_cycle_collection():
-        plain = [_call(data) for data in calls]
-    decisions = _decide_all(snapshot, plain, prefixes, now)
-    captured = _captures(plain, decisions, now) if record else []
+        plain = [call_of(data) for data in calls]
+    return decide_checked(session, settings=settings, now=now, calls=plain, record=record)
+
+
+def decide_checked(
+    session: Session, *, settings: Settings, now: datetime, calls: Sequence[Call], record: bool = True
+) -> list[Decision]:
+    """`decide_calls` for calls already checked against `CallIn` (a batch read by `batch_in`)."""
+    snapshot = cache.for_engine(session.get_bind()).current(session)
+    decisions = _decide_all(snapshot, calls, prefixes_of(settings), now)
+    captured = _captures(calls, decisions, now) if record else []
     if captured:
         insert_rows(session, TraceCapture.__table__, captured)
     return decisions
