@@ -51,33 +51,35 @@ def fast_calls(value: Any, *, check_text: bool) -> list[Call] | None:
         return None
     low_network, high_network = NETWORK
     low_dialled, high_dialled = DIALLED
+    origins, privacies, new, text, size = ORIGINS, PRIVACIES, tuple.__new__, str, len  # bound once: 100,000 turns
     calls: list[Call] = []
     append = calls.append
     for item in items:
         if type(item) is not dict:
             return None
-        network, dialled = item.get("network_number"), item.get("dialled")
-        origin, privacy = item.get("origin"), item.get("privacy", "allowed")
+        try:
+            # A missing key, or a value that is no value of the enum (a number, a list), is a KeyError or
+            # a TypeError (unhashable): either way the model decides.
+            origin, privacy = origins[item["origin"]], privacies[item.get("privacy", "allowed")]
+            network, dialled = item["network_number"], item["dialled"]
+        except (KeyError, TypeError):
+            return None
         presentation, called = item.get("presentation_number"), item.get("called")
         shown = item.get("uk_origin_shown", False)
         if (
-            type(network) is not str
-            or not low_network <= len(network) <= high_network
-            or type(dialled) is not str
-            or not low_dialled <= len(dialled) <= high_dialled
-            or type(origin) is not str
-            or type(privacy) is not str
-            or (presentation is not None and (type(presentation) is not str or len(presentation) > PRESENTATION_MAX))
-            or (called is not None and (type(called) is not str or len(called) > CALLED_MAX))
+            type(network) is not text
+            or not low_network <= size(network) <= high_network
+            or type(dialled) is not text
+            or not low_dialled <= size(dialled) <= high_dialled
+            or (presentation is not None and (type(presentation) is not text or size(presentation) > PRESENTATION_MAX))
+            or (called is not None and (type(called) is not text or size(called) > CALLED_MAX))
             or (shown is not True and shown is not False)
         ):
             return None
-        origin, privacy = ORIGINS.get(origin), PRIVACIES.get(privacy)
-        if origin is None or privacy is None:
-            return None
         if check_text and any(
-            text is not None and find_forbidden(text) for text in (network, dialled, presentation, called)
+            part is not None and find_forbidden(part) for part in (network, dialled, presentation, called)
         ):
             return None
-        append(Call(network, origin, dialled, privacy, presentation, called, shown))
+        # tuple.__new__ makes the same Call as Call(...) without its Python-level constructor.
+        append(new(Call, (network, origin, dialled, privacy, presentation, called, shown)))
     return calls
