@@ -34,6 +34,11 @@ from provider.web.problems import problem
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 PARSED_KEY = "pecr.parsed_json"  # in the ASGI scope: the body's value, when it was read as JSON here
 BOM = b"\xef\xbb\xbf"
+# orjson reads an integer beyond 64 bits as a float, the standard parser (and so FastAPI) as an int: a
+# body with a run of 20 digits anywhere takes the standard parser. Digits map to "1", all else to "0",
+# then a plain substring search (a regular expression took ten times as long on a batch).
+DIGITS = bytes(49 if 48 <= byte <= 57 else 48 for byte in range(256))
+LONG_RUN = b"1" * 20
 CONTAINERS = (dict, list)
 
 
@@ -92,7 +97,7 @@ def _deeper_than(value: Any, limit: int) -> bool:
 
 def parse_json(body: bytes, max_depth: int) -> tuple[Any, str | None]:
     """(the value, None) for readable JSON, or (None, why not in words with the line and column)."""
-    if not body.startswith(BOM):  # the standard parser refuses a BOM; orjson's view of it is not needed
+    if not body.startswith(BOM) and LONG_RUN not in body.translate(DIGITS):  # the standard parser refuses a BOM
         try:
             value = orjson.loads(body)
         except orjson.JSONDecodeError:
