@@ -52,14 +52,19 @@ def decision_out(decision: Decision) -> dict[str, Any]:
         "dialled_number": decision.dialled_number,
         "connected_number_shown": decision.connected_number_shown,
         "traced": decision.trace_id is not None,
-        "reasons": [_reason_out(reason) for reason in decision.reasons],
+        "reasons": _reasons_out(decision.reasons),
     }
 
 
 @lru_cache(maxsize=4096)
+def _reasons_out(reasons: tuple[Reason, ...]) -> list[dict[str, str]]:
+    """Most decisions give one of a few lists of reasons: a batch's answer shares one list for each
+    (only serialised, never changed)."""
+    return [_reason_out(reason) for reason in reasons]
+
+
+@lru_cache(maxsize=4096)
 def _reason_out(reason: Reason) -> dict[str, str]:
-    """Most reasons are the same few texts: a batch's answer shares one dictionary for each (only
-    serialised, never changed)."""
     return {"rule": reason.rule, "text": reason.text}
 
 
