@@ -1,6 +1,7 @@
 """The HTTP half of `pecr bench cli`: a real uvicorn server on a free local port serving the whole app
 (built by the composition root, `BenchContext.app`), one keep-alive httpx client, decisions beside the
-trivial endpoint, a batch (its body encoded before the clock starts), and a settings change seen by the next decision here and on a second replica.
+trivial endpoint, a batch (its body encoded before the clock starts), and a settings change seen by the next
+decision here and on a second replica.
 """
 
 from __future__ import annotations

@@ -118,9 +118,8 @@ def _answer_texts(engine, texts: list[bytes], now: datetime, first: int) -> byte
         encoded: dict[bulk.Answer, str] = {}  # the same answer is the same text: encoded once per chunk
         for offset, ask in enumerate(asks):
             if ask is None:
-                out.append(
-                    f'{{"index":{first + offset},"allowed":false,"problem":"invalid","reason":{_json(problems[offset])}}}'
-                )
+                reason = _json(problems[offset])
+                out.append(f'{{"index":{first + offset},"allowed":false,"problem":"invalid","reason":{reason}}}')
                 continue
             answer = next(answers)
             rest = encoded.get(answer)

@@ -87,7 +87,8 @@ def _problem(response, field: str) -> str:
 
 def test_a_bad_call_in_a_batch_is_a_problem_naming_the_item_and_field(agent):
     url = "/api/v1/cli/decide/batch"
-    assert "own_subscriber" in _problem(agent.post(url, json={"calls": [GOOD, {**GOOD, "origin": "mars"}]}), "calls.1.origin")
+    mars = agent.post(url, json={"calls": [GOOD, {**GOOD, "origin": "mars"}]})
+    assert "own_subscriber" in _problem(mars, "calls.1.origin")
     tabbed = agent.post(url, json={"calls": [{**GOOD, "dialled": "0207\t9460002"}]})
     assert _problem(tabbed, "calls.0.dialled") == "must not contain a tab or line break (this field is a single line)"
     assert _problem(agent.post(url, json={"calls": [{**GOOD, "uk_origin_shown": 1}]}), "calls.0.uk_origin_shown")
