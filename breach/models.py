@@ -285,9 +285,10 @@ class CorrectionCreate(SQLModel):
     """POST /api/v1/breaches/{id}/corrections: the corrected times and why; applied only once a second
     person approves."""
 
-    aware_at: Moment | None = None
-    detected_at: Moment | None = None
-    awareness_justification: Lines | None = Field(default=None, max_length=LONG_TEXT)
+    # Left out means unchanged; null is refused (422), since neither time nor the justification may be cleared.
+    aware_at: Moment = Field(default=None)
+    detected_at: Moment = Field(default=None)
+    awareness_justification: Lines = Field(default=None, max_length=LONG_TEXT)
     justification: Lines = Field(max_length=LONG_TEXT, description="why the recorded times were wrong")
 
 

@@ -98,6 +98,7 @@ def test_bad_requests_are_problems_never_500(requester, approver, clock, api_cli
     assert request(requester, breach["id"], justification=" ").status_code == 422
     assert fields(request(requester, breach["id"], aware_at="2026-03-09T16:20:00")) == ["aware_at"]
     assert request(requester, 999_999).status_code == 404
+    assert fields(request(requester, breach["id"], awareness_justification=None)) == ["awareness_justification"]
     correction = request(requester, breach["id"]).json()
     other = post_breach(requester)
     wrong = approver.post(f"/api/v1/breaches/{other['id']}/corrections/{correction['id']}/approve", json={})
