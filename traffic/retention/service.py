@@ -26,6 +26,8 @@ from traffic.models import (
     RetentionHold,
     TrafficRecord,
 )
+from traffic.policy import TrafficSettings
+from traffic.retention import recompute
 from traffic.retention.models import AlertUpdate, BillUpdate, HoldCreate
 
 HOLD_BASIS_WORDS = {
@@ -87,7 +89,11 @@ def create_hold(session: Session, *, data: HoldCreate, actor: Actor, now: dateti
     return hold
 
 
-def release_hold(session: Session, *, hold_id: int, actor: Actor, now: datetime) -> RetentionHold:
+def release_hold(
+    session: Session, *, hold_id: int, actor: Actor, now: datetime, policy: rules.RetentionPolicy | None = None
+) -> RetentionHold:
+    """Release a hold (early, or at its end): the records it kept get their own retention back at once,
+    so an early release brings their erasure forward (`traffic.retention.recompute`)."""
     hold = session.get(RetentionHold, hold_id)
     if hold is None:
         raise NotFound(f"no retention hold {hold_id}")
@@ -96,9 +102,11 @@ def release_hold(session: Session, *, hold_id: int, actor: Actor, now: datetime)
         session.add(hold)
         for row in deadlines.for_owners(session, RETENTION_HOLD, [hold.id])[hold.id]:
             deadlines.meet(row, hold.released_at)
+        session.flush()
+        moved = recompute.after_release(session, hold, now=now, policy=policy or TrafficSettings().policy())
         audit.record(
             session, actor=actor, action="traffic.hold_released", entity_type="traffic_retention_hold",
-            entity_id=hold.id, now=now, after={"released_at": hold.released_at},
+            entity_id=hold.id, now=now, after={"released_at": hold.released_at, "records": moved},
         )  # fmt: skip
     return hold
 
