@@ -68,3 +68,31 @@ def test_a_record_under_two_holds_stays_held_by_the_one_not_released(engine, wor
         service.release_hold(session, hold_id=short, actor=ACTOR, now=START + timedelta(days=1))
         session.commit()
     assert _retention(engine)["HELD"] == (RetentionClass.held, START + timedelta(days=20))
+
+
+def test_a_disputed_bill_keeps_its_held_records_past_the_holds_end(engine, world, import_file, tmp_path):
+    from traffic.models import BillStatus
+    from traffic.retention.models import BillUpdate
+    from traffic.rules import RetentionPolicy
+
+    hold_end = START + timedelta(days=400)  # beyond the 12 months an unreported bill keeps its records
+    _hold(engine, line_id=world.line_b, ends_at=hold_end)
+    _import(import_file, tmp_path, [_call("DISPUTED", LINE_B, bill_ref="B-D"), _call("PAID", LINE_B, bill_ref="B-P"),
+                                    _call("PLAIN", LINE_B)])  # fmt: skip
+    assert _retention(engine)["DISPUTED"] == (RetentionClass.held, hold_end)
+    with Session(engine) as session:  # both bills issued a year before the calls: their 12 months are past
+        data = BillUpdate(status=BillStatus.paid, issued_at=datetime(2025, 3, 1, tzinfo=UTC))
+        service.set_bill_status(session, bill_ref="B-P", data=data, actor=ACTOR, now=START, policy=RetentionPolicy())
+        data = BillUpdate(status=BillStatus.disputed, issued_at=datetime(2025, 3, 1, tzinfo=UTC))
+        _bill, moved, until = service.set_bill_status(
+            session, bill_ref="B-D", data=data, actor=ACTOR, now=START, policy=RetentionPolicy()
+        )
+        session.commit()
+    assert moved == 1 and until == datetime(2032, 3, 5, 10, tzinfo=UTC)  # the six-year limitation
+    assert _retention(engine)["DISPUTED"] == (RetentionClass.billing, until)
+    assert _retention(engine)["PAID"] == (RetentionClass.held, hold_end)  # the hold keeps it longer
+    with Session(engine) as session:  # the hold ends: the job releases it, then the sweep runs
+        service.release_ended_holds(session, actor=ACTOR, now=hold_end)
+        session.commit()
+    sweep(engine, now=hold_end + timedelta(hours=1))
+    assert set(_retention(engine)) == {"DISPUTED"}
