@@ -11,7 +11,8 @@ a retention class and a `retain_until` out.
   consented to, while a consent stands (checked at ingest); withdrawal ends it at once
   (`traffic.consented`).
 - held: a retention hold covering the record when it arrives keeps it until the hold ends; an IPA notice
-  never beyond 12 months from the communication.
+  never beyond 12 months from the communication. Released early, the record gets its own class back
+  (`traffic.retention.recompute`); a bill that now outlasts the hold makes it billing again.
 - emergency_alert (reg 16A): 7 days after the alert period ends, 48 hours for a test alert.
 """
 
