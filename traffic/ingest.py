@@ -24,7 +24,7 @@ from sqlmodel import Session
 from provider.db.bulk import driver_row, is_postgres, write_rows
 from provider.subscribers.models import Line, LineUser
 from provider.subscribers.phone import InvalidNumber, normalise_number
-from traffic import keys, partitions, rules
+from traffic import consented, keys, partitions, rules
 from traffic.models import Bill, EmergencyAlert, LocationRecord, RetentionHold, TrafficRecord
 from traffic.parsing import BadLine, LocationLine, TrafficLine, parse
 
@@ -136,11 +136,17 @@ class Ingest:
             found.update((user_id, line_id) for user_id, line_id in rows)
         return found
 
+    def _consented(self, pending: list[tuple[int, TrafficLine | LocationLine]]) -> set[consented.Key]:
+        """The consents now given by the batch's subscribers who sent consented records (none: no query)."""
+        named = {self._e164(item.line) for _, item in pending if item.consented_service}
+        return consented.current_keys(self.session, {self._lines[e][1] for e in named if e in self._lines})
+
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         if not pending:
             return
         self._resolve(pending)
+        self._consents = self._consented(pending)
         users = self._users(pending)
         traffic: list[tuple] = []
         location: list[tuple] = []
@@ -171,9 +177,14 @@ class Ingest:
             raise BadLine("user_id", "is not a named user of this line")
         day = rules.utc_day(item.start_at)
         holds = [h for h in self.holds if h.covers(subscriber_id=subscriber_id, line_id=line_id, day=day, now=self.now)]
+        service = item.consented_service  # kept for it only while its person's consent stands
+        if service and not consented.traffic_consented(
+            self._consents, subscriber_id=subscriber_id, user_id=item.user_id, service=service
+        ):
+            service = None
         retention = rules.traffic_retention(
             start_at=item.start_at, end_at=item.end_at, ended=item.ended, bill_ref=item.bill_ref,
-            consented_service=item.consented_service, bill=self._bills.get(item.bill_ref) if item.bill_ref else None,
+            consented_service=service, bill=self._bills.get(item.bill_ref) if item.bill_ref else None,
             holds=holds, policy=self.policy,
         )  # fmt: skip
         cipher, nonces, other, cell = self.keyring.cipher(day), self.nonces, item.other_party, item.cell_id
@@ -196,9 +207,14 @@ class Ingest:
             if alert is None:
                 raise BadLine("alert_ref", "no emergency alert has this reference: record the alert first")
         holds = [h for h in self.holds if h.covers(subscriber_id=subscriber_id, line_id=line_id, day=day, now=self.now)]
+        service = item.consented_service
+        if service and not consented.location_consented(
+            self._consents, subscriber_id=subscriber_id, line_id=line_id, service=service
+        ):
+            service = None
         retention = rules.location_retention(
             observed_at=item.observed_at,
-            consented_service=item.consented_service,
+            consented_service=service,
             alert=alert,
             holds=holds,
             policy=self.policy,

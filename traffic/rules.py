@@ -8,9 +8,11 @@ a retention class and a `retain_until` out.
   or disputed keeps it to the six-year limitation, and a resolved one `appeal_days` after resolution;
   never beyond `limitation_years` from the communication (the outer bound).
 - consented: `consented_days` after the communication, for a marketing or value-added service the person
-  consented to; withdrawal ends it at once (`traffic.service.end_consented_retention`).
+  consented to, while a consent stands (checked at ingest); withdrawal ends it at once
+  (`traffic.consented`).
 - held: a retention hold covering the record when it arrives keeps it until the hold ends; an IPA notice
-  never beyond 12 months from the communication.
+  never beyond 12 months from the communication. Released early, the record gets its own class back
+  (`traffic.retention.recompute`); a bill that now outlasts the hold makes it billing again.
 - emergency_alert (reg 16A): 7 days after the alert period ends, 48 hours for a test alert.
 """
 

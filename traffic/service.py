@@ -8,15 +8,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from provider.db.bulk import BATCH_SIZE
 from provider.security import audit
 from provider.security.actor import Actor
-from traffic import files, keys
+from traffic import consented, files, keys
+from traffic.consent.models import DataKind
+from traffic.consent.people import Person
 from traffic.ingest import CELL, COORDINATES, OTHER, Ingest, IngestReport
-from traffic.models import LocationRecord, RetentionClass, TrafficRecord
+from traffic.models import LocationRecord, TrafficRecord
 from traffic.rules import RetentionPolicy
 
 Progress = Callable[[int], None]
@@ -89,21 +91,27 @@ def protected_fields(
     return {"cell_id": read(record.cell_enc, CELL), "coordinates": read(record.coordinates_enc, COORDINATES)}
 
 
-def end_consented_retention(session: Session, *, subscriber_id: int, service: str, actor: Actor, now: datetime) -> int:
-    """A withdrawn consent ends at once the retention it justified: the records kept for that service
-    become due for the next sweep. Returns how many records; the caller commits."""
-    touched = 0
-    for model in (TrafficRecord, LocationRecord):
-        result = session.execute(
-            update(model)
-            .where(model.subscriber_id == subscriber_id, model.consented_service == service,
-                   model.retention_class == RetentionClass.consented, model.retain_until > now)
-            .values(retain_until=now)
-        )  # fmt: skip
-        touched += result.rowcount
+def end_consented_retention(
+    session: Session,
+    *,
+    person: Person,
+    data_kind: DataKind,
+    service: str,
+    actor: Actor,
+    now: datetime,
+    policy: RetentionPolicy,
+) -> int:
+    """A withdrawn consent ends at once the retention it justified (see `traffic.consented`): the person's
+    records kept for that service become due for the next sweep. Returns how many; the caller commits."""
+    touched = consented.end_on_withdrawal(
+        session, subscriber_id=person.subscriber.id, person_kind=person.kind, person_id=person.id,
+        line_id=person.line_id, data_kind=data_kind, service=service, now=now, policy=policy,
+    )  # fmt: skip
     audit.record(
         session, actor=actor, action="traffic.consented_retention_ended", entity_type="subscriber",
-        entity_id=subscriber_id, now=now, after={"service": service, "records": touched},
+        entity_id=person.subscriber.id, now=now,
+        after={"person_kind": person.kind, "person_id": person.id, "data_kind": data_kind, "service": service,
+               "records": touched},
     )  # fmt: skip
     return touched
 

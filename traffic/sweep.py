@@ -34,7 +34,7 @@ from provider.db.bulk import driver_value, is_postgres
 from provider.security import audit
 from provider.security.actor import Actor, system_actor
 from traffic import keys, partitions, rules
-from traffic.models import ErasureReceipt, RetentionHold
+from traffic.models import ErasureReceipt, RetentionClass, RetentionHold
 
 UPSERT = (
     "ON CONFLICT (day, kind, direction) DO UPDATE SET records = traffic_aggregate.records + excluded.records, "
@@ -71,34 +71,50 @@ def _held_clause(alias: str, start_column: str) -> str:
 
 class Sweeper:
     def __init__(
-        self, session: Session, *, now: datetime, batch: int, progress: Callable[[str, int], None] | None
+        self,
+        session: Session,
+        *,
+        now: datetime,
+        batch: int,
+        progress: Callable[[str, int], None] | None,
+        cutoff: datetime | None = None,
+        only: RetentionClass | None = None,
     ) -> None:
-        self.now, self.batch, self.progress = now, batch, progress
-        self.result = SweepResult(receipt_id=None, cutoff=now)
+        self.now, self.batch, self.progress, self.only = now, batch, progress, only
+        cutoff = now if cutoff is None else cutoff
+        self.result = SweepResult(receipt_id=None, cutoff=cutoff)
         self.session = session
         self.postgres = is_postgres(self.session)
         self.holds = self.session.execute(
             select(RetentionHold.id).where(RetentionHold.released_at.is_(None), RetentionHold.ends_at > now)
         ).first()
         self.params = {
-            "cut": self._stamp(now),
+            "cut": self._stamp(cutoff),
             "now": self._stamp(now),
+            "only": None if only is None else only.value,
             "ipa_cut": self._stamp(rules.add_months(now, -rules.IPA_MAX_MONTHS)),
         }
 
     def _stamp(self, moment: datetime) -> object:
         return driver_value(self.session, ErasureReceipt.__table__.c.cutoff, moment)
 
+    def _due(self, alias: str = "t") -> str:
+        due = f"{alias}.retain_until < :cut"
+        return due if self.only is None else f"{due} AND {alias}.retention_class = :only"
+
     def _condition(self, table: str, alias: str = "t") -> str:
-        condition = f"{alias}.retain_until < :cut"
+        condition = self._due(alias)
         if self.holds is not None:
             condition += " AND " + _held_clause(alias, TABLES[table][1])
         return condition
 
     # -- the receipt ---------------------------------------------------------------------------------
-    def open_receipt(self) -> None:
-        self.session.execute(text("UPDATE traffic_erasure_receipt SET status = 'interrupted' WHERE status = 'running'"))
-        receipt = ErasureReceipt(started_at=self.now, cutoff=self.now, status="running")
+    def open_receipt(self, *, interrupt_others: bool = True) -> None:
+        if interrupt_others:  # a class sweep may run beside the nightly one: it leaves that one's receipt be
+            self.session.execute(
+                text("UPDATE traffic_erasure_receipt SET status = 'interrupted' WHERE status = 'running'")
+            )
+        receipt = ErasureReceipt(started_at=self.now, cutoff=self.result.cutoff, status="running")
         self.session.add(receipt)
         self.session.commit()
         self.receipt = receipt
@@ -199,7 +215,7 @@ class Sweeper:
     def delete_rows(self) -> None:
         for table in TABLES:
             low, high = self.session.execute(
-                text(f"SELECT min(t.id), max(t.id) FROM {table} t WHERE t.retain_until < :cut"), self.params
+                text(f"SELECT min(t.id), max(t.id) FROM {table} t WHERE {self._due()}"), self.params
             ).one()
             self.session.commit()
             if low is None:
@@ -306,6 +322,33 @@ def sweep(
         sweeper.delete_rows()
         sweeper.destroy_keys()
         sweeper.close_receipt(actor)
+        return sweeper.result
+    finally:
+        sweeper.session.close()
+
+
+def sweep_class(
+    engine: Engine, *, now: datetime, only: RetentionClass, ahead: timedelta, batch: int = 20_000
+) -> SweepResult | None:
+    """Erase the records of one class due before `now + ahead`, for a deadline the nightly sweep would miss
+    by up to a day (reg 16A alerts): a job every `ahead` thus erases each before its retain-until. Whole
+    partitions are left to the nightly sweep. None, and no receipt, when nothing is due (the usual case:
+    one indexed look-up)."""
+    sweeper = Sweeper(Session(engine, expire_on_commit=False), now=now, batch=batch, progress=None,
+                      cutoff=now + ahead, only=only)  # fmt: skip
+    try:
+        for table in TABLES:
+            found = sweeper.session.execute(
+                text(f"SELECT 1 FROM {table} t WHERE {sweeper._due()} LIMIT 1"), sweeper.params
+            ).first()
+            if found is not None:
+                break
+        else:
+            return None
+        sweeper.open_receipt(interrupt_others=False)
+        sweeper.delete_rows()
+        sweeper.destroy_keys()
+        sweeper.close_receipt(SWEEPER)
         return sweeper.result
     finally:
         sweeper.session.close()
