@@ -9,11 +9,18 @@ leaves whole batches only.
 Writing: COPY on PostgreSQL, executemany on SQLite (`provider.db.bulk.write_rows`), inside a savepoint;
 if a batch meets a record already stored (a re-run), the savepoint is rolled back, the stored source ids
 are read for that batch alone and the rest written. A fresh import never pays for that look-up.
+
+A file import on PostgreSQL writes in the background (`Writer`): a thread with its own connection COPYs
+and commits batch k while this one checks and encrypts batch k+1, so the server's work on the rows
+overlaps ours instead of following it (the thread mostly waits on the socket, without the GIL). The
+batch's day keys and partitions are committed by the checking session before the batch is handed over,
+so no record is ever committed without the key that reads it. At most one batch is in flight.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -73,7 +80,14 @@ class Ingest:
     """Feed it (line number, decoded row) pairs; it writes a batch each `batch_size` good lines."""
 
     def __init__(
-        self, session: Session, *, master_key: str, now: datetime, policy: rules.RetentionPolicy, batch_size: int
+        self,
+        session: Session,
+        *,
+        master_key: str,
+        now: datetime,
+        policy: rules.RetentionPolicy,
+        batch_size: int,
+        background: bool = False,
     ) -> None:
         self.session, self.now, self.policy, self.batch_size = session, now, policy, batch_size
         self.keyring = keys.Keyring(session, master_key, now)
@@ -90,6 +104,7 @@ class Ingest:
         else:
             self._traffic_row = driver_row(session, TrafficRecord.__table__, TRAFFIC_COLUMNS)
             self._location_row = driver_row(session, LocationRecord.__table__, LOCATION_COLUMNS)
+        self.writer = Writer(session, self.report, background=background and is_postgres(session))
 
     def feed(self, line_no: int, row: object) -> None:
         self.report.lines += 1
@@ -152,9 +167,18 @@ class Ingest:
                     location.append(self._location(item))
             except BadLine as error:
                 self.report.bad(line_no, str(error))
-        self._write(TrafficRecord.__table__, TRAFFIC_COLUMNS, traffic)
-        self._write(LocationRecord.__table__, LOCATION_COLUMNS, location)
-        self.session.commit()
+        batch = [
+            (TrafficRecord.__table__, TRAFFIC_COLUMNS, traffic),
+            (LocationRecord.__table__, LOCATION_COLUMNS, location),
+        ]
+        for table, _columns, rows in batch:
+            if rows:
+                partitions.ensure(self.session, table.name, {row[0] for row in rows})
+        self.writer.submit(batch)
+
+    def close(self) -> None:
+        """Wait for the last batch in flight (raising its error, if any) and release the writer."""
+        self.writer.close()
 
     def _line(self, item: TrafficLine | LocationLine) -> tuple[int, int]:
         e164 = self._e164(item.line)
@@ -212,10 +236,55 @@ class Ingest:
             retention.retention_class.value, retention.retain_until, self.now,
         ))  # fmt: skip
 
+
+class Writer:
+    """Writes each batch (savepoint, COPY, the re-run fallback) and commits it: in the caller's session, or
+    (`background`) in a thread on a session of its own, one batch in flight at a time."""
+
+    def __init__(self, session: Session, report: IngestReport, *, background: bool) -> None:
+        self.report, self.background = report, background
+        self._future: Future | None = None
+        self._caller = session
+        if background:
+            self.session = Session(session.get_bind())
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="traffic-writer")
+        else:
+            self.session = session
+
+    def submit(self, batch: list[tuple]) -> None:
+        if not self.background:
+            self._write_batch(batch)
+            return
+        self._caller.commit()  # the batch's new day keys and partitions, before any record that needs them
+        self.wait()
+        self._future = self._pool.submit(self._write_batch, batch)
+
+    def wait(self) -> None:
+        future, self._future = self._future, None
+        if future is not None:
+            future.result()
+
+    def close(self) -> None:
+        if not self.background:
+            return
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown(wait=True)
+            self.session.close()
+
+    def _write_batch(self, batch: list[tuple]) -> None:
+        try:
+            for table, columns, rows in batch:
+                self._write(table, columns, rows)
+            self.session.commit()
+        except BaseException:
+            self.session.rollback()
+            raise
+
     def _write(self, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if not rows:
             return
-        partitions.ensure(self.session, table.name, {row[0] for row in rows})
         try:
             with self.session.begin_nested():
                 write_rows(self.session, table, columns, rows, binary=True)

@@ -59,8 +59,11 @@ def import_file(
 ) -> IngestReport:
     """Import a CSV or NDJSON file: good lines committed batch by batch, bad ones reported (see traffic.ingest)."""
     with Session(engine, expire_on_commit=False) as session:
-        ingest = Ingest(session, master_key=master_key, now=now, policy=policy, batch_size=batch_size)
-        report = _run(ingest, files.rows_of(path), progress)
+        ingest = Ingest(session, master_key=master_key, now=now, policy=policy, batch_size=batch_size, background=True)
+        try:
+            report = _run(ingest, files.rows_of(path), progress)
+        finally:
+            ingest.close()
         _audit(session, actor, now, report, {"file": path.name, "sha256": files.sha256_of(path)})
     return report
 
