@@ -59,6 +59,33 @@ def csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, Any, str | None]]:
         yield number, dict(zip(names, row, strict=True)), None
 
 
+def csv_blocks(lines: Iterable[str], size: int) -> Iterator[tuple[list[str], list[int], list[list[str]], str | None]]:
+    """The rows of a CSV file as blocks of up to `size` rows of the header's width: (header, line numbers,
+    rows, None); a row of another width as ([], [its number], [], reason), after the rows before it."""
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None:
+        return
+    names = [name.strip() for name in header]
+    width = len(names)
+    numbers: list[int] = []
+    rows: list[list[str]] = []
+    for row in reader:
+        if len(row) == width and (width > 1 or row != [""]):
+            numbers.append(reader.line_num)
+            rows.append(row)
+            if len(rows) >= size:
+                yield names, numbers, rows, None
+                numbers, rows = [], []
+        elif row and row != [""]:  # blank lines are skipped, as csv_rows skips them
+            if rows:
+                yield names, numbers, rows, None
+                numbers, rows = [], []
+            yield [], [reader.line_num], [], f"line: {len(row)} columns where the header has {width}"
+    if rows:
+        yield names, numbers, rows, None
+
+
 def rows_of(path: Path) -> Iterator[tuple[int, Any, str | None]]:
     with path.open(encoding="utf-8", newline="") as handle:
         yield from (csv_rows(handle) if is_csv(path.name) else ndjson_rows(handle))

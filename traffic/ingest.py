@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from itertools import compress, repeat
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +32,7 @@ from sqlmodel import Session
 from provider.db.bulk import driver_row, is_postgres, write_rows
 from provider.subscribers.models import Line, LineUser
 from provider.subscribers.phone import InvalidNumber, normalise_number
-from traffic import keys, partitions, rules
+from traffic import columns, keys, partitions, rules
 from traffic.models import Bill, EmergencyAlert, LocationRecord, RetentionHold, TrafficRecord
 from traffic.parsing import BadLine, LocationLine, TrafficLine, parse
 
@@ -56,6 +57,22 @@ class IngestReport:
     already_stored: int = 0
     bad_lines: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def feed_block(self, names: list[str], line_numbers: list[int], rows: list[list[str]]) -> None:
+        """CSV rows as the header names them (each of its width): checked by column (`traffic.columns`),
+        the rows it doubts by the parser, one by one, as `feed` would."""
+        self.report.lines += len(rows)
+        block, doubtful = columns.check_traffic(names, rows)
+        parsed = []
+        for position in sorted(doubtful):
+            try:
+                parsed.append((position, parse(dict(zip(names, rows[position], strict=True)))))
+            except BadLine as error:
+                self.report.bad(line_numbers[position], str(error))
+        self._blocks.append((names, line_numbers, rows, block, parsed))
+        self._block_rows += len(rows)
+        if self._block_rows + len(self._pending) >= self.batch_size:
+            self.flush()
 
     def bad(self, line_no: int, reason: str) -> None:
         self.bad_lines += 1
@@ -99,6 +116,9 @@ class Ingest:
         self._lines: dict[str, tuple[int, int]] = {}
         self._bills: dict[str, rules.BillState | None] = {}
         self._pending: list[tuple[int, TrafficLine | LocationLine]] = []
+        # CSV blocks checked by column: (header, line numbers, rows, the checked columns, the parser's good lines)
+        self._blocks: list[tuple[list[str], list[int], list[list[str]], columns.Block, list]] = []
+        self._block_rows = 0
         if is_postgres(session):  # psycopg takes these values as they are: no conversion per value
             self._traffic_row = self._location_row = _as_is
         else:
@@ -117,6 +137,22 @@ class Ingest:
         if len(self._pending) >= self.batch_size:
             self.flush()
 
+    def feed_block(self, names: list[str], line_numbers: list[int], rows: list[list[str]]) -> None:
+        """CSV rows as the header names them (each of its width): checked by column (`traffic.columns`),
+        the rows it doubts by the parser, one by one, as `feed` would."""
+        self.report.lines += len(rows)
+        block, doubtful = columns.check_traffic(names, rows)
+        parsed = []
+        for position in sorted(doubtful):
+            try:
+                parsed.append((position, parse(dict(zip(names, rows[position], strict=True)))))
+            except BadLine as error:
+                self.report.bad(line_numbers[position], str(error))
+        self._blocks.append((names, line_numbers, rows, block, parsed))
+        self._block_rows += len(rows)
+        if self._block_rows + len(self._pending) >= self.batch_size:
+            self.flush()
+
     def bad(self, line_no: int, reason: str) -> None:
         self.report.lines += 1
         self.report.bad(line_no, reason)
@@ -130,13 +166,18 @@ class Ingest:
         return self._numbers[number]
 
     def _resolve(self, pending: list[tuple[int, TrafficLine | LocationLine]]) -> None:
-        wanted = {e164 for _, item in pending if (e164 := self._e164(item.line)) and e164 not in self._lines}
+        self._resolve_values(
+            {item.line for _, item in pending},
+            {item.bill_ref for _, item in pending if isinstance(item, TrafficLine) and item.bill_ref},
+        )
+
+    def _resolve_values(self, numbers: set[str], refs: set[str]) -> None:
+        wanted = {e164 for number in numbers if (e164 := self._e164(number)) and e164 not in self._lines}
         for chunk in _chunks(sorted(wanted), 1000):
             for line_id, subscriber_id, number in self.session.execute(
                 select(Line.id, Line.subscriber_id, Line.number).where(Line.number.in_(chunk))
             ):
                 self._lines[number] = (line_id, subscriber_id)
-        refs = {item.bill_ref for _, item in pending if isinstance(item, TrafficLine) and item.bill_ref}
         missing = sorted(refs - self._bills.keys())
         for chunk in _chunks(missing, 1000):
             for bill in self.session.execute(select(Bill).where(Bill.bill_ref.in_(chunk))).scalars():
@@ -144,7 +185,10 @@ class Ingest:
         self._bills.update({ref: None for ref in missing if ref not in self._bills})
 
     def _users(self, pending: list[tuple[int, TrafficLine | LocationLine]]) -> dict[int, int]:
-        ids = sorted({item.user_id for _, item in pending if isinstance(item, TrafficLine) and item.user_id})
+        return self._user_lines({item.user_id for _, item in pending if isinstance(item, TrafficLine)})
+
+    def _user_lines(self, user_ids: set[int | None]) -> dict[int, int]:
+        ids = sorted(user_id for user_id in user_ids if user_id)
         found: dict[int, int] = {}
         for chunk in _chunks(ids, 1000):
             rows = self.session.execute(select(LineUser.id, LineUser.line_id).where(LineUser.id.in_(chunk)))
@@ -153,12 +197,15 @@ class Ingest:
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
-        if not pending:
+        blocks, self._blocks, self._block_rows = self._blocks, [], 0
+        if not pending and not blocks:
             return
         self._resolve(pending)
         users = self._users(pending)
         traffic: list[tuple] = []
         location: list[tuple] = []
+        for block in blocks:
+            self._flush_block(*block, traffic, location)
         for line_no, item in pending:
             try:
                 if isinstance(item, TrafficLine):
@@ -175,6 +222,108 @@ class Ingest:
             if rows:
                 partitions.ensure(self.session, table.name, {row[0] for row in rows})
         self.writer.submit(batch)
+
+    def _flush_block(
+        self,
+        names: list[str],
+        line_numbers: list[int],
+        rows: list[list[str]],
+        block: columns.Block,
+        parsed: list,
+        traffic: list[tuple],
+        location: list[tuple],
+    ) -> None:
+        """The block's rows, in file order: those the columns vouch for built column by column; any of them
+        that fails a check needing the database, and those the parser gave, built one by one by `_traffic`
+        (or `_location`), which also gives the reason a line is refused."""
+        parsed_traffic = [item for _, item in parsed if isinstance(item, TrafficLine)]
+        self._resolve_values(
+            {*block.line, *(item.line for _, item in parsed)},
+            {ref for ref in block.bill_ref if ref} | {item.bill_ref for item in parsed_traffic if item.bill_ref},
+        )
+        users = self._user_lines({*block.user_id, *(item.user_id for item in parsed_traffic)})
+        positions, built, refused = self._traffic_columns(block, users)
+        one_by_one = [(position, item) for position, item in parsed]
+        for position in refused:
+            one_by_one.append((position, parse(dict(zip(names, rows[position], strict=True)))))
+        if not one_by_one:
+            traffic.extend(built)
+            return
+        ordered = dict(zip(positions, built, strict=True))
+        for position, item in sorted(one_by_one, key=lambda pair: pair[0]):
+            try:
+                if isinstance(item, TrafficLine):
+                    ordered[position] = self._traffic(item, users)
+                else:
+                    location.append(self._location(item))
+            except BadLine as error:
+                self.report.bad(line_numbers[position], str(error))
+        traffic.extend(ordered[position] for position in sorted(ordered))
+
+    def _traffic_columns(self, block: columns.Block, users: dict[int, int]) -> tuple[list[int], list[tuple], set[int]]:
+        """The positions and rows of the block's vouched-for lines, and the positions of those whose line or
+        user does not resolve (left to `_traffic` for the reason). With no hold in force, no hold test."""
+        found = {number: self._lines.get(self._e164(number)) for number in set(block.line)}
+        where = [found[number] for number in block.line]
+        refused = {
+            position
+            for position, place, user in zip(block.good, where, block.user_id, strict=True)
+            if place is None or (user is not None and users.get(user) != place[0])
+        }
+        keep = None
+        if refused:
+            keep = [position not in refused for position in block.good]
+        good = block.good if keep is None else list(compress(block.good, keep))
+        if not good:
+            return [], [], refused
+
+        def col(values: list) -> list:
+            return values if keep is None else list(compress(values, keep))
+
+        where = col(where)
+        line_ids, subscriber_ids = [place[0] for place in where], [place[1] for place in where]
+        starts, ends, ended = col(block.start_at), col(block.end_at), col(block.ended)
+        bill_refs, consented = col(block.bill_ref), col(block.consented_service)
+        days = [start.astimezone(UTC).date() for start in starts]  # rules.utc_day, inline
+        classes, untils = [], []
+        bills, policy, now = self._bills, self.policy, self.now
+        for start, end, is_ended, ref, service, day, line_id, subscriber_id in zip(
+            starts, ends, ended, bill_refs, consented, days, line_ids, subscriber_ids, strict=True
+        ):
+            bill = bills.get(ref) if ref else None
+            if self.holds:
+                holds = [
+                    h for h in self.holds if h.covers(subscriber_id=subscriber_id, line_id=line_id, day=day, now=now)
+                ]
+                retention = rules.traffic_retention(
+                    start_at=start, end_at=end, ended=is_ended, bill_ref=ref, consented_service=service, bill=bill,
+                    holds=holds, policy=policy,
+                )  # fmt: skip
+                retention_class, until = retention.retention_class, retention.retain_until
+            else:
+                retention_class, until = rules.traffic_base(start, end, is_ended, ref, service, bill, policy)
+            classes.append(retention_class.value)
+            untils.append(until)
+        ciphers = {day: self.keyring.cipher(day) for day in set(days)}
+        others, cells = col(block.other_party), col(block.cell_id)
+        others_enc = [
+            nonce + ciphers[day].encrypt(nonce, other.encode(), OTHER) if other else None
+            for day, other, nonce in zip(days, others, keys.nonces(len(good)), strict=True)
+        ]
+        cells_enc = [
+            nonce + ciphers[day].encrypt(nonce, cell.encode(), CELL) if cell else None
+            for day, cell, nonce in zip(days, cells, keys.nonces(len(good)), strict=True)
+        ]
+        rows = list(zip(
+            days, col(block.source_record_id), col(block.kind), col(block.direction), line_ids, subscriber_ids,
+            col(block.user_id), starts, ends, col(block.duration_seconds), others_enc,
+            self.keyring.number_hashes(others), col(block.trunk), cells_enc, col(block.volume_bytes),
+            col(block.charge_pence), bill_refs, ended, consented, classes, untils, repeat(self.now, len(good)),
+            strict=True,
+        ))  # fmt: skip
+        if self._traffic_row is not _as_is:
+            rows = [self._traffic_row(row) for row in rows]
+        return good, rows, refused
 
     def close(self) -> None:
         """Wait for the last batch in flight (raising its error, if any) and release the writer."""

@@ -92,6 +92,10 @@ def limitation_end(communication_at: datetime, policy: RetentionPolicy) -> datet
 
 def billing_until(communication_at: datetime, bill: BillState | None, policy: RetentionPolicy) -> datetime:
     """How long a billed communication may be kept, given what is known of its bill."""
+    if bill is None and policy.billing_months <= 12 * policy.limitation_years:
+        # no bill yet, and the months after the communication end before the outer bound: adding months is
+        # monotonic (a clipped day stays in its month), so the minimum below would be this
+        return add_months(communication_at, policy.billing_months)
     outer = limitation_end(communication_at, policy)
     if bill is None or bill.issued_at is None:
         base = add_months(communication_at, policy.billing_months)
@@ -141,13 +145,25 @@ def traffic_retention(
     policy: RetentionPolicy,
 ) -> Retention:
     """The class and retain-until of a traffic record at ingest; `holds` are those covering it now."""
+    retention_class, until = traffic_base(start_at, end_at, ended, bill_ref, consented_service, bill, policy)
+    return _held(Retention(retention_class, until), start_at, holds)
+
+
+def traffic_base(
+    start_at: datetime,
+    end_at: datetime | None,
+    ended: bool,
+    bill_ref: str | None,
+    consented_service: str | None,
+    bill: BillState | None,
+    policy: RetentionPolicy,
+) -> tuple[RetentionClass, datetime]:
+    """`traffic_retention` before holds, as a plain pair: what a bulk import with no hold in force asks per row."""
     if bill_ref:
-        base = Retention(RetentionClass.billing, billing_until(start_at, bill, policy))
-    elif consented_service:
-        base = Retention(RetentionClass.consented, start_at + timedelta(days=policy.consented_days))
-    else:
-        base = Retention(RetentionClass.transmission, transmission_until(start_at, end_at, ended, policy))
-    return _held(base, start_at, holds)
+        return RetentionClass.billing, billing_until(start_at, bill, policy)
+    if consented_service:
+        return RetentionClass.consented, start_at + timedelta(days=policy.consented_days)
+    return RetentionClass.transmission, transmission_until(start_at, end_at, ended, policy)
 
 
 def location_retention(
