@@ -135,6 +135,28 @@ def _names(column: tuple[str, ...], doubtful: set[int]) -> list[str | None]:
     return values
 
 
+def _ends_and_durations(
+    start_at: list, end_at: list, duration: list, doubtful: set[int]
+) -> tuple[list[datetime | None], list[int | None]]:
+    """The parser's rule: an end before the start is refused; either of end and duration gives the other."""
+    ends: list[datetime | None] = []
+    durations: list[int | None] = []
+    for i, (start, end, seconds) in enumerate(zip(start_at, end_at, duration, strict=True)):
+        if i in doubtful or start is None:  # left to the parser (a naive time must not meet an aware one)
+            ends.append(None)
+            durations.append(None)
+            continue
+        if end is not None and end < start:
+            doubtful.add(i)
+        elif end is None and seconds is not None:
+            end = start + timedelta(seconds=seconds)
+        elif end is not None and seconds is None:
+            seconds = int((end - start).total_seconds())
+        ends.append(end)
+        durations.append(seconds)
+    return ends, durations
+
+
 def check_traffic(names: list[str], rows: list[list[str]]) -> tuple[Block, set[int]]:
     """The block's traffic rows that pass every check, as columns, and the positions left to the parser."""
     count = len(rows)
@@ -151,21 +173,14 @@ def check_traffic(names: list[str], rows: list[list[str]]) -> tuple[Block, set[i
     start_at = _times(column("start_at"), doubtful, required=True)
     end_at = _times(column("end_at"), doubtful, required=False)
     duration = _counts(column("duration_seconds"), doubtful, MAX_SECONDS)
-    ends: list[datetime | None] = []
-    durations: list[int | None] = []
-    for i, (start, end, seconds) in enumerate(zip(start_at, end_at, duration, strict=True)):
-        if i in doubtful or start is None:  # left to the parser (a naive time must not meet an aware one)
-            ends.append(None)
-            durations.append(None)
-            continue
-        if end is not None and end < start:
-            doubtful.add(i)
-        elif end is None and seconds is not None:
-            end = start + timedelta(seconds=seconds)
-        elif end is not None and seconds is None:
-            seconds = int((end - start).total_seconds())
-        ends.append(end)
-        durations.append(seconds)
+    if not doubtful and end_at.count(None) == count:  # no end given: each ends its duration after its start
+        ends = [
+            None if seconds is None else start + timedelta(seconds=seconds)
+            for start, seconds in zip(start_at, duration, strict=True)
+        ]
+        durations = duration
+    else:
+        ends, durations = _ends_and_durations(start_at, end_at, duration, doubtful)
     columns: dict[str, list] = {
         "source_record_id": _references(column("source_record_id"), doubtful, required=True),
         "kind": _choices(column("kind"), KIND_VALUES, doubtful),
