@@ -19,6 +19,7 @@ so no record is ever committed without the key that reads it. At most one batch 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ LOCATION_COLUMNS = (
     "ingested_at",
 )  # fmt: skip
 MAX_REPORTED = 1000
+COLLECT_EVERY = 100  # batches between two cycle collections while a file import pauses the collector
 OTHER, CELL, COORDINATES = b"other_party", b"cell_id", b"coordinates"
 
 
@@ -119,6 +121,7 @@ class Ingest:
         # CSV blocks checked by column: (header, line numbers, rows, the checked columns, the parser's good lines)
         self._blocks: list[tuple[list[str], list[int], list[list[str]], columns.Block, list]] = []
         self._block_rows = 0
+        self._flushes = 0
         if is_postgres(session):  # psycopg takes these values as they are: no conversion per value
             self._traffic_row = self._location_row = _as_is
         else:
@@ -222,6 +225,11 @@ class Ingest:
             if rows:
                 partitions.ensure(self.session, table.name, {row[0] for row in rows})
         self.writer.submit(batch)
+        self._flushes += 1
+        if self._flushes % COLLECT_EVERY == 0 and not gc.isenabled():
+            # the records are plain values freed by reference counting, but the session's own objects may
+            # form cycles now and then: collected here, so memory stays flat over any length of file
+            gc.collect()
 
     def _flush_block(
         self,

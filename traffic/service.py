@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, update
 from sqlmodel import Session
 
+from provider.batching import no_cycle_collection
 from provider.db.bulk import BATCH_SIZE
 from provider.security import audit
 from provider.security.actor import Actor
@@ -78,10 +79,11 @@ def import_file(
     with Session(engine, expire_on_commit=False) as session:
         ingest = Ingest(session, master_key=master_key, now=now, policy=policy, batch_size=batch_size, background=True)
         try:
-            if files.is_csv(path.name):
-                report = _run_blocks(ingest, path, progress)
-            else:
-                report = _run(ingest, files.rows_of(path), progress)
+            with no_cycle_collection():  # see Ingest.flush for the collection every so many batches
+                if files.is_csv(path.name):
+                    report = _run_blocks(ingest, path, progress)
+                else:
+                    report = _run(ingest, files.rows_of(path), progress)
         finally:
             ingest.close()
         _audit(session, actor, now, report, {"file": path.name, "sha256": files.sha256_of(path)})
