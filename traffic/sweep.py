@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
@@ -42,6 +44,7 @@ UPSERT = (
     "volume_bytes = traffic_aggregate.volume_bytes + excluded.volume_bytes"
 )
 SWEEPER = system_actor("traffic.erasure_sweep")
+WORKERS = 2  # connections deleting at once on PostgreSQL (the machine this was tuned on has two cores)
 TABLES = {"traffic_record": ("traffic", "start_at"), "location_record": ("location", "observed_at")}
 
 
@@ -107,10 +110,11 @@ class Sweeper:
     def _link(self, table: str, digest: str) -> None:
         self.result.ids_hash = hashlib.sha256(f"{self.result.ids_hash}{table}{digest}".encode()).hexdigest()
 
-    def _save(self) -> None:
+    def _save(self, session: Session | None = None) -> None:
         """The receipt as it stands, in the transaction of the batch it counts (one plain UPDATE), then commit."""
         r = self.result
-        self.session.execute(
+        session = session or self.session
+        session.execute(
             text(
                 "UPDATE traffic_erasure_receipt SET counts = :counts, rows_erased = :erased, rows_anonymised = :anon, "
                 "partitions_dropped = :dropped, keys_destroyed = :keys, ids_hash = :hash, status = :status, "
@@ -121,7 +125,7 @@ class Sweeper:
              "hash": r.ids_hash, "status": self.receipt.status, "id": self.receipt.id,
              "finished": None if self.receipt.finished_at is None else self._stamp(self.receipt.finished_at)},
         )  # fmt: skip
-        self.session.commit()
+        session.commit()
 
     def close_receipt(self, actor: Actor) -> None:
         self.receipt.status, self.receipt.finished_at = "complete", self.now
@@ -204,8 +208,21 @@ class Sweeper:
             self.session.commit()
             if low is None:
                 continue
-            for start in range(low, high + 1, self.batch):
+            starts = range(low, high + 1, self.batch)
+            if self.postgres and len(starts) > 1:
+                Parallel(self, table).run(starts)
+                continue
+            for start in starts:
                 self._delete_range(table, start, start + self.batch)
+
+    def account(self, table: str, counts: dict[str, int], digest: str) -> None:
+        """A batch's erasure, added to the receipt as it will be saved."""
+        label = TABLES[table][0]
+        erased = sum(counts.values())
+        self.result.counts.update({f"{label}.{cls}": n for cls, n in counts.items()})
+        self.result.rows_erased += erased
+        self.result.rows_anonymised += erased if table == "traffic_record" else 0
+        self._link(table, digest)
 
     def _delete_range(self, table: str, start: int, end: int) -> None:
         if self.postgres:
@@ -215,16 +232,11 @@ class Sweeper:
         if found is None:
             self.session.commit()
             return
-        label = TABLES[table][0]
         counts, digest = found
-        erased = sum(counts.values())
-        self.result.counts.update({f"{label}.{cls}": n for cls, n in counts.items()})
-        self.result.rows_erased += erased
-        self.result.rows_anonymised += erased if table == "traffic_record" else 0
-        self._link(table, digest)
+        self.account(table, counts, digest)
         self._save()
         if self.progress:
-            self.progress(table, erased)
+            self.progress(table, sum(counts.values()))
 
     def _range_delete(self, table: str) -> str:
         extra = ", day, kind, direction, duration_seconds, volume_bytes" if table == "traffic_record" else ""
@@ -263,14 +275,18 @@ class Sweeper:
         digest = hashlib.sha256(",".join(str(row[0]) for row in sorted(rows)).encode()).hexdigest()
         return dict(Counter(row[1] for row in rows)), digest
 
-    def _aggregate(self, rows: list) -> None:
+    def _aggregate(self, rows: list, session: Session | None = None) -> None:
+        self._aggregate_groups([(*row, 1) for row in rows], session)
+
+    def _aggregate_groups(self, rows: list, session: Session | None = None) -> None:
+        """Add (_, _, day, kind, direction, seconds, volume, records) to the anonymous counts."""
         totals: dict[tuple, list[int]] = {}
-        for _id, _cls, day, kind, direction, seconds, volume in rows:
+        for _id, _cls, day, kind, direction, seconds, volume, records in rows:
             total = totals.setdefault((day, kind, direction), [0, 0, 0])
-            total[0] += 1
+            total[0] += records
             total[1] += seconds or 0
             total[2] += volume or 0
-        self.session.execute(
+        (session or self.session).execute(
             text(
                 "INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
                 f"VALUES (:day, :kind, :direction, :records, :seconds, :volume) {UPSERT}"
@@ -284,6 +300,101 @@ class Sweeper:
     def destroy_keys(self) -> None:
         self.result.keys_destroyed = keys.destroy_unused_keys(self.session, self.now, rules.utc_day(self.now))
         self._save()
+
+
+class Parallel:
+    """PostgreSQL, one table's id ranges on `WORKERS` connections: each batch's DELETE (with its counts, groups
+    and id hash, computed in the statement) runs beside the next one's, while adding to the aggregates and
+    the receipt and committing stay in range order, one batch at a time. So the receipt, its id hash and an
+    interruption read exactly as a sweep on one connection's: each batch commits with its receipt, in order,
+    and a batch only commits after the one before it (none after a failure). The aggregate upserts, which
+    two batches could both want, are made in that ordered step, so two batches never wait on each other
+    inside the database while one also waits on the other here."""
+
+    def __init__(self, sweeper: Sweeper, table: str) -> None:
+        self.sweeper, self.table = sweeper, table
+        self._turn = threading.Condition()
+        self._next, self._failed = 0, False
+        self._local = threading.local()
+        self._sessions: list[Session] = []
+
+    def run(self, starts: range) -> None:
+        batch = self.sweeper.batch
+        try:
+            with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="traffic-sweep") as pool:
+                # tasks start in submission order, so the batch before any waiting one is always running
+                futures = [pool.submit(self._one, k, start, start + batch) for k, start in enumerate(starts)]
+                for future in futures:
+                    future.result()
+        finally:
+            for session in self._sessions:
+                session.close()
+
+    def _session(self) -> Session:
+        if not hasattr(self._local, "session"):
+            self._local.session = Session(self.sweeper.session.get_bind())
+            self._sessions.append(self._local.session)
+        return self._local.session
+
+    def _one(self, k: int, start: int, end: int) -> None:
+        session = self._session()
+        try:
+            found = self._delete(session, start, end)
+            with self._turn:
+                while self._next != k and not self._failed:
+                    self._turn.wait()
+                if self._failed:
+                    session.rollback()
+                    return
+            self._commit(session, found)
+        except BaseException:
+            session.rollback()
+            with self._turn:
+                self._failed = True
+            raise
+        finally:
+            with self._turn:
+                self._next = max(self._next, k + 1)
+                self._turn.notify_all()
+
+    def _delete(self, session: Session, start: int, end: int) -> tuple[list, str] | None:
+        """Delete the range; (groups per day, kind, direction and class, id hash), or None if nothing went."""
+        sweeper, table = self.sweeper, self.table
+        traffic = table == "traffic_record"
+        keys_ = "day, kind, direction, retention_class" if traffic else "retention_class"
+        sums = ", coalesce(sum(duration_seconds), 0) AS s, coalesce(sum(volume_bytes), 0) AS v" if traffic else ""
+        fields = f"{keys_}, n, s, v" if traffic else f"{keys_}, n"
+        row = session.execute(
+            text(
+                f"WITH gone AS ({sweeper._range_delete(table)}), "
+                f"groups AS (SELECT {keys_}, count(*) AS n{sums} FROM gone GROUP BY {keys_}) "
+                f"SELECT (SELECT json_agg(json_build_array({fields})) FROM groups), "
+                "(SELECT encode(sha256(convert_to(string_agg(id::text, ',' ORDER BY id), 'UTF8')), 'hex') FROM gone)"
+            ),
+            {**sweeper.params, "start": start, "end": end},
+        ).one()
+        return None if row[0] is None else (row[0], row[1])
+
+    def _commit(self, session: Session, found: tuple[list, str] | None) -> None:
+        sweeper = self.sweeper
+        if found is None:
+            session.commit()
+            return
+        groups, digest = found
+        counts: Counter[str] = Counter()
+        if self.table == "traffic_record":
+            rows = []
+            for day, kind, direction, retention_class, n, seconds, volume in groups:
+                counts[retention_class] += n
+                rows.append((None, None, date.fromisoformat(day), kind, direction, seconds, volume, n))
+            sweeper._aggregate_groups(rows, session)
+        else:
+            for retention_class, n in groups:
+                counts[retention_class] += n
+        sweeper.account(self.table, dict(counts), digest)
+        sweeper._save(session)
+        if sweeper.progress:
+            sweeper.progress(self.table, sum(counts.values()))
 
 
 def sweep(
