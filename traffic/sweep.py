@@ -6,7 +6,8 @@ Order of work, each step in its own transaction so a kill at any moment leaves w
 2. on PostgreSQL, each day partition before yesterday whose every row is expired and unheld is dropped whole, after
    its counts, id hash and aggregates are taken;
 3. the remaining expired rows are deleted in batches by id range (`batch` ids a transaction), each batch
-   adding its counts, aggregates and id hash to the receipt in the same transaction;
+   adding its counts, aggregates and id hash to the receipt in the same transaction (on PostgreSQL two
+   batches' DELETEs run at once on two connections, their commits in range order: `Parallel`);
 4. the data key of every past day with no record left is destroyed.
 
 Holds: a row is covered by an active hold naming its subscriber or line (or neither) and whose date range
