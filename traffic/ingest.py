@@ -21,21 +21,20 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import compress, repeat
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlmodel import Session
 
-from provider.db.bulk import driver_row, is_postgres, write_rows
+from provider.db.bulk import driver_row, is_postgres
 from provider.subscribers.models import Line, LineUser
 from provider.subscribers.phone import InvalidNumber, normalise_number
 from traffic import columns, keys, partitions, rules
 from traffic.models import Bill, EmergencyAlert, LocationRecord, RetentionHold, TrafficRecord
 from traffic.parsing import BadLine, LocationLine, TrafficLine, parse
+from traffic.writer import Writer, chunks
 
 TRAFFIC_COLUMNS = (
     "day", "source_record_id", "kind", "direction", "line_id", "subscriber_id", "user_id", "start_at", "end_at",
@@ -176,13 +175,13 @@ class Ingest:
 
     def _resolve_values(self, numbers: set[str], refs: set[str]) -> None:
         wanted = {e164 for number in numbers if (e164 := self._e164(number)) and e164 not in self._lines}
-        for chunk in _chunks(sorted(wanted), 1000):
+        for chunk in chunks(sorted(wanted), 1000):
             for line_id, subscriber_id, number in self.session.execute(
                 select(Line.id, Line.subscriber_id, Line.number).where(Line.number.in_(chunk))
             ):
                 self._lines[number] = (line_id, subscriber_id)
         missing = sorted(refs - self._bills.keys())
-        for chunk in _chunks(missing, 1000):
+        for chunk in chunks(missing, 1000):
             for bill in self.session.execute(select(Bill).where(Bill.bill_ref.in_(chunk))).scalars():
                 self._bills[bill.bill_ref] = rules.BillState(bill.status, bill.issued_at, bill.resolved_at)
         self._bills.update({ref: None for ref in missing if ref not in self._bills})
@@ -193,7 +192,7 @@ class Ingest:
     def _user_lines(self, user_ids: set[int | None]) -> dict[int, int]:
         ids = sorted(user_id for user_id in user_ids if user_id)
         found: dict[int, int] = {}
-        for chunk in _chunks(ids, 1000):
+        for chunk in chunks(ids, 1000):
             rows = self.session.execute(select(LineUser.id, LineUser.line_id).where(LineUser.id.in_(chunk)))
             found.update((user_id, line_id) for user_id, line_id in rows)
         return found
@@ -293,25 +292,10 @@ class Ingest:
         starts, ends, ended = col(block.start_at), col(block.end_at), col(block.ended)
         bill_refs, consented = col(block.bill_ref), col(block.consented_service)
         days = [start.astimezone(UTC).date() for start in starts]  # rules.utc_day, inline
-        classes, untils = [], []
-        bills, policy, now = self._bills, self.policy, self.now
-        for start, end, is_ended, ref, service, day, line_id, subscriber_id in zip(
-            starts, ends, ended, bill_refs, consented, days, line_ids, subscriber_ids, strict=True
-        ):
-            bill = bills.get(ref) if ref else None
-            if self.holds:
-                holds = [
-                    h for h in self.holds if h.covers(subscriber_id=subscriber_id, line_id=line_id, day=day, now=now)
-                ]
-                retention = rules.traffic_retention(
-                    start_at=start, end_at=end, ended=is_ended, bill_ref=ref, consented_service=service, bill=bill,
-                    holds=holds, policy=policy,
-                )  # fmt: skip
-                retention_class, until = retention.retention_class, retention.retain_until
-            else:
-                retention_class, until = rules.traffic_base(start, end, is_ended, ref, service, bill, policy)
-            classes.append(retention_class.value)
-            untils.append(until)
+        classes, untils = rules.retention_columns(
+            self.holds, self._bills, self.policy, self.now,
+            (starts, ends, ended, bill_refs, consented, days, line_ids, subscriber_ids),
+        )  # fmt: skip
         ciphers = {day: self.keyring.cipher(day) for day in set(days)}
         others, cells = col(block.other_party), col(block.cell_id)
         others_enc = [
@@ -394,110 +378,8 @@ class Ingest:
         ))  # fmt: skip
 
 
-class Writer:
-    """Writes each batch (savepoint, COPY, the re-run fallback) and commits it: in the caller's session, or
-    (`background`) in a thread on a session of its own, one batch in flight at a time."""
-
-    def __init__(self, session: Session, report: IngestReport, *, background: bool) -> None:
-        self.report, self.background = report, background
-        self._future: Future | None = None
-        self._caller = session
-        if background:
-            self.session = Session(session.get_bind())
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="traffic-writer")
-        else:
-            self.session = session
-
-    def submit(self, batch: list[tuple]) -> None:
-        if not self.background:
-            self._write_batch(batch)
-            return
-        self._caller.commit()  # the batch's new day keys and partitions, before any record that needs them
-        self.wait()
-        self._future = self._pool.submit(self._write_batch, batch)
-
-    def wait(self) -> None:
-        future, self._future = self._future, None
-        if future is not None:
-            future.result()
-
-    def close(self) -> None:
-        if not self.background:
-            return
-        try:
-            self.wait()
-        finally:
-            self._pool.shutdown(wait=True)
-            self.session.close()
-
-    def _write_batch(self, batch: list[tuple]) -> None:
-        try:
-            for table, columns, rows in batch:
-                self._write(table, columns, rows)
-            self.session.commit()
-        except BaseException:
-            self.session.rollback()
-            raise
-
-    def _write(self, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-        if not rows:
-            return
-        try:
-            with self.session.begin_nested():
-                write_rows(self.session, table, columns, rows, binary=True)
-        except Exception as error:  # COPY raises the driver's own error, not SQLAlchemy's
-            if not _is_unique_violation(error):
-                raise
-            rows = self._not_stored(table, _unique_in_batch(rows, self.report))
-            write_rows(self.session, table, columns, rows, binary=True)
-        self.report.written += len(rows)
-
-    def _not_stored(self, table, rows: list[tuple]) -> list[tuple]:
-        stored: set[tuple] = set()
-        keys_ = [(row[0], row[1]) for row in rows]
-        for chunk in _chunks(keys_, 1000):
-            stored.update(
-                tuple(found)
-                for found in self.session.execute(
-                    select(table.c.day, table.c.source_record_id).where(
-                        tuple_(table.c.day, table.c.source_record_id).in_(chunk)
-                    )
-                )
-            )
-        known = {(_day_key(day), source) for day, source in stored}
-        fresh = [row for row in rows if (_day_key(row[0]), row[1]) not in known]
-        self.report.already_stored += len(rows) - len(fresh)
-        return fresh
-
-
 def _as_is(values: tuple) -> tuple:
     return values
-
-
-def _is_unique_violation(error: Exception) -> bool:
-    return isinstance(error, IntegrityError) or getattr(error, "sqlstate", None) == "23505"
-
-
-def _day_key(value: object) -> str:
-    return str(value)[:10]
-
-
-def _unique_in_batch(rows: list[tuple], report: IngestReport) -> list[tuple]:
-    """A source id twice in one batch is stored once (the second counts as already stored)."""
-    seen: set[tuple] = set()
-    unique = []
-    for row in rows:
-        key = (row[0], row[1])
-        if key in seen:
-            report.already_stored += 1
-            continue
-        seen.add(key)
-        unique.append(row)
-    return unique
-
-
-def _chunks(items: list, size: int) -> list[list]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 ProgressFn = Callable[[int], None]

@@ -207,3 +207,29 @@ def hold_refusal(
 
 def utc_day(moment: datetime) -> date:
     return moment.astimezone(UTC).date()
+
+
+def retention_columns(
+    holds: list[HoldScope],
+    bills: dict[str, BillState | None],
+    policy: RetentionPolicy,
+    now: datetime,
+    columns: tuple[list, ...],
+) -> tuple[list[str], list[datetime]]:
+    """`traffic_retention` of each row of an import's columns (start, end, ended, bill ref, consented service,
+    day, line, subscriber), with the holds covering that row now; with no hold in force, none is tested."""
+    classes, untils = [], []
+    for start, end, ended, ref, service, day, line_id, subscriber_id in zip(*columns, strict=True):
+        bill = bills.get(ref) if ref else None
+        if holds:
+            covering = [h for h in holds if h.covers(subscriber_id=subscriber_id, line_id=line_id, day=day, now=now)]
+            retention = traffic_retention(
+                start_at=start, end_at=end, ended=ended, bill_ref=ref, consented_service=service, bill=bill,
+                holds=covering, policy=policy,
+            )  # fmt: skip
+            retention_class, until = retention.retention_class, retention.retain_until
+        else:
+            retention_class, until = traffic_base(start, end, ended, ref, service, bill, policy)
+        classes.append(retention_class.value)
+        untils.append(until)
+    return classes, untils

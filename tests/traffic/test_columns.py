@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
+from datetime import timedelta
 
-from traffic import columns, files
+from sqlmodel import Session, select
+
+from tests.traffic.conftest import LINE_A, LINE_B, MASTER
+from traffic import columns, files, service
+from traffic.models import HoldBasis, RetentionClass, RetentionHold, TrafficRecord
 from traffic.parsing import BadLine, TrafficLine, parse
 
 FIELDS = {
@@ -96,3 +102,62 @@ def test_csv_blocks_give_the_rows_and_line_numbers_the_row_reader_gives():
                     (n, dict(zip(names, row, strict=True)), None) for n, row in zip(numbers, rows, strict=True)
                 )
         assert found == expected, text
+
+
+def _import_both(tmp_path, import_file, rows: list[dict]) -> tuple:
+    names = sorted({name for row in rows for name in row})
+    csv_path, ndjson_path = tmp_path / "r.csv", tmp_path / "r.ndjson"
+    with csv_path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        writer.writerows([[f"C{row[name]}" if name == "source_record_id" else row.get(name, "") for name in names]
+                          for row in rows])  # fmt: skip
+    ndjson_path.write_text("".join(json.dumps({**row, "source_record_id": f"N{row['source_record_id']}"}) + "\n"
+                                   for row in rows))  # fmt: skip
+    return import_file(csv_path), import_file(ndjson_path)
+
+
+def test_a_csv_import_by_columns_reports_and_stores_what_a_line_by_line_import_does(
+    tmp_path, engine, world, import_file
+):
+    base = {"kind": "call", "direction": "outgoing", "line": LINE_A, "start_at": "2026-03-09T10:00:00Z",
+            "other_party": "+441632960001", "cell_id": "234-15-1001-7"}  # fmt: skip
+    rows = [
+        {**base, "source_record_id": "1", "bill_ref": "B-1"},
+        {**base, "source_record_id": "2", "start_at": "2026-03-09T10:00:00"},
+        {**base, "source_record_id": "3", "line": "+447700900999"},
+        {**base, "source_record_id": "4", "user_id": str(world.user_id)},
+        {**base, "source_record_id": "5", "user_id": "10000"},
+        {**base, "source_record_id": "6", "line": LINE_B, "end_at": "2026-03-09T09:00:00Z"},
+        {**base, "source_record_id": "7", "line": LINE_B, "consented_service": "Weather"},
+        {**base, "source_record_id": "8", "kind": "fax"},
+        {**base, "source_record_id": "9", "record_type": "location", "observed_at": "2026-03-09T10:00:00Z"},
+    ]
+    by_columns, by_line = _import_both(tmp_path, import_file, rows)
+    assert (by_columns.written, by_columns.bad_lines) == (by_line.written, by_line.bad_lines) == (4, 5)
+    assert [(number - 1, reason) for number, reason in by_columns.errors] == by_line.errors
+    with Session(engine) as session:
+        stored = {r.source_record_id: r for r in session.exec(select(TrafficRecord))}
+        for name in ("1", "4", "7"):
+            csv_row, ndjson_row = stored[f"C{name}"], stored[f"N{name}"]
+            for field in ("day", "kind", "line_id", "user_id", "start_at", "end_at", "retention_class", "retain_until",
+                          "other_party_hash", "bill_ref", "consented_service"):  # fmt: skip
+                assert getattr(csv_row, field) == getattr(ndjson_row, field), (name, field)
+            assert service.protected_fields(session, csv_row, MASTER) == service.protected_fields(
+                session, ndjson_row, MASTER
+            )
+
+
+def test_a_hold_in_force_holds_rows_imported_by_columns_as_line_by_line(tmp_path, engine, world, import_file, clock):
+    with Session(engine) as session:
+        session.add(RetentionHold(basis=HoldBasis.court_order, reference="CO-1", line_id=world.line_b,
+                                  starts_at=clock.now(), ends_at=clock.now() + timedelta(days=400),
+                                  created_at=clock.now()))  # fmt: skip
+        session.commit()
+    base = {"kind": "sms", "direction": "incoming", "start_at": "2026-03-09T10:00:00Z"}
+    rows = [{**base, "source_record_id": "1", "line": LINE_A}, {**base, "source_record_id": "2", "line": LINE_B}]
+    _import_both(tmp_path, import_file, rows)
+    with Session(engine) as session:
+        classes = {r.source_record_id: (r.retention_class, r.retain_until) for r in session.exec(select(TrafficRecord))}
+    assert classes["C1"] == classes["N1"] and classes["C2"] == classes["N2"]
+    assert classes["C2"][0] is RetentionClass.held and classes["C1"][0] is RetentionClass.transmission
