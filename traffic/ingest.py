@@ -15,6 +15,11 @@ and commits batch k while this one checks and encrypts batch k+1, so the server'
 overlaps ours instead of following it (the thread mostly waits on the socket, without the GIL). The
 batch's day keys and partitions are committed by the checking session before the batch is handed over,
 so no record is ever committed without the key that reads it. At most one batch is in flight.
+
+A CSV file comes in blocks (`feed_block`): checked by column (`traffic.columns`), its good rows built
+column by column (`_traffic_columns`); a row the columns doubt, or whose line or user does not resolve,
+goes through the parser and `_traffic` one by one, which give the reason a bad line is refused, so a CSV
+and an NDJSON file are reported and stored alike. NDJSON and API batches go line by line (`feed`).
 """
 
 from __future__ import annotations
