@@ -256,7 +256,7 @@ class Ingest:
         users = self._user_lines({*block.user_id, *(item.user_id for item in parsed_traffic)})
         positions, built, refused = self._traffic_columns(block, users)
         one_by_one = [(position, item) for position, item in parsed]
-        for position in refused:
+        for position in refused:  # the columns vouched for these: parse gives them back as they were
             one_by_one.append((position, parse(dict(zip(names, rows[position], strict=True)))))
         if not one_by_one:
             traffic.extend(built)
