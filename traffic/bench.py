@@ -30,6 +30,8 @@ one run mean anything, and they still swing), at 1,000,000: before, ingest 0.19 
 140 MiB); after, in three runs, ingest 0.56, 0.45, 0.46 and sweep 0.71, 0.84, 0.41 (peak RSS 147 MiB). On
 the way: column checks and the background writer alone 0.35; with the collector paused 0.46, the sweep on
 one connection then 0.63 and 0.73 — two connections have not shown a gain on a machine this loaded.
+--count 5000000 once (load 9 to 14): ingest 0.65, sweep 0.40, 10 partitions (2,500,000 rows) dropped in
+14.7 s, peak RSS 147 MiB (flat from 1,000,000).
 The import's CPU per record fell from about 39 µs to 16 µs (200,000 rows): the
 column checks (~5), the CSV reader (~3), retention (~2), two AES-GCM fields (~2) and an HMAC (~1) are
 what is left, besides COPY. Pausing the cyclic collector during the import halved it (its rows are acyclic,
