@@ -6,7 +6,8 @@ Order of work, each step in its own transaction so a kill at any moment leaves w
 2. on PostgreSQL, each day partition before yesterday whose every row is expired and unheld is dropped whole, after
    its counts, id hash and aggregates are taken;
 3. the remaining expired rows are deleted in batches by id range (`batch` ids a transaction), each batch
-   adding its counts, aggregates and id hash to the receipt in the same transaction;
+   adding its counts, aggregates and id hash to the receipt in the same transaction (on PostgreSQL two
+   batches' DELETEs run at once on two connections, their commits in range order: `Parallel`);
 4. the data key of every past day with no record left is destroyed.
 
 Holds: a row is covered by an active hold naming its subscriber or line (or neither) and whose date range
@@ -35,6 +36,7 @@ from provider.security import audit
 from provider.security.actor import Actor, system_actor
 from traffic import keys, partitions, rules
 from traffic.models import ErasureReceipt, RetentionClass, RetentionHold
+from traffic.sweep_parallel import Parallel
 
 UPSERT = (
     "ON CONFLICT (day, kind, direction) DO UPDATE SET records = traffic_aggregate.records + excluded.records, "
@@ -123,10 +125,11 @@ class Sweeper:
     def _link(self, table: str, digest: str) -> None:
         self.result.ids_hash = hashlib.sha256(f"{self.result.ids_hash}{table}{digest}".encode()).hexdigest()
 
-    def _save(self) -> None:
+    def _save(self, session: Session | None = None) -> None:
         """The receipt as it stands, in the transaction of the batch it counts (one plain UPDATE), then commit."""
         r = self.result
-        self.session.execute(
+        session = session or self.session
+        session.execute(
             text(
                 "UPDATE traffic_erasure_receipt SET counts = :counts, rows_erased = :erased, rows_anonymised = :anon, "
                 "partitions_dropped = :dropped, keys_destroyed = :keys, ids_hash = :hash, status = :status, "
@@ -137,7 +140,7 @@ class Sweeper:
              "hash": r.ids_hash, "status": self.receipt.status, "id": self.receipt.id,
              "finished": None if self.receipt.finished_at is None else self._stamp(self.receipt.finished_at)},
         )  # fmt: skip
-        self.session.commit()
+        session.commit()
 
     def close_receipt(self, actor: Actor) -> None:
         self.receipt.status, self.receipt.finished_at = "complete", self.now
@@ -220,8 +223,21 @@ class Sweeper:
             self.session.commit()
             if low is None:
                 continue
-            for start in range(low, high + 1, self.batch):
+            starts = range(low, high + 1, self.batch)
+            if self.postgres and len(starts) > 1:
+                Parallel(self, table).run(starts)
+                continue
+            for start in starts:
                 self._delete_range(table, start, start + self.batch)
+
+    def account(self, table: str, counts: dict[str, int], digest: str) -> None:
+        """A batch's erasure, added to the receipt as it will be saved."""
+        label = TABLES[table][0]
+        erased = sum(counts.values())
+        self.result.counts.update({f"{label}.{cls}": n for cls, n in counts.items()})
+        self.result.rows_erased += erased
+        self.result.rows_anonymised += erased if table == "traffic_record" else 0
+        self._link(table, digest)
 
     def _delete_range(self, table: str, start: int, end: int) -> None:
         if self.postgres:
@@ -231,16 +247,11 @@ class Sweeper:
         if found is None:
             self.session.commit()
             return
-        label = TABLES[table][0]
         counts, digest = found
-        erased = sum(counts.values())
-        self.result.counts.update({f"{label}.{cls}": n for cls, n in counts.items()})
-        self.result.rows_erased += erased
-        self.result.rows_anonymised += erased if table == "traffic_record" else 0
-        self._link(table, digest)
+        self.account(table, counts, digest)
         self._save()
         if self.progress:
-            self.progress(table, erased)
+            self.progress(table, sum(counts.values()))
 
     def _range_delete(self, table: str) -> str:
         extra = ", day, kind, direction, duration_seconds, volume_bytes" if table == "traffic_record" else ""
@@ -279,14 +290,18 @@ class Sweeper:
         digest = hashlib.sha256(",".join(str(row[0]) for row in sorted(rows)).encode()).hexdigest()
         return dict(Counter(row[1] for row in rows)), digest
 
-    def _aggregate(self, rows: list) -> None:
+    def _aggregate(self, rows: list, session: Session | None = None) -> None:
+        self._aggregate_groups([(*row, 1) for row in rows], session)
+
+    def _aggregate_groups(self, rows: list, session: Session | None = None) -> None:
+        """Add (_, _, day, kind, direction, seconds, volume, records) to the anonymous counts."""
         totals: dict[tuple, list[int]] = {}
-        for _id, _cls, day, kind, direction, seconds, volume in rows:
+        for _id, _cls, day, kind, direction, seconds, volume, records in rows:
             total = totals.setdefault((day, kind, direction), [0, 0, 0])
-            total[0] += 1
+            total[0] += records
             total[1] += seconds or 0
             total[2] += volume or 0
-        self.session.execute(
+        (session or self.session).execute(
             text(
                 "INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
                 f"VALUES (:day, :kind, :direction, :records, :seconds, :volume) {UPSERT}"

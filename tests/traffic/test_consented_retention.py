@@ -99,3 +99,23 @@ def test_a_line_users_location_consent_keeps_its_lines_records_until_withdrawn(e
     assert _retention(engine)["ON_A"] == (RetentionClass.transmission, START)
     sweep(engine, now=START + timedelta(minutes=1))
     assert _retention(engine) == {}
+
+
+def test_a_csv_import_checks_the_consent_too(engine, world, import_file, tmp_path):
+    """CSV rows are checked a block at a time by column; one naming a consented service still has its
+    person's consent looked up."""
+    give_consent(engine, START - timedelta(days=30), world, service=ALERTS)
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "source_record_id,kind,direction,line,start_at,duration_seconds,consented_service\n"
+        f"S1,call,outgoing,{LINE_B},2026-03-01T10:00:00Z,60,{ALERTS}\n"
+        f"M1,call,outgoing,{LINE_B},2026-03-01T10:00:00Z,60,marketing\n"
+        f"N1,call,outgoing,{LINE_B},2026-03-01T10:00:00Z,60,\n"
+    )
+    assert import_file(path).written == 3
+    transmission = (RetentionClass.transmission, datetime(2026, 3, 2, 10, 1, tzinfo=UTC))
+    assert _retention(engine) == {
+        "S1": (RetentionClass.consented, CONSENTED_UNTIL),
+        "M1": transmission,
+        "N1": transmission,
+    }
