@@ -64,22 +64,6 @@ class IngestReport:
     bad_lines: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
 
-    def feed_block(self, names: list[str], line_numbers: list[int], rows: list[list[str]]) -> None:
-        """CSV rows as the header names them (each of its width): checked by column (`traffic.columns`),
-        the rows it doubts by the parser, one by one, as `feed` would."""
-        self.report.lines += len(rows)
-        block, doubtful = columns.check_traffic(names, rows)
-        parsed = []
-        for position in sorted(doubtful):
-            try:
-                parsed.append((position, parse(dict(zip(names, rows[position], strict=True)))))
-            except BadLine as error:
-                self.report.bad(line_numbers[position], str(error))
-        self._blocks.append((names, line_numbers, rows, block, parsed))
-        self._block_rows += len(rows)
-        if self._block_rows + len(self._pending) >= self.batch_size:
-            self.flush()
-
     def bad(self, line_no: int, reason: str) -> None:
         self.bad_lines += 1
         if len(self.errors) < MAX_REPORTED:

@@ -167,6 +167,19 @@ def _floor_rate(count: int) -> tuple[float, float]:
     return count / max(time.perf_counter() - started, 1e-9), cpu_ms
 
 
+def _choose(engine: Engine, clock: FrozenClock, breach_id: int, count: int, tag: str) -> int:
+    """Every seeded subscriber chosen as a recipient and a generation batch started: the batch id."""
+    with Session(engine, expire_on_commit=False) as session:
+        references = [(f"item {i}", f"B{tag}-{i}") for i in range(count)]
+        recipients.add_recipients(
+            session, actor=ACTOR, now=clock.now(), breach_id=breach_id, account_references=references
+        )
+        del references
+        batch = bulk.start_generation(session, actor=ACTOR, now=clock.now(), breach_id=breach_id)
+        session.commit()
+        return batch.id
+
+
 def bench_generation(
     engine: Engine,
     count: int,
@@ -189,18 +202,11 @@ def bench_generation(
         tracemalloc.start()
     started, cpu_started = time.perf_counter(), time.process_time()
     children_started = _children_cpu()
-    with Session(engine, expire_on_commit=False) as session:
-        references = [(f"item {i}", f"B{tag}-{i}") for i in range(count)]
-        recipients.add_recipients(
-            session, actor=ACTOR, now=clock.now(), breach_id=breach_id, account_references=references
-        )
-        del references
-        batch = bulk.start_generation(session, actor=ACTOR, now=clock.now(), breach_id=breach_id)
-        session.commit()
+    batch_id = _choose(engine, clock, breach_id, count, tag)
     chosen, cpu_chosen = time.perf_counter(), time.process_time()
     workers = workers or os.cpu_count() or 1
     done = bulk.run_generation(
-        engine, batch_id=batch.id, clock=clock, actor=ACTOR, chunk_size=chunk_size, workers=workers
+        engine, batch_id=batch_id, clock=clock, actor=ACTOR, chunk_size=chunk_size, workers=workers
     )
     finished, cpu_finished = time.perf_counter(), time.process_time()
     render_cpu_ms = (_children_cpu() - children_started + cpu_finished - cpu_chosen) * 1000 / max(done.generated, 1)
