@@ -67,7 +67,10 @@ def _line_page(
         "listing": public.listing.value,
         "name_form": public.name_form.value,
         "address_detail": public.address_detail.value,
-        "reverse_search": "yes" if public.reverse_search and public.recorded else "",
+        # The effective choice (or the rule's default for the subscriber kind): a corporate subscriber
+        # with nothing recorded is reverse-searchable, so saving the form for another reason must not
+        # opt it out; an individual's box stays unticked until they expressly consent.
+        "reverse_search": "yes" if public.reverse_search else "",
         "channel": ServedChannel.telephone.value,
         "kind": "withdraw",
     }
