@@ -343,6 +343,21 @@ class DirectoryNoticeBatch(SQLModel, table=True):
     letters: int = Field(default=0, sa_type=BIG_INT)
     emails: int = Field(default=0, sa_type=BIG_INT)
     documents: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    posted_at: datetime | None = utc_field(nullable=True)  # when staff confirmed its letters went in the post
+    posted_by: str = Field(default="", max_length=100)
+
+
+class DirectoryNoticeLetter(SQLModel, table=True):
+    """A letter in a batch's PDF: not a serving until staff confirm it was posted (directories.notices)."""
+
+    __tablename__ = "directory_notice_letter"
+
+    batch_id: int = Field(
+        sa_column=Column(BIG_INT, ForeignKey("directory_notice_batch.id", ondelete="CASCADE"), primary_key=True)
+    )
+    subscriber_id: int = Field(sa_column=Column(BIG_INT, primary_key=True, index=True))
+    reference: str = Field(max_length=100)
+    posted_at: datetime | None = utc_field(nullable=True)
 
 
 class NoticeParts(SQLModel):
