@@ -79,10 +79,17 @@ def _snapshot(session: Session, now: datetime) -> dict[str, Any]:
 def _send(
     settings: Settings, version: WordingVersion, snapshot: dict[str, Any], people: list[dict], now: datetime
 ) -> list[dict]:
-    """E-mail each person; returns those the server accepted."""
+    """E-mail each person (plain text and HTML, from the provider's name); returns those the server
+    accepted. The Message-ID is the notice's reference, so a message built again is recognisably the same."""
     mails = [
         mail.Mail(
-            to=p["email"], subject=documents.TITLE, body=documents.email_body(version.parts, snapshot, p), date=now
+            to=p["email"],
+            subject=documents.TITLE,
+            body=documents.email_body(version.parts, snapshot, p),
+            html=documents.email_html(version.parts, snapshot, p),
+            from_name=documents.sender_name(snapshot),
+            message_id=f"{p['reference']}.v{version.id}",
+            date=now,
         )
         for p in people
     ]

@@ -120,3 +120,25 @@ def test_pecr_directory_letters_posted_records_them_and_names_an_unknown_batch(t
     assert done.returncode == 0 and "recorded 0 letters as posted" in done.stderr
     unknown = run_pecr("directory", "letters-posted", "--batch", "7", database_url=database)
     assert unknown.returncode == 1 and "does not exist" in unknown.stderr
+
+
+def test_a_notice_e_mail_comes_from_the_provider_with_html_and_a_message_id_from_its_reference(
+    session, engine, settings, make_line, notice, smtp_sink, tmp_path: Path
+):
+    session.add(ProviderProfile(id=1, updated_at=START, **PROFILE))
+    session.commit()
+    line = make_line(name="Ann <Green>")
+    _with_email(session, line, "ann@example.com")
+    mail_settings = settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.port, "smtp_starttls": False}
+    )
+    done = notices.serve_uninformed(engine, actor=TESTER, now=START, settings=mail_settings, out_dir=tmp_path)
+    assert done.emails == 1
+    message = smtp_sink.messages[0].message
+    assert message["From"] == f"{PROFILE['trading_name']} <{mail_settings.smtp_sender}>"
+    reference = f"DN-{done.batches[0]}-{line.subscriber_id}"
+    assert message["Message-ID"] == f"<{reference}.v{notice.id}@{mail_settings.smtp_sender.rpartition('@')[2]}>"
+    assert message.get_content_type() == "multipart/alternative"
+    plain, rich = (part.get_payload(decode=True).decode() for part in message.get_payload())
+    assert "Reverse search" in plain and reference in plain
+    assert "<h2>Reverse search</h2>" in rich and "Ann &lt;Green&gt;" in rich and "<Green>" not in rich
