@@ -166,3 +166,36 @@ def test_an_individual_choice_names_the_notice_shown_and_none_is_ever_assumed(ap
     gone = client.put(f"/api/v1/lines/{leaving.id}/directory", json={"listing": "ex_directory", "channel": "post"})
     assert gone.status_code == 200 and (gone.json()["listed"], gone.json()["notice_version_id"]) == (False, None)
     assert client.get(f"/api/v1/lines/{leaving.id}/directory").json()["first_informed_at"] is None
+
+
+def test_an_unacknowledged_delivery_is_reminded_by_the_core_sweep_until_acknowledged(
+    api_client, session, make_line, settings
+):
+    """The owner kind directories.deadlines registers is swept like any other: a delivery left
+    unacknowledged past its days gets an overdue reminder naming the edition and recipient."""
+    from provider.deadlines import reminders
+    from provider.deadlines.models import Reminder, Threshold
+
+    client = api_client("compliance_officer")
+    make_line("corporate", name="Acme Ltd")
+    edition = client.post("/api/v1/directory/editions", json={}).json()
+    recipient = client.post("/api/v1/directory/recipients", json={"name": "Enquiries Co", "kind": "enquiry_service"})
+    delivery = client.post(
+        f"/api/v1/directory/editions/{edition['id']}/deliveries", json={"recipient_id": recipient.json()["id"]}
+    ).json()
+    due = session.execute(select(Obligation).where(Obligation.owner_kind == DELIVERY)).scalar_one()
+    session.commit()
+    overdue = START + timedelta(days=15)
+    made = reminders.record_due(session, now=overdue, settings=settings)
+    session.commit()
+    sent = session.execute(select(Reminder).where(Reminder.obligation_id == due.id)).scalars().all()
+    assert made.inserted >= 1 and Threshold.overdue in {r.threshold for r in sent}
+    session.commit()
+    listed = client.get("/api/v1/reminders").json()["items"]
+    mine = [item for item in listed if item["id"] in {r.id for r in sent}]
+    assert mine and all(f"edition {edition['id']} to Enquiries Co" in item["description"] for item in mine)
+    assert {item["link"] for item in mine} == {"/directory/editions"}
+    client.post(f"/api/v1/directory/deliveries/{delivery['id']}/acknowledgement", json={})
+    later = reminders.record_due(session, now=overdue + timedelta(days=7), settings=settings)
+    session.commit()
+    assert later.inserted == 0
