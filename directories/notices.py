@@ -186,6 +186,14 @@ def serve_uninformed(
                 advance(progress.letters + progress.emails)
 
 
+def waiting_for_post(session: Session) -> list[DirectoryNoticeBatch]:
+    """Batches with letters generated but not yet confirmed posted, oldest first."""
+    waiting = exists().where(LETTERS.c.batch_id == DirectoryNoticeBatch.id, LETTERS.c.posted_at.is_(None))
+    return list(
+        session.execute(select(DirectoryNoticeBatch).where(waiting).order_by(DirectoryNoticeBatch.id)).scalars()
+    )
+
+
 def record_posted(session: Session, *, actor: Actor, now: datetime, batch_id: int | None = None) -> int:
     """Staff confirm the letters of one batch (or of every batch) went in the post: each letter still
     pending is recorded as served now, which starts its person's opt-out period. In the caller's

@@ -142,3 +142,26 @@ def test_a_notice_e_mail_comes_from_the_provider_with_html_and_a_message_id_from
     plain, rich = (part.get_payload(decode=True).decode() for part in message.get_payload())
     assert "Reverse search" in plain and reference in plain
     assert "<h2>Reverse search</h2>" in rich and "Ann &lt;Green&gt;" in rich and "<Green>" not in rich
+
+
+def test_the_notice_page_lists_letters_waiting_and_records_them_posted(
+    signed_in, session, engine, settings, make_line, notice, tmp_path: Path
+):
+    from tests.conftest import csrf_from
+
+    session.add(ProviderProfile(id=1, updated_at=START, **PROFILE))
+    session.commit()
+    line = make_line()
+    made = notices.serve_uninformed(engine, actor=TESTER, now=START, settings=settings, out_dir=tmp_path)
+    client = signed_in("compliance_officer")
+    page = client.get("/directory/notice").text
+    assert f'id="letters-batch-{made.batches[0]}"' in page
+    token = csrf_from(page)
+    bad = client.post("/directory/notice/letters-posted", data={"batch_id": "9" * 40, "csrf_token": token})
+    assert bad.status_code == 422 and "Choose the batch" in bad.text
+    unknown = client.post("/directory/notice/letters-posted", data={"batch_id": "999", "csrf_token": token})
+    assert unknown.status_code in (404, 422) and "does not exist" in unknown.text
+    done = client.post("/directory/notice/letters-posted", data={"batch_id": str(made.batches[0]), "csrf_token": token})
+    assert done.status_code == 303
+    assert service.first_informed_at(session, line.subscriber_id) is not None
+    assert f'id="letters-batch-{made.batches[0]}"' not in client.get("/directory/notice").text
