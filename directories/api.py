@@ -57,7 +57,9 @@ def read_choice(_actor: Reader, session: SessionDep, settings: SettingsDep, now:
 def record_choice(
     actor: Writer, session: SessionDep, settings: SettingsDep, now: NowDep, line: LinePath, body: ChoiceUpdate
 ):
-    """Record the subscriber's choice; an individual's is made under the current (or named) notice version."""
+    """Record the subscriber's choice; omitted fields take the defaults for the subscriber kind. An
+    individual's choice names the notice version they were shown (422 without it, unless going
+    ex-directory): it is the evidence they were informed, so it is never assumed."""
     service.record_choice(session, actor=actor, now=now, line=line, data=body)
     session.commit()
     return service.choice_public(session, line=line, now=now, wait_days=settings.directory_notice_wait_days)

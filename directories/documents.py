@@ -5,6 +5,7 @@ same input, so the stored SHA-256 of a batch's file can be checked again later.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -52,10 +53,31 @@ def letters_pdf(
     return pdf.build(story, document_title=TITLE, reference=reference, author=provider.get("legal_name", "pecr"))
 
 
+def sender_name(snapshot: Mapping[str, Any]) -> str:
+    """The name the subscriber knows the provider by: its trading name, else its legal name."""
+    provider = snapshot["provider"]
+    return provider.get("trading_name") or provider.get("legal_name", "")
+
+
 def email_body(parts: Mapping[str, str], snapshot: Mapping[str, Any], person: Mapping[str, Any]) -> str:
     sections = "\n\n".join(f"{heading}\n{parts[part]}" for part, heading in SECTIONS)
-    provider = snapshot["provider"]
     return (
         f"Dear {person.get('name') or 'customer'},\n\n{sections}\n\n"
-        f"Reference: {person['reference']}\n{provider.get('trading_name') or provider.get('legal_name', '')}\n"
+        f"Reference: {person['reference']}\n{sender_name(snapshot)}\n"
     )
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{html.escape(block).replace(chr(10), '<br>')}</p>" for block in text.split("\n\n") if block)
+
+
+def email_html(parts: Mapping[str, str], snapshot: Mapping[str, Any], person: Mapping[str, Any]) -> str:
+    """The same notice as the HTML alternative: headings and paragraphs, every value escaped, no links,
+    images or scripts."""
+    body = [f"<p>Dear {html.escape(person.get('name') or 'customer')},</p>"]
+    for part, heading in SECTIONS:
+        body += [f"<h2>{html.escape(heading)}</h2>", _paragraphs(parts[part])]
+    body += [
+        f"<p>Reference: {html.escape(person['reference'])}<br>{html.escape(sender_name(snapshot))}</p>",
+    ]
+    return f'<!DOCTYPE html><html lang="en"><body><h1>{html.escape(TITLE)}</h1>{"".join(body)}</body></html>'

@@ -45,3 +45,4 @@ NOTICE_FORM = PageForm(
         "opt_out": "How to opt out (free of charge)",
     }
 )
+POSTED_FORM = PageForm(labels={"batch_id": "Batch"})

@@ -116,12 +116,28 @@ class DirectoryChoiceEvent(ChoiceFields, EntryData, table=True):
     request_id: int | None = Field(default=None, sa_type=BIG_INT)
 
 
-class ChoiceUpdate(ChoiceFields):
-    """PUT /api/v1/lines/{id}/directory."""
+class ChoiceUpdate(SQLModel):
+    """PUT /api/v1/lines/{id}/directory. An omitted field takes the default of directories.rules for the
+    subscriber kind, never a fixed value: an individual's approximate address is the default the notice
+    told them of."""
 
+    listing: Listing
+    name_form: NameForm | None = Field(default=None, description="omitted: the name in full")
+    address_detail: AddressDetail | None = Field(
+        default=None,
+        description="omitted: individuals the locality only (town and postcode); corporate the full address",
+    )
+    reverse_search: StrictBool | None = Field(
+        default=None,
+        description="individuals: express opt-in, omitted is no; corporate: allowed unless false, omitted is yes",
+    )
     channel: ServedChannel = Field(description="how the subscriber told us (and was shown the notice)")
     notice_version_id: int | None = Field(
-        default=None, ge=1, le=2**63 - 1, description="the notice version shown; default the current one"
+        default=None,
+        ge=1,
+        le=2**63 - 1,
+        description="the directory information notice version the subscriber was shown: required for an "
+        "individual's choice (except going ex-directory), never assumed; corporate subscribers get no notice",
     )
     chosen_at: Moment | None = Field(default=None, description="when they chose; default now")
 
@@ -327,6 +343,21 @@ class DirectoryNoticeBatch(SQLModel, table=True):
     letters: int = Field(default=0, sa_type=BIG_INT)
     emails: int = Field(default=0, sa_type=BIG_INT)
     documents: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    posted_at: datetime | None = utc_field(nullable=True)  # when staff confirmed its letters went in the post
+    posted_by: str = Field(default="", max_length=100)
+
+
+class DirectoryNoticeLetter(SQLModel, table=True):
+    """A letter in a batch's PDF: not a serving until staff confirm it was posted (directories.notices)."""
+
+    __tablename__ = "directory_notice_letter"
+
+    batch_id: int = Field(
+        sa_column=Column(BIG_INT, ForeignKey("directory_notice_batch.id", ondelete="CASCADE"), primary_key=True)
+    )
+    subscriber_id: int = Field(sa_column=Column(BIG_INT, primary_key=True, index=True))
+    reference: str = Field(max_length=100)
+    posted_at: datetime | None = utc_field(nullable=True)
 
 
 class NoticeParts(SQLModel):

@@ -1,9 +1,13 @@
 """Serving the directory information notice to individual subscribers not yet informed (PECR reg 18: an
 individual is told before being listed), in batches: letters (PDF files) for people without an e-mail
-address or when no mail server is configured, e-mails for the rest. Serving is recorded on the wording
-core (provider.wording.bulk) for everyone a batch reached, which starts their opt-out period; an e-mail
-the server refused is not recorded, so that person is still uninformed and is tried again next run.
-Each batch commits on its own, so an interrupted run keeps what it did.
+address or when no mail server is configured, e-mails for the rest. Each batch commits on its own, so
+an interrupted run keeps what it did.
+
+Serving is recorded on the wording core (provider.wording.bulk), which starts the person's opt-out
+period, only once the notice has actually left: an e-mail when the mail server accepts it (one it
+refused is not recorded, so that person is tried again next run); a letter when staff confirm the
+batch was posted (`record_posted`), as breach letters are, because a letter generated and never posted
+reached nobody. Until then the letter is pending and the person gets no second one.
 """
 
 from __future__ import annotations
@@ -15,13 +19,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, func, select
+from sqlalchemy import Engine, and_, exists, func, insert, select, update
 from sqlmodel import Session
 
 from directories import documents, queries, service
-from directories.models import DirectoryNoticeBatch
+from directories.models import DirectoryNoticeBatch, DirectoryNoticeLetter
 from provider.clock import london
-from provider.errors import Conflict
+from provider.errors import Conflict, NotFound
 from provider.notices import mail
 from provider.profile.models import ProfileBase
 from provider.profile.service import find_profile
@@ -33,6 +37,7 @@ from provider.wording import bulk as wording_bulk
 from provider.wording.models import PersonKind, ServedChannel, WordingVersion
 
 BATCH_SIZE = 500
+LETTERS = DirectoryNoticeLetter.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -47,13 +52,15 @@ def uninformed_count(session: Session) -> int:
 
 
 def _uninformed(after_id: int) -> Any:
-    """Individuals with a line who were never served any version of the notice, in id order."""
+    """Individuals with a line who were never served any version of the notice and have no letter
+    waiting to be posted, in id order."""
     served, condition = queries.served_notices()
     informed = exists().where(condition, served.c.person_id == Subscriber.id)
+    pending = exists().where(LETTERS.c.subscriber_id == Subscriber.id, LETTERS.c.posted_at.is_(None))
     has_line = exists().where(Line.subscriber_id == Subscriber.id)
     return (
         select(Subscriber.id, Subscriber.name, Subscriber.address, Subscriber.email)
-        .where(and_(Subscriber.kind == "individual", Subscriber.id > after_id, has_line, ~informed))
+        .where(and_(Subscriber.kind == "individual", Subscriber.id > after_id, has_line, ~informed, ~pending))
         .order_by(Subscriber.id)
     )
 
@@ -72,10 +79,17 @@ def _snapshot(session: Session, now: datetime) -> dict[str, Any]:
 def _send(
     settings: Settings, version: WordingVersion, snapshot: dict[str, Any], people: list[dict], now: datetime
 ) -> list[dict]:
-    """E-mail each person; returns those the server accepted."""
+    """E-mail each person (plain text and HTML, from the provider's name); returns those the server
+    accepted. The Message-ID is the notice's reference, so a message built again is recognisably the same."""
     mails = [
         mail.Mail(
-            to=p["email"], subject=documents.TITLE, body=documents.email_body(version.parts, snapshot, p), date=now
+            to=p["email"],
+            subject=documents.TITLE,
+            body=documents.email_body(version.parts, snapshot, p),
+            html=documents.email_html(version.parts, snapshot, p),
+            from_name=documents.sender_name(snapshot),
+            message_id=f"{p['reference']}.v{version.id}",
+            date=now,
         )
         for p in people
     ]
@@ -109,16 +123,19 @@ def _batch(
         path = out_dir / f"directory-notices-{batch.id}.pdf"
         path.write_bytes(content)
         batch.documents = [{"file": path.name, "sha256": hashlib.sha256(content).hexdigest(), "letters": len(by_post)}]
-    for channel, served in ((ServedChannel.post, by_post), (ServedChannel.email, emailed)):
-        wording_bulk.record_served(
-            session,
-            version_id=version.id,
-            channel=channel,
-            served_at=now,
-            people=[wording_bulk.Person(PersonKind.subscriber, p["id"], p["reference"]) for p in served],
-            served_in="directory_notice_batch",
-            served_in_id=batch.id,
+        session.execute(
+            insert(LETTERS),
+            [{"batch_id": batch.id, "subscriber_id": p["id"], "reference": p["reference"]} for p in by_post],
         )
+    wording_bulk.record_served(
+        session,
+        version_id=version.id,
+        channel=ServedChannel.email,
+        served_at=now,
+        people=[wording_bulk.Person(PersonKind.subscriber, p["id"], p["reference"]) for p in emailed],
+        served_in=DirectoryNoticeBatch.__tablename__,
+        served_in_id=batch.id,
+    )
     batch.letters, batch.emails = len(by_post), len(emailed)
     session.add(batch)
     audit.record(
@@ -167,3 +184,55 @@ def serve_uninformed(
             after = rows[-1].id
             if advance:
                 advance(progress.letters + progress.emails)
+
+
+def waiting_for_post(session: Session) -> list[DirectoryNoticeBatch]:
+    """Batches with letters generated but not yet confirmed posted, oldest first."""
+    waiting = exists().where(LETTERS.c.batch_id == DirectoryNoticeBatch.id, LETTERS.c.posted_at.is_(None))
+    return list(
+        session.execute(select(DirectoryNoticeBatch).where(waiting).order_by(DirectoryNoticeBatch.id)).scalars()
+    )
+
+
+def record_posted(session: Session, *, actor: Actor, now: datetime, batch_id: int | None = None) -> int:
+    """Staff confirm the letters of one batch (or of every batch) went in the post: each letter still
+    pending is recorded as served now, which starts its person's opt-out period. In the caller's
+    transaction; returns how many letters were recorded."""
+    query = select(DirectoryNoticeBatch).order_by(DirectoryNoticeBatch.id)
+    if batch_id is not None:
+        if session.get(DirectoryNoticeBatch, batch_id) is None:
+            raise NotFound(f"directory notice batch {batch_id} does not exist")
+        query = query.where(DirectoryNoticeBatch.id == batch_id)
+    waiting = exists().where(LETTERS.c.batch_id == DirectoryNoticeBatch.id, LETTERS.c.posted_at.is_(None))
+    posted = 0
+    for batch in session.execute(query.where(waiting)).scalars().all():
+        letters = session.execute(
+            select(LETTERS.c.subscriber_id, LETTERS.c.reference).where(
+                LETTERS.c.batch_id == batch.id, LETTERS.c.posted_at.is_(None)
+            )
+        ).all()
+        wording_bulk.record_served(
+            session,
+            version_id=batch.version_id,
+            channel=ServedChannel.post,
+            served_at=now,
+            people=(wording_bulk.Person(PersonKind.subscriber, row.subscriber_id, row.reference) for row in letters),
+            served_in=DirectoryNoticeBatch.__tablename__,
+            served_in_id=batch.id,
+        )
+        session.execute(
+            update(LETTERS).where(LETTERS.c.batch_id == batch.id, LETTERS.c.posted_at.is_(None)).values(posted_at=now)
+        )
+        batch.posted_at, batch.posted_by = now, actor.name
+        session.add(batch)
+        posted += len(letters)
+        audit.record(
+            session,
+            actor=actor,
+            action="directories.notice_letters_posted",
+            entity_type="directory_notice_batch",
+            entity_id=batch.id,
+            now=now,
+            after={"letters": len(letters), "posted_at": now.isoformat()},
+        )
+    return posted

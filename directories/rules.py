@@ -84,12 +84,17 @@ def decide(
     return Decision(True, choice.reverse_search, "listed: the subscriber chose this after the notice")
 
 
-def choice_errors(*, kind: str, notice_version_id: int | None) -> list[tuple[str, str]]:
+def choice_errors(
+    *, kind: str, listing: Listing, notice_version_id: int | None, notice_saved: bool = True
+) -> list[tuple[str, str]]:
     """What is wrong with recording a choice: an individual's needs the notice version they were shown
-    (express consent to reverse search is the ticked box itself, recorded with that version)."""
-    if kind == INDIVIDUAL and notice_version_id is None:
+    (express consent to reverse search is the ticked box itself, recorded with that version). Going
+    ex-directory needs no evidence of being informed, so it is never refused for the want of one."""
+    if kind != INDIVIDUAL or notice_version_id is not None or listing is Listing.ex_directory:
+        return []
+    if not notice_saved:
         return [("notice_version_id", "save the directory information notice first: an individual chooses after it")]
-    return []
+    return [("notice_version_id", "name the directory information notice version the subscriber was shown")]
 
 
 def shown_name(name: str, form: NameForm) -> str:

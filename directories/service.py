@@ -50,9 +50,9 @@ def save_notice(session: Session, *, actor: Actor, now: datetime, parts: NoticeP
 
 
 def notice_version(session: Session, version_id: int | None) -> WordingVersion | None:
-    """The version named (which must be a directory notice), or the current one."""
+    """The version named, which must be a directory notice; none named is none shown, never the current one."""
     if version_id is None:
-        return current_notice(session)
+        return None
     version = session.get(WordingVersion, version_id)
     if version is None or version.text_id != getattr(wording.find_text(session, purpose=NOTICE), "id", None):
         raise invalid("notice_version_id", f"{version_id} is not a version of the directory information notice")
@@ -179,23 +179,30 @@ def record_choice(session: Session, *, actor: Actor, now: datetime, line: Line, 
     if chosen_at > now:
         raise invalid("chosen_at", "cannot be in the future")
     version = notice_version(session, data.notice_version_id)
-    problems = rules.choice_errors(kind=subscriber.kind, notice_version_id=version.id if version else None)
+    problems = rules.choice_errors(
+        kind=subscriber.kind,
+        listing=data.listing,
+        notice_version_id=version.id if version else None,
+        notice_saved=version is not None or current_notice(session) is not None,
+    )
     if problems:
         raise Invalid("; ".join(reason for _, reason in problems), errors=[FieldError(*p) for p in problems])
+    defaults = dict(zip(CHOICE_FIELDS, rules.defaults_for(subscriber.kind), strict=True))
+    wanted = {name: defaults[name] if getattr(data, name) is None else getattr(data, name) for name in CHOICE_FIELDS}
     choice = find_choice(session, line.id)
     before = summary(choice)
     if choice is None:
         choice = DirectoryChoice(
             line_id=line.id,
             subscriber_id=subscriber.id,
-            listing=data.listing,
-            reverse_search=data.reverse_search,
+            listing=wanted["listing"],
+            reverse_search=wanted["reverse_search"],
             channel=data.channel,
             chosen_at=chosen_at,
             updated_at=now,
         )
     for name in CHOICE_FIELDS:
-        setattr(choice, name, getattr(data, name))
+        setattr(choice, name, wanted[name])
     choice.notice_version_id = version.id if version else None
     choice.channel, choice.chosen_at, choice.updated_at = data.channel, chosen_at, now
     session.add(choice)

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from directories import lookups, presenters, requests, rules, service
-from directories.forms import CHOICE_FORM, LOOKUP_FORM, NOTICE_FORM, REQUEST_FORM
+from directories import lookups, notices, presenters, requests, rules, service
+from directories.forms import CHOICE_FORM, LOOKUP_FORM, NOTICE_FORM, POSTED_FORM, REQUEST_FORM
 from directories.models import ChoiceUpdate, NoticeParts, RequestCreate
 from provider.db.session import SessionDep
 from provider.errors import NotFound
@@ -33,6 +33,7 @@ ChoiceValues = Annotated[Values, Depends(CHOICE_FORM.submitted)]
 RequestValues = Annotated[Values, Depends(REQUEST_FORM.submitted)]
 LookupValues = Annotated[Values, Depends(LOOKUP_FORM.query)]
 NoticeValues = Annotated[Values, Depends(NOTICE_FORM.submitted)]
+PostedValues = Annotated[Values, Depends(POSTED_FORM.submitted)]
 CHANNELS = [(channel.value, channel.value.replace("_", " ")) for channel in ServedChannel]
 
 
@@ -67,7 +68,10 @@ def _line_page(
         "listing": public.listing.value,
         "name_form": public.name_form.value,
         "address_detail": public.address_detail.value,
-        "reverse_search": "yes" if public.reverse_search and public.recorded else "",
+        # The effective choice (or the rule's default for the subscriber kind): a corporate subscriber
+        # with nothing recorded is reverse-searchable, so saving the form for another reason must not
+        # opt it out; an individual's box stays unticked until they expressly consent.
+        "reverse_search": "yes" if public.reverse_search else "",
         "channel": ServedChannel.telephone.value,
         "kind": "withdraw",
     }
@@ -231,6 +235,7 @@ def _notice_page(
         "values": values or (dict(current.parts) if current else {}),
         "errors": errors or [],
         "can_write": actor.can(Permission.directories_write),
+        "waiting_for_post": notices.waiting_for_post(session),
     }
     return render(request, "directories/notice.html", context, status_code=status_code)
 
@@ -259,4 +264,27 @@ def save_notice(request: Request, actor: Writer, session: SessionDep, now: NowDe
             request, session, actor, errors=errors, values=values, status_code=status
         ),
         success=lambda version: redirect(request, "/directory/notice", f"Saved version {version.version}."),
+    )
+
+
+@router.post("/directory/notice/letters-posted")
+def record_letters_posted(
+    request: Request, actor: Writer, session: SessionDep, now: NowDep, values: PostedValues
+) -> Response:
+    """Staff confirm a batch's letters went in the post: they serve from now, starting the opt-out period."""
+
+    def action() -> int:
+        reading = POSTED_FORM.read(values)
+        text = reading.text("batch_id").strip()
+        if not (text.isascii() and text.isdigit() and 0 < len(text) <= 18):
+            reading.fail("batch_id", "Choose the batch whose letters were posted")
+        reading.done()
+        return notices.record_posted(session, actor=actor, now=now, batch_id=int(text))
+
+    return submit(
+        session,
+        POSTED_FORM,
+        action=action,
+        on_error=lambda errors, status: _notice_page(request, session, actor, errors=errors, status_code=status),
+        success=lambda posted: redirect(request, "/directory/notice", f"Recorded {posted} letters as posted."),
     )

@@ -1,5 +1,6 @@
-"""`pecr directory edition` and `pecr directory notices`: directory editions to a file, and the directory
-information notice to individuals not yet informed, with a progress bar.
+"""`pecr directory edition`, `pecr directory notices` and `pecr directory letters-posted`: directory
+editions to a file, the directory information notice to individuals not yet informed (with a progress
+bar), and staff's confirmation that the notice letters went in the post.
 
 Only argument parsing and display live here; the work is directories.editions.service and
 directories.notices.
@@ -62,7 +63,8 @@ def notices(
     batch_size: Annotated[int, typer.Option(help="people per batch (one transaction each)", min=1)] = 500,
 ) -> None:
     """Serve the directory information notice to every individual not yet informed: e-mail where an
-    address and a mail server exist, letters otherwise; serving starts their opt-out period."""
+    address and a mail server exist, letters otherwise. An accepted e-mail starts the person's opt-out
+    period; a letter starts it once `pecr directory letters-posted` records that it was posted."""
     from sqlmodel import Session
 
     from directories import notices as serving
@@ -87,3 +89,24 @@ def notices(
             context.err.print(f"[red]{error.detail}[/red]")
             raise typer.Exit(1) from error
     context.err.print(f"{done.letters:,} letters and {done.emails:,} e-mails in {len(done.batches)} batches")
+    context.err.print("letters start the opt-out period once posted: then run `pecr directory letters-posted`")
+
+
+@directory_app.command("letters-posted")
+def letters_posted(
+    batch: Annotated[int | None, typer.Option("--batch", help="only this notice batch's letters", min=1)] = None,
+) -> None:
+    """Record that the directory notice letters generated so far (or one batch's) went in the post
+    today: each is served from now, which starts its person's opt-out period."""
+    from sqlmodel import Session
+
+    from directories import notices as serving
+
+    with Session(context.engine()) as session:
+        try:
+            posted = serving.record_posted(session, actor=OPERATOR, now=context.clock().now(), batch_id=batch)
+        except DomainError as error:
+            context.err.print(f"[red]{error.detail}[/red]")
+            raise typer.Exit(1) from error
+        session.commit()
+    context.err.print(f"recorded {posted:,} letters as posted")

@@ -35,6 +35,7 @@ def _rows(content: bytes) -> list[dict]:
 
 def _choose(session, line, **fields):
     values = {"listing": Listing.full, "reverse_search": False, "channel": ServedChannel.web, **fields}
+    values.setdefault("notice_version_id", getattr(service.current_notice(session), "id", None))
     service.record_choice(session, actor=TESTER, now=START, line=line, data=ChoiceUpdate(**values))
     session.commit()
 

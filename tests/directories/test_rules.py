@@ -33,6 +33,7 @@ def _decided(session: Session, line, now=START) -> rules.Decision:
 
 def _choose(session: Session, line, **fields) -> None:
     values = {"listing": Listing.full, "reverse_search": False, "channel": ServedChannel.telephone, **fields}
+    values.setdefault("notice_version_id", getattr(service.current_notice(session), "id", None))
     service.record_choice(session, actor=TESTER, now=START, line=line, data=ChoiceUpdate(**values))
     session.commit()
 

@@ -86,3 +86,31 @@ def test_the_notice_page_saves_versions_and_names_an_empty_part(signed_in, make_
     assert "a draft nobody has been served yet" in client.get("/directory/notice").text
     empty = client.post("/directory/notice", data={**parts, "opt_out": " ", "csrf_token": token})
     assert empty.status_code == 422 and "How to opt out (free of charge)" in empty.text
+
+
+def _reverse_box(page: str) -> str:
+    start = page.index('id="reverse_search"')
+    return page[start : page.index(">", start)]
+
+
+def test_the_choice_form_starts_from_the_defaults_of_the_subscriber_kind(signed_in, make_line, notice):
+    """A corporate subscriber is reverse-searchable unless it opts out, so its box starts ticked: saving
+    the form to change something else must not opt it out. An individual's starts unticked."""
+    client = signed_in("agent")
+    corporate, individual = make_line("corporate", name="Acme Ltd"), make_line()
+    corporate_page = client.get(f"/subscribers/{corporate.subscriber_id}/lines/{corporate.id}/directory").text
+    individual_page = client.get(f"/subscribers/{individual.subscriber_id}/lines/{individual.id}/directory").text
+    assert "checked" in _reverse_box(corporate_page)
+    assert "checked" not in _reverse_box(individual_page)
+    assert 'value="locality" selected' in individual_page and 'value="full" selected' in corporate_page
+
+
+def test_the_choice_form_shows_the_recorded_choice(signed_in, make_line, notice):
+    client = signed_in("agent")
+    corporate, individual = make_line("corporate", name="Acme Ltd"), make_line()
+    for line, reverse in ((corporate, False), (individual, True)):
+        url = f"/subscribers/{line.subscriber_id}/lines/{line.id}/directory"
+        data = {"listing": "full", "name_form": "full", "address_detail": "full", "channel": "post"}
+        data |= {"notice_version_id": str(notice.id), "csrf_token": csrf_from(client.get(url).text)}
+        assert client.post(url, data=data | ({"reverse_search": "yes"} if reverse else {})).status_code == 303
+        assert ("checked" in _reverse_box(client.get(url).text)) is reverse
