@@ -1,7 +1,7 @@
 """directory notice letters pending until staff confirm posting
 
-Revision ID: 0020_directory_letters_posted
-Revises: 0019_security_risks
+Revision ID: 0021_directory_letters_posted
+Revises: 0020_traffic_consented_index
 Create Date: 2026-12-03 09:35:00.000000
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlmodel
 import provider.db.types
 
 
-revision = '0020_directory_letters_posted'
-down_revision = '0019_security_risks'
+revision = '0021_directory_letters_posted'
+down_revision = '0020_traffic_consented_index'
 branch_labels = None
 depends_on = None
 
