@@ -141,18 +141,15 @@ def _decide_all(snapshot: cache.Snapshot, calls: Iterable[Call], prefixes: Prefi
     """`rules.decide` for each call against one snapshot; the loop binds its lookups once, as a batch
     runs it a hundred thousand times."""
     lines, traces, numbering = snapshot.lines.get, snapshot.traces.get, snapshot.numbering
-    decide, key = rules.decide, _key
+    decide, key, called_digits = rules.decide, _key, rules.called_digits
     decisions: list[Decision] = []
     append = decisions.append
     with no_cycle_collection():
         for call in calls:
-            network, called = call.network_number, call.called
+            network, called = call.network_number, call.called or called_digits(call, prefixes)
             caller = lines(network if network[:1] == "+" else key(network))
-            if called:
-                called_key = called if called[:1] == "+" else key(called)
-                context = Context(caller, lines(called_key), traces(called_key), numbering, prefixes, now)
-            else:
-                context = Context(caller, None, None, numbering, prefixes, now)
+            called_key = called if called[:1] == "+" else key(called)
+            context = Context(caller, lines(called_key), traces(called_key), numbering, prefixes, now)
             append(decide(call, context))
     return decisions
 
