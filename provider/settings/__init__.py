@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     # Seconds to wait for a database connection (new or from the pool) before answering 503.
     database_connect_timeout: int = Field(default=2, ge=1, le=60)
     # PECR reg 18: how long an informed individual has to opt out before being listed.
+    # Security-risk notices (reg 5): how many times an e-mail is tried before it is left to the letter.
+    security_risk_email_attempts: int = Field(default=3, ge=1, le=20)
     directory_notice_wait_days: int = Field(default=28, ge=0, le=365)
 
     @model_validator(mode="after")
