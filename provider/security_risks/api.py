@@ -86,6 +86,15 @@ def send_notice(
     return started
 
 
+@router.post("/{notice_id:int}/letters-posted", response_model=NoticePublic)
+def letters_posted(actor: Writer, session: SessionDep, now: NowDep, notice: NoticePath) -> NoticePublic:
+    """Confirm the letters to those whose e-mail failed were posted: they are recorded as served by post
+    and no longer retried by e-mail (409 for a notice not yet sent)."""
+    service.record_posted(session, actor=actor, now=now, notice=notice)
+    session.commit()
+    return service.public(session, notice)
+
+
 @router.get("/{notice_id:int}/recipients", response_model=list[RecipientPublic])
 def read_recipients(
     _actor: Reader,

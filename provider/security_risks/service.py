@@ -254,6 +254,50 @@ def send(
     return done
 
 
+POST_CHUNK = 1000
+
+
+def record_posted(session: Session, *, actor: Actor, now: datetime, notice: RiskNotice) -> int:
+    """Staff confirm that the letters to those whose e-mail failed went in the post (the caller commits).
+
+    Each becomes a letter, recorded as served by post (provider.wording) now, when it was posted, and is
+    no longer retried by e-mail; returns how many. Chunk by chunk, so a large notice's failures never
+    sit in memory at once. (Subscribers without an address get a letter when sending reaches them and
+    are recorded served then.)"""
+    if notice.status is NoticeStatus.draft:
+        raise Conflict("the notice has not been sent: there are no letters to post")
+    posted = after_id = 0
+    failed = (RiskRecipient.notice_id == notice.id) & (RiskRecipient.delivery == Delivery.failed)
+    while rows := session.execute(
+        select(RiskRecipient.id, RiskRecipient.subscriber_id)
+        .where(failed, RiskRecipient.id > after_id)
+        .order_by(RiskRecipient.id)
+        .limit(POST_CHUNK)
+    ).all():
+        ids = [row.id for row in rows]
+        session.execute(update(RiskRecipient).where(RiskRecipient.id.in_(ids)).values(delivery=Delivery.letter))
+        served.record_served(
+            session,
+            version_id=notice.wording_version_id,
+            channel=ServedChannel.post,
+            served_at=now,
+            people=[served.Person(PersonKind.subscriber, row.subscriber_id, f"risk-{notice.id}") for row in rows],
+            served_in="security_risk_notice",
+            served_in_id=notice.id,
+        )
+        posted, after_id = posted + len(rows), ids[-1]
+    audit.record(
+        session,
+        actor=actor,
+        action="security_risk.letters_posted",
+        entity_type="security_risk_notice",
+        entity_id=notice.id,
+        now=now,
+        after={"letters": posted},
+    )
+    return posted
+
+
 def _finish(session: Session, actor: Actor, now: datetime, notice: RiskNotice) -> None:
     if notice.status is NoticeStatus.sent:
         return

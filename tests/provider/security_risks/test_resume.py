@@ -102,3 +102,33 @@ def test_retries_stop_after_the_configured_number_of_attempts(engine, clock, set
     assert tried == [1, 0, 0, 0]
     assert _recipients(engine, notice_id)["Chen Wei 陈伟"] == (Delivery.failed, 2)
     assert _served(engine) == 0
+
+
+def test_letters_posted_for_failed_emails_are_recorded_served_and_not_retried(engine, clock, settings, sink):  # noqa: F811
+    add_profile(engine, clock.now())
+    add_subscribers(engine, clock.now(), PEOPLE[:3])
+    notice_id = create(engine, clock.now())
+    mail = _mail(settings, sink)
+    service.send(engine, actor=ACTOR, now=clock.now(), settings=mail, notice_id=notice_id)
+    assert _served(engine) == 2  # Ana's e-mail and Bryn's letter; Chen's e-mail bounced
+    with Session(engine, expire_on_commit=False) as session:
+        notice = service.get_notice(session, notice_id)
+        assert service.record_posted(session, actor=ACTOR, now=clock.now(), notice=notice) == 1
+        session.commit()
+        assert service.record_posted(session, actor=ACTOR, now=clock.now(), notice=notice) == 0
+        session.commit()
+    assert _recipients(engine, notice_id)["Chen Wei 陈伟"] == (Delivery.letter, 1)
+    assert _served(engine) == 3
+    clock.advance(rules.RETRY_AFTER * 2)
+    assert jobs.resume_sending(JobContext(engine=engine, clock=clock, settings=mail)) == 0
+
+
+def test_letters_posted_through_the_api(api_client, engine, clock):
+    client = api_client("compliance_officer")
+    add_profile(engine, clock.now())
+    notice_id = create(engine, clock.now())
+    assert client.post(f"/api/v1/security-risks/{notice_id}/letters-posted").status_code == 409
+    assert client.post(f"/api/v1/security-risks/{notice_id}/send", json={}).status_code == 202
+    answer = client.post(f"/api/v1/security-risks/{notice_id}/letters-posted")
+    assert answer.status_code == 200 and answer.json()["failed"] == 0
+    assert api_client("auditor").post(f"/api/v1/security-risks/{notice_id}/letters-posted").status_code == 403
