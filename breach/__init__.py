@@ -22,6 +22,7 @@ MANIFEST = Manifest(
         "breach.notices.api:router",
         "breach.notices.views:router",
         "breach.api:router",
+        "breach.correction_api:router",
         "breach.views:router",
     ),
     navigation=(

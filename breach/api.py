@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from breach import service
+from breach import correction_api, service
 from breach.ico.models import (
     AcknowledgementCreate,
     AcknowledgementPublic,
@@ -33,6 +33,7 @@ from breach.models import (
     ObligationPublic,
 )
 from provider.db.session import SessionDep
+from provider.errors import Invalid
 from provider.moments import Moment
 from provider.security.actor import Actor
 from provider.security.roles import Permission
@@ -126,10 +127,14 @@ def update_breach(
     settings: SettingsDep,
     actor: Actor = api_permission(WRITE),
 ) -> BreachPublic:
-    """Only the fields sent change; a corrected aware_at moves open deadlines only (met ones stay frozen)."""
-    breach = service.update_breach(
-        session, actor=actor, now=now, breach_id=breach_id, data=data, log_due_day=settings.breach_log_due_day
-    )
+    """Only the fields sent change; a corrected aware_at moves open deadlines only (met ones stay frozen).
+    Once a statutory deadline has passed, a time change is a 422 pointing to POST …/corrections."""
+    try:
+        breach = service.update_breach(
+            session, actor=actor, now=now, breach_id=breach_id, data=data, log_due_day=settings.breach_log_due_day
+        )
+    except Invalid as refused:
+        raise correction_api.pointing_to_corrections(refused, breach_id) from None
     session.commit()
     return _public(session, breach)
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from breach import rules
 from breach.ico import questions
 from breach.ico.questions import when
-from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STAGE_LABELS
+from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STAGE_LABELS, due_heading
 from provider.clock import ensure_utc
 from provider.durations import describe_duration
 from provider.evidence import content_sha256
@@ -76,11 +77,19 @@ def _about(
         ("Filed at", when(filing.get("filed_at"))),
         *_original_rows(snapshot_original or {}),
         ("Filed by", filing.get("filed_by")),
-        ("Statutory deadline", due),
+        (_due_heading(filing), due),
         ("Filed after the deadline?", lateness),
         ("Rules applied", f"{regime}: {REGIME_TEXT.get(regime, '')}".strip()),
     ]
     return rows
+
+
+def _due_heading(filing: dict[str, Any]) -> str:
+    """The statutory deadline under its obligation's one name ("Notify the ICO by"): the first obligation a
+    filing of the stage meets is the statutory one (rules.kinds_met_by); a stage with none keeps the plain
+    heading."""
+    met = rules.kinds_met_by(filing["stage"]) if filing.get("statutory_due_at") and filing.get("stage") else ()
+    return f"{due_heading(met[0])} (statutory deadline)" if met else "Statutory deadline"
 
 
 def _section_1(breach: dict[str, Any]) -> list[tuple[str, Any]]:

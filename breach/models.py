@@ -279,3 +279,35 @@ class BreachCorrection(SQLModel, table=True):
     decided_by: str = Field(default="", max_length=100)
     decided_at: datetime | None = utc_field(nullable=True)
     decision_note: str = Field(default="", sa_type=Text)
+
+
+class CorrectionCreate(SQLModel):
+    """POST /api/v1/breaches/{id}/corrections: the corrected times and why; applied only once a second
+    person approves."""
+
+    # Left out means unchanged; null is refused (422), since neither time nor the justification may be cleared.
+    aware_at: Moment = Field(default=None)
+    detected_at: Moment = Field(default=None)
+    awareness_justification: Lines = Field(default=None, max_length=LONG_TEXT)
+    justification: Lines = Field(max_length=LONG_TEXT, description="why the recorded times were wrong")
+
+
+class CorrectionDecision(SQLModel):
+    """POST …/corrections/{id}/approve or …/reject: an optional note with the decision."""
+
+    note: Lines = Field(default="", max_length=2000)
+
+
+class CorrectionPublic(SQLModel):
+    id: int
+    breach_id: int
+    status: CorrectionStatus
+    changes: dict[str, Any]
+    before: dict[str, Any]
+    original_due: dict[str, Any] = Field(description="statutory deadlines (kind -> due time) before the correction")
+    justification: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str
+    decided_at: datetime | None
+    decision_note: str

@@ -65,6 +65,12 @@ OBLIGATION_NAMES = {
 }
 
 
+def due_heading(kind: ObligationKind | str) -> str:
+    """'Notify the ICO by': the heading documents give an obligation's due time, so a filing PDF and the
+    breach log name the obligation as the pages do."""
+    return f"{obligation_name(kind)} by"
+
+
 def obligation_name(kind: ObligationKind | str) -> str:
     """The one name of an obligation kind (its value for a kind this table does not know)."""
     try:

@@ -386,5 +386,10 @@ def correction_needs_approval(changed: Iterable[str], obligations: Iterable[Obli
 
 
 def may_approve(requested_by: str, approver: str) -> bool:
-    """Approval is by a second person: never the one who asked for the correction."""
-    return requested_by.strip().casefold() != approver.strip().casefold()
+    """Approval is by a second person: never the one who asked for the correction, whether they act on a
+    page ("dana") or through any of their API tokens ("dana/ci"; a username has no "/")."""
+    return _person(requested_by) != _person(approver)
+
+
+def _person(actor_name: str) -> str:
+    return actor_name.strip().casefold().split("/", 1)[0].strip()

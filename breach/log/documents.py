@@ -16,12 +16,15 @@ from datetime import datetime
 from reportlab.platypus import Flowable, Paragraph
 
 from breach.log.models import BreachLog, LogRow
+from breach.models import ObligationKind
 from breach.notices.presenters import OUTCOME_LOG_ANSWERS
-from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STATUS_LABELS
+from breach.presenters import CATEGORY_LABELS, CIRCUMSTANCE_LABELS, STATUS_LABELS, due_heading
 from provider.clock import london
 from provider.durations import describe_duration
 from provider.notices import pdf
 
+# The log's ICO deadline is the "notify the ICO" obligation, under the name the pages give it.
+ICO_DUE = due_heading(ObligationKind.ico_notification)
 CSV_COLUMNS = (
     "Provider",
     "ICO registration number",
@@ -33,7 +36,7 @@ CSV_COLUMNS = (
     "Date detected",
     "Date aware",
     "Regime",
-    "ICO deadline",
+    ICO_DUE,
     "Date notified to ICO",
     "Second notification to ICO",
     "Follow-up notification to ICO",
@@ -123,7 +126,7 @@ def row_cells(row: LogRow) -> dict[str, str]:
         "Date detected": when(row.detected_at),
         "Date aware": when(row.aware_at),
         "Regime": row.regime,
-        "ICO deadline": _joined(when(row.ico_due_at), "" if row.ico_deadline_statutory else "(internal target)"),
+        ICO_DUE: _joined(when(row.ico_due_at), "" if row.ico_deadline_statutory else "(internal target)"),
         "Date notified to ICO": when(row.initial_notified_at),
         "Second notification to ICO": when(row.second_notified_at),
         "Follow-up notification to ICO": when(row.follow_up_notified_at),

@@ -3,7 +3,9 @@ clear and plain language), not the technical text written for the ICO's form. Pu
 
 Each sentence comes from what the breach record and the decision hold as categories (the kind of data,
 what happened, the likely consequences), written for the customer; staff then edit it. "What you can do"
-is never empty: without a more specific measure it says how to spot and refuse a follow-up scam.
+is never empty: without a more specific measure it says how to spot and refuse a follow-up scam. "What we
+have done" claims only what the record shows (remedial action recorded, an ICO notification submitted) and
+says plainly what is not done yet, so a first draft never promises more than the provider did.
 """
 
 from __future__ import annotations
@@ -49,6 +51,15 @@ DEFAULT_CUSTOMER_MEASURES = (
     "Be careful with calls, texts or e-mails about this that you did not expect. We will never ask for your"
     " password or PIN, or ask you to move money. If you are unsure, hang up and call us on the number below."
 )
+# What the record shows about the ICO notification: submitted to the ICO, filed (the PDF made) but not yet
+# submitted, or neither.
+ICO_WORDS = {
+    "submitted": "We have told the Information Commissioner's Office (ICO).",
+    "filed": "We have written our report to the Information Commissioner's Office (ICO) but have not sent it yet.",
+    "none": "We have not told the Information Commissioner's Office (ICO) yet; we must, and will.",
+}
+REMEDIED_WORDS = "We have taken steps to limit the harm and to stop it happening again."
+NOT_REMEDIED_WORDS = "We are still working out how to stop this happening again."
 DEFAULT_CONSEQUENCES = "We do not think this puts you at direct risk, but we want you to know what happened."
 
 
@@ -76,3 +87,9 @@ def customer_measures(items: Iterable[str]) -> str:
     """Specific steps for the kinds of data and consequences, then the scam warning; never empty."""
     steps = list(dict.fromkeys(MEASURE_WORDS[c] for c in items if c in MEASURE_WORDS))
     return " ".join([*steps, DEFAULT_CUSTOMER_MEASURES])
+
+
+def provider_measures(*, remedied: bool, ico: str) -> str:
+    """What the provider has done, from the record: remedial action recorded or not, and the ICO notification
+    "submitted", "filed" (not yet submitted) or "none"."""
+    return " ".join([REMEDIED_WORDS if remedied else NOT_REMEDIED_WORDS, ICO_WORDS[ico]])

@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from breach.models import Breach
+from breach.ico.models import FilingSubmission
+from breach.models import Breach, Filing
 from breach.notices import documents, plain, rules
 from breach.notices.assessments import current_assessment
 from breach.notices.models import (
@@ -133,9 +134,23 @@ def draft_template(session: Session, breach_id: int) -> TemplateInput:
         data_nature=plain.data_involved(dict.fromkeys(categories)),
         likely_consequences=plain.consequences(found),
         circumstances=f"We found out about it on {local_date(breach.detected_at)}." if breach.detected_at else "",
-        provider_measures="We have stopped it happening again and told the Information Commissioner's Office (ICO).",
+        provider_measures=plain.provider_measures(
+            remedied=bool((breach.mitigation_measures or "").strip()), ico=_ico_notification(session, breach_id)
+        ),
         customer_measures=plain.customer_measures(found + categories),
     )
+
+
+def _ico_notification(session: Session, breach_id: int) -> str:
+    """ "submitted" when a filing of the breach was submitted to the ICO, "filed" when one was only made, else
+    "none" (see plain.ICO_WORDS)."""
+    filed = session.execute(
+        select(func.count(Filing.id), func.count(FilingSubmission.id))
+        .select_from(Filing)
+        .outerjoin(FilingSubmission, FilingSubmission.filing_id == Filing.id)
+        .where(Filing.breach_id == breach_id)
+    ).one()
+    return "submitted" if filed[1] else "filed" if filed[0] else "none"
 
 
 def save_template(

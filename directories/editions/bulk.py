@@ -1,10 +1,12 @@
 """Writing an edition in bounded memory: the eligible entries (directories.queries) go, as one stream, to
 the edition file, its SHA-256 and the edition's stored entries.
 
-PostgreSQL: the SELECT runs as `COPY (...) TO STDOUT (FORMAT csv)` on a reading connection, and each
-chunk it sends is written to the file, hashed and passed unchanged to `COPY directory_edition_entry
-FROM STDIN` on the session's connection (fed by a writer thread), whose `edition_id` comes from the
-session setting pecr.edition_id: no Python per row. SQLite: keyset pages of the same SELECT, written
+PostgreSQL: the SELECT runs as `COPY (...) TO STDOUT (FORMAT csv)` on a reading connection; its rows
+are gathered into blocks of about BLOCK_BYTES, and each block is written to the file, hashed and passed
+unchanged to `COPY directory_edition_entry FROM STDIN` on the session's connection, whose `edition_id`
+comes from the session setting pecr.edition_id. psycopg hands COPY TO data over one row at a time, so
+the only Python per row is gathering it: hashing, writing and flushing a row at a time cost more than
+the SELECT itself at a million rows. SQLite: keyset pages of the same SELECT, written
 as CSV and inserted with executemany. A delta is the difference of two editions' stored entries
 (added, changed, removed), so it can be produced again byte for byte for a later download.
 """
@@ -12,12 +14,12 @@ as CSV and inserted with executemany. A delta is the difference of two editions'
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, literal, or_, select, text
+from sqlalchemy import Engine, and_, case, cast, exists, func, literal, null, or_, select, text, union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import Select
 from sqlmodel import Session
@@ -26,6 +28,9 @@ from directories import queries
 from directories.models import EDITION_ENTRY, ENTRY_COLUMNS, EditionFormat
 
 PAGE_SIZE = 5000
+# Big enough that the per-block work (hash, file write, COPY FROM send) is a small part of a row's
+# cost; small enough that a block in flight is nothing beside the process's memory.
+BLOCK_BYTES = 256 * 1024
 DELTA_COLUMNS = ("line_id", "change", "number", "listing", "name", "address", "reverse_search")
 Sink = Callable[[bytes], Any]
 
@@ -55,6 +60,22 @@ class Digest:
 
 def is_postgres(bind: Any) -> bool:
     return bind.dialect.name == "postgresql"
+
+
+def blocks(rows: Iterable[Any]) -> Iterator[bytes]:
+    """The rows of a COPY TO, joined into blocks of at least BLOCK_BYTES (the last may be shorter)."""
+    size = BLOCK_BYTES
+    parts: list[bytes] = []
+    gathered = 0
+    for row in rows:
+        part = bytes(row)  # a copy: holding psycopg's own buffers costs more than copying them
+        parts.append(part)
+        gathered += len(part)
+        if gathered >= size:
+            yield b"".join(parts)
+            parts, gathered = [], 0
+    if parts:
+        yield b"".join(parts)
 
 
 def compiled(query: Select) -> tuple[str, dict[str, Any]]:
@@ -99,8 +120,6 @@ def store_entries(session: Session, *, edition_id: int, cutoff: datetime, sink: 
 
 
 def _store_postgres(session: Session, edition_id: int, cutoff: datetime, digest: Digest) -> int:
-    from psycopg.copy import QueuedLibpqWriter
-
     sql, params = compiled(queries.entries(cutoff))
     engine: Engine = session.get_bind()
     writer = session.connection().connection.driver_connection
@@ -110,15 +129,13 @@ def _store_postgres(session: Session, edition_id: int, cutoff: datetime, digest:
         source = reading.connection.driver_connection.cursor()
         with (
             source.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)", params) as out,
-            target.copy(
-                f"COPY {EDITION_ENTRY.name} ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true)",
-                writer=QueuedLibpqWriter(target),
-            ) as into,
+            target.copy(f"COPY {EDITION_ENTRY.name} ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true)") as into,
         ):
-            for chunk in out:
-                data = bytes(chunk)
-                digest.write(data)
-                into.write(data)
+            # Written in this thread: with blocks this size a writer thread's queue gains nothing, and
+            # could hold up to a thousand blocks while the server is slow to take them.
+            for block in blocks(out):
+                digest.write(block)
+                into.write(block)
         source.close()
         reading.rollback()
         return target.rowcount
@@ -159,23 +176,29 @@ def stored(edition_id: int) -> Select:
 
 def delta(since_id: int, edition_id: int) -> Select:
     """Each line added, changed or removed between two editions, in line order; a removed line keeps only
-    its id and its old number."""
-    new = stored(edition_id).order_by(None).subquery("new")
-    old = stored(since_id).order_by(None).subquery("old")
+    its id and its old number. Written as a left join plus an anti join rather than a full join: SQLite
+    answers a full join of two subqueries by scanning one for every row of the other, where these two
+    look each line up in the entries' index (PostgreSQL takes about as long either way)."""
+    new, old = EDITION_ENTRY.alias("new"), EDITION_ENTRY.alias("old")
     differs = or_(*(new.c[name] != old.c[name] for name in ENTRY_COLUMNS[1:]))
-    change = case((old.c.line_id.is_(None), literal("added")), (new.c.line_id.is_(None), "removed"), else_="changed")
-    line_id = func.coalesce(new.c.line_id, old.c.line_id)
-    return (
+    added_or_changed = (
         select(
-            line_id.label("line_id"),
-            change.label("change"),
-            func.coalesce(new.c.number, old.c.number).label("number"),
-            *(new.c[name].label(name) for name in ("listing", "name", "address", "reverse_search")),
+            new.c.line_id,
+            case((old.c.line_id.is_(None), literal("added")), else_=literal("changed")).label("change"),
+            *(new.c[name] for name in ENTRY_COLUMNS[1:]),
         )
-        .select_from(new.join(old, new.c.line_id == old.c.line_id, full=True))
-        .where(or_(old.c.line_id.is_(None), new.c.line_id.is_(None), and_(differs)))
-        .order_by(line_id)
+        .select_from(new.outerjoin(old, and_(old.c.edition_id == since_id, old.c.line_id == new.c.line_id)))
+        .where(new.c.edition_id == edition_id, or_(old.c.line_id.is_(None), differs))
     )
+    still_there = exists().where(new.c.edition_id == edition_id, new.c.line_id == old.c.line_id)
+    removed = select(
+        old.c.line_id,
+        literal("removed").label("change"),
+        old.c.number,
+        *(cast(null(), old.c[name].type).label(name) for name in ENTRY_COLUMNS[2:]),
+    ).where(old.c.edition_id == since_id, ~still_there)
+    changes = union_all(added_or_changed, removed).subquery("changes")
+    return select(*(changes.c[name] for name in DELTA_COLUMNS)).order_by(changes.c.line_id)
 
 
 def delta_counts(session: Session, since_id: int, edition_id: int) -> dict[str, int]:
@@ -225,6 +248,5 @@ def _stream_postgres(session: Session, query: Select, columns: tuple[str, ...], 
         options = "FORMAT csv, HEADER true"
     cursor = session.connection().connection.driver_connection.cursor()
     with cursor.copy(f"COPY ({sql}) TO STDOUT WITH ({options})", params) as out:
-        for chunk in out:
-            yield bytes(chunk)
+        yield from blocks(out)
     cursor.close()

@@ -10,6 +10,12 @@ prefixes and a DNO list are written as CSV and imported through `pecr numbering 
   and a batch of 100,000 calls in one `POST /api/v1/cli/decide/batch`;
 - a settings change through one replica (the HTTP server) seen by the very next decision there and on
   a second replica (another engine with its own cache, as another process would have).
+
+Measured on 3 Dec 2026 on PostgreSQL with the defaults, on a 2-core machine at load average 5 to 13 (so
+only ratios within one run mean much): batch over HTTP 7,300-10,200 decisions/s before the batch
+reading changes (0.17-0.36 of the in-process batch of the same run), 19,900-27,600 after (0.44-0.69).
+Server CPU per 100,000-call batch fell from about 4 s to about 1.1 s, of which the decisions themselves
+are 0.7 s; a settings change was seen by the next decision on both replicas every time.
 """
 
 from __future__ import annotations

@@ -175,6 +175,20 @@ class Reason(NamedTuple):
     text: str
 
 
+# The reasons whose words never vary, made once: a batch gives a hundred thousand of them.
+RELEASED = Reason(REG_10_CALL, "the caller released their number for this call")
+LINE_WITHHOLDS = Reason(REG_10_LINE, "the caller's line withholds its number on every call")
+CALL_WITHHELD = Reason(REG_10_CALL, "the caller withheld their number for this call")
+MARKED_RESTRICTED = Reason(C6_PRIVACY, "the call is marked presentation restricted")
+REJECTED = Reason(REG_11_REJECT, "the called line rejects calls with a withheld number")
+DEVICE_REJECTION = Reason(REG_11_REJECT, "anonymous-call rejection is a device option: the network connects")
+NOT_DISPLAYED = Reason(REG_11_DISPLAY, "the called line does not display callers' numbers")
+CONNECTED_WITHHELD = Reason(REG_11_CONNECTED, "the called line withholds its number from the caller")
+TRACED = Reason(REG_15, "an active trace on the called line records the caller's identity, unshown")
+PRESENTED = Reason(C6_VALID, "the caller's number is valid and presented")
+PREFIX_IGNORED = Reason(REG_16, "the withholding prefix is ignored on an emergency call")
+
+
 class Decision(NamedTuple):
     blocked: bool
     block_reason: str | None
@@ -293,7 +307,7 @@ def _international_block(call: Call, numbers: list[str]) -> Reason | None:
 def _emergency(call: Call, dialled: str, prefix: str | None) -> Decision:
     reasons = [Reason(REG_16, f"{dialled} is an emergency number: the caller's number is always presented")]
     if prefix == "withhold":
-        reasons.append(Reason(REG_16, "the withholding prefix is ignored on an emergency call"))
+        reasons.append(PREFIX_IGNORED)
     return Decision(False, None, True, call.network_number, False, dialled, True, None, tuple(reasons))
 
 
@@ -307,16 +321,16 @@ def _withheld(call: Call, caller: LineOptions | None, prefix: str | None, reason
     withheld = False
     if caller is not None and caller.withhold_all:
         if prefix == "release":
-            reasons.append(Reason(REG_10_CALL, "the caller released their number for this call"))
+            reasons.append(RELEASED)
         else:
             withheld = True
-            reasons.append(Reason(REG_10_LINE, "the caller's line withholds its number on every call"))
+            reasons.append(LINE_WITHHOLDS)
     if prefix == "withhold":
         withheld = True
-        reasons.append(Reason(REG_10_CALL, "the caller withheld their number for this call"))
+        reasons.append(CALL_WITHHELD)
     if call.privacy is Privacy.restricted:
         withheld = True
-        reasons.append(Reason(C6_PRIVACY, "the call is marked presentation restricted"))
+        reasons.append(MARKED_RESTRICTED)
     return withheld
 
 
@@ -336,21 +350,21 @@ def _at_called_line(call: Call, context: Context, dialled: str, withheld: bool, 
     called = context.called or NO_OPTIONS
     if withheld and called.reject_anonymous:
         if called.reject_at_network:
-            why = Reason(REG_11_REJECT, "the called line rejects calls with a withheld number")
+            why = REJECTED
             return _blocked(dialled, reasons, why, withheld=True)
-        reasons.append(Reason(REG_11_REJECT, "anonymous-call rejection is a device option: the network connects"))
+        reasons.append(DEVICE_REJECTION)
     shown = not withheld
     if shown and called.hide_incoming:
         shown = False
-        reasons.append(Reason(REG_11_DISPLAY, "the called line does not display callers' numbers"))
+        reasons.append(NOT_DISPLAYED)
     if called.withhold_connected:
-        reasons.append(Reason(REG_11_CONNECTED, "the called line withholds its number from the caller"))
+        reasons.append(CONNECTED_WITHHELD)
     trace_id = None
     if context.trace is not None and context.trace.active(context.now):
         trace_id = context.trace.trace_id
-        reasons.append(Reason(REG_15, "an active trace on the called line records the caller's identity, unshown"))
+        reasons.append(TRACED)
     if shown:
-        reasons.append(Reason(C6_VALID, "the caller's number is valid and presented"))
+        reasons.append(PRESENTED)
     shown_number = (call.presentation_number or call.network_number) if shown else None
     # Positional, in the field order of `Decision`: a batch builds a hundred thousand of them.
     return Decision(

@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from provider.web.fast_json import body_schemas
 from provider.web.problem_types import BY_STATUS, KINDS, Problem, ProblemFieldError
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -85,6 +86,9 @@ def build(app: FastAPI) -> dict[str, Any]:
     components.setdefault("securitySchemes", {})["bearer"] = BEARER
     schemas = components.setdefault("schemas", {})
     schemas.update(_schemas())
+    for name, schema in body_schemas().items():
+        if schemas.setdefault(name, schema) != schema:
+            raise RuntimeError(f"two request bodies are documented as {name}")
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     for path, item in document.get("paths", {}).items():

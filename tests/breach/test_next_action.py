@@ -8,9 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 from breach import queries, rules
 from breach.deadlines import BREACH_KINDS
+from breach.documents import render_ico_notification
+from breach.log import documents as log_documents
 from breach.models import ObligationKind
 from breach.presenters import OBLIGATION_NAMES, obligation_name
 from provider.deadlines.models import ObligationStatus
+from tests.breach.test_documents import snapshot
+from tests.support.maxtext import page_texts
 
 
 @dataclass
@@ -88,3 +92,15 @@ def test_one_name_per_obligation_everywhere():
         ).kind_words
         == "Notify the ICO"
     )
+
+
+def test_the_filing_pdf_and_the_breach_log_name_the_deadline_as_the_pages_do():
+    notify = obligation_name(ObligationKind.ico_notification)
+    assert f"{notify} by" in log_documents.CSV_COLUMNS and "ICO deadline" not in log_documents.CSV_COLUMNS
+    initial = " ".join(" ".join(page_texts(render_ico_notification(snapshot()))).split())
+    assert f"{notify} by (statutory deadline)" in initial and "Statutory deadline" not in initial
+    second = snapshot(stage="second", statutory_due_at="2026-10-30T10:00:00+00:00", regime="611/2013")
+    text = " ".join(" ".join(page_texts(render_ico_notification(second))).split())
+    assert f"{obligation_name(ObligationKind.ico_second_target)} by (statutory deadline)" in text
+    follow_up = " ".join(" ".join(page_texts(render_ico_notification(snapshot(stage="follow_up")))).split())
+    assert "Statutory deadline" in follow_up  # a follow-up meets no obligation: no name to give

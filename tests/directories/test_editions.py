@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from directories import requests, service
+from directories.editions import bulk
 from directories.editions import service as editions
 from directories.models import ChoiceUpdate, EditionFormat, Listing, RequestCreate, RequestKind
 from provider.errors import Invalid
@@ -145,3 +146,66 @@ def test_jsonl_editions_give_one_object_per_entry(session, engine, make_line):
 def test_a_delta_since_an_unknown_edition_is_refused(session):
     with pytest.raises(Invalid, match="since_edition_id"):
         editions.produce(session, actor=TESTER, now=START, wait_days=WAIT, since_edition_id=99)
+
+
+def test_rows_are_gathered_into_blocks_without_a_byte_lost_or_reordered(monkeypatch):
+    monkeypatch.setattr(bulk, "BLOCK_BYTES", 10)
+    rows = [memoryview(b"1,aaaa\n"), b"2,bbbb\n", b"3,c\n", b"4,dddddddddddd\n", b"5,e\n"]
+    gathered = list(bulk.blocks(iter(rows)))
+    assert gathered == [b"1,aaaa\n2,bbbb\n", b"3,c\n4,dddddddddddd\n", b"5,e\n"]
+    assert list(bulk.blocks(iter([]))) == []
+
+
+def test_an_edition_spread_over_many_blocks_is_stored_hashed_and_delta_d_whole(session, engine, make_line, monkeypatch):
+    # Blocks of a few bytes: every row boundary falls somewhere inside or at the end of a block.
+    monkeypatch.setattr(bulk, "BLOCK_BYTES", 50)
+    lines = [make_line("corporate", name=f"Firm {index} Ltd") for index in range(12)]
+    base, content = _produce(session)
+    assert [row["line_id"] for row in _rows(content)] == [str(line.id) for line in lines]
+    assert (base.entries, base.rows) == (12, 12)
+    assert base.sha256 == hashlib.sha256(content).hexdigest() and base.byte_count == len(content)
+    assert b"".join(editions.content(engine, base)) == content
+    _request(session, lines[3], RequestKind.withdraw)
+    _request(session, lines[7], RequestKind.correct, listed_name="Renamed Ltd")
+    added = make_line("corporate", name="Late Ltd")
+    delta, changes = _produce(session, since_edition_id=base.id)
+    assert [(row["line_id"], row["change"]) for row in _rows(changes)] == [
+        (str(lines[3].id), "removed"),
+        (str(lines[7].id), "changed"),
+        (str(added.id), "added"),
+    ]
+    assert (delta.entries, delta.added, delta.changed, delta.removed) == (12, 1, 1, 1)
+    assert delta.sha256 == hashlib.sha256(changes).hexdigest()
+    assert b"".join(editions.content(engine, delta)) == changes
+
+
+def test_a_jsonl_delta_gives_a_removed_line_its_old_number_and_nulls_for_the_rest(session, engine, make_line):
+    leaving = make_line("corporate", name="Leaving Ltd")
+    staying = make_line("corporate", name="Staying Ltd")
+    base, _ = _produce(session)
+    _request(session, leaving, RequestKind.withdraw)
+    _request(session, staying, RequestKind.correct, listed_name="Stayed Ltd")
+    delta, content = _produce(session, since_edition_id=base.id, fmt=EditionFormat.jsonl)
+    objects = [json.loads(text) for text in content.decode().splitlines()]
+    assert objects == [
+        {
+            "line_id": leaving.id,
+            "change": "removed",
+            "number": leaving.number,
+            "listing": None,
+            "name": None,
+            "address": None,
+            "reverse_search": None,
+        },
+        {
+            "line_id": staying.id,
+            "change": "changed",
+            "number": staying.number,
+            "listing": "full",
+            "name": "Stayed Ltd",
+            "address": "12 High Street, Leeds LS1 2AB",
+            "reverse_search": True,
+        },
+    ]
+    assert delta.sha256 == hashlib.sha256(content).hexdigest()
+    assert b"".join(editions.content(engine, delta)) == content

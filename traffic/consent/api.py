@@ -9,12 +9,14 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from provider.batching import no_cycle_collection
 from provider.db.session import SessionDep
 from provider.errors import NotFound, invalid
 from provider.security.actor import Actor
@@ -23,6 +25,7 @@ from provider.subscribers import service as subscribers
 from provider.subscribers.paths import SubscriberPath
 from provider.web.deps import NowDep, api_permission
 from traffic.consent import bulk, notices, register, service, switches
+from traffic.consent.asks import Ask, fast_ask
 from traffic.consent.models import (
     AuthoriseAnswer,
     AuthoriseRequest,
@@ -98,31 +101,46 @@ async def _answers(engine, texts: list[bytes], now: datetime) -> AsyncIterator[b
 
 
 def _answer_texts(engine, texts: list[bytes], now: datetime, first: int) -> bytes:
-    asks: list[AuthoriseRequest | None] = []
-    problems: dict[int, str] = {}
-    for offset, text in enumerate(texts):
-        try:
-            asks.append(AuthoriseRequest.model_validate_json(text))
-        except ValidationError as error:
-            asks.append(None)
-            problems[offset] = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-    with Session(engine) as session:
-        answers = iter(bulk.answer_chunk(session, [a for a in asks if a is not None], now))
-    out = []
-    for offset, ask in enumerate(asks):
-        if ask is None:
-            out.append(
-                f'{{"index":{first + offset},"allowed":false,"problem":"invalid","reason":{_json(problems[offset])}}}'
-            )
-            continue
-        answer = next(answers)
-        problem = f',"problem":"{answer.problem}"' if answer.problem else ""
-        allowed = "true" if answer.allowed else "false"
-        out.append(
-            f'{{"index":{first + offset},"allowed":{allowed},"reason":{_json(answer.reason)},'
-            f'"basis":{_json(answer.basis)}{problem}}}'
-        )
-    return ("\n".join(out) + "\n").encode()
+    with no_cycle_collection():
+        asks: list[AuthoriseRequest | Ask | None] = []
+        problems: dict[int, str] = {}
+        for offset, text in enumerate(texts):
+            ask = _fast(text)
+            if ask is None:
+                try:
+                    ask = AuthoriseRequest.model_validate_json(text)
+                except ValidationError as error:
+                    problems[offset] = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            asks.append(ask)
+        with Session(engine) as session:
+            answers = iter(bulk.answer_chunk(session, [a for a in asks if a is not None], now))
+        out = []
+        encoded: dict[bulk.Answer, str] = {}  # the same answer is the same text: encoded once per chunk
+        for offset, ask in enumerate(asks):
+            if ask is None:
+                reason = _json(problems[offset])
+                out.append(f'{{"index":{first + offset},"allowed":false,"problem":"invalid","reason":{reason}}}')
+                continue
+            answer = next(answers)
+            rest = encoded.get(answer)
+            if rest is None:
+                rest = encoded[answer] = _encoded(answer)
+            out.append(f'{{"index":{first + offset}{rest}')
+        return ("\n".join(out) + "\n").encode()
+
+
+def _fast(text: bytes) -> Ask | None:
+    try:
+        return fast_ask(orjson.loads(text))
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _encoded(answer: bulk.Answer) -> str:
+    """An answer's fields after its index, as JSON text."""
+    problem = f',"problem":"{answer.problem}"' if answer.problem else ""
+    allowed = "true" if answer.allowed else "false"
+    return f',"allowed":{allowed},"reason":{_json(answer.reason)},"basis":{_json(answer.basis)}{problem}}}'
 
 
 @lru_cache(maxsize=4096)

@@ -5,6 +5,13 @@ import would), then measures over real HTTP (uvicorn on 127.0.0.1, one keep-aliv
 one after another): REPEATS single `POST /api/v1/traffic/authorise` beside as many `GET /healthz`
 (the trivial endpoint of the same server), and one batch of COUNT questions streamed as NDJSON;
 and, without HTTP, the set-based answering itself (`bulk.answer_chunk`).
+
+Measured on 3 Dec 2026 on PostgreSQL, COUNT 100,000, on a 2-core machine at load average 5 to 15 (so
+only the ratios within one run mean much): batch over HTTP 4,800-10,600 answers/s before the batch
+reading changes, 14,400-33,800 after; in process 12,400-17,100 before, 19,700-43,800 after. CPU per
+100,000 answers through the batch's own code fell from 3.2 s to 0.64 s. The bench's consents all carry
+one moment, so its questions are a few distinct ones, each decided once per chunk (`bulk._answers`);
+a list whose consents differ in time decides each distinct one.
 """
 
 from __future__ import annotations

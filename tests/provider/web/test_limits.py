@@ -3,12 +3,14 @@ malformed JSON used to be reported as `field: "15"`, bad UTF-8 and deep nesting 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
 from provider.settings import Settings
 from provider.web.app import create_app
-from provider.web.limits import json_problem
+from provider.web.limits import json_problem, parse_json
 
 
 @pytest.fixture
@@ -110,3 +112,28 @@ def test_pecr_serve_sets_the_server_limits():
         "timeout_keep_alive": 3,
         "limit_concurrency": 50,
     }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a": [1, {"b": [2]}]}',
+        b"[[[]]]",
+        b"[[[[]]]]",
+        b'{"a": "[[[["}',
+        b"[1, NaN]",
+        b"[123456789012345678901234567890]",
+        b'["\\ud800"]',
+        b'\xef\xbb\xbf{"a": 1}',
+        b'{"a": }',
+        b'"caf\xe9"',
+        b"[" * 2000 + b"]" * 2000,
+        b'  {"a": [true, null]}\n',
+    ],
+)
+def test_the_fast_reading_agrees_with_the_checks_in_words(body):
+    """`parse_json` tries orjson first; whatever it decides is what the exact checks decide."""
+    value, problem = parse_json(body, 3)
+    assert problem == json_problem(body, 3)
+    if problem is None:
+        assert value == json.loads(body)

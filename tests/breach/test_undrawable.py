@@ -1,0 +1,40 @@
+"""An ICO notification holding a character no installed font can draw is refused before anything is
+stored, naming the field and the character, so the PDF the ICO gets never shows a blank box."""
+
+from __future__ import annotations
+
+import pytest
+
+from breach import service
+from provider.errors import Invalid
+from provider.notices import fonts
+from tests.breach.test_service import SECTION_1, add_profile, create, error_fields
+from tests.conftest import START, TESTER
+
+HIEROGLYPH = "\U00013000"  # Egyptian hieroglyph A001: in neither DejaVu Sans nor WenQuanYi Micro Hei
+PRIVATE = "\U0010fffd"  # a private-use code point: no font has it
+
+
+def test_the_characters_chosen_are_ones_no_installed_font_draws():
+    assert fonts.undrawable([f"Ann {HIEROGLYPH} {PRIVATE} Łódź Aberdâr"]) == [HIEROGLYPH, PRIVATE]
+
+
+def test_a_filing_with_characters_no_font_draws_is_refused_naming_each_field_and_character(session):
+    add_profile(session)
+    facts = SECTION_1 | {"data_description": f"Call records tagged {HIEROGLYPH}"}
+    breach = create(session, **facts, title=f"Lost laptop {PRIVATE}")
+    with pytest.raises(Invalid) as raised:
+        service.file_notification(session, actor=TESTER, now=START, breach_id=breach.id, stage="initial")
+    assert sorted(error_fields(raised)) == ["data_description", "title"]
+    reasons = {e.field: e.reason for e in raised.value.errors}
+    assert reasons["data_description"] == f'no installed font can print "{HIEROGLYPH}" (U+13000)'
+    assert "U+10FFFD" in reasons["title"]
+    session.rollback()
+    assert service.list_filings(session, breach_id=breach.id) == []
+
+
+def test_welsh_and_polish_text_is_filed(session):
+    add_profile(session)
+    breach = create(session, **SECTION_1, title="Gliniadur coll yn Aberdâr, ŵyr Łukasza")
+    filing = service.file_notification(session, actor=TESTER, now=START, breach_id=breach.id, stage="initial")
+    assert filing.pdf_bytes.startswith(b"%PDF")
