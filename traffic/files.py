@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,60 @@ def csv_rows(lines: Iterable[str]) -> Iterator[tuple[int, Any, str | None]]:
             yield number, BAD, f"line: {len(row)} columns where the header has {width}"
             continue
         yield number, dict(zip(names, row, strict=True)), None
+
+
+def csv_blocks(lines: Iterable[str], size: int) -> Iterator[tuple[list[str], list[int], list[list[str]], str | None]]:
+    """The rows of a CSV file as blocks of up to `size` rows of the header's width: (header, line numbers,
+    rows, None); a row of another width as ([], [its number], [], reason), after the rows before it.
+
+    A block is read whole (`islice`). When every row has the header's width and each took one line (the
+    reader moved on by as many lines as rows), the numbers simply follow on: no step per row."""
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None:
+        return
+    names = [name.strip() for name in header]
+    width = len(names)
+    while True:
+        before = reader.line_num
+        rows = list(islice(reader, size))
+        if not rows:
+            return
+        if reader.line_num - before == len(rows) and width > 1 and set(map(len, rows)) == {width}:
+            yield names, list(range(before + 1, reader.line_num + 1)), rows, None
+        else:
+            yield from _one_by_one(names, rows, _numbers(rows, before))
+
+
+def _numbers(rows: list[list[str]], before: int) -> list[int]:
+    """Each row's number as the csv module gives it (the line it ends on): a quoted cell holding line
+    breaks (\n, \r or \r\n, as the file is read with newline="") moves the next rows down."""
+    numbers, line = [], before
+    for row in rows:
+        text = "".join(row)
+        line += 1 + text.count("\n") + text.count("\r") - text.count("\r\n")
+        numbers.append(line)
+    return numbers
+
+
+def _one_by_one(
+    names: list[str], rows: list[list[str]], numbers: list[int]
+) -> Iterator[tuple[list[str], list[int], list[list[str]], str | None]]:
+    """A block with blank lines or rows of another width: as `csv_rows` reads it, row by row."""
+    width = len(names)
+    good_numbers: list[int] = []
+    good: list[list[str]] = []
+    for number, row in zip(numbers, rows, strict=True):
+        if len(row) == width and (width > 1 or row != [""]):
+            good_numbers.append(number)
+            good.append(row)
+        elif row and row != [""]:  # blank lines are skipped, as csv_rows skips them
+            if good:
+                yield names, good_numbers, good, None
+                good_numbers, good = [], []
+            yield [], [number], [], f"line: {len(row)} columns where the header has {width}"
+    if good:
+        yield names, good_numbers, good, None
 
 
 def rows_of(path: Path) -> Iterator[tuple[int, Any, str | None]]:

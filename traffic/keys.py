@@ -81,6 +81,12 @@ class Nonces:
         return nonce
 
 
+def nonces(count: int) -> list[bytes]:
+    """`count` fresh random nonces from one system call, for a column of fields."""
+    pool = os.urandom(NONCE_BYTES * count)
+    return [pool[at : at + NONCE_BYTES] for at in range(0, len(pool), NONCE_BYTES)]
+
+
 def encrypt(cipher: AESGCM, field: bytes, plaintext: str, nonces: Nonces | None = None) -> bytes:
     nonce = nonces.take() if nonces is not None else os.urandom(NONCE_BYTES)
     return nonce + cipher.encrypt(nonce, plaintext.encode(), field)
@@ -137,6 +143,21 @@ class Keyring:
         if self._lookup is None:
             self._lookup = self._ensure(LOOKUP, None)
         return self._lookup
+
+    def number_hashes(self, numbers: list[str | None]) -> list[str | None]:
+        """`number_hash` of each number of a column (None stays None), the keyed states copied inline."""
+        self.number_hash("")  # makes the two keyed states
+        inner, outer = self._hasher
+        found = []
+        for number in numbers:
+            if number is None:
+                found.append(None)
+                continue
+            step, last = inner.copy(), outer.copy()
+            step.update(number.encode())
+            last.update(step.digest())
+            found.append(last.hexdigest())
+        return found
 
     def number_hash(self, number: str) -> str:
         """HMAC-SHA256 (RFC 2104) from the two keyed SHA-256 states, copied per number: the same digest as

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, LargeBinary, UniqueConstraint
+from sqlalchemy import Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
@@ -52,6 +52,11 @@ class LocationSource(StrEnum):
     emergency_alert = "emergency_alert"  # reg 16A: erased within 7 days (48 h for a test alert)
 
 
+# A withdrawal finds the person's consented records through this partial index: only consented records
+# are in it, so it costs plain ingest nothing and a withdrawal no scan of the tables.
+CONSENTED = text("retention_class = 'consented'")
+
+
 class TrafficRecord(SQLModel, table=True):
     __tablename__ = "traffic_record"
     __table_args__ = (
@@ -59,6 +64,7 @@ class TrafficRecord(SQLModel, table=True):
         Index("ix_traffic_record_retain_until", "retain_until"),
         Index("ix_traffic_record_bill_ref", "bill_ref"),
         Index("ix_traffic_record_other_party_hash", "other_party_hash"),
+        Index("ix_traffic_record_consented", "subscriber_id", sqlite_where=CONSENTED, postgresql_where=CONSENTED),
     )
 
     id: int | None = id_field()
@@ -91,6 +97,7 @@ class LocationRecord(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("day", "source_record_id", name="uq_location_record_day_source"),
         Index("ix_location_record_retain_until", "retain_until"),
+        Index("ix_location_record_consented", "subscriber_id", sqlite_where=CONSENTED, postgresql_where=CONSENTED),
     )
 
     id: int | None = id_field()

@@ -8,9 +8,11 @@ a retention class and a `retain_until` out.
   or disputed keeps it to the six-year limitation, and a resolved one `appeal_days` after resolution;
   never beyond `limitation_years` from the communication (the outer bound).
 - consented: `consented_days` after the communication, for a marketing or value-added service the person
-  consented to; withdrawal ends it at once (`traffic.service.end_consented_retention`).
+  consented to, while a consent stands (checked at ingest); withdrawal ends it at once
+  (`traffic.consented`).
 - held: a retention hold covering the record when it arrives keeps it until the hold ends; an IPA notice
-  never beyond 12 months from the communication.
+  never beyond 12 months from the communication. Released early, the record gets its own class back
+  (`traffic.retention.recompute`); a bill that now outlasts the hold makes it billing again.
 - emergency_alert (reg 16A): 7 days after the alert period ends, 48 hours for a test alert.
 """
 
@@ -92,6 +94,10 @@ def limitation_end(communication_at: datetime, policy: RetentionPolicy) -> datet
 
 def billing_until(communication_at: datetime, bill: BillState | None, policy: RetentionPolicy) -> datetime:
     """How long a billed communication may be kept, given what is known of its bill."""
+    if bill is None and policy.billing_months <= 12 * policy.limitation_years:
+        # no bill yet, and the months after the communication end before the outer bound: adding months is
+        # monotonic (a clipped day stays in its month), so the minimum below would be this
+        return add_months(communication_at, policy.billing_months)
     outer = limitation_end(communication_at, policy)
     if bill is None or bill.issued_at is None:
         base = add_months(communication_at, policy.billing_months)
@@ -141,13 +147,25 @@ def traffic_retention(
     policy: RetentionPolicy,
 ) -> Retention:
     """The class and retain-until of a traffic record at ingest; `holds` are those covering it now."""
+    retention_class, until = traffic_base(start_at, end_at, ended, bill_ref, consented_service, bill, policy)
+    return _held(Retention(retention_class, until), start_at, holds)
+
+
+def traffic_base(
+    start_at: datetime,
+    end_at: datetime | None,
+    ended: bool,
+    bill_ref: str | None,
+    consented_service: str | None,
+    bill: BillState | None,
+    policy: RetentionPolicy,
+) -> tuple[RetentionClass, datetime]:
+    """`traffic_retention` before holds, as a plain pair: what a bulk import with no hold in force asks per row."""
     if bill_ref:
-        base = Retention(RetentionClass.billing, billing_until(start_at, bill, policy))
-    elif consented_service:
-        base = Retention(RetentionClass.consented, start_at + timedelta(days=policy.consented_days))
-    else:
-        base = Retention(RetentionClass.transmission, transmission_until(start_at, end_at, ended, policy))
-    return _held(base, start_at, holds)
+        return RetentionClass.billing, billing_until(start_at, bill, policy)
+    if consented_service:
+        return RetentionClass.consented, start_at + timedelta(days=policy.consented_days)
+    return RetentionClass.transmission, transmission_until(start_at, end_at, ended, policy)
 
 
 def location_retention(
@@ -191,3 +209,29 @@ def hold_refusal(
 
 def utc_day(moment: datetime) -> date:
     return moment.astimezone(UTC).date()
+
+
+def retention_columns(
+    holds: list[HoldScope],
+    bills: dict[str, BillState | None],
+    policy: RetentionPolicy,
+    now: datetime,
+    columns: tuple[list, ...],
+) -> tuple[list[str], list[datetime]]:
+    """`traffic_retention` of each row of an import's columns (start, end, ended, bill ref, consented service,
+    day, line, subscriber), with the holds covering that row now; with no hold in force, none is tested."""
+    classes, untils = [], []
+    for start, end, ended, ref, service, day, line_id, subscriber_id in zip(*columns, strict=True):
+        bill = bills.get(ref) if ref else None
+        if holds:
+            covering = [h for h in holds if h.covers(subscriber_id=subscriber_id, line_id=line_id, day=day, now=now)]
+            retention = traffic_retention(
+                start_at=start, end_at=end, ended=ended, bill_ref=ref, consented_service=service, bill=bill,
+                holds=covering, policy=policy,
+            )  # fmt: skip
+            retention_class, until = retention.retention_class, retention.retain_until
+        else:
+            retention_class, until = traffic_base(start, end, ended, ref, service, bill, policy)
+        classes.append(retention_class.value)
+        untils.append(until)
+    return classes, untils

@@ -8,18 +8,22 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from provider.batching import no_cycle_collection
 from provider.db.bulk import BATCH_SIZE
 from provider.security import audit
 from provider.security.actor import Actor
-from traffic import files, keys
+from traffic import consented, files, keys
+from traffic.consent.models import DataKind
+from traffic.consent.people import Person
 from traffic.ingest import CELL, COORDINATES, OTHER, Ingest, IngestReport
-from traffic.models import LocationRecord, RetentionClass, TrafficRecord
+from traffic.models import LocationRecord, TrafficRecord
 from traffic.rules import RetentionPolicy
 
 Progress = Callable[[int], None]
+BLOCK_ROWS = 5000  # rows checked together by column: long enough for C-level passes, short for flat memory
 
 
 def _run(ingest: Ingest, rows: Iterable[tuple[int, Any, str | None]], progress: Progress | None) -> IngestReport:
@@ -30,6 +34,22 @@ def _run(ingest: Ingest, rows: Iterable[tuple[int, Any, str | None]], progress: 
             ingest.feed(line_no, row)
         if progress is not None and count % 1000 == 0:
             progress(count)
+    ingest.flush()
+    if progress is not None:
+        progress(ingest.report.lines)
+    return ingest.report
+
+
+def _run_blocks(ingest: Ingest, path: Path, progress: Progress | None) -> IngestReport:
+    """A CSV file, checked a block at a time by column (`Ingest.feed_block`)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        for names, numbers, rows, reason in files.csv_blocks(handle, min(ingest.batch_size, BLOCK_ROWS)):
+            if reason is not None:
+                ingest.bad(numbers[0], reason)
+            else:
+                ingest.feed_block(names, numbers, rows)
+            if progress is not None:
+                progress(ingest.report.lines)
     ingest.flush()
     if progress is not None:
         progress(ingest.report.lines)
@@ -59,8 +79,15 @@ def import_file(
 ) -> IngestReport:
     """Import a CSV or NDJSON file: good lines committed batch by batch, bad ones reported (see traffic.ingest)."""
     with Session(engine, expire_on_commit=False) as session:
-        ingest = Ingest(session, master_key=master_key, now=now, policy=policy, batch_size=batch_size)
-        report = _run(ingest, files.rows_of(path), progress)
+        ingest = Ingest(session, master_key=master_key, now=now, policy=policy, batch_size=batch_size, background=True)
+        try:
+            with no_cycle_collection():  # see Ingest.flush for the collection every so many batches
+                if files.is_csv(path.name):
+                    report = _run_blocks(ingest, path, progress)
+                else:
+                    report = _run(ingest, files.rows_of(path), progress)
+        finally:
+            ingest.close()
         _audit(session, actor, now, report, {"file": path.name, "sha256": files.sha256_of(path)})
     return report
 
@@ -89,21 +116,27 @@ def protected_fields(
     return {"cell_id": read(record.cell_enc, CELL), "coordinates": read(record.coordinates_enc, COORDINATES)}
 
 
-def end_consented_retention(session: Session, *, subscriber_id: int, service: str, actor: Actor, now: datetime) -> int:
-    """A withdrawn consent ends at once the retention it justified: the records kept for that service
-    become due for the next sweep. Returns how many records; the caller commits."""
-    touched = 0
-    for model in (TrafficRecord, LocationRecord):
-        result = session.execute(
-            update(model)
-            .where(model.subscriber_id == subscriber_id, model.consented_service == service,
-                   model.retention_class == RetentionClass.consented, model.retain_until > now)
-            .values(retain_until=now)
-        )  # fmt: skip
-        touched += result.rowcount
+def end_consented_retention(
+    session: Session,
+    *,
+    person: Person,
+    data_kind: DataKind,
+    service: str,
+    actor: Actor,
+    now: datetime,
+    policy: RetentionPolicy,
+) -> int:
+    """A withdrawn consent ends at once the retention it justified (see `traffic.consented`): the person's
+    records kept for that service become due for the next sweep. Returns how many; the caller commits."""
+    touched = consented.end_on_withdrawal(
+        session, subscriber_id=person.subscriber.id, person_kind=person.kind, person_id=person.id,
+        line_id=person.line_id, data_kind=data_kind, service=service, now=now, policy=policy,
+    )  # fmt: skip
     audit.record(
         session, actor=actor, action="traffic.consented_retention_ended", entity_type="subscriber",
-        entity_id=subscriber_id, now=now, after={"service": service, "records": touched},
+        entity_id=person.subscriber.id, now=now,
+        after={"person_kind": person.kind, "person_id": person.id, "data_kind": data_kind, "service": service,
+               "records": touched},
     )  # fmt: skip
     return touched
 

@@ -6,7 +6,8 @@ Order of work, each step in its own transaction so a kill at any moment leaves w
 2. on PostgreSQL, each day partition before yesterday whose every row is expired and unheld is dropped whole, after
    its counts, id hash and aggregates are taken;
 3. the remaining expired rows are deleted in batches by id range (`batch` ids a transaction), each batch
-   adding its counts, aggregates and id hash to the receipt in the same transaction;
+   adding its counts, aggregates and id hash to the receipt in the same transaction (on PostgreSQL two
+   batches' DELETEs run at once on two connections, their commits in range order: `Parallel`);
 4. the data key of every past day with no record left is destroyed.
 
 Holds: a row is covered by an active hold naming its subscriber or line (or neither) and whose date range
@@ -34,7 +35,8 @@ from provider.db.bulk import driver_value, is_postgres
 from provider.security import audit
 from provider.security.actor import Actor, system_actor
 from traffic import keys, partitions, rules
-from traffic.models import ErasureReceipt, RetentionHold
+from traffic.models import ErasureReceipt, RetentionClass, RetentionHold
+from traffic.sweep_parallel import Parallel
 
 UPSERT = (
     "ON CONFLICT (day, kind, direction) DO UPDATE SET records = traffic_aggregate.records + excluded.records, "
@@ -71,34 +73,50 @@ def _held_clause(alias: str, start_column: str) -> str:
 
 class Sweeper:
     def __init__(
-        self, session: Session, *, now: datetime, batch: int, progress: Callable[[str, int], None] | None
+        self,
+        session: Session,
+        *,
+        now: datetime,
+        batch: int,
+        progress: Callable[[str, int], None] | None,
+        cutoff: datetime | None = None,
+        only: RetentionClass | None = None,
     ) -> None:
-        self.now, self.batch, self.progress = now, batch, progress
-        self.result = SweepResult(receipt_id=None, cutoff=now)
+        self.now, self.batch, self.progress, self.only = now, batch, progress, only
+        cutoff = now if cutoff is None else cutoff
+        self.result = SweepResult(receipt_id=None, cutoff=cutoff)
         self.session = session
         self.postgres = is_postgres(self.session)
         self.holds = self.session.execute(
             select(RetentionHold.id).where(RetentionHold.released_at.is_(None), RetentionHold.ends_at > now)
         ).first()
         self.params = {
-            "cut": self._stamp(now),
+            "cut": self._stamp(cutoff),
             "now": self._stamp(now),
+            "only": None if only is None else only.value,
             "ipa_cut": self._stamp(rules.add_months(now, -rules.IPA_MAX_MONTHS)),
         }
 
     def _stamp(self, moment: datetime) -> object:
         return driver_value(self.session, ErasureReceipt.__table__.c.cutoff, moment)
 
+    def _due(self, alias: str = "t") -> str:
+        due = f"{alias}.retain_until < :cut"
+        return due if self.only is None else f"{due} AND {alias}.retention_class = :only"
+
     def _condition(self, table: str, alias: str = "t") -> str:
-        condition = f"{alias}.retain_until < :cut"
+        condition = self._due(alias)
         if self.holds is not None:
             condition += " AND " + _held_clause(alias, TABLES[table][1])
         return condition
 
     # -- the receipt ---------------------------------------------------------------------------------
-    def open_receipt(self) -> None:
-        self.session.execute(text("UPDATE traffic_erasure_receipt SET status = 'interrupted' WHERE status = 'running'"))
-        receipt = ErasureReceipt(started_at=self.now, cutoff=self.now, status="running")
+    def open_receipt(self, *, interrupt_others: bool = True) -> None:
+        if interrupt_others:  # a class sweep may run beside the nightly one: it leaves that one's receipt be
+            self.session.execute(
+                text("UPDATE traffic_erasure_receipt SET status = 'interrupted' WHERE status = 'running'")
+            )
+        receipt = ErasureReceipt(started_at=self.now, cutoff=self.result.cutoff, status="running")
         self.session.add(receipt)
         self.session.commit()
         self.receipt = receipt
@@ -107,10 +125,11 @@ class Sweeper:
     def _link(self, table: str, digest: str) -> None:
         self.result.ids_hash = hashlib.sha256(f"{self.result.ids_hash}{table}{digest}".encode()).hexdigest()
 
-    def _save(self) -> None:
+    def _save(self, session: Session | None = None) -> None:
         """The receipt as it stands, in the transaction of the batch it counts (one plain UPDATE), then commit."""
         r = self.result
-        self.session.execute(
+        session = session or self.session
+        session.execute(
             text(
                 "UPDATE traffic_erasure_receipt SET counts = :counts, rows_erased = :erased, rows_anonymised = :anon, "
                 "partitions_dropped = :dropped, keys_destroyed = :keys, ids_hash = :hash, status = :status, "
@@ -121,7 +140,7 @@ class Sweeper:
              "hash": r.ids_hash, "status": self.receipt.status, "id": self.receipt.id,
              "finished": None if self.receipt.finished_at is None else self._stamp(self.receipt.finished_at)},
         )  # fmt: skip
-        self.session.commit()
+        session.commit()
 
     def close_receipt(self, actor: Actor) -> None:
         self.receipt.status, self.receipt.finished_at = "complete", self.now
@@ -199,13 +218,26 @@ class Sweeper:
     def delete_rows(self) -> None:
         for table in TABLES:
             low, high = self.session.execute(
-                text(f"SELECT min(t.id), max(t.id) FROM {table} t WHERE t.retain_until < :cut"), self.params
+                text(f"SELECT min(t.id), max(t.id) FROM {table} t WHERE {self._due()}"), self.params
             ).one()
             self.session.commit()
             if low is None:
                 continue
-            for start in range(low, high + 1, self.batch):
+            starts = range(low, high + 1, self.batch)
+            if self.postgres and len(starts) > 1:
+                Parallel(self, table).run(starts)
+                continue
+            for start in starts:
                 self._delete_range(table, start, start + self.batch)
+
+    def account(self, table: str, counts: dict[str, int], digest: str) -> None:
+        """A batch's erasure, added to the receipt as it will be saved."""
+        label = TABLES[table][0]
+        erased = sum(counts.values())
+        self.result.counts.update({f"{label}.{cls}": n for cls, n in counts.items()})
+        self.result.rows_erased += erased
+        self.result.rows_anonymised += erased if table == "traffic_record" else 0
+        self._link(table, digest)
 
     def _delete_range(self, table: str, start: int, end: int) -> None:
         if self.postgres:
@@ -215,16 +247,11 @@ class Sweeper:
         if found is None:
             self.session.commit()
             return
-        label = TABLES[table][0]
         counts, digest = found
-        erased = sum(counts.values())
-        self.result.counts.update({f"{label}.{cls}": n for cls, n in counts.items()})
-        self.result.rows_erased += erased
-        self.result.rows_anonymised += erased if table == "traffic_record" else 0
-        self._link(table, digest)
+        self.account(table, counts, digest)
         self._save()
         if self.progress:
-            self.progress(table, erased)
+            self.progress(table, sum(counts.values()))
 
     def _range_delete(self, table: str) -> str:
         extra = ", day, kind, direction, duration_seconds, volume_bytes" if table == "traffic_record" else ""
@@ -263,14 +290,18 @@ class Sweeper:
         digest = hashlib.sha256(",".join(str(row[0]) for row in sorted(rows)).encode()).hexdigest()
         return dict(Counter(row[1] for row in rows)), digest
 
-    def _aggregate(self, rows: list) -> None:
+    def _aggregate(self, rows: list, session: Session | None = None) -> None:
+        self._aggregate_groups([(*row, 1) for row in rows], session)
+
+    def _aggregate_groups(self, rows: list, session: Session | None = None) -> None:
+        """Add (_, _, day, kind, direction, seconds, volume, records) to the anonymous counts."""
         totals: dict[tuple, list[int]] = {}
-        for _id, _cls, day, kind, direction, seconds, volume in rows:
+        for _id, _cls, day, kind, direction, seconds, volume, records in rows:
             total = totals.setdefault((day, kind, direction), [0, 0, 0])
-            total[0] += 1
+            total[0] += records
             total[1] += seconds or 0
             total[2] += volume or 0
-        self.session.execute(
+        (session or self.session).execute(
             text(
                 "INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
                 f"VALUES (:day, :kind, :direction, :records, :seconds, :volume) {UPSERT}"
@@ -306,6 +337,33 @@ def sweep(
         sweeper.delete_rows()
         sweeper.destroy_keys()
         sweeper.close_receipt(actor)
+        return sweeper.result
+    finally:
+        sweeper.session.close()
+
+
+def sweep_class(
+    engine: Engine, *, now: datetime, only: RetentionClass, ahead: timedelta, batch: int = 20_000
+) -> SweepResult | None:
+    """Erase the records of one class due before `now + ahead`, for a deadline the nightly sweep would miss
+    by up to a day (reg 16A alerts): a job every `ahead` thus erases each before its retain-until. Whole
+    partitions are left to the nightly sweep. None, and no receipt, when nothing is due (the usual case:
+    one indexed look-up)."""
+    sweeper = Sweeper(Session(engine, expire_on_commit=False), now=now, batch=batch, progress=None,
+                      cutoff=now + ahead, only=only)  # fmt: skip
+    try:
+        for table in TABLES:
+            found = sweeper.session.execute(
+                text(f"SELECT 1 FROM {table} t WHERE {sweeper._due()} LIMIT 1"), sweeper.params
+            ).first()
+            if found is not None:
+                break
+        else:
+            return None
+        sweeper.open_receipt(interrupt_others=False)
+        sweeper.delete_rows()
+        sweeper.destroy_keys()
+        sweeper.close_receipt(SWEEPER)
         return sweeper.result
     finally:
         sweeper.session.close()

@@ -54,3 +54,32 @@ def import_file(engine: Engine, clock: FrozenClock):
         )  # fmt: skip
 
     return _import
+
+
+def give_consent(engine: Engine, now, world: World, *, service: str, data_kind: str = "traffic",
+                 user_id: int | None = None) -> None:  # fmt: skip
+    """A current consent of the subscriber (or of the named user) that keeps records for `service`
+    (a value-added service's name, or "marketing"), written directly: the consent flow is tested in
+    tests/traffic/consent."""
+    from provider.wording.models import PersonKind
+    from traffic.consent.models import ConsentAction, ConsentEvent, ConsentMethod, ConsentPurpose, ValueAddedService
+
+    with Session(engine) as session:
+        service_id = None
+        if service != "marketing":
+            vas = session.exec(select(ValueAddedService).where(ValueAddedService.name == service)).first()
+            if vas is None:
+                vas = ValueAddedService(name=service, created_at=now)
+                session.add(vas)
+                session.flush()
+            service_id = vas.id
+        session.add(
+            ConsentEvent(
+                subscriber_id=world.subscriber_id, person_id=user_id or world.subscriber_id,
+                person_kind=PersonKind.line_user if user_id else PersonKind.subscriber, data_kind=data_kind,
+                purpose=ConsentPurpose.marketing if service == "marketing" else ConsentPurpose.vas,
+                service_id=service_id, action=ConsentAction.given, method=ConsentMethod.web, occurred_at=now,
+                recorded_at=now, recorded_by="tests",
+            )
+        )  # fmt: skip
+        session.commit()

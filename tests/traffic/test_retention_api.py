@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from tests.traffic.conftest import LINE_A, LINE_B
+from tests.traffic.conftest import LINE_A, LINE_B, give_consent
 from traffic.models import LocationRecord, RetentionClass, TrafficRecord
 
 
@@ -89,6 +89,7 @@ def test_bills_from_csv_apply_good_rows_and_report_bad_ones(tmp_path, engine, wo
 
 def test_a_leaver_keeps_billed_records_and_loses_consented_ones(tmp_path, engine, world, import_file, api_client):
     consented = {**_billed("V1"), "bill_ref": "", "consented_service": "Traffic alerts"}
+    give_consent(engine, datetime(2026, 2, 1, tzinfo=UTC), world, service="Traffic alerts")
     _import(import_file, tmp_path, [_billed("B1"), consented])
     client = api_client("compliance_officer", scopes=["traffic:write"])
     answer = client.post(f"/api/v1/traffic/subscribers/{world.subscriber_id}/leaving").json()

@@ -14,6 +14,8 @@ from provider.errors import Conflict, FieldError, Invalid, NotFound
 from provider.security import audit
 from provider.security.actor import Actor
 from provider.subscribers.models import Subscriber
+from traffic import consented
+from traffic import service as retention
 from traffic.consent import notices, queries, rules
 from traffic.consent.models import (
     ConsentAction,
@@ -27,6 +29,9 @@ from traffic.consent.models import (
     WithdrawalCreate,
 )
 from traffic.consent.people import Person, person_of
+from traffic.policy import TrafficSettings
+
+SETTINGS = TrafficSettings()
 
 
 def _refuse(errors: list[FieldError]) -> None:
@@ -101,7 +106,8 @@ def capture(
 def withdraw(
     session: Session, *, actor: Actor, now: datetime, subscriber: Subscriber, data: WithdrawalCreate
 ) -> ConsentEvent:
-    """Withdrawal takes effect at the moment it is recorded: it is never back-dated."""
+    """Withdrawal takes effect at the moment it is recorded: it is never back-dated, and the records kept
+    under the consent lose that retention in the same transaction (`traffic.consented`)."""
     person = person_of(session, subscriber, data.user_id)
     errors = rules.consent_scope_errors(data.data_kind, data.purpose, data.service_name)
     errors += rules.method_errors(
@@ -116,6 +122,10 @@ def withdraw(
     event.action = ConsentAction.withdrawn
     session.flush()
     _audit(session, actor=actor, now=now, event=event, service=service)
+    retention.end_consented_retention(
+        session, person=person, data_kind=data.data_kind, service=service.name if service else consented.MARKETING,
+        actor=actor, now=now, policy=SETTINGS.policy(),
+    )  # fmt: skip
     return event
 
 

@@ -26,6 +26,8 @@ from traffic.models import (
     RetentionHold,
     TrafficRecord,
 )
+from traffic.policy import TrafficSettings
+from traffic.retention import recompute
 from traffic.retention.models import AlertUpdate, BillUpdate, HoldCreate
 
 HOLD_BASIS_WORDS = {
@@ -39,8 +41,9 @@ HOLD_BASIS_WORDS = {
 def set_bill_status(
     session: Session, *, bill_ref: str, data: BillUpdate, actor: Actor, now: datetime, policy: rules.RetentionPolicy
 ) -> tuple[Bill, int, datetime | None]:
-    """Record a bill's status and move the retain-until of its billing records; returns the bill, how many
-    records moved and their new retain-until (None when the bill has no records yet)."""
+    """Record a bill's status and move the retain-until of its billing records (and of its held ones, when
+    the bill now outlasts the hold); returns the bill, how many records moved and their new retain-until
+    (None when the bill has no records yet)."""
     if data.status is BillStatus.resolved and data.resolved_at is None:
         data = data.model_copy(update={"resolved_at": now})
     bill = session.exec(select(Bill).where(Bill.bill_ref == bill_ref)).first()
@@ -51,12 +54,25 @@ def set_bill_status(
     bill.issued_at = data.issued_at or bill.issued_at
     bill.resolved_at = data.resolved_at if data.status is BillStatus.resolved else None
     session.add(bill)
-    billed = (TrafficRecord.bill_ref == bill_ref, TrafficRecord.retention_class == RetentionClass.billing)
-    earliest = session.execute(select(func.min(TrafficRecord.start_at)).where(*billed)).scalar_one()
+    of_bill = TrafficRecord.bill_ref == bill_ref
+    billed = (of_bill, TrafficRecord.retention_class == RetentionClass.billing)
+    held = (of_bill, TrafficRecord.retention_class == RetentionClass.held)
+    earliest = session.execute(
+        select(func.min(TrafficRecord.start_at)).where(
+            of_bill, TrafficRecord.retention_class.in_((RetentionClass.billing, RetentionClass.held))
+        )
+    ).scalar_one()
     moved, until = 0, None
     if earliest is not None:
         until = rules.billing_until(earliest, rules.BillState(bill.status, bill.issued_at, bill.resolved_at), policy)
         moved = session.execute(update(TrafficRecord).where(*billed).values(retain_until=until)).rowcount
+        # A held record is billing underneath: once its bill keeps it beyond the hold's end (unpaid,
+        # disputed), it is kept for the bill, so the hold's end no longer erases it. One the hold keeps
+        # longer stays held; its release recomputes it from the bill (traffic.retention.recompute).
+        moved += session.execute(
+            update(TrafficRecord).where(*held, TrafficRecord.retain_until < until)
+            .values(retention_class=RetentionClass.billing, retain_until=until)
+        ).rowcount  # fmt: skip
     audit.record(
         session, actor=actor, action="traffic.bill_status", entity_type="traffic_bill", entity_id=bill_ref, now=now,
         before=before, after={"status": bill.status.value, "records": moved, "retain_until": until},
@@ -87,7 +103,11 @@ def create_hold(session: Session, *, data: HoldCreate, actor: Actor, now: dateti
     return hold
 
 
-def release_hold(session: Session, *, hold_id: int, actor: Actor, now: datetime) -> RetentionHold:
+def release_hold(
+    session: Session, *, hold_id: int, actor: Actor, now: datetime, policy: rules.RetentionPolicy | None = None
+) -> RetentionHold:
+    """Release a hold (early, or at its end): the records it kept get their own retention back at once,
+    so an early release brings their erasure forward (`traffic.retention.recompute`)."""
     hold = session.get(RetentionHold, hold_id)
     if hold is None:
         raise NotFound(f"no retention hold {hold_id}")
@@ -96,9 +116,11 @@ def release_hold(session: Session, *, hold_id: int, actor: Actor, now: datetime)
         session.add(hold)
         for row in deadlines.for_owners(session, RETENTION_HOLD, [hold.id])[hold.id]:
             deadlines.meet(row, hold.released_at)
+        session.flush()
+        moved = recompute.after_release(session, hold, now=now, policy=policy or TrafficSettings().policy())
         audit.record(
             session, actor=actor, action="traffic.hold_released", entity_type="traffic_retention_hold",
-            entity_id=hold.id, now=now, after={"released_at": hold.released_at},
+            entity_id=hold.id, now=now, after={"released_at": hold.released_at, "records": moved},
         )  # fmt: skip
     return hold
 
