@@ -7,7 +7,8 @@ always respected; every change to a line's settings records who asked, through w
 in a history row and an audit event, and bumps the state version so the next decision on any replica
 sees it; a trace overrides withholding only once found necessary and expedient, and only captures, never
 shows; every disclosure of a caller's identity names its recipient and their legitimate interest;
-requests to stop call forwarding are deadlines on the core.
+requests to stop call forwarding are deadlines on the core; a trace's captures are erased once its
+period has ended plus the retention period (`jobs`).
 """
 
 from provider.manifest import Benchmark, BenchOption, Manifest, NavLink
@@ -23,6 +24,7 @@ MANIFEST = Manifest(
     navigation=(NavLink("Caller ID", "/line-identification", Permission.lines_read, position=65),),
     subscriber_panels=("provider.line_identification.views:PANEL",),
     model_modules=("provider.line_identification.models",),
+    job_modules=("provider.line_identification.jobs",),
     templates=("templates",),
     permissions=(Permission.lines_read, Permission.lines_write),
     registrations=("provider.line_identification.deadlines",),

@@ -190,7 +190,9 @@ class CallIn(BaseModel):
     privacy: Privacy = Privacy.allowed
     origin: Origin
     dialled: Line = PydanticField(min_length=1, max_length=40, description="the digits as dialled")
-    called: Line | None = PydanticField(default=None, max_length=32, description="the called number, if known")
+    called: Line | None = PydanticField(
+        default=None, max_length=32, description="the called number; the dialled digits when omitted"
+    )
     uk_origin_shown: StrictBool = PydanticField(
         default=False, description="a UK customer is shown to have originated it"
     )

@@ -4,7 +4,9 @@ unwanted call forwarding (reg 17).
 A trace is requested, then decided: approved only when the provider is satisfied it is necessary and
 expedient (reasons always recorded), with the period it is active; deciding bumps the state version, so
 the next decision captures callers to the line. Every disclosure of a caller's identity is recorded with
-its recipient, their legitimate interest, what was disclosed, when and by whom. A forwarding request
+its recipient, their legitimate interest, what was disclosed, when and by whom. The callers a trace
+captured are erased once its period has ended plus PECR_CLI_TRACE_CAPTURE_RETENTION_DAYS (the daily job
+in `jobs`); the record of disclosures stays. A forwarding request
 owns a deadline on the core (target hours from the settings), met when the forwarding is stopped.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from provider.deadlines import service as deadlines
@@ -126,6 +128,27 @@ def end_trace(session: Session, *, actor: Actor, now: datetime, trace_id: int) -
     cache.bump(session, now)
     _audit(session, actor, now, "trace_ended", "line_trace_request", trace.id, {"active_until": trace.active_until})
     return trace
+
+
+def erase_captures(session: Session, *, actor: Actor, now: datetime, retention: timedelta) -> int:
+    """Erase the callers captured by traces whose active period ended at least `retention` ago (the
+    caller commits); returns the rows erased. Each trace's erasure is audited with its count, never
+    the numbers. A trace still active, or open-ended, keeps its captures until it is ended."""
+    ended = select(TraceRequest.id).where(
+        TraceRequest.active_until.is_not(None), TraceRequest.active_until <= now - retention
+    )
+    counts = session.execute(
+        select(TraceCapture.trace_id, func.count())
+        .where(TraceCapture.trace_id.in_(ended))
+        .group_by(TraceCapture.trace_id)
+        .order_by(TraceCapture.trace_id)
+    ).all()
+    if not counts:
+        return 0
+    session.execute(delete(TraceCapture).where(TraceCapture.trace_id.in_([trace_id for trace_id, _ in counts])))
+    for trace_id, erased in counts:
+        _audit(session, actor, now, "trace_captures_erased", "line_trace_request", trace_id, {"erased": erased})
+    return sum(erased for _, erased in counts)
 
 
 def record_disclosure(

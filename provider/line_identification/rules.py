@@ -282,6 +282,18 @@ def strip_prefix(dialled: str, prefixes: Prefixes) -> tuple[str, str | None]:
     return dialled, None
 
 
+def called_digits(call: Call, prefixes: Prefixes) -> str:
+    """The number the call is for: `called` when the switch sends it, else the digits dialled, without
+    a per-call prefix on our own subscribers' calls (the digits `decide` routes). Without this fallback
+    a call the switch sent without `called` would skip the called line's rejection, display
+    suppression and trace."""
+    if call.called:
+        return call.called
+    if call.origin is Origin.own_subscriber:
+        return strip_prefix(call.dialled, prefixes)[0]
+    return call.dialled
+
+
 def _international_block(call: Call, numbers: list[str]) -> Reason | None:
     if call.origin is not Origin.international or call.uk_origin_shown:
         return None

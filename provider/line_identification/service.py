@@ -142,20 +142,18 @@ def _decide_all(snapshot: cache.Snapshot, calls: Iterable[Call], prefixes: Prefi
     runs it a hundred thousand times."""
     lines, traces, numbering = snapshot.lines.get, snapshot.traces.get, snapshot.numbering
     decide, key, own, new = rules.decide, _key, Origin.own_subscriber, tuple.__new__
+    called_digits = rules.called_digits
     decisions: list[Decision] = []
     append = decisions.append
     with no_cycle_collection():
         for call in calls:
-            network, called = call.network_number, call.called
+            network, called = call.network_number, call.called or called_digits(call, prefixes)
             # The rules read the caller's line only on a call from our own subscriber: a look-up in a
             # million lines is a cache miss, so the others are spared it.
             caller = lines(network if network[:1] == "+" else key(network)) if call.origin is own else None
+            called_key = called if called[:1] == "+" else key(called)
             # tuple.__new__ makes the same Context as Context(...) without its Python-level constructor.
-            if called:
-                called_key = called if called[:1] == "+" else key(called)
-                context = new(Context, (caller, lines(called_key), traces(called_key), numbering, prefixes, now))
-            else:
-                context = new(Context, (caller, None, None, numbering, prefixes, now))
+            context = new(Context, (caller, lines(called_key), traces(called_key), numbering, prefixes, now))
             append(decide(call, context))
     return decisions
 

@@ -21,7 +21,7 @@ from provider.security_risks.models import (
     RiskRecipient,
     SendRequest,
 )
-from provider.web.deps import NowDep, SettingsDep, api_permission
+from provider.web.deps import ClockDep, NowDep, SettingsDep, api_permission
 from provider.web.params import PageQuery, PageSizeQuery, path_loader
 
 router = APIRouter(prefix="/api/v1/security-risks", tags=["security-risk notices"])
@@ -57,13 +57,15 @@ def send_notice(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    clock: ClockDep,
     notice: NoticePath,
     body: SendRequest,
 ) -> NoticePublic:
     """Fix the recipients now (409 without a provider profile) and send in the background: e-mail where
     there is an address and a mail server, otherwise a letter to post. Poll the notice (the Location
     header) for progress. With `limit`, stop after that many; posting again resumes with those still
-    pending, never sending anyone twice."""
+    pending, never sending anyone twice. Should this process stop first, the scheduler carries it on
+    (provider.security_risks.jobs), and it retries failed e-mails."""
     service.start(session, actor=actor, now=now, notice=notice)
     started = service.public(session, notice)
     # Read before committing: after it this session starts no new transaction (on SQLite one would hold
@@ -78,9 +80,19 @@ def send_notice(
         notice_id=started.id,
         batch_size=body.batch_size,
         limit=body.limit,
+        clock=clock,
     )
     response.headers["Location"] = f"/api/v1/security-risks/{started.id}"
     return started
+
+
+@router.post("/{notice_id:int}/letters-posted", response_model=NoticePublic)
+def letters_posted(actor: Writer, session: SessionDep, now: NowDep, notice: NoticePath) -> NoticePublic:
+    """Confirm the letters to those whose e-mail failed were posted: they are recorded as served by post
+    and no longer retried by e-mail (409 for a notice not yet sent)."""
+    service.record_posted(session, actor=actor, now=now, notice=notice)
+    session.commit()
+    return service.public(session, notice)
 
 
 @router.get("/{notice_id:int}/recipients", response_model=list[RecipientPublic])

@@ -46,6 +46,9 @@ class RiskNotice(SQLModel, table=True):
     created_at: datetime = utc_field()
     created_by: str = Field(max_length=200)
     sent_at: datetime | None = utc_field(nullable=True)
+    # When sending last moved on (started, or a batch committed): a send that stopped making progress
+    # (the web process restarted under its background task) is picked up again by the scheduler.
+    progress_at: datetime | None = utc_field(nullable=True)
     # The provider's details as they were when sending began: every letter is rebuilt from these.
     provider: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
@@ -63,6 +66,7 @@ class RiskRecipient(SQLModel, table=True):
     email: str = Field(default="", max_length=254, description="the address used, as it was then")
     letter_sha256: str = Field(default="", max_length=64)
     failure: str = Field(default="", max_length=300)
+    attempts: int = Field(default=0, description="e-mails tried; a failed one is retried up to a limit")
     processed_at: datetime | None = utc_field(nullable=True)
 
 

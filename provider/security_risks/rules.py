@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 
 from provider.errors import FieldError
 from provider.security_risks.models import Audience, Delivery
 
 PARTS = ("title", "nature_of_risk", "what_you_can_do", "likely_cost")
+# A send with no progress for this long is taken as stopped (its process gone): far longer than a batch.
+STALE_SEND = timedelta(minutes=15)
+# A failed e-mail waits this long before it is tried again, so a mail server's short outage can pass.
+RETRY_AFTER = timedelta(minutes=30)
+
+
+def stalled(progress_at: datetime | None, now: datetime) -> bool:
+    """No send is making progress on the notice (none ever recorded its progress, or long ago)."""
+    return progress_at is None or progress_at <= now - STALE_SEND
 
 
 def audience_errors(audience: Audience, services: Sequence[str], subscriber_ids: Sequence[int]) -> list[FieldError]:

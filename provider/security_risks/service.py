@@ -6,10 +6,10 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, literal, select
+from sqlalchemy import Engine, func, insert, literal, or_, select, update
 from sqlmodel import Session
 
-from provider.clock import format_local
+from provider.clock import Clock, format_local
 from provider.errors import Conflict, Invalid, NotFound
 from provider.notices import mail
 from provider.profile.service import find_profile
@@ -140,7 +140,7 @@ def start(session: Session, *, actor: Actor, now: datetime, notice: RiskNotice) 
     else:
         _snapshot_listed(session, notice.id)
     notice.provider = profile.model_dump(exclude={"id", "updated_at"})
-    notice.status = NoticeStatus.sending
+    notice.status, notice.progress_at = NoticeStatus.sending, now
     session.add(notice)
     wording.mark_used(session, version_id=notice.wording_version_id, now=now)
     audit.record(
@@ -176,10 +176,12 @@ def _send_batch(
     provider_name = notice.provider.get("trading_name") or notice.provider.get("legal_name", "")
     to_mail = []
     for recipient in batch:
+        recipient.failure = ""
         recipient.letter_sha256 = hashlib.sha256(letter(parts, notice, recipient, settings.zone)).hexdigest()
         recipient.delivery = rules.delivery_for(recipient.email, mail_configured=settings.smtp_configured)
         recipient.processed_at = now
         if recipient.delivery is Delivery.emailed:
+            recipient.attempts += 1
             body = rules.email_text(parts, provider_name=provider_name, subscriber_name=recipient.name)
             to_mail.append((recipient, mail.Mail(to=recipient.email, subject=parts["title"], body=body, date=now)))
     try:
@@ -216,9 +218,12 @@ def send(
     notice_id: int,
     batch_size: int = 500,
     limit: int | None = None,
+    clock: Clock | None = None,
 ) -> int:
     """Work through the pending recipients, a committed batch at a time; returns how many were done.
-    Safe to call again after an interruption: only recipients still pending are taken."""
+    Safe to call again after an interruption: only recipients still pending are taken. Each batch
+    records the notice's progress at `clock`'s time (`now` without one), so the scheduler can tell a
+    live send from one whose process went away (`resume`)."""
     with Session(engine, expire_on_commit=False) as session:
         notice = get_notice(session, notice_id)
         start(session, actor=actor, now=now, notice=notice)
@@ -242,9 +247,55 @@ def send(
                 session.commit()
                 return done
             _send_batch(session, notice, batch, settings, now)
+            notice.progress_at = clock.now() if clock is not None else now
+            session.add(notice)
             session.commit()
             done += len(batch)
     return done
+
+
+POST_CHUNK = 1000
+
+
+def record_posted(session: Session, *, actor: Actor, now: datetime, notice: RiskNotice) -> int:
+    """Staff confirm that the letters to those whose e-mail failed went in the post (the caller commits).
+
+    Each becomes a letter, recorded as served by post (provider.wording) now, when it was posted, and is
+    no longer retried by e-mail; returns how many. Chunk by chunk, so a large notice's failures never
+    sit in memory at once. (Subscribers without an address get a letter when sending reaches them and
+    are recorded served then.)"""
+    if notice.status is NoticeStatus.draft:
+        raise Conflict("the notice has not been sent: there are no letters to post")
+    posted = after_id = 0
+    failed = (RiskRecipient.notice_id == notice.id) & (RiskRecipient.delivery == Delivery.failed)
+    while rows := session.execute(
+        select(RiskRecipient.id, RiskRecipient.subscriber_id)
+        .where(failed, RiskRecipient.id > after_id)
+        .order_by(RiskRecipient.id)
+        .limit(POST_CHUNK)
+    ).all():
+        ids = [row.id for row in rows]
+        session.execute(update(RiskRecipient).where(RiskRecipient.id.in_(ids)).values(delivery=Delivery.letter))
+        served.record_served(
+            session,
+            version_id=notice.wording_version_id,
+            channel=ServedChannel.post,
+            served_at=now,
+            people=[served.Person(PersonKind.subscriber, row.subscriber_id, f"risk-{notice.id}") for row in rows],
+            served_in="security_risk_notice",
+            served_in_id=notice.id,
+        )
+        posted, after_id = posted + len(rows), ids[-1]
+    audit.record(
+        session,
+        actor=actor,
+        action="security_risk.letters_posted",
+        entity_type="security_risk_notice",
+        entity_id=notice.id,
+        now=now,
+        after={"letters": posted},
+    )
+    return posted
 
 
 def _finish(session: Session, actor: Actor, now: datetime, notice: RiskNotice) -> None:
@@ -262,3 +313,62 @@ def _finish(session: Session, actor: Actor, now: datetime, notice: RiskNotice) -
         now=now,
         after={"emailed": counts.emailed, "letters": counts.letters, "failed": counts.failed},
     )
+
+
+# --- resuming (the scheduler's job, provider.security_risks.jobs) --------------------------------------
+
+
+def _retryable(notice_id: int, now: datetime, max_attempts: int) -> Any:
+    return (
+        (RiskRecipient.notice_id == notice_id)
+        & (RiskRecipient.delivery == Delivery.failed)
+        & (RiskRecipient.attempts < max_attempts)
+        & or_(RiskRecipient.processed_at.is_(None), RiskRecipient.processed_at <= now - rules.RETRY_AFTER)
+    )
+
+
+def stalled_notices(session: Session, *, now: datetime, max_attempts: int) -> list[int]:
+    """Notices no send is working on (`rules.stalled`) with recipients still pending, or with failed
+    e-mails due another try."""
+    candidates = session.execute(
+        select(RiskNotice.id, RiskNotice.progress_at).where(RiskNotice.status != NoticeStatus.draft)
+    ).all()
+    found = []
+    for notice_id, progress_at in candidates:
+        if not rules.stalled(progress_at, now):
+            continue
+        waiting = (RiskRecipient.notice_id == notice_id) & (RiskRecipient.delivery == Delivery.pending)
+        if session.scalar(
+            select(select(RiskRecipient.id).where(waiting | _retryable(notice_id, now, max_attempts)).exists())
+        ):
+            found.append(notice_id)
+    return found
+
+
+def resume(engine: Engine, *, actor: Actor, clock: Clock, settings: Settings, batch_size: int = 500) -> int:
+    """Carry on every stalled send and try failed e-mails again (each at most
+    `settings.security_risk_email_attempts` times); returns how many recipients were done."""
+    now, attempts = clock.now(), settings.security_risk_email_attempts
+    with Session(engine) as session:
+        notice_ids = stalled_notices(session, now=now, max_attempts=attempts)
+    done = 0
+    for notice_id in notice_ids:
+        with Session(engine) as session:
+            retried = session.execute(
+                update(RiskRecipient).where(_retryable(notice_id, now, attempts)).values(delivery=Delivery.pending)
+            ).rowcount
+            session.execute(update(RiskNotice).where(RiskNotice.id == notice_id).values(progress_at=now))
+            audit.record(
+                session,
+                actor=actor,
+                action="security_risk.sending_resumed",
+                entity_type="security_risk_notice",
+                entity_id=notice_id,
+                now=now,
+                after={"retried": retried},
+            )
+            session.commit()
+        done += send(
+            engine, actor=actor, now=now, settings=settings, notice_id=notice_id, batch_size=batch_size, clock=clock
+        )
+    return done

@@ -17,7 +17,7 @@ from provider.security_risks.forms import NOTICE_FORM
 from provider.security_risks.models import Audience, Delivery, NoticeCreate, NoticeStatus
 from provider.subscribers.models import LineService
 from provider.web.csrf import html_router
-from provider.web.deps import NowDep, SettingsDep, page_permission
+from provider.web.deps import ClockDep, NowDep, SettingsDep, page_permission
 from provider.web.forms import FormError, Values, submit
 from provider.web.rendering import redirect, render
 
@@ -108,6 +108,7 @@ def send_notice(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    clock: ClockDep,
     notice: NoticePath,
 ) -> Response:
     """Fix the recipients and leave the letters and e-mails to a background task; this page shows progress."""
@@ -115,7 +116,13 @@ def send_notice(
     notice_id, waiting = notice.id, service.public(session, notice).recipients
     session.commit()  # and no new transaction after it: the background batches need the write lock
     background.add_task(
-        service.send, request.app.state.engine, actor=actor, now=now, settings=settings, notice_id=notice_id
+        service.send,
+        request.app.state.engine,
+        actor=actor,
+        now=now,
+        settings=settings,
+        notice_id=notice_id,
+        clock=clock,
     )
     return redirect(
         request,

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     cli_rejection_network: bool = True  # anonymous-call rejection is offered in the network (else a device option)
     cli_rejection_charge: str = "free of charge"
     call_forwarding_target_hours: int = Field(default=24, ge=1, le=720)
+    # (policy) Days a trace's captured callers are kept once its active period has ended, for the
+    # complaint and any disclosure to follow; then they are erased (provider.line_identification.jobs).
+    cli_trace_capture_retention_days: int = Field(default=90, ge=0, le=3650)
     # Addresses (comma-separated IPs or networks) whose X-Forwarded-Proto/-For uvicorn believes: the TLS
     # proxy's. Anyone else could claim https or any client address. "*" trusts every peer.
     forwarded_allow_ips: str = "127.0.0.1"
@@ -69,6 +72,8 @@ class Settings(BaseSettings):
     # Seconds to wait for a database connection (new or from the pool) before answering 503.
     database_connect_timeout: int = Field(default=2, ge=1, le=60)
     # PECR reg 18: how long an informed individual has to opt out before being listed.
+    # Security-risk notices (reg 5): how many times an e-mail is tried before it is left to the letter.
+    security_risk_email_attempts: int = Field(default=3, ge=1, le=20)
     directory_notice_wait_days: int = Field(default=28, ge=0, le=365)
 
     @model_validator(mode="after")

@@ -172,3 +172,60 @@ def test_an_active_trace_captures_the_caller_without_showing_them(agent, lines, 
     page = signed_in("agent").get("/line-identification", params=tried)
     assert "captured by an active trace" in page.text
     assert agent.get(f"/api/v1/traces/{trace['id']}").json()["captures"] == 1  # a call tried by hand is no call
+
+
+def test_without_called_the_called_line_is_found_from_the_digits_dialled(agent, lines, clock):
+    """The switch may leave out `called`: the called line's settings still apply, found from the
+    dialled digits once a 141 or 1470 prefix is stripped, in national or E.164 form."""
+    agent.put(f"/api/v1/lines/{lines[CALLED]}/cli", json={**SETTINGS, "reject_anonymous": True})
+    blocked = _decide(agent, dialled="14102079460002", called=None)
+    assert (
+        blocked["blocked"] is True and blocked["block_reason"] == "the called line rejects calls with a withheld number"
+    )
+    assert any(r["rule"] == "PECR reg 11(3)" for r in blocked["reasons"])
+    restricted = {"network_number": "+441632960123", "origin": "uk_interconnect", "privacy": "restricted"}
+    assert _decide(agent, **restricted, dialled=CALLED, called=None)["blocked"] is True
+    assert _decide(agent, dialled="147002079460002", called=None)["blocked"] is False
+
+    agent.put(f"/api/v1/lines/{lines[CALLED]}/cli", json={**SETTINGS, "hide_incoming": True})
+    hidden = _decide(agent, dialled="147002079460002", called=None)
+    assert hidden["caller_number_shown"] is False and hidden["shown_number"] is None
+    assert any(r["rule"] == "PECR reg 11(2)" for r in hidden["reasons"])
+
+
+def test_without_called_an_active_trace_on_the_dialled_line_captures(agent, lines, clock):
+    trace = agent.post(
+        f"/api/v1/lines/{lines[CALLED]}/traces",
+        json={"requested_by": "Ann", "channel": "phone", "description": "Silent calls at night"},
+    ).json()
+    decided = agent.post(
+        f"/api/v1/traces/{trace['id']}/decision",
+        json={"necessary_and_expedient": True, "reasons": "Repeated silent calls"},
+    )
+    assert decided.status_code == 200, decided.text
+    answer = _decide(agent, dialled="14102079460002", called=None)
+    assert answer["traced"] is True and answer["shown_number"] is None
+    assert agent.get(f"/api/v1/traces/{trace['id']}").json()["captures"] == 1
+
+
+def test_batch_and_single_decisions_agree_with_and_without_called(agent, lines):
+    agent.put(f"/api/v1/lines/{lines[CALLED]}/cli", json={**SETTINGS, "reject_anonymous": True})
+    base = {"network_number": CALLER, "origin": "own_subscriber"}
+    calls = [
+        {**base, "dialled": "14102079460002"},
+        {**base, "dialled": "14102079460002", "called": CALLED},
+        {**base, "dialled": "147002079460002"},
+        {**base, "dialled": "1410207946000"},  # not our line: nothing to reject
+        {
+            "network_number": "+441632960123",
+            "origin": "uk_interconnect",
+            "dialled": "02079460002",
+            "privacy": "restricted",
+        },
+        {**base, "dialled": "141999"},
+    ]
+    batch = agent.post("/api/v1/cli/decide/batch", json={"calls": calls})
+    assert batch.status_code == 200, batch.text
+    singles = [agent.post("/api/v1/cli/decide", json=call).json() for call in calls]
+    assert batch.json()["decisions"] == singles
+    assert [d["blocked"] for d in singles] == [True, True, False, False, True, False]
