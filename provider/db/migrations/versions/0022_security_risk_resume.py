@@ -1,7 +1,7 @@
 """security-risk sends record their progress, recipients count their e-mail attempts
 
-Revision ID: 0021_security_risk_resume
-Revises: 0020_traffic_consented_index
+Revision ID: 0022_security_risk_resume
+Revises: 0021_directory_letters_posted
 Create Date: 2026-12-03 09:40:00.000000
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import provider.db.types
 
 
-revision = '0021_security_risk_resume'
-down_revision = '0020_traffic_consented_index'
+revision = '0022_security_risk_resume'
+down_revision = '0021_directory_letters_posted'
 branch_labels = None
 depends_on = None
 
