@@ -104,7 +104,9 @@ class _Styles(Mapping[str, ParagraphStyle]):
 STYLES = _Styles()
 
 
-@lru_cache(maxsize=4096)
+# Enough for a batch's fixed wording, which then stays cached; each recipient's own lines (name, address,
+# reference) are parsed once and pushed out again, so a worker's memory stays flat over 100,000 letters.
+@lru_cache(maxsize=512)
 def _fragments(markup: str, style: ParagraphStyle) -> tuple[Any, ...]:
     return tuple(Paragraph(markup, style).frags)
 
