@@ -21,6 +21,7 @@ MANIFEST = Manifest(
         "breach.log.api:router",
         "breach.notices.api:router",
         "breach.notices.views:router",
+        "breach.notices.media_views:router",
         "breach.api:router",
         "breach.correction_api:router",
         "breach.views:router",

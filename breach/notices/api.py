@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import Response
 
-from breach.notices import assessments, bulk, recipients, sending, service
+from breach.notices import assessments, bulk, media, recipients, sending, service
 from breach.notices.models import (
     AssessmentInput,
     AssessmentPublic,
@@ -56,6 +56,27 @@ def get_templates(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) 
     service.get_breach(session, breach_id)
     versions = service.template_versions(session, breach_id)
     return [TemplatePublic.model_validate(t, from_attributes=True) for t in versions]
+
+
+@router.get("/breaches/{breach_id:int}/notices/media-wording", response_model=list[media.MediaWordingPublic])
+def get_media_wording(breach_id: IdPath, session: SessionDep, _actor: Actor = READ) -> list[media.MediaWordingPublic]:
+    """Every version of the media notice's own wording, newest first (none: the proposal is used)."""
+    service.get_breach(session, breach_id)
+    return [
+        media.MediaWordingPublic.model_validate(v, from_attributes=True) for v in media.versions(session, breach_id)
+    ]
+
+
+@router.post(
+    "/breaches/{breach_id:int}/notices/media-wording", response_model=media.MediaWordingPublic, status_code=201
+)
+def post_media_wording(
+    breach_id: IdPath, data: media.MediaWordingInput, session: SessionDep, now: NowDep, actor: Actor = WRITE
+) -> media.MediaWordingPublic:
+    """Save the public wording (no personal placeholder); a version already used stays as it was."""
+    wording = media.save(session, actor=actor, now=now, breach_id=breach_id, data=data)
+    session.commit()
+    return media.MediaWordingPublic.model_validate(wording, from_attributes=True)
 
 
 @router.post("/breaches/{breach_id:int}/notices/template", response_model=TemplatePublic, status_code=201)

@@ -44,6 +44,20 @@ ASSESSMENT_FORM = PageForm(
     repeated=("natures", "consequences", "circumstances"),
     choices=("natures", "consequences", "circumstances"),
 )
+MEDIA_WORDING_FORM = PageForm(
+    labels={
+        "headline": "Headline",
+        "provider_name": "Provider name",
+        "contact_details": "Contact point / Data Protection Officer",
+        "summary": "Summary of the incident",
+        "estimated_date": "Estimated date of the incident",
+        "data_nature": "Nature and content of the personal data",
+        "circumstances": "Circumstances",
+        "likely_consequences": "Likely consequences",
+        "provider_measures": "Measures we have taken",
+        "customer_measures": "Measures people can take",
+    }
+)
 TEMPLATE_FORM = PageForm(
     labels={
         "subject": "Title and e-mail subject",

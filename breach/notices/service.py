@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from breach.ico.models import FilingSubmission
 from breach.models import Breach, Filing
-from breach.notices import documents, plain, rules
+from breach.notices import plain, rules
 from breach.notices.assessments import current_assessment
 from breach.notices.models import (
     BatchPublic,
@@ -27,7 +27,6 @@ from breach.notices.models import (
     NoticeTemplate,
     TemplateInput,
 )
-from provider import evidence
 from provider.clock import london
 from provider.errors import Conflict, Invalid, NotFound
 from provider.profile.models import ProfileBase
@@ -175,45 +174,6 @@ def save_template(
 
 
 # --- media notice and the ICO Section 2 summary -------------------------------------------------------------
-
-
-def create_media_notice(session: Session, *, actor: Actor, now: datetime, breach_id: int) -> NoticeMedia:
-    """611/2013 Art 3(7): a public notice from the current wording, for people who cannot be identified."""
-    breach = get_breach(session, breach_id)
-    template = current_template(session, breach_id)
-    if template is None:
-        raise Conflict("write the notice wording first: the media notice is made from it")
-    snapshot = {
-        "provider": provider_snapshot(session),
-        "breach_reference": breach.reference,
-        "notice_date": local_date(now),
-        "created_at": now.isoformat(),
-        "template_version": template.version,
-    }
-    content = documents.media_notice_pdf(template_fields(template), snapshot)
-    media = NoticeMedia(
-        breach_id=breach_id,
-        template_id=template.id,
-        snapshot=snapshot,
-        pdf_sha256=evidence.sha256(content),
-        pdf_bytes=content,
-        created_by=actor.name,
-        created_at=now,
-    )
-    wording_service.mark_used(session, version_id=template.id, now=now)
-    session.add(media)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="breach.media_notice_created",
-        entity_type="breach_notice_media",
-        entity_id=media.id,
-        now=now,
-        after={"breach_id": breach_id, "sha256": media.pdf_sha256, "template_version": template.version},
-    )
-    refresh_customer_summary(session, actor=actor, now=now, breach_id=breach_id)
-    return media
 
 
 def latest_media_notice(session: Session, breach_id: int) -> NoticeMedia | None:

@@ -12,14 +12,25 @@ from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
 from breach.models import Breach
-from breach.notices import archive, assessments, bulk, forms, listing, marketing, recipients, rules, sending, service
+from breach.notices import (
+    archive,
+    assessments,
+    bulk,
+    forms,
+    listing,
+    marketing,
+    recipients,
+    rules,
+    sending,
+    service,
+)
 from breach.notices.forms import ASSESSMENT_FORM, OVERVIEW_FORM, RECIPIENTS_FORM, TEMPLATE_FORM
 from breach.notices.models import AssessmentInput, Channel, NoticeBatch, RecipientStatus, TemplateInput
 from breach.notices.paths import NoticeBatchPath, NoticeRecipientPath
 from breach.notices.presenters import LABELS, OUTCOME_LABELS
 from breach.paths import BreachPath
 from provider.db.session import SessionDep
-from provider.errors import Invalid, NotFound
+from provider.errors import Invalid
 from provider.security.actor import Actor
 from provider.security.roles import Permission
 from provider.web.csrf import html_router
@@ -36,7 +47,7 @@ TemplateValues = Annotated[Values, Depends(TEMPLATE_FORM.submitted)]
 BASE = "/breaches/{breach_id:int}/notices"
 
 
-def _base(breach: Breach) -> str:
+def base(breach: Breach) -> str:
     return f"/breaches/{breach.id}/notices"
 
 
@@ -120,7 +131,7 @@ def assessment_submit(
         action=decide,
         on_error=lambda errors, status: _assessment_page(request, session, breach, values, errors, status),
         success=lambda assessment: redirect(
-            request, _base(breach), f"Decision recorded: {OUTCOME_LABELS[assessment.outcome]}."
+            request, base(breach), f"Decision recorded: {OUTCOME_LABELS[assessment.outcome]}."
         ),
     )
 
@@ -172,7 +183,7 @@ def template_submit(
         action=save,
         on_error=lambda errors, status: _template_page(request, session, breach, values, errors, status),
         success=lambda template: redirect(
-            request, _base(breach) + "/template", f"Wording saved as version {template.version}."
+            request, base(breach) + "/template", f"Wording saved as version {template.version}."
         ),
     )
 
@@ -238,7 +249,7 @@ async def recipients_submit(
 
     def chosen(result: Any) -> Response:
         flash = forms.selection_flash(result)
-        return redirect(request, _base(breach), flash)
+        return redirect(request, base(breach), flash)
 
     return submit(
         session,
@@ -252,7 +263,7 @@ async def recipients_submit(
 # --- actions and downloads ---------------------------------------------------------------------------------
 
 
-def _act(
+def act(
     request: Request, session: Session, breach: Breach, action: Callable[[], Any], success: Callable[[Any], Response]
 ) -> Response:
     """A button on the overview: on a refusal the overview comes back saying why (409 for a conflict)."""
@@ -272,9 +283,9 @@ def generate_submit(
     def started(batch: NoticeBatch) -> Response:
         state = request.app.state
         background.add_task(bulk.run_generation, state.engine, batch_id=batch.id, clock=state.clock, actor=actor)
-        return redirect(request, _base(breach), f"Generating {batch.total} notices.")
+        return redirect(request, base(breach), f"Generating {batch.total} notices.")
 
-    return _act(
+    return act(
         request,
         session,
         breach,
@@ -296,7 +307,7 @@ def resume_submit(
     session.commit()
     state = request.app.state
     background.add_task(bulk.run_generation, state.engine, batch_id=batch.id, clock=state.clock, actor=actor)
-    return redirect(request, _base(breach), "Generation resumed.")
+    return redirect(request, base(breach), "Generation resumed.")
 
 
 def _start_send(
@@ -313,9 +324,9 @@ def _start_send(
         sending.start_in_background(
             state.engine, settings=settings, clock=state.clock, actor=actor, breach_id=breach.id
         )
-        return redirect(request, _base(breach), started.format(waiting=waiting))
+        return redirect(request, base(breach), started.format(waiting=waiting))
 
-    return _act(request, session, breach, starter, sent)
+    return act(request, session, breach, starter, sent)
 
 
 @router.post(BASE + "/send")
@@ -354,30 +365,7 @@ def send_resume_submit(
 def posted_submit(request: Request, session: SessionDep, now: NowDep, actor: Writer, breach: BreachPath) -> Response:
     posted = bulk.record_posted(session, actor=actor, now=now, breach_id=breach.id)
     session.commit()
-    return redirect(request, _base(breach), f"{posted} letters recorded as posted.")
-
-
-@router.post(BASE + "/media")
-def media_submit(request: Request, session: SessionDep, now: NowDep, actor: Writer, breach: BreachPath) -> Response:
-    return _act(
-        request,
-        session,
-        breach,
-        lambda: service.create_media_notice(session, actor=actor, now=now, breach_id=breach.id),
-        lambda _: redirect(request, _base(breach), "Media notice created."),
-    )
-
-
-@router.get(BASE + "/media.pdf")
-def media_pdf(session: SessionDep, _actor: Reader, breach: BreachPath) -> Response:
-    media = service.latest_media_notice(session, breach.id)
-    if media is None:
-        raise NotFound("no media notice has been created for this breach")
-    return Response(
-        media.pdf_bytes,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="media-notice-{breach.id}.pdf"'},
-    )
+    return redirect(request, base(breach), f"{posted} letters recorded as posted.")
 
 
 @router.get(BASE + "/letters/{recipient_id:int}.pdf")

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from breach import obligations
 from breach.models import Breach, ObligationKind
-from breach.notices import archive, assessments, bulk, recipients, sending, service
+from breach.notices import archive, assessments, bulk, media, recipients, sending, service
 from breach.notices.models import AssessmentInput, NoticeRecipient
 from provider.deadlines.models import Obligation
 from provider.errors import Conflict, Invalid
@@ -320,9 +320,9 @@ def test_media_notice_has_provider_details_and_no_personal_data(engine, breach, 
         recipients.add_recipients(
             session, actor=TESTER, now=clock.now(), breach_id=breach.id, account_references=[("item 1", "ACC-1")]
         )
-        media = service.create_media_notice(session, actor=TESTER, now=clock.now(), breach_id=breach.id)
+        notice = media.create_media_notice(session, actor=TESTER, now=clock.now(), breach_id=breach.id)
         session.commit()
-        text = pdf_text(media.pdf_bytes)
+        text = pdf_text(notice.pdf_bytes)
         assert "Northwind Telecom Ltd" in text and "Z7654321" in text and "dpo@northwind.example" in text
         assert "Ann Smith" not in text and "ACC-1" not in text and "07700 900001" not in text
         assert "{name}" not in text and "{lines}" not in text
