@@ -44,20 +44,6 @@ ASSESSMENT_FORM = PageForm(
     repeated=("natures", "consequences", "circumstances"),
     choices=("natures", "consequences", "circumstances"),
 )
-MEDIA_WORDING_FORM = PageForm(
-    labels={
-        "headline": "Headline",
-        "provider_name": "Provider name",
-        "contact_details": "Contact point / Data Protection Officer",
-        "summary": "Summary of the incident",
-        "estimated_date": "Estimated date of the incident",
-        "data_nature": "Nature and content of the personal data",
-        "circumstances": "Circumstances",
-        "likely_consequences": "Likely consequences",
-        "provider_measures": "Measures we have taken",
-        "customer_measures": "Measures people can take",
-    }
-)
 TEMPLATE_FORM = PageForm(
     labels={
         "subject": "Title and e-mail subject",
@@ -71,6 +57,14 @@ TEMPLATE_FORM = PageForm(
         "likely_consequences": "Likely consequences",
         "provider_measures": "Measures we have taken",
         "customer_measures": "Measures the person can take",
+    }
+)
+# The public notice's sections are the letter's, without its subject and greeting, and speak to the public.
+MEDIA_WORDING_FORM = PageForm(
+    labels={
+        "headline": "Headline",
+        **{name: label for name, label in TEMPLATE_FORM.labels.items() if name not in ("subject", "greeting")},
+        "customer_measures": "Measures people can take",
     }
 )
 # Where each entry of the recipients form came from, as the service names it ("csv line 3").
