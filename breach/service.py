@@ -48,6 +48,7 @@ from provider.db.like import contains_pattern
 from provider.deadlines import service as deadlines
 from provider.deadlines.models import Obligation, ObligationStatus
 from provider.errors import FieldError, Invalid, NotFound
+from provider.notices import fonts
 from provider.profile.service import find_profile
 from provider.security import audit
 from provider.security.actor import Actor
@@ -110,6 +111,17 @@ def _raise_if(errors: list[FieldError], detail: str) -> None:
         raise Invalid(f"{detail}: " + "; ".join(f"{e.field}: {e.reason}" for e in errors), errors=errors)
 
 
+def _undrawable_errors(values: dict[str, Any]) -> list[FieldError]:
+    """Text no installed font can print, by field: the breach log and filings are PDFs for the ICO, so
+    whoever types it is told now rather than a box appearing in a document later."""
+    errors = []
+    for name, value in values.items():
+        missing = fonts.undrawable([value]) if isinstance(value, str) else []
+        if missing:
+            errors.append(FieldError(name, f"no installed font can print {fonts.describe(missing)}"))
+    return errors
+
+
 def _time_errors(values: dict[str, Any], now: datetime) -> list[FieldError]:
     return rules.time_errors(
         occurred_at=values["occurred_at"],
@@ -156,7 +168,7 @@ def create_breach(
     or the times break rules.time_errors (every problem listed at once)."""
     values = _normalised(data.model_dump())
     errors = [FieldError("title", "must not be blank")] if not values["title"] else []
-    _raise_if(errors + _time_errors(values, now), "the breach cannot be recorded")
+    _raise_if(errors + _undrawable_errors(values) + _time_errors(values, now), "the breach cannot be recorded")
     breach = Breach(
         **values,
         reference=_next_reference(session, values["aware_at"]),
@@ -204,7 +216,7 @@ def _changes(breach: Breach, data: BreachUpdate) -> dict[str, Any]:
     ]
     if sent.get("title") == "":
         nulls.append(FieldError("title", "must not be blank"))
-    _raise_if(nulls, "the breach cannot be changed")
+    _raise_if(nulls + _undrawable_errors(sent), "the breach cannot be changed")
     return {name: value for name, value in sent.items() if getattr(breach, name) != value}
 
 

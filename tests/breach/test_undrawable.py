@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from breach import service
+from breach.models import BreachUpdate
 from provider.errors import Invalid
 from provider.notices import fonts
 from tests.breach.test_service import SECTION_1, add_profile, create, error_fields
@@ -21,8 +22,11 @@ def test_the_characters_chosen_are_ones_no_installed_font_draws():
 
 def test_a_filing_with_characters_no_font_draws_is_refused_naming_each_field_and_character(session):
     add_profile(session)
-    facts = SECTION_1 | {"data_description": f"Call records tagged {HIEROGLYPH}"}
-    breach = create(session, **facts, title=f"Lost laptop {PRIVATE}")
+    breach = create(session, **SECTION_1, title="Lost laptop")
+    # Recorded before the breach form checked characters: written straight to the row.
+    breach.data_description, breach.title = f"Call records tagged {HIEROGLYPH}", f"Lost laptop {PRIVATE}"
+    session.add(breach)
+    session.flush()
     with pytest.raises(Invalid) as raised:
         service.file_notification(session, actor=TESTER, now=START, breach_id=breach.id, stage="initial")
     assert sorted(error_fields(raised)) == ["data_description", "title"]
@@ -38,3 +42,17 @@ def test_welsh_and_polish_text_is_filed(session):
     breach = create(session, **SECTION_1, title="Gliniadur coll yn Aberdâr, ŵyr Łukasza")
     filing = service.file_notification(session, actor=TESTER, now=START, breach_id=breach.id, stage="initial")
     assert filing.pdf_bytes.startswith(b"%PDF")
+
+
+def test_recording_or_changing_a_breach_with_characters_no_font_draws_is_refused_by_field(session):
+    with pytest.raises(Invalid) as raised:
+        create(session, **SECTION_1, title=f"Lost laptop {PRIVATE}")
+    assert error_fields(raised) == ["title"]
+    breach = create(session, **SECTION_1, title="Lost laptop")
+    with pytest.raises(Invalid) as raised:
+        service.update_breach(
+            session, actor=TESTER, now=START, breach_id=breach.id,
+            data=BreachUpdate(data_description=f"Call records tagged {HIEROGLYPH}"),
+        )  # fmt: skip
+    assert error_fields(raised) == ["data_description"]
+    assert "U+13000" in raised.value.errors[0].reason
