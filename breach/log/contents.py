@@ -20,7 +20,7 @@ from breach.log.models import (
     BreachLog,
     LogRow,
 )
-from breach.models import Breach, Filing, FilingStage, ObligationKind
+from breach.models import Breach, BreachCorrection, CorrectionStatus, Filing, FilingStage, ObligationKind
 from breach.notices.models import NoticeRecipient, RecipientStatus
 from provider.clock import LONDON, ensure_utc
 from provider.deadlines import rules as deadline_rules
@@ -131,6 +131,7 @@ def _rows(session: Session, breaches: Sequence[Breach]) -> list[LogRow]:
             if text and text not in reasons.setdefault(breach_id, []):
                 reasons[breach_id].append(text)
     sent = _customers_sent(session, ids)
+    original = _original_ico_due(session, ids)
     return [
         _row(
             breach,
@@ -138,9 +139,23 @@ def _rows(session: Session, breaches: Sequence[Breach]) -> list[LogRow]:
             obligations.get((breach.id, ObligationKind.customer_notice_decision)),
             {stage: first_by_stage.get((breach.id, stage.value)) for stage in FilingStage},
             "\n".join(reasons.get(breach.id, [])),
-        ).model_copy(update=sent.get(breach.id, {}))
+        ).model_copy(update=sent.get(breach.id, {}) | {"ico_original_due_at": original.get(breach.id)})
         for breach in breaches
     ]
+
+
+def _original_ico_due(session: Session, ids: list[int]) -> dict[int, datetime]:
+    """Per corrected breach: the ICO deadline as it stood before its first approved correction of the times."""
+    rows = session.execute(
+        select(BreachCorrection.breach_id, BreachCorrection.original_due)
+        .where(BreachCorrection.breach_id.in_(ids), BreachCorrection.status == CorrectionStatus.approved)
+        .order_by(BreachCorrection.id)
+    ).all()
+    found: dict[int, datetime] = {}
+    for breach_id, due in rows:
+        if breach_id not in found and (due or {}).get("ico_notification"):
+            found[breach_id] = ensure_utc(datetime.fromisoformat(due["ico_notification"]))
+    return found
 
 
 def _customers_sent(session: Session, ids: list[int]) -> dict[int, dict[str, object]]:

@@ -25,6 +25,7 @@ from provider.notices import pdf
 
 # The log's ICO deadline is the "notify the ICO" obligation, under the name the pages give it.
 ICO_DUE = due_heading(ObligationKind.ico_notification)
+ORIGINAL_DUE = "Original ICO deadline (before an approved correction of the times)"
 CSV_COLUMNS = (
     "Provider",
     "ICO registration number",
@@ -37,6 +38,7 @@ CSV_COLUMNS = (
     "Date aware",
     "Regime",
     ICO_DUE,
+    ORIGINAL_DUE,
     "Date notified to ICO",
     "Second notification to ICO",
     "Follow-up notification to ICO",
@@ -127,6 +129,7 @@ def row_cells(row: LogRow) -> dict[str, str]:
         "Date aware": when(row.aware_at),
         "Regime": row.regime,
         ICO_DUE: _joined(when(row.ico_due_at), "" if row.ico_deadline_statutory else "(internal target)"),
+        ORIGINAL_DUE: when(row.ico_original_due_at),
         "Date notified to ICO": when(row.initial_notified_at),
         "Second notification to ICO": when(row.second_notified_at),
         "Follow-up notification to ICO": when(row.follow_up_notified_at),
@@ -209,6 +212,7 @@ def _grid_row(row: LogRow, cells: dict[str, str]) -> list[str]:
     )
     ico = _joined(
         f"Due: {when(row.ico_due_at) or 'none recorded'}",
+        f"Originally due: {when(row.ico_original_due_at)} (before a correction)" if row.ico_original_due_at else "",
         f"Notified: {cells['Date notified to ICO'] or 'not yet'}",
         f"Late: {cells['Notified late?']}",
     )

@@ -82,6 +82,7 @@ class LogRow(SQLModel):
     other_providers: str = ""
     cross_border: str = ""
     ico_due_at: datetime | None = None
+    ico_original_due_at: datetime | None = None  # before an approved correction of the breach's times
     ico_deadline_statutory: bool = True
     initial_notified_at: datetime | None = None
     second_notified_at: datetime | None = None

@@ -11,7 +11,16 @@ from datetime import datetime
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from breach.log.documents import CSV_COLUMNS, ICO_DUE, NIL_REFERENCE, _safe, nil_return_text, provenance, row_cells
+from breach.log.documents import (
+    CSV_COLUMNS,
+    ICO_DUE,
+    NIL_REFERENCE,
+    ORIGINAL_DUE,
+    _safe,
+    nil_return_text,
+    provenance,
+    row_cells,
+)
 from breach.log.models import BreachLog, LogRow
 from provider.clock import london
 
@@ -21,6 +30,7 @@ DATE_COLUMNS = {
     "Date detected": "detected_at",
     "Date aware": "aware_at",
     ICO_DUE: "ico_due_at",
+    ORIGINAL_DUE: "ico_original_due_at",
     "Date notified to ICO": "initial_notified_at",
     "Second notification to ICO": "second_notified_at",
     "Follow-up notification to ICO": "follow_up_notified_at",

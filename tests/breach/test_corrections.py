@@ -82,3 +82,21 @@ def test_the_rule_counts_the_deadline_instant_as_not_yet_passed():
     assert not rules.correction_needs_approval(["title"], [Row()], DUE + timedelta(days=9))
     assert not rules.may_approve("Dana Hughes", " dana hughes ")
     assert datetime(2026, 1, 1, tzinfo=UTC) < DUE
+
+
+def test_the_monthly_log_shows_the_original_deadline_beside_the_corrected_one(session):
+    from breach.log import contents, documents
+    from breach.log import rules as log_rules
+
+    add_profile(session)
+    breach = create(session, **SECTION_1)
+    after = DUE + timedelta(seconds=1)
+    request = corrections.request_correction(
+        session, actor=TESTER, now=after, breach_id=breach.id, changes={"aware_at": LATER}, justification="Typo"
+    )
+    month = log_rules.period_of(breach.aware_at)
+    assert contents.build_log(session, period=month, now=after).rows[0].ico_original_due_at is None
+    corrections.decide_correction(session, actor=SECOND, now=after, correction_id=request.id, approve=True)
+    row = contents.build_log(session, period=month, now=after).rows[0]
+    assert row.ico_original_due_at == DUE and row.ico_due_at == rules.ico_notification_due("DUAA", LATER)
+    assert documents.row_cells(row)[documents.ORIGINAL_DUE] == documents.when(DUE)
