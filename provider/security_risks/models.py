@@ -66,7 +66,7 @@ class RiskRecipient(SQLModel, table=True):
     email: str = Field(default="", max_length=254, description="the address used, as it was then")
     letter_sha256: str = Field(default="", max_length=64)
     failure: str = Field(default="", max_length=300)
-    attempts: int = Field(default=0, description="e-mails tried; a failed one is retried up to a limit")
+    attempts: int = Field(default=0, sa_type=BIG_INT, description="e-mails tried; a failed one is retried to a limit")
     processed_at: datetime | None = utc_field(nullable=True)
 
 

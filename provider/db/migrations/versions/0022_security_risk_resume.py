@@ -19,7 +19,7 @@ def upgrade() -> None:
     with op.batch_alter_table('security_risk_notice') as batch:
         batch.add_column(sa.Column('progress_at', provider.db.types.UTCDateTime(timezone=True), nullable=True))
     with op.batch_alter_table('security_risk_recipient') as batch:
-        batch.add_column(sa.Column('attempts', sa.Integer(), nullable=False, server_default='0'))
+        batch.add_column(sa.Column('attempts', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False, server_default='0'))
 
 
 def downgrade() -> None:
