@@ -92,8 +92,12 @@ def proposed(session: Session, breach_id: int) -> MediaWordingInput:
         return MediaWordingInput.model_validate(saved.model_dump(include=set(MEDIA_FIELDS)))
     customer = service.current_template(session, breach_id) or service.draft_template(session, breach_id)
     fields = service.template_fields(customer)
+    # The letter's subject speaks to one customer ("your information"); a public headline names the provider.
+    provider = fields.get("provider_name", "")
     return MediaWordingInput.model_construct(
-        headline=documents.public_text(fields["subject"]) or "Public notice of a personal data breach",
+        headline=f"Public notice of a personal data breach at {provider}"
+        if provider
+        else "Public notice of a personal data breach",
         **{name: documents.public_text(fields.get(name, "")) for name in MEDIA_FIELDS if name != "headline"},
     )
 

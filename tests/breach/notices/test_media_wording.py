@@ -33,6 +33,7 @@ def test_the_proposal_leaves_out_every_sentence_that_names_a_person(engine, brea
         service.save_template(session, actor=TESTER, now=clock.now(), breach_id=breach.id, data=customer)
         proposed = media.proposed(session, breach.id)
     assert proposed.summary == "A tape was stolen."
+    assert proposed.headline == f"Public notice of a personal data breach at {customer.provider_name}"
     assert "{" not in " ".join(proposed.model_dump().values())
 
 
