@@ -63,16 +63,7 @@ MEDIA_NOTICE = Purpose(
 
 
 def _public(version: WordingVersion) -> MediaWordingPublic:
-    # Built without validation, as the customer wording is: stored text stays readable if bounds tighten.
-    return MediaWordingPublic.model_construct(
-        id=version.id,
-        version=version.version,
-        content_sha256=version.content_sha256,
-        created_by=version.created_by,
-        created_at=version.created_at,
-        first_used_at=version.first_used_at,
-        **{name: version.parts.get(name, "") for name in MEDIA_FIELDS},
-    )
+    return wording_service.as_model(MediaWordingPublic, version, MEDIA_FIELDS)
 
 
 def versions(session: Session, breach_id: int) -> list[MediaWordingPublic]:

@@ -82,17 +82,7 @@ def current_template(session: Session, breach_id: int) -> NoticeTemplate | None:
 
 
 def as_template(version: WordingVersion) -> NoticeTemplate:
-    # Built without validation: stored wording stays readable if the input bounds are tightened later.
-    return NoticeTemplate.model_construct(
-        id=version.id,
-        version=version.version,
-        content_sha256=version.content_sha256,
-        created_by=version.created_by,
-        created_at=version.created_at,
-        updated_at=version.updated_at,
-        first_used_at=version.first_used_at,
-        **{name: version.parts.get(name, "") for name in TEMPLATE_FIELDS},
-    )
+    return wording_service.as_model(NoticeTemplate, version, TEMPLATE_FIELDS)
 
 
 def version_fields(session: Session, version_id: int) -> dict[str, str]:

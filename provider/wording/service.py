@@ -76,6 +76,17 @@ def latest_version(session: Session, *, text_id: int) -> WordingVersion | None:
     ).scalar_one_or_none()
 
 
+VERSION_FIELDS = ("id", "version", "content_sha256", "created_by", "created_at", "updated_at", "first_used_at")
+
+
+def as_model(model: type[Any], version: WordingVersion, parts: tuple[str, ...]) -> Any:
+    """A version read back as a domain's schema: its own fields the model has, then its parts by name.
+
+    Built without validation: stored wording stays readable if the input bounds are tightened later."""
+    values = {name: getattr(version, name) for name in VERSION_FIELDS if name in model.model_fields}
+    return model.model_construct(**values, **{name: version.parts.get(name, "") for name in parts})
+
+
 def get_version(session: Session, version_id: int) -> WordingVersion:
     version = session.get(WordingVersion, version_id)
     if version is None:
