@@ -4,19 +4,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from datetime import datetime
-from functools import lru_cache
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
-from pydantic import ValidationError
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from provider.batching import no_cycle_collection
 from provider.db.session import SessionDep
 from provider.errors import NotFound, invalid
 from provider.security.actor import Actor
@@ -24,8 +17,7 @@ from provider.security.roles import Permission
 from provider.subscribers import service as subscribers
 from provider.subscribers.paths import SubscriberPath
 from provider.web.deps import NowDep, api_permission
-from traffic.consent import bulk, notices, register, service, switches
-from traffic.consent.asks import Ask, fast_ask
+from traffic.consent import batch_answers, bulk, notices, register, service, switches
 from traffic.consent.models import (
     AuthoriseAnswer,
     AuthoriseRequest,
@@ -83,7 +75,7 @@ async def authorise_batch(request: Request, _actor: Reader, session: SessionDep,
     body = await request.body()
     json_list = request.headers.get("content-type", "").startswith("application/json")
     texts = _list_items(body) if json_list else [line for line in body.split(b"\n") if line.strip()]
-    return StreamingResponse(_answers(request.app.state.engine, texts, now), media_type=NDJSON)
+    return StreamingResponse(batch_answers.answers(request.app.state.engine, texts, now), media_type=NDJSON)
 
 
 def _list_items(body: bytes) -> list[bytes]:
@@ -92,60 +84,6 @@ def _list_items(body: bytes) -> list[bytes]:
     except ValueError:
         items = None
     return [json.dumps(item).encode() for item in items] if isinstance(items, list) else [b"null"]
-
-
-async def _answers(engine, texts: list[bytes], now: datetime) -> AsyncIterator[bytes]:
-    """A chunk of answers at a time, each worked out in a thread so the server keeps serving."""
-    for start in range(0, len(texts), bulk.CHUNK):
-        yield await run_in_threadpool(_answer_texts, engine, texts[start : start + bulk.CHUNK], now, start)
-
-
-def _answer_texts(engine, texts: list[bytes], now: datetime, first: int) -> bytes:
-    with no_cycle_collection():
-        asks: list[AuthoriseRequest | Ask | None] = []
-        problems: dict[int, str] = {}
-        for offset, text in enumerate(texts):
-            ask = _fast(text)
-            if ask is None:
-                try:
-                    ask = AuthoriseRequest.model_validate_json(text)
-                except ValidationError as error:
-                    problems[offset] = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-            asks.append(ask)
-        with Session(engine) as session:
-            answers = iter(bulk.answer_chunk(session, [a for a in asks if a is not None], now))
-        out = []
-        encoded: dict[bulk.Answer, str] = {}  # the same answer is the same text: encoded once per chunk
-        for offset, ask in enumerate(asks):
-            if ask is None:
-                reason = _json(problems[offset])
-                out.append(f'{{"index":{first + offset},"allowed":false,"problem":"invalid","reason":{reason}}}')
-                continue
-            answer = next(answers)
-            rest = encoded.get(answer)
-            if rest is None:
-                rest = encoded[answer] = _encoded(answer)
-            out.append(f'{{"index":{first + offset}{rest}')
-        return ("\n".join(out) + "\n").encode()
-
-
-def _fast(text: bytes) -> Ask | None:
-    try:
-        return fast_ask(orjson.loads(text))
-    except orjson.JSONDecodeError:
-        return None
-
-
-def _encoded(answer: bulk.Answer) -> str:
-    """An answer's fields after its index, as JSON text."""
-    problem = f',"problem":"{answer.problem}"' if answer.problem else ""
-    allowed = "true" if answer.allowed else "false"
-    return f',"allowed":{allowed},"reason":{_json(answer.reason)},"basis":{_json(answer.basis)}{problem}}}'
-
-
-@lru_cache(maxsize=4096)
-def _json(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
 
 
 # --- notices ---------------------------------------------------------------------------------------

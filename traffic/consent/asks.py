@@ -51,21 +51,24 @@ def _text(value: Any, name: str, *, optional: bool) -> bool:
 def fast_ask(item: Any) -> Ask | None:
     if type(item) is not dict:
         return None
+    get = item.get
     try:
         kind, purpose = DATA_KINDS[item["data_kind"]], PURPOSES[item["purpose"]]
     except (KeyError, TypeError):  # missing, or no value of the enum (TypeError: a list or an object)
         return None
-    subscriber_id, user_id = item.get("subscriber_id"), item.get("user_id")
-    line_number = item.get("line_number")
-    service_name, called_number = item.get("service_name", ""), item.get("called_number", "")
-    anonymous = item.get("anonymous", False)
-    if not (
-        _id(subscriber_id)
-        and _id(user_id)
-        and _text(line_number, "line_number", optional=True)
-        and _text(service_name, "service_name", optional=False)
-        and _text(called_number, "called_number", optional=False)
-        and (anonymous is True or anonymous is False)
+    subscriber_id, user_id, line_number = get("subscriber_id"), get("user_id"), get("line_number")
+    service_name, called_number, anonymous = get("service_name", ""), get("called_number", ""), get("anonymous", False)
+    # Each check only for a value other than its default: most questions name just a subscriber.
+    if (
+        (subscriber_id is not None and not _id(subscriber_id))
+        or (user_id is not None and not _id(user_id))
+        or (line_number is not None and not _text(line_number, "line_number", optional=True))
+        or (service_name != "" and not _text(service_name, "service_name", optional=False))
+        or (called_number != "" and not _text(called_number, "called_number", optional=False))
+        or (anonymous is not True and anonymous is not False)
     ):
         return None
-    return Ask(subscriber_id, line_number, user_id, kind, purpose, service_name, anonymous, called_number)
+    # tuple.__new__ makes the same Ask as Ask(...) without its Python-level constructor.
+    return tuple.__new__(
+        Ask, (subscriber_id, line_number, user_id, kind, purpose, service_name, anonymous, called_number)
+    )

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import NamedTuple
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -22,10 +20,21 @@ from provider.batching import no_cycle_collection
 from provider.subscribers import phone
 from provider.subscribers.models import Line, LineUser
 from provider.wording.models import PersonKind
-from traffic.consent import rules, switches
+from traffic.consent import plain, switches
+from traffic.consent.decided import (
+    NO_LINE,
+    NO_SUBSCRIBER,
+    NOBODY_NAMED,
+    NOT_THEIR_LINE,
+    NOT_THEIR_USER,
+    Answer,
+    Decided,
+    Who,
+    aware,
+    decide,
+)
 from traffic.consent.models import (
     AuthoriseRequest,
-    ConsentAction,
     ConsentPurpose,
     DataKind,
     ProcessingPurpose,
@@ -40,32 +49,12 @@ CURRENT_SQL = (
     f"SELECT {KEY_COLUMNS}, action, occurred_at FROM traffic_consent WHERE id IN "
     f"(SELECT max(id) FROM traffic_consent WHERE {{subscriber_in}} GROUP BY {KEY_COLUMNS})"
 )
+# PostgreSQL takes the newest of each key in one ordered pass, in half the time of the grouped form.
+CURRENT_SQL_POSTGRES = (
+    f"SELECT DISTINCT ON ({KEY_COLUMNS}) {KEY_COLUMNS}, action, occurred_at FROM traffic_consent "
+    f"WHERE {{subscriber_in}} ORDER BY {KEY_COLUMNS}, id DESC"
+)
 CONSENT_PURPOSE = {ProcessingPurpose.marketing: ConsentPurpose.marketing, ProcessingPurpose.vas: ConsentPurpose.vas}
-
-
-class Answer(NamedTuple):
-    """A decision, or a problem with the question (`problem`: "not_found" or "invalid"). A tuple: a batch
-    hashes its answers to encode each distinct one once."""
-
-    allowed: bool
-    reason: str
-    basis: str
-    problem: str = ""
-
-
-@dataclass
-class _Who:
-    subscriber_id: int | None = None
-    line_id: int | None = None
-    person_kind: PersonKind = PersonKind.subscriber
-    person_id: int | None = None
-    problem: Answer | None = None
-
-
-def _aware(value: datetime | str) -> datetime:
-    """A stored time as aware UTC: SQLite hands back text without an offset, PostgreSQL a datetime."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _number(text: str) -> str | None:
@@ -124,28 +113,25 @@ class _Chunk:
                 found[row[0]] = tuple(row[1:])
         return found
 
-    def who(self, ask: AuthoriseRequest) -> _Who:
-        who = _Who(subscriber_id=ask.subscriber_id)
+    def who(self, ask: AuthoriseRequest) -> Who:
+        subscriber_id, line_id = ask.subscriber_id, None
         if ask.line_number:
             line = self.lines.get(self.numbers.get(ask.line_number))
             if line is None:
-                return _Who(problem=Answer(False, "no line has this number", "", "not_found"))
-            if who.subscriber_id not in (None, line[1]):
-                return _Who(problem=Answer(False, "the line is not the subscriber's", "", "invalid"))
-            who.line_id, who.subscriber_id = line
-        elif who.subscriber_id is None:
-            return _Who(problem=Answer(False, "name the subscriber or the line number", "", "invalid"))
-        elif who.subscriber_id not in self.subscribers:
-            return _Who(problem=Answer(False, "no such subscriber", "", "not_found"))
-        who.person_id = who.subscriber_id
-        return self._user(ask, who) if ask.user_id else who
-
-    def _user(self, ask: AuthoriseRequest, who: _Who) -> _Who:
+                return NO_LINE
+            if subscriber_id not in (None, line[1]):
+                return NOT_THEIR_LINE
+            line_id, subscriber_id = line
+        elif subscriber_id is None:
+            return NOBODY_NAMED
+        elif subscriber_id not in self.subscribers:
+            return NO_SUBSCRIBER
+        if not ask.user_id:
+            return Who(subscriber_id, line_id, PersonKind.subscriber, subscriber_id)
         user = self.users.get(ask.user_id)
-        if user is None or user[1] != who.subscriber_id or who.line_id not in (None, user[0]):
-            return _Who(problem=Answer(False, "not a named user of this line or subscriber", "", "invalid"))
-        who.line_id, who.person_kind, who.person_id = user[0], PersonKind.line_user, ask.user_id
-        return who
+        if user is None or user[1] != subscriber_id or line_id not in (None, user[0]):
+            return NOT_THEIR_USER
+        return Who(subscriber_id, user[0], PersonKind.line_user, ask.user_id)
 
     def consents(self, subscriber_ids: set[int]) -> dict[tuple, tuple]:
         """Every current consent of these subscribers: one statement per 30,000 subscribers, written as
@@ -155,13 +141,14 @@ class _Chunk:
         connection = self.session.connection()
         for part in _in_chunks(subscriber_ids):
             condition, parameters = _ids_in(connection, "subscriber_id", part)
-            for row in connection.exec_driver_sql(CURRENT_SQL.format(subscriber_in=condition), parameters).all():
+            statement = CURRENT_SQL_POSTGRES if connection.dialect.name == "postgresql" else CURRENT_SQL
+            for row in connection.exec_driver_sql(statement.format(subscriber_in=condition), parameters).all():
                 # Plain strings as keys: a StrEnum member hashes and compares as its value. The state stays
                 # a plain pair (the decision memo hashes it); `_consent` makes the rules' value of it.
                 states[tuple(row[:6])] = (row[6], row[7])
         return states
 
-    def switched(self, whos: list[_Who]) -> tuple[dict[int, datetime], dict[int, datetime]]:
+    def switched(self, whos: list[Who]) -> tuple[dict[int, datetime], dict[int, datetime]]:
         """Active switches: by line, and by subscriber (any of its lines) for questions naming no line."""
         by_line: dict[int, datetime] = {}
         for part in _in_chunks({w.line_id for w in whos if w.line_id}):
@@ -177,43 +164,70 @@ class _Chunk:
         return by_line, by_subscriber
 
 
-def _question(ask: AuthoriseRequest, who: _Who) -> rules.Question:
-    person = "the line user" if who.person_kind is PersonKind.line_user else "the subscriber"
-    return rules.Question(
-        data_kind=ask.data_kind,
-        purpose=ask.purpose,
-        service_name=ask.service_name,
-        anonymous=ask.anonymous,
-        called_number=ask.called_number,
-        person=person,
-    )
-
-
 def answer_chunk(session: Session, asks: Sequence[AuthoriseRequest], now: datetime) -> list[Answer]:
     """One answer per question, in order, from a fixed number of statements."""
+    entries, moments = decide_chunk(session, asks, now)
+    return [entry.for_moment(moment) for entry, moment in zip(entries, moments, strict=True)]
+
+
+def decide_chunk(session: Session, asks: Sequence[AuthoriseRequest], now: datetime) -> tuple[list[Decided], list[str]]:
+    """Per question, its shared decision and the moment of the consent its words name ("" for none):
+    a batch encodes each decision once and only the moments per person (`answer_chunk` joins them)."""
     with no_cycle_collection():
-        return _answers(session, asks, now)
+        return _decided(session, asks, now)
 
 
-def _answers(session: Session, asks: Sequence[AuthoriseRequest], now: datetime) -> list[Answer]:
+def _decided(session: Session, asks: Sequence[AuthoriseRequest], now: datetime) -> tuple[list[Decided], list[str]]:
+    """PostgreSQL answers the common question whole (`plain`); the rest take the general path."""
+    if session.connection().dialect.name != "postgresql":
+        return _general(session, asks, now)
+    groups: dict[tuple, list[int]] = {}
+    rest: list[int] = []
+    for index, ask in enumerate(asks):
+        found = plain.shape(ask)
+        if found is None:
+            rest.append(index)
+        else:
+            groups.setdefault(found, []).append(index)
+    if not groups:
+        return _general(session, asks, now)
+    entries: list = [None] * len(asks)
+    moments: list = [""] * len(asks)
+    for indexes in groups.values():
+        answered = plain.answer(session.connection(), [asks[i] for i in indexes])
+        for index, (entry, moment) in zip(indexes, answered, strict=True):
+            entries[index], moments[index] = entry, moment
+    if rest:
+        for index, entry, moment in zip(rest, *_general(session, [asks[i] for i in rest], now), strict=True):
+            entries[index], moments[index] = entry, moment
+    return entries, moments
+
+
+def _general(session: Session, asks: Sequence[AuthoriseRequest], now: datetime) -> tuple[list[Decided], list[str]]:
     chunk = _Chunk(session, asks, now)
     whos = [chunk.who(ask) for ask in asks]
     states = chunk.consents({w.subscriber_id for w in whos if w.problem is None})
     by_line, by_subscriber = chunk.switched([w for w, a in zip(whos, asks, strict=True) if _needs_switch(a, w)])
-    answers = []
-    # `rules.decide` is a pure function of the question, the consent state and the switch: a list of a
-    # hundred thousand people asks a handful of distinct questions, so each is decided once per chunk.
-    decided: dict[tuple, Answer] = {}
+    entries: list[Decided] = []
+    moments: list[str] = []
+    entry_of, moment_of = entries.append, moments.append
+    # `rules.decide` is a pure function of the question, the consent's action and the switch, the consent's
+    # moment appearing only in its words: a list of a hundred thousand people asks a handful of distinct
+    # questions, so each is decided once per chunk and its words take each person's own moment.
+    decided: dict[tuple, Decided] = {}
+    problems: dict[Answer, Decided] = {}
     for ask, who in zip(asks, whos, strict=True):
-        if who.problem is not None:
-            answers.append(who.problem)
-            continue
+        problem = who.problem
         name = ask.service_name.strip()
-        if ask.purpose is ProcessingPurpose.vas and name and name not in chunk.services:
-            answers.append(Answer(False, f"no value-added service is registered as {name!r}", "", "invalid"))
+        if problem is None and ask.purpose is ProcessingPurpose.vas and name and name not in chunk.services:
+            problem = Answer(False, f"no value-added service is registered as {name!r}", "", "invalid")
+        if problem is not None:
+            entry_of(problems.get(problem) or problems.setdefault(problem, Decided(problem)))
+            moment_of("")
             continue
         state = _state(states, ask, who, chunk.services)
         switch = by_line.get(who.line_id) if who.line_id else by_subscriber.get(who.subscriber_id)
+        action = None if state is None else state[0]
         key = (
             ask.data_kind,
             ask.purpose,
@@ -221,26 +235,22 @@ def _answers(session: Session, asks: Sequence[AuthoriseRequest], now: datetime) 
             ask.anonymous,
             ask.called_number,
             who.person_kind,
-            state,
+            action,
             switch,
         )
-        answer = decided.get(key)
-        if answer is None:
-            decision = rules.decide(_question(ask, who), _consent(state), switch_until=switch)
-            answer = decided[key] = Answer(decision.allowed, decision.reason, decision.basis)
-        answers.append(answer)
-    return answers
+        entry = decided.get(key)
+        if entry is None:
+            entry = decided[key] = decide(ask, who, action, switch)
+        entry_of(entry)
+        moment_of("" if entry.after is None else aware(state[1]).isoformat())
+    return entries, moments
 
 
-def _needs_switch(ask: AuthoriseRequest, who: _Who) -> bool:
+def _needs_switch(ask: AuthoriseRequest, who: Who) -> bool:
     return who.problem is None and ask.data_kind is DataKind.location
 
 
-def _consent(state: tuple | None) -> rules.ConsentState | None:
-    return None if state is None else rules.ConsentState(ConsentAction(state[0]), _aware(state[1]))
-
-
-def _state(states: dict, ask: AuthoriseRequest, who: _Who, services: dict[str, int]) -> tuple | None:
+def _state(states: dict, ask: AuthoriseRequest, who: Who, services: dict[str, int]) -> tuple | None:
     purpose = CONSENT_PURPOSE.get(ask.purpose)
     if purpose is None:
         return None
