@@ -79,8 +79,6 @@ class BenchContext:
 
     engine: Engine
     progress: Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
-    # The whole web app on an engine, built by the composition root for benchmarks that serve HTTP.
-    app: Callable[[Engine], Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -48,14 +48,6 @@ def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
         yield lambda done: progress.update(task, completed=done)
 
 
-def _app(engine: Engine) -> Any:
-    """The whole app on the scratch engine, without a scheduler, for benchmarks that serve HTTP."""
-    from provider.web.app import create_app
-
-    settings = context.settings().model_copy(update={"database_url": engine.url.render_as_string(hide_password=False)})
-    return create_app(settings=settings, clock=context.clock(), engine=engine, embed_scheduler=False)
-
-
 def _report(result: dict[str, Any]) -> None:
     typer.echo(json.dumps(result, indent=2, default=str))
 
@@ -73,7 +65,7 @@ def _command(benchmark: Benchmark) -> Callable[..., None]:
     def command(database_url: str | None = None, **options: Any) -> None:
         run = resolve(benchmark.run)
         with _scratch_engine(database_url) as engine:
-            _report(run(BenchContext(engine=engine, progress=_progress, app=_app), **options))
+            _report(run(BenchContext(engine=engine, progress=_progress), **options))
 
     database = Parameter("database_url", Parameter.KEYWORD_ONLY, default=None, annotation=DatabaseOption)
     command.__signature__ = Signature([*map(_option, benchmark.options), database])  # read by typer

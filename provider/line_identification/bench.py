@@ -5,9 +5,9 @@ inserted (a third withhold, a fifth reject anonymous calls, ...), a numbering fi
 prefixes and a DNO list are written as CSV and imported through `pecr numbering import`'s code. Then:
 - in process: single decisions (each reads the state row, as every HTTP decision does) and one batch of
   100,000 calls (one state read), and the rules alone;
-- over HTTP: a real uvicorn server on a free local port, one keep-alive client, `POST /api/v1/cli/decide`
-  beside `GET /healthz` (the trivial endpoint of the same server: one database read) for SECONDS each,
-  and a batch of 100,000 calls in one `POST /api/v1/cli/decide/batch`;
+- over HTTP: the real server in its own process (`provider.bench_server`), one keep-alive client,
+  `POST /api/v1/cli/decide` beside `GET /healthz` (the trivial endpoint of the same server: one
+  database read) for SECONDS each, and a batch of 100,000 calls in one `POST /api/v1/cli/decide/batch`;
 - a settings change through one replica (the HTTP server) seen by the very next decision there and on
   a second replica (another engine with its own cache, as another process would have).
 
@@ -21,9 +21,7 @@ are 0.7 s; a settings change was seen by the next decision on both replicas ever
 from __future__ import annotations
 
 import random
-import socket
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -183,7 +181,7 @@ def _in_process(engine: Engine, calls: list[Call]) -> dict[str, Any]:
 
 
 def run(context: BenchContext, *, count: int, ranges: int, seconds: int, batch: int = BATCH) -> dict[str, Any]:
-    from provider.line_identification.bench_http import over_http  # the whole app: composition root only
+    from provider.line_identification.bench_http import over_http  # httpx: only when the bench runs
 
     engine = context.engine
     with context.progress("lines", 1) as advance:
@@ -199,17 +197,5 @@ def run(context: BenchContext, *, count: int, ranges: int, seconds: int, batch: 
         "numbering": loaded,
         "in_process": _in_process(engine, calls),
     }
-    result["http"] = over_http(engine, context.app, calls, seconds=seconds) if context.app else None
+    result["http"] = over_http(engine, calls, seconds=seconds)
     return result
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_thread(target) -> threading.Thread:
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    return thread

@@ -1,5 +1,5 @@
-"""The HTTP half of `pecr bench cli`: a real uvicorn server on a free local port serving the whole app
-(built by the composition root, `BenchContext.app`), one keep-alive httpx client, decisions beside the
+"""The HTTP half of `pecr bench cli`: the real server in its own process (`provider.bench_server`), one
+keep-alive httpx client, decisions beside the
 trivial endpoint, a batch (its body encoded before the clock starts), and a settings change seen by the next
 decision here and on a second replica.
 """
@@ -16,6 +16,7 @@ import httpx
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from provider.bench_server import serving
 from provider.clock import SystemClock
 from provider.db.engine import make_engine
 from provider.line_identification import cache, service
@@ -58,20 +59,6 @@ def _rate(seconds: float, send) -> float:
     return done / (time.perf_counter() - started)
 
 
-def _serve(app: Any, port: int):
-    import uvicorn
-
-    from provider.line_identification.bench import start_thread
-
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = start_thread(server.run)
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    return server, thread
-
-
 def _change_visible(client: httpx.Client, engine: Engine, calls: list[Call]) -> dict[str, Any]:
     """Through the server (replica A), make the called line reject withheld calls; the next decision on
     A and on replica B (another engine: its own cache) must block a 141 call to it."""
@@ -101,17 +88,12 @@ def _change_visible(client: httpx.Client, engine: Engine, calls: list[Call]) -> 
     }
 
 
-def over_http(engine: Engine, app_factory: Any, calls: list[Call], *, seconds: float) -> dict[str, Any]:
-    from provider.line_identification.bench import free_port
-
+def over_http(engine: Engine, calls: list[Call], *, seconds: float) -> dict[str, Any]:
     secret = _token(engine)
-    port = free_port()
-    server, thread = _serve(app_factory(engine), port)
     headers = {"Authorization": f"Bearer {secret}"}
-    try:
+    with serving(engine) as base:
         # TCP_NODELAY, as a switch's client would set: without it a POST's body waits on a delayed ACK.
         transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
-        base = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=base, headers=headers, timeout=600, transport=transport) as client:
             bodies = [_body(call) for call in calls[:50_000]]
             client.get("/healthz")
@@ -119,7 +101,7 @@ def over_http(engine: Engine, app_factory: Any, calls: list[Call], *, seconds: f
             trivial = _rate(seconds, lambda _i: client.get("/healthz"))
             single = _rate(seconds, lambda i: client.post("/api/v1/cli/decide", json=bodies[i % len(bodies)]))
             # Encoded before the clock starts, as the authorise bench does: what is timed is the server's
-            # work and the transfer, not this client's JSON encoder (it shares the process with the server).
+            # work and the transfer, not this client's JSON encoder.
             batch_body = json.dumps({"calls": [_body(call) for call in calls]}).encode()
             started = time.perf_counter()
             response = client.post(
@@ -129,9 +111,6 @@ def over_http(engine: Engine, app_factory: Any, calls: list[Call], *, seconds: f
             if response.status_code != 200:
                 raise RuntimeError(f"batch answered {response.status_code}: {response.text[:300]}")
             change = _change_visible(client, engine, calls)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
     return {
         "trivial_healthz_per_second": round(trivial),
         "single_decide_per_second": round(single),

@@ -19,12 +19,8 @@ into its words.
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from datetime import date, timedelta
 from typing import Any
@@ -32,6 +28,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
+from provider.bench_server import serving
 from provider.clock import SystemClock
 from provider.db.bulk import insert_rows
 from provider.manifest import BenchContext
@@ -127,29 +124,6 @@ def _token(engine: Engine, now) -> str:
     return secret
 
 
-def _serve(engine: Engine) -> tuple[subprocess.Popen, str]:
-    """The real server in its own process (`uvicorn --factory provider.web.asgi:web_app`, as deployed),
-    on a free port of 127.0.0.1; a domain never builds the app itself (only composition roots do)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    environment = {**os.environ, "PECR_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "provider.web.asgi:web_app"]
-    process = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=environment
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the benchmark server did not start")
-
-
 def _per_second(timings: list[float]) -> dict[str, float]:
     return {
         "median_ms": round(statistics.median(timings) * 1000, 3),
@@ -212,12 +186,8 @@ def run(context: BenchContext, *, count: int, repeats: int) -> dict[str, Any]:
     ids, consents = _consents(engine, now)
     vacuum(engine)
     secret = _token(engine, now)
-    process, url = _serve(engine)
-    try:
+    with serving(engine) as url:
         http = _http(url, secret, ids[:count], repeats)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     return {
         "database": engine.dialect.name,
         "subscribers": loaded,

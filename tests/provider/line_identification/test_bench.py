@@ -6,8 +6,6 @@ from contextlib import contextmanager
 
 from provider.line_identification import bench
 from provider.manifest import BenchContext
-from provider.settings import Settings
-from provider.web.app import create_app
 
 
 @contextmanager
@@ -16,10 +14,7 @@ def _progress(_label, _total):
 
 
 def test_the_benchmark_runs_and_a_change_is_seen_by_the_next_decision(sqlite_engine):
-    def app(engine):
-        return create_app(settings=Settings(database_url=str(engine.url)), engine=engine)
-
-    context = BenchContext(engine=sqlite_engine, progress=_progress, app=app)
+    context = BenchContext(engine=sqlite_engine, progress=_progress)
     result = bench.run(context, count=300, ranges=200, seconds=1, batch=500)
     assert result["lines"] == 300 and result["numbering"]["allocation_prefixes"] == 200
     assert result["in_process"]["batch_per_second"] > 0 and 0 < result["in_process"]["blocked_share"] < 1
