@@ -15,6 +15,7 @@ from provider.security.roles import Permission
 from provider.text import LINES_PATTERN
 from provider.web.deps import NowDep, SettingsDep, api_permission
 from traffic import service
+from traffic.keystore import KeyStore
 from traffic.policy import TrafficSettings
 
 router = APIRouter(prefix="/api/v1/traffic", tags=["traffic"])
@@ -70,7 +71,7 @@ async def post_records(
     report = await run_in_threadpool(
         lambda: service.import_batch(
             session, body=text, actor=actor, now=now, master_key=settings.master_key_value(),
-            policy=TrafficSettings().policy(),
+            policy=TrafficSettings().policy(), store=KeyStore(settings.key_store),
         )
     )  # fmt: skip
     errors = [BadLinePublic(line=line, reason=reason) for line, reason in report.errors]

@@ -1,4 +1,4 @@
-"""Traffic and location records, and the day keys that encrypt their identifying fields (PECR regs 7, 8, 14).
+"""Traffic and location records (PECR regs 7, 8, 14); their day keys live outside the database (`traffic.keystore`).
 
 A record carries the subscriber's and line's ids (no foreign key: a record outlives nothing it names, and
 a check per row would halve ingest), its retention class and `retain_until`, computed at ingest by
@@ -116,23 +116,6 @@ class LocationRecord(SQLModel, table=True):
     retention_class: RetentionClass = Field(sa_type=StrEnumType(RetentionClass, 16))
     retain_until: datetime = utc_field()
     ingested_at: datetime = utc_field()
-
-
-class DataKey(SQLModel, table=True):
-    """A data key wrapped by the master key: one per UTC day ("day:2026-12-02"), plus the look-up hash key
-    ("lookup"). Destroying a day's key (wrapped_key NULL) leaves that day's ciphertext unreadable anywhere,
-    backups included."""
-
-    __tablename__ = "traffic_data_key"
-
-    id: int | None = id_field()
-    name: str = Field(max_length=32, unique=True)
-    day: date | None = Field(default=None, index=True)
-    wrapped_key: bytes | None = Field(default=None, sa_type=LargeBinary)
-    master_fingerprint: str = Field(max_length=32, description="which master key wraps it (not the key)")
-    created_at: datetime = utc_field()
-    rewrapped_at: datetime | None = utc_field(nullable=True)
-    destroyed_at: datetime | None = utc_field(nullable=True)
 
 
 class BillStatus(StrEnum):
