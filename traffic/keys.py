@@ -28,6 +28,7 @@ from sqlmodel import Session
 
 from provider.security.crypto import derive_key
 from provider.settings import get_settings
+from provider.subscribers.phone import matching_form
 from traffic.keystore import KeyStore, StoredKey, stamp
 from traffic.models import LocationRecord, TrafficRecord
 
@@ -150,14 +151,16 @@ class Keyring:
                 found.append(None)
                 continue
             step, last = inner.copy(), outer.copy()
-            step.update(number.encode())
+            step.update(matching_form(number).encode())
             last.update(step.digest())
             found.append(last.hexdigest())
         return found
 
     def number_hash(self, number: str) -> str:
-        """HMAC-SHA256 (RFC 2104) from the two keyed SHA-256 states, copied per number: the same digest as
-        `hmac.new(key, number, sha256)`, without hmac's Python-level copy on every call."""
+        """HMAC-SHA256 (RFC 2104) of the number's matching form (`phone.matching_form`: E.164 where it can
+        be read as a number, so `07700 900123` and `+447700900123` hash alike), from the two keyed SHA-256
+        states copied per number: the same digest as `hmac.new(key, form, sha256)`, without hmac's
+        Python-level copy on every call."""
         if self._hasher is None:
             key = self.lookup_key().ljust(64, b"\0")  # 32 bytes: shorter than SHA-256's block, so padded
             self._hasher = (
@@ -165,9 +168,18 @@ class Keyring:
                 hashlib.sha256(bytes(byte ^ 0x5C for byte in key)),
             )
         inner, outer = self._hasher[0].copy(), self._hasher[1].copy()
-        inner.update(number.encode())
+        inner.update(matching_form(number).encode())
         outer.update(inner.digest())
         return outer.hexdigest()
+
+    def existing_number_hash(self, number: str) -> str | None:
+        """`number_hash` for a look-up: None while there is no look-up key (never makes one)."""
+        if self._lookup is None:
+            stored = self.store.read(LOOKUP)
+            if stored is None:
+                return None
+            self._lookup = unwrap(self.master_key, LOOKUP, stored.wrapped)
+        return self.number_hash(number)
 
     def reader(self, day: date) -> AESGCM:
         """The cipher to read a day's fields; KeyDestroyed when the key is gone (never a new key)."""

@@ -1,5 +1,5 @@
-"""Use cases of traffic records: import a file or a batch, read a record's protected fields, end consented
-retention on withdrawal, rotate the master key. Each change is audited."""
+"""Use cases of traffic records: import a file or a batch, read a record's protected fields, find records by
+number, end consented retention on withdrawal, rotate the master key. Each change is audited."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from provider.batching import no_cycle_collection
 from provider.db.bulk import BATCH_SIZE
 from provider.security import audit
 from provider.security.actor import Actor
-from traffic import consented, files, keys
+from traffic import consented, files, keys, lookup
 from traffic.consent.models import DataKind
 from traffic.consent.people import Person
 from traffic.ingest import CELL, COORDINATES, OTHER, Ingest, IngestReport
 from traffic.keystore import KeyStore
-from traffic.models import LocationRecord, TrafficRecord
+from traffic.models import LocationRecord, RecordReadability, RecordSearch, RecordSearchPage, TrafficRecord
 from traffic.rules import RetentionPolicy
 
 Progress = Callable[[int], None]
@@ -168,3 +168,24 @@ def rotate_master_key(
         now=now, after={"keys_rewrapped": rewrapped, "fingerprint": keys.fingerprint(new_master_key)},
     )  # fmt: skip
     return rewrapped
+
+
+def search_records(
+    session: Session,
+    *,
+    search: RecordSearch,
+    actor: Actor,
+    now: datetime,
+    master_key: str,
+    store: KeyStore | None = None,
+) -> RecordSearchPage:
+    """Records by the other party's number (`traffic.lookup`). Reading a person's communications is
+    recorded: who, which days and how many, never the number. The caller commits."""
+    page = lookup.find_by_number(session, search=search, master_key=master_key, store=store)
+    audit.record(
+        session, actor=actor, action="traffic.records_searched", entity_type="traffic_record", entity_id="search",
+        now=now,
+        after={"from": search.from_day.isoformat(), "to": search.to_day.isoformat(), "records": len(page.records),
+               "erased": sum(record.status == RecordReadability.erased for record in page.records)},
+    )  # fmt: skip
+    return page
