@@ -45,6 +45,8 @@ export PECR_DATABASE_URL="${PGADMIN_URL%/*}/$DB"
 PECR_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
 PECR_MASTER_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
 export PECR_SECRET_KEY PECR_MASTER_KEY PECR_SCHEDULER_LEASE_SECONDS=10 PECR_SCHEDULER_HEARTBEAT_SECONDS=2
+export PECR_KEY_STORE="$WORK/keys"   # production refuses a missing or non-private key store
+install -d -m 0700 "$PECR_KEY_STORE"
 
 step "pecr db upgrade"
 "$BIN/pecr" db upgrade

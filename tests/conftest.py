@@ -37,6 +37,19 @@ START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 TESTER = system_actor("tests")
 
 
+@pytest.fixture(autouse=True)
+def key_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test's own key store (PECR_KEY_STORE), so no test writes keys into the working directory and
+    none reads another's."""
+    from provider.settings import get_settings
+
+    path = tmp_path / "keys"
+    monkeypatch.setenv("PECR_KEY_STORE", str(path))
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if IN_CI and not POSTGRES_URL:
         raise pytest.UsageError("CI=true but PECR_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI")

@@ -46,6 +46,8 @@ EXCLUDED_CHECKS = os.environ.get(
 # The traffic records batch is NDJSON, which schemathesis cannot serialise; tests/traffic/test_ingest.py
 # sends it bad lines, duplicates and control characters instead.
 EXCLUDED_PATHS = ("/api/v1/tokens/{token_id}/revoke", "/api/v1/traffic/records")
+# Fuzz only these paths (comma-separated), to try one new route hard: PECR_FUZZ_PATHS=/api/v1/… ; CI fuzzes all.
+INCLUDED_PATHS = os.environ.get("PECR_FUZZ_PATHS", "")
 
 
 def _free_port() -> int:
@@ -115,6 +117,8 @@ def test_schemathesis_finds_no_5xx_no_schema_break_and_no_undocumented_status(se
         command += ["--exclude-checks", EXCLUDED_CHECKS]
     for path in EXCLUDED_PATHS:
         command += ["--exclude-path", path]
+    for path in filter(None, INCLUDED_PATHS.split(",")):
+        command += ["--include-path", path]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=FUZZ_SECONDS + 240, check=False)
     finally:

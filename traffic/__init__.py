@@ -64,10 +64,19 @@ MANIFEST = Manifest(
 
 
 def billable_records(
-    session: Session, *, subscriber_id: int, start: datetime, end: datetime, master_key: str
+    session: Session,
+    *,
+    subscriber_id: int,
+    start: datetime,
+    end: datetime,
+    master_key: str,
+    key_store: str | None = None,
 ) -> list[BillableRecord]:
     """Traffic's public answer for bills (a domain asks another through its `__init__`); see
-    `traffic.billable`. Imported on call, so reading the manifest stays light."""
+    `traffic.billable`; `key_store` is the PECR_KEY_STORE directory. Imported on call, so reading the manifest
+    stays light."""
     from traffic.billable import billable_records as records
+    from traffic.keystore import KeyStore
 
-    return records(session, subscriber_id=subscriber_id, start=start, end=end, master_key=master_key)
+    store = None if key_store is None else KeyStore(key_store)
+    return records(session, subscriber_id=subscriber_id, start=start, end=end, master_key=master_key, store=store)

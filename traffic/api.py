@@ -1,4 +1,5 @@
-"""JSON API of traffic records: `POST /api/v1/traffic/records` takes an NDJSON batch (one record a line)."""
+"""JSON API of traffic records: `POST /api/v1/traffic/records` takes an NDJSON batch (one record a line);
+`POST /api/v1/traffic/records/search` finds records by the other party's number (in the body, not the URL)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from provider.security.roles import Permission
 from provider.text import LINES_PATTERN
 from provider.web.deps import NowDep, SettingsDep, api_permission
 from traffic import service
+from traffic.keystore import KeyStore
+from traffic.models import RecordSearch, RecordSearchPage
 from traffic.policy import TrafficSettings
 
 router = APIRouter(prefix="/api/v1/traffic", tags=["traffic"])
@@ -22,6 +25,7 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 NDJSON = "application/x-ndjson"
 BODY_SCHEMA = {"type": "string", "maxLength": MAX_BODY_BYTES}
 Writer = Annotated[Actor, api_permission(Permission.traffic_write)]
+Reader = Annotated[Actor, api_permission(Permission.traffic_read)]
 
 
 class TooLarge(DomainError):
@@ -70,7 +74,7 @@ async def post_records(
     report = await run_in_threadpool(
         lambda: service.import_batch(
             session, body=text, actor=actor, now=now, master_key=settings.master_key_value(),
-            policy=TrafficSettings().policy(),
+            policy=TrafficSettings().policy(), store=KeyStore(settings.key_store),
         )
     )  # fmt: skip
     errors = [BadLinePublic(line=line, reason=reason) for line, reason in report.errors]
@@ -78,3 +82,19 @@ async def post_records(
         lines=report.lines, written=report.written, already_stored=report.already_stored, bad_lines=report.bad_lines,
         errors=errors,
     )  # fmt: skip
+
+
+@router.post("/records/search", response_model=RecordSearchPage)
+def search_records(
+    search: RecordSearch, actor: Reader, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> RecordSearchPage:
+    """Traffic records whose other party is `number` (national or E.164 form alike), on the UTC days
+    `from` to `to` (at most 93 days), oldest first, a page at a time: send `next_cursor` back as `cursor`
+    for the next. Each record's other party and cell are decrypted; a record of a day whose key was
+    destroyed is returned with status `erased` and no identifying fields."""
+    page = service.search_records(
+        session, search=search, actor=actor, now=now, master_key=settings.master_key_value(),
+        store=KeyStore(settings.key_store),
+    )  # fmt: skip
+    session.commit()
+    return page

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from provider.subscribers.models import Line
 from traffic import keys
 from traffic.ingest import OTHER
+from traffic.keystore import KeyStore
 from traffic.models import Direction, TrafficRecord
 from traffic.rules import utc_day
 
@@ -37,7 +38,13 @@ def _duration(start_at: datetime, end_at: datetime | None, seconds: int | None) 
 
 
 def billable_records(
-    session: Session, *, subscriber_id: int, start: datetime, end: datetime, master_key: str
+    session: Session,
+    *,
+    subscriber_id: int,
+    start: datetime,
+    end: datetime,
+    master_key: str,
+    store: KeyStore | None = None,
 ) -> list[BillableRecord]:
     """Every outgoing record of the subscriber that started in [start, end), oldest first."""
     record = TrafficRecord
@@ -50,7 +57,7 @@ def billable_records(
                record.start_at >= start, record.start_at < end)
         .order_by(record.start_at, record.id)
     )  # fmt: skip
-    keyring = keys.Keyring(session, master_key)
+    keyring = keys.Keyring(session, master_key, store=store)
     found = []
     for day, start_at, end_at, seconds, other_enc, kind, charge, number in session.execute(statement):
         other = keys.decrypt(keyring.reader(day), OTHER, other_enc) if other_enc is not None else ""

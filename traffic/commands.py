@@ -53,6 +53,7 @@ def import_command(
 ) -> None:
     from provider.security.actor import system_actor
     from traffic import files, service
+    from traffic.keystore import KeyStore
 
     settings, engine, clock, traffic = _context()
     total = files.count_lines(file) - (1 if files.is_csv(file.name) else 0)
@@ -62,6 +63,7 @@ def import_command(
         report = service.import_file(
             engine, path=file, actor=system_actor("console"), now=clock.now(), master_key=settings.master_key_value(),
             policy=traffic.policy(), batch_size=batch_size, progress=lambda done: progress.update(task, completed=done),
+            store=KeyStore(settings.key_store),
         )  # fmt: skip
     for line_no, reason in report.errors:
         err.print(f"[red]line {line_no}: {reason}[/red]", highlight=False)
@@ -79,17 +81,19 @@ def import_command(
 def rotate_key_command(
     old_key_file: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="file holding the old master key")],
 ) -> None:
-    """Re-wrap every data key under the current PECR_MASTER_KEY (records are not touched); safe to re-run."""
+    """Re-wrap every key file of PECR_KEY_STORE under the current PECR_MASTER_KEY (records are not touched);
+    safe to re-run."""
     from sqlmodel import Session
 
     from provider.security.actor import system_actor
     from traffic import service
+    from traffic.keystore import KeyStore
 
     settings, engine, clock, _traffic = _context()
     with Session(engine) as session:
         count = service.rotate_master_key(
             session, old_master_key=old_key_file.read_text().strip(), new_master_key=settings.master_key_value(),
-            actor=system_actor("console"), now=clock.now(),
+            actor=system_actor("console"), now=clock.now(), store=KeyStore(settings.key_store),
         )  # fmt: skip
         session.commit()
     err.print(f"{count:,} data keys re-wrapped under the current master key")
@@ -100,13 +104,15 @@ def sweep_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="only count what a sweep now would erase")] = False,
 ) -> None:
     """Erase everything past its retain-until that no hold covers, and write an erasure receipt."""
+    from traffic.keystore import KeyStore
     from traffic.sweep import sweep
 
-    _settings, engine, clock, traffic = _context()
+    settings, engine, clock, traffic = _context()
     with err.status("sweeping") as status:
         result = sweep(
             engine, now=clock.now(), batch=traffic.sweep_batch, dry_run=dry_run,
             progress=lambda where, rows: status.update(f"sweeping {where}: {rows:,} rows"),
+            store=KeyStore(settings.key_store),
         )  # fmt: skip
     verb = "would erase" if dry_run else "erased"
     for name, count in sorted(result.counts.items()):

@@ -37,6 +37,7 @@ from provider.db.bulk import driver_row, is_postgres
 from provider.subscribers.models import Line, LineUser
 from provider.subscribers.phone import InvalidNumber, normalise_number
 from traffic import columns, consented, keys, partitions, rules
+from traffic.keystore import KeyStore
 from traffic.models import Bill, EmergencyAlert, LocationRecord, RetentionHold, TrafficRecord
 from traffic.parsing import BadLine, LocationLine, TrafficLine, parse
 from traffic.writer import Writer, chunks
@@ -95,9 +96,10 @@ class Ingest:
         policy: rules.RetentionPolicy,
         batch_size: int,
         background: bool = False,
+        store: KeyStore | None = None,
     ) -> None:
         self.session, self.now, self.policy, self.batch_size = session, now, policy, batch_size
-        self.keyring = keys.Keyring(session, master_key, now)
+        self.keyring = keys.Keyring(session, master_key, now, store)
         self.nonces = keys.Nonces()
         self.report = IngestReport()
         self.holds = active_holds(session, now)

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from provider.scheduler.registry import JobContext, JobSpec, register
 from provider.security.actor import system_actor
 from traffic import partitions, rules
+from traffic.keystore import KeyStore
 from traffic.models import RetentionClass
 from traffic.policy import TrafficSettings
 from traffic.retention import service
@@ -45,7 +46,8 @@ def release_holds(context: JobContext) -> int:
 
 
 def erasure_sweep(context: JobContext) -> int:
-    return sweep(context.engine, now=context.clock.now(), batch=SETTINGS.sweep_batch).rows_erased
+    store = KeyStore(context.settings.key_store)
+    return sweep(context.engine, now=context.clock.now(), batch=SETTINGS.sweep_batch, store=store).rows_erased
 
 
 def erase_alert_data(context: JobContext) -> int:
@@ -53,7 +55,7 @@ def erase_alert_data(context: JobContext) -> int:
     ahead = ALERT_EVERY + timedelta(minutes=1)
     result = sweep_class(
         context.engine, now=context.clock.now(), only=RetentionClass.emergency_alert, ahead=ahead,
-        batch=SETTINGS.sweep_batch,
+        batch=SETTINGS.sweep_batch, store=KeyStore(context.settings.key_store),
     )  # fmt: skip
     return 0 if result is None else result.rows_erased
 

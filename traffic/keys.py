@@ -1,14 +1,16 @@
 """Envelope encryption of identifying fields: AES-256-GCM data keys per UTC day, wrapped by the master key.
 
 Each day's data key is random, stored only wrapped (AES-GCM under a key derived from PECR_MASTER_KEY with
-HKDF, `provider.security.crypto.derive_key`, the key's name as associated data). A field is encrypted as
-nonce (12 bytes) ‖ ciphertext ‖ tag, with the field's name as associated data, so a value cannot be moved
-to another field unnoticed. The keyed hash of a number (HMAC-SHA256) uses one more random key, "lookup",
-wrapped the same way, so rotating the master key changes neither ciphertext nor hashes.
+HKDF, `provider.security.crypto.derive_key`, the key's name as associated data), in the key store: files
+outside the database (`traffic.keystore`, PECR_KEY_STORE). A field is encrypted as nonce (12 bytes) ‖
+ciphertext ‖ tag, with the field's name as associated data, so a value cannot be moved to another field
+unnoticed. The keyed hash of a number (HMAC-SHA256) uses one more random key, "lookup", wrapped and stored
+the same way (never destroyed), so rotating the master key changes neither ciphertext nor hashes.
 
-Destroying a day's key (once no record of that day remains) makes every copy of that day's ciphertext,
-backups included, unreadable. Rotating the master key unwraps each key with the old master key and wraps
-it with the new one: records are not touched.
+Destroying a day's key (once no record of that day remains) deletes its file: every copy of that day's
+ciphertext, database backups included, is then unreadable, and a day with records but no key file reads
+as destroyed (`KeyDestroyed`). Rotating the master key re-wraps each key file in place: records are not
+touched. A Keyring reads each key once, so an import touches the store once per day, not per row.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlalchemy import select, text
+from sqlmodel import Session
 
-from provider.db.bulk import driver_value
 from provider.security.crypto import derive_key
-from traffic.models import DataKey
+from provider.settings import get_settings
+from provider.subscribers.phone import matching_form
+from traffic.keystore import KeyStore, StoredKey, stamp
+from traffic.models import LocationRecord, TrafficRecord
 
 LOOKUP = "lookup"
 NONCE_BYTES = 12
@@ -55,10 +59,6 @@ def unwrap(master_key: str, name: str, wrapped: bytes) -> bytes:
         return _kek(master_key).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], name.encode())
     except InvalidTag as error:
         raise ValueError(f"data key {name}: wrong master key or altered value") from error
-
-
-def _stamp(session: Session, moment: datetime) -> datetime:
-    return driver_value(session, DataKey.__table__.c.created_at, moment)
 
 
 def day_name(day: date) -> str:
@@ -96,52 +96,49 @@ def decrypt(cipher: AESGCM, field: bytes, blob: bytes) -> str:
     return cipher.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], field).decode()
 
 
+class KeyStoreMissing(RuntimeError):
+    """The look-up key is not in the key store although records hashed with it exist: the key store is not
+    the one these records were written with (not mounted, or not restored). A new key would silently make
+    every stored number unfindable, so nothing is written."""
+
+
+def configured_store() -> KeyStore:
+    return KeyStore(get_settings().key_store)
+
+
 class Keyring:
     """The data keys one transaction uses, created on first need and unwrapped once."""
 
-    def __init__(self, session: Session, master_key: str, now: datetime | None = None) -> None:
+    def __init__(
+        self, session: Session, master_key: str, now: datetime | None = None, store: KeyStore | None = None
+    ) -> None:
         self.session, self.master_key, self.now = session, master_key, now
+        self.store = store or configured_store()
         self._fingerprint = fingerprint(master_key)
         self._ciphers: dict[date, AESGCM] = {}
         self._lookup: bytes | None = None
         self._hasher: tuple[Any, Any] | None = None
 
-    def _ensure(self, name: str, day: date | None) -> bytes:
-        row = self.session.exec(select(DataKey).where(DataKey.name == name)).first()
-        if row is not None and row.wrapped_key is not None:
-            return unwrap(self.master_key, name, row.wrapped_key)
+    def _ensure(self, name: str) -> bytes:
+        stored = self.store.read(name)
+        if stored is not None:
+            return unwrap(self.master_key, name, stored.wrapped)
+        # A day whose key was destroyed and of which a record arrived later gets a new key, never the old.
         key = AESGCM.generate_key(bit_length=256)
-        wrapped = wrap(self.master_key, name, key)
-        if row is not None:  # destroyed, and a record of that day arrived later: a new key, never the old
-            row.wrapped_key, row.destroyed_at, row.master_fingerprint = wrapped, None, self._fingerprint
-            self.session.add(row)
-            self.session.flush()
-            return key
-        inserted = self.session.execute(
-            text(
-                "INSERT INTO traffic_data_key (name, day, wrapped_key, master_fingerprint, created_at) "
-                "VALUES (:name, :day, :wrapped, :fp, :now) ON CONFLICT (name) DO NOTHING"
-            ),
-            {
-                "name": name,
-                "day": day,
-                "wrapped": wrapped,
-                "fp": self._fingerprint,
-                "now": _stamp(self.session, self.now),
-            },
-        )
-        if inserted.rowcount == 0:  # another importer made it first
-            return self._ensure(name, day)
-        return key
+        wanted = StoredKey(name, wrap(self.master_key, name, key), self._fingerprint, stamp(self.now))
+        stored = self.store.create(wanted)
+        return key if stored is wanted else unwrap(self.master_key, name, stored.wrapped)  # another made it first
 
     def cipher(self, day: date) -> AESGCM:
         if day not in self._ciphers:
-            self._ciphers[day] = AESGCM(self._ensure(day_name(day), day))
+            self._ciphers[day] = AESGCM(self._ensure(day_name(day)))
         return self._ciphers[day]
 
     def lookup_key(self) -> bytes:
         if self._lookup is None:
-            self._lookup = self._ensure(LOOKUP, None)
+            if self.store.read(LOOKUP) is None and _hashed_records(self.session):
+                raise KeyStoreMissing(f"the look-up key is missing from the key store {self.store.path}")
+            self._lookup = self._ensure(LOOKUP)
         return self._lookup
 
     def number_hashes(self, numbers: list[str | None]) -> list[str | None]:
@@ -154,14 +151,16 @@ class Keyring:
                 found.append(None)
                 continue
             step, last = inner.copy(), outer.copy()
-            step.update(number.encode())
+            step.update(matching_form(number).encode())
             last.update(step.digest())
             found.append(last.hexdigest())
         return found
 
     def number_hash(self, number: str) -> str:
-        """HMAC-SHA256 (RFC 2104) from the two keyed SHA-256 states, copied per number: the same digest as
-        `hmac.new(key, number, sha256)`, without hmac's Python-level copy on every call."""
+        """HMAC-SHA256 (RFC 2104) of the number's matching form (`phone.matching_form`: E.164 where it can
+        be read as a number, so `07700 900123` and `+447700900123` hash alike), from the two keyed SHA-256
+        states copied per number: the same digest as `hmac.new(key, form, sha256)`, without hmac's
+        Python-level copy on every call."""
         if self._hasher is None:
             key = self.lookup_key().ljust(64, b"\0")  # 32 bytes: shorter than SHA-256's block, so padded
             self._hasher = (
@@ -169,48 +168,61 @@ class Keyring:
                 hashlib.sha256(bytes(byte ^ 0x5C for byte in key)),
             )
         inner, outer = self._hasher[0].copy(), self._hasher[1].copy()
-        inner.update(number.encode())
+        inner.update(matching_form(number).encode())
         outer.update(inner.digest())
         return outer.hexdigest()
+
+    def existing_number_hash(self, number: str) -> str | None:
+        """`number_hash` for a look-up: None while there is no look-up key (never makes one)."""
+        if self._lookup is None:
+            stored = self.store.read(LOOKUP)
+            if stored is None:
+                return None
+            self._lookup = unwrap(self.master_key, LOOKUP, stored.wrapped)
+        return self.number_hash(number)
 
     def reader(self, day: date) -> AESGCM:
         """The cipher to read a day's fields; KeyDestroyed when the key is gone (never a new key)."""
         if day not in self._ciphers:
-            row = self.session.exec(select(DataKey).where(DataKey.name == day_name(day))).first()
-            if row is None or row.wrapped_key is None:
+            stored = self.store.read(day_name(day))
+            if stored is None:
                 raise KeyDestroyed(f"the data key of {day} was destroyed")
-            self._ciphers[day] = AESGCM(unwrap(self.master_key, row.name, row.wrapped_key))
+            self._ciphers[day] = AESGCM(unwrap(self.master_key, stored.name, stored.wrapped))
         return self._ciphers[day]
 
 
-def destroy_unused_keys(session: Session, now: datetime, before: date) -> int:
-    """Destroy the key of every day before `before` of which no traffic or location record remains."""
-    result = session.execute(
-        text(
-            "UPDATE traffic_data_key SET wrapped_key = NULL, destroyed_at = :now "
-            "WHERE day IS NOT NULL AND day < :before AND wrapped_key IS NOT NULL "
-            "AND NOT EXISTS (SELECT 1 FROM traffic_record r WHERE r.day = traffic_data_key.day) "
-            "AND NOT EXISTS (SELECT 1 FROM location_record l WHERE l.day = traffic_data_key.day)"
-        ),
-        {"now": _stamp(session, now), "before": before},
+def _hashed_records(session: Session) -> bool:
+    return (
+        session.execute(text("SELECT 1 FROM traffic_record WHERE other_party_hash IS NOT NULL LIMIT 1")).first()
+        is not None
     )
-    return result.rowcount
 
 
-def rotate_master_key(session: Session, *, old_master_key: str, new_master_key: str, now: datetime) -> int:
-    """Re-wrap every live data key wrapped by the old master key under the new one; returns how many.
-    Keys already under the new master key are left as they are, so a re-run after an interruption is safe."""
+def destroy_unused_keys(session: Session, before: date, store: KeyStore | None = None) -> int:
+    """Destroy the key of every day before `before` of which no traffic or location record remains: its
+    file is deleted. One query for all the store's days, so a sweep's cost does not grow with them."""
+    store = store or configured_store()
+    days = [day for day in store.days() if day < before]
+    if not days:
+        return 0
+    used = set()
+    for column in (TrafficRecord.day, LocationRecord.day):
+        used |= set(session.execute(select(column).distinct().where(column.in_(days))).scalars())
+    return sum(store.delete(day_name(day)) for day in days if day not in used)
+
+
+def rotate_master_key(*, old_master_key: str, new_master_key: str, store: KeyStore | None = None) -> int:
+    """Re-wrap every key file wrapped by the old master key under the new one, each replaced in one step;
+    returns how many. Keys already under the new master key are left as they are, so a re-run after an
+    interruption is safe."""
+    store = store or configured_store()
     new_fingerprint, old_fingerprint = fingerprint(new_master_key), fingerprint(old_master_key)
-    rows = session.exec(
-        select(DataKey).where(DataKey.wrapped_key.is_not(None), DataKey.master_fingerprint == old_fingerprint)
-    ).all()
-    for row in rows:
-        key = unwrap(old_master_key, row.name, row.wrapped_key)
-        row.wrapped_key, row.master_fingerprint, row.rewrapped_at = (
-            wrap(new_master_key, row.name, key),
-            new_fingerprint,
-            now,
-        )
-        session.add(row)
-    session.flush()
-    return len(rows)
+    rewrapped = 0
+    for name in store.names():
+        stored = store.read(name)
+        if stored is None or stored.master_fingerprint != old_fingerprint:
+            continue
+        key = unwrap(old_master_key, name, stored.wrapped)
+        store.replace(StoredKey(name, wrap(new_master_key, name, key), new_fingerprint, stored.created_at))
+        rewrapped += 1
+    return rewrapped

@@ -1,4 +1,4 @@
-"""Traffic and location records, and the day keys that encrypt their identifying fields (PECR regs 7, 8, 14).
+"""Traffic and location records (PECR regs 7, 8, 14); their day keys live outside the database (`traffic.keystore`).
 
 A record carries the subscriber's and line's ids (no foreign key: a record outlives nothing it names, and
 a check per row would halve ingest), its retention class and `retain_until`, computed at ingest by
@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
+from pydantic import ConfigDict, StringConstraints
 from sqlalchemy import Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
+from provider.text import Line
 
 
 class RecordKind(StrEnum):
@@ -118,23 +121,6 @@ class LocationRecord(SQLModel, table=True):
     ingested_at: datetime = utc_field()
 
 
-class DataKey(SQLModel, table=True):
-    """A data key wrapped by the master key: one per UTC day ("day:2026-12-02"), plus the look-up hash key
-    ("lookup"). Destroying a day's key (wrapped_key NULL) leaves that day's ciphertext unreadable anywhere,
-    backups included."""
-
-    __tablename__ = "traffic_data_key"
-
-    id: int | None = id_field()
-    name: str = Field(max_length=32, unique=True)
-    day: date | None = Field(default=None, index=True)
-    wrapped_key: bytes | None = Field(default=None, sa_type=LargeBinary)
-    master_fingerprint: str = Field(max_length=32, description="which master key wraps it (not the key)")
-    created_at: datetime = utc_field()
-    rewrapped_at: datetime | None = utc_field(nullable=True)
-    destroyed_at: datetime | None = utc_field(nullable=True)
-
-
 class BillStatus(StrEnum):
     unpaid = "unpaid"
     paid = "paid"
@@ -231,3 +217,49 @@ class TrafficAggregate(SQLModel, table=True):
     records: int = Field(default=0, sa_type=BIG_INT)
     seconds: int = Field(default=0, sa_type=BIG_INT)
     volume_bytes: int = Field(default=0, sa_type=BIG_INT)
+
+
+MAX_SEARCH_DAYS = 93  # a quarter: a look-up by number reads each day's partition of the range
+SEARCH_PAGE_MAX = 500
+
+
+CursorText = Annotated[str, StringConstraints(max_length=100, pattern=r"^[A-Za-z0-9_-]*$")]
+
+
+class RecordSearch(SQLModel):
+    """A look-up of traffic records by the other party's number, in a range of UTC days (both included).
+    The number travels in the body, never the URL: it is personal data, and URLs end up in logs."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    number: Line = Field(min_length=1, max_length=40, description="national (07700 900123) or E.164 form")
+    from_day: date = Field(alias="from", description="first UTC day searched")
+    to_day: date = Field(alias="to", description=f"last UTC day searched, at most {MAX_SEARCH_DAYS} days on")
+    cursor: CursorText | None = Field(default=None, description="next_cursor of the previous page")
+    limit: int = Field(default=100, ge=1, le=SEARCH_PAGE_MAX)
+
+
+class RecordReadability(StrEnum):
+    readable = "readable"
+    erased = "erased"  # the day's key was destroyed: the identifying fields are gone for good
+    unreadable = "unreadable"  # written under a key that is no longer the day's (or altered)
+
+
+class RecordFound(SQLModel):
+    id: int
+    day: date
+    kind: RecordKind
+    direction: Direction
+    line_id: int
+    subscriber_id: int
+    start_at: datetime
+    end_at: datetime | None
+    duration_seconds: int | None
+    status: RecordReadability
+    other_party: str | None = Field(description="null when erased or unreadable")
+    cell_id: str | None
+
+
+class RecordSearchPage(SQLModel):
+    records: list[RecordFound]
+    next_cursor: str | None

@@ -1,5 +1,5 @@
-"""Use cases of traffic records: import a file or a batch, read a record's protected fields, end consented
-retention on withdrawal, rotate the master key. Each change is audited."""
+"""Use cases of traffic records: import a file or a batch, read a record's protected fields, find records by
+number, end consented retention on withdrawal, rotate the master key. Each change is audited."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from provider.batching import no_cycle_collection
 from provider.db.bulk import BATCH_SIZE
 from provider.security import audit
 from provider.security.actor import Actor
-from traffic import consented, files, keys
+from traffic import consented, files, keys, lookup
 from traffic.consent.models import DataKind
 from traffic.consent.people import Person
 from traffic.ingest import CELL, COORDINATES, OTHER, Ingest, IngestReport
-from traffic.models import LocationRecord, TrafficRecord
+from traffic.keystore import KeyStore
+from traffic.models import LocationRecord, RecordReadability, RecordSearch, RecordSearchPage, TrafficRecord
 from traffic.rules import RetentionPolicy
 
 Progress = Callable[[int], None]
@@ -76,10 +77,13 @@ def import_file(
     policy: RetentionPolicy,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    store: KeyStore | None = None,
 ) -> IngestReport:
     """Import a CSV or NDJSON file: good lines committed batch by batch, bad ones reported (see traffic.ingest)."""
     with Session(engine, expire_on_commit=False) as session:
-        ingest = Ingest(session, master_key=master_key, now=now, policy=policy, batch_size=batch_size, background=True)
+        ingest = Ingest(
+            session, master_key=master_key, now=now, policy=policy, batch_size=batch_size, background=True, store=store
+        )
         try:
             with no_cycle_collection():  # see Ingest.flush for the collection every so many batches
                 if files.is_csv(path.name):
@@ -93,20 +97,27 @@ def import_file(
 
 
 def import_batch(
-    session: Session, *, body: str, actor: Actor, now: datetime, master_key: str, policy: RetentionPolicy
+    session: Session,
+    *,
+    body: str,
+    actor: Actor,
+    now: datetime,
+    master_key: str,
+    policy: RetentionPolicy,
+    store: KeyStore | None = None,
 ) -> IngestReport:
     """An NDJSON batch sent to the API: the same checks and the same choice as a file."""
-    ingest = Ingest(session, master_key=master_key, now=now, policy=policy, batch_size=BATCH_SIZE)
+    ingest = Ingest(session, master_key=master_key, now=now, policy=policy, batch_size=BATCH_SIZE, store=store)
     report = _run(ingest, files.rows_of_text(body), None)
     _audit(session, actor, now, report, {"source": "api"})
     return report
 
 
 def protected_fields(
-    session: Session, record: TrafficRecord | LocationRecord, master_key: str
+    session: Session, record: TrafficRecord | LocationRecord, master_key: str, store: KeyStore | None = None
 ) -> dict[str, str | None]:
     """The decrypted identifying fields of one record; `keys.KeyDestroyed` once its day's key is gone."""
-    cipher = keys.Keyring(session, master_key).reader(record.day)
+    cipher = keys.Keyring(session, master_key, store=store).reader(record.day)
 
     def read(blob: bytes | None, field: bytes) -> str | None:
         return None if blob is None else keys.decrypt(cipher, field, blob)
@@ -142,11 +153,39 @@ def end_consented_retention(
 
 
 def rotate_master_key(
-    session: Session, *, old_master_key: str, new_master_key: str, actor: Actor, now: datetime
+    session: Session,
+    *,
+    old_master_key: str,
+    new_master_key: str,
+    actor: Actor,
+    now: datetime,
+    store: KeyStore | None = None,
 ) -> int:
-    rewrapped = keys.rotate_master_key(session, old_master_key=old_master_key, new_master_key=new_master_key, now=now)
+    """Re-wrap every key file under the new master key (records untouched), and audit it."""
+    rewrapped = keys.rotate_master_key(old_master_key=old_master_key, new_master_key=new_master_key, store=store)
     audit.record(
-        session, actor=actor, action="traffic.master_key_rotated", entity_type="traffic_data_key", entity_id="all",
+        session, actor=actor, action="traffic.master_key_rotated", entity_type="traffic_key_store", entity_id="all",
         now=now, after={"keys_rewrapped": rewrapped, "fingerprint": keys.fingerprint(new_master_key)},
     )  # fmt: skip
     return rewrapped
+
+
+def search_records(
+    session: Session,
+    *,
+    search: RecordSearch,
+    actor: Actor,
+    now: datetime,
+    master_key: str,
+    store: KeyStore | None = None,
+) -> RecordSearchPage:
+    """Records by the other party's number (`traffic.lookup`). Reading a person's communications is
+    recorded: who, which days and how many, never the number. The caller commits."""
+    page = lookup.find_by_number(session, search=search, master_key=master_key, store=store)
+    audit.record(
+        session, actor=actor, action="traffic.records_searched", entity_type="traffic_record", entity_id="search",
+        now=now,
+        after={"from": search.from_day.isoformat(), "to": search.to_day.isoformat(), "records": len(page.records),
+               "erased": sum(record.status == RecordReadability.erased for record in page.records)},
+    )  # fmt: skip
+    return page

@@ -8,7 +8,7 @@ Order of work, each step in its own transaction so a kill at any moment leaves w
 3. the remaining expired rows are deleted in batches by id range (`batch` ids a transaction), each batch
    adding its counts, aggregates and id hash to the receipt in the same transaction (on PostgreSQL two
    batches' DELETEs run at once on two connections, their commits in range order: `Parallel`);
-4. the data key of every past day with no record left is destroyed.
+4. the data key of every past day with no record left is destroyed (its file in the key store deleted).
 
 Holds: a row is covered by an active hold naming its subscriber or line (or neither) and whose date range
 (if any) includes the row's day; an IPA retention notice covers a communication only for 12 months from
@@ -35,6 +35,7 @@ from provider.db.bulk import driver_value, is_postgres
 from provider.security import audit
 from provider.security.actor import Actor, system_actor
 from traffic import keys, partitions, rules
+from traffic.keystore import KeyStore
 from traffic.models import ErasureReceipt, RetentionClass, RetentionHold
 from traffic.sweep_parallel import Parallel
 
@@ -312,8 +313,8 @@ class Sweeper:
             ],
         )
 
-    def destroy_keys(self) -> None:
-        self.result.keys_destroyed = keys.destroy_unused_keys(self.session, self.now, rules.utc_day(self.now))
+    def destroy_keys(self, store: KeyStore | None) -> None:
+        self.result.keys_destroyed = keys.destroy_unused_keys(self.session, rules.utc_day(self.now), store)
         self._save()
 
 
@@ -325,6 +326,7 @@ def sweep(
     dry_run: bool = False,
     actor: Actor = SWEEPER,
     progress: Callable[[str, int], None] | None = None,
+    store: KeyStore | None = None,
 ) -> SweepResult:
     """Run the sweep (see the module docstring); a dry run only counts, per class, what a sweep now would erase."""
     if dry_run:
@@ -335,7 +337,7 @@ def sweep(
         sweeper.open_receipt()
         sweeper.drop_partitions(dry_run=False)
         sweeper.delete_rows()
-        sweeper.destroy_keys()
+        sweeper.destroy_keys(store)
         sweeper.close_receipt(actor)
         return sweeper.result
     finally:
@@ -343,7 +345,13 @@ def sweep(
 
 
 def sweep_class(
-    engine: Engine, *, now: datetime, only: RetentionClass, ahead: timedelta, batch: int = 20_000
+    engine: Engine,
+    *,
+    now: datetime,
+    only: RetentionClass,
+    ahead: timedelta,
+    batch: int = 20_000,
+    store: KeyStore | None = None,
 ) -> SweepResult | None:
     """Erase the records of one class due before `now + ahead`, for a deadline the nightly sweep would miss
     by up to a day (reg 16A alerts): a job every `ahead` thus erases each before its retain-until. Whole
@@ -362,7 +370,7 @@ def sweep_class(
             return None
         sweeper.open_receipt(interrupt_others=False)
         sweeper.delete_rows()
-        sweeper.destroy_keys()
+        sweeper.destroy_keys(store)
         sweeper.close_receipt(SWEEPER)
         return sweeper.result
     finally:

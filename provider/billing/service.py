@@ -135,8 +135,9 @@ def _from_traffic(
     session: Session, subscriber_id: int, start: datetime, end: datetime, settings: Settings
 ) -> list[rules.Call]:
     records = traffic.billable_records(
-        session, subscriber_id=subscriber_id, start=start, end=end, master_key=settings.master_key_value()
-    )
+        session, subscriber_id=subscriber_id, start=start, end=end, master_key=settings.master_key_value(),
+        key_store=settings.key_store,
+    )  # fmt: skip
     return [
         rules.Call(
             started_at=record.started_at,

@@ -6,6 +6,8 @@ known secret key forges sessions and a known master key decrypts every protected
 
 from __future__ import annotations
 
+import os
+import stat
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -21,6 +23,19 @@ class InsecureConfiguration(RuntimeError):
     """Raised when production mode would run with a default or missing secret."""
 
 
+def _refuse_open_key_store(path: str) -> None:
+    """Production needs the key store made beforehand (a missing one is most likely an unmounted volume:
+    writing new keys there would make every stored record read as erased) and readable by no one else."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InsecureConfiguration(f"PECR_KEY_STORE {path} does not exist: mount or restore it") from None
+    if not stat.S_ISDIR(mode):
+        raise InsecureConfiguration(f"PECR_KEY_STORE {path} must be a directory")
+    if mode & 0o077:
+        raise InsecureConfiguration(f"PECR_KEY_STORE {path} must be private to its owner (chmod 700)")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PECR_", env_file=None, extra="ignore")
 
@@ -29,6 +44,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     master_key: SecretStr | None = None
     master_key_file: str | None = None
+    # The directory of wrapped data keys (traffic.keystore): outside the database, so a database backup
+    # never holds the keys that read it. In production it must exist, be a directory and be private (0700).
+    key_store: str = "./keys"
     timezone: str = "Europe/London"
 
     smtp_host: str | None = None
@@ -86,6 +104,7 @@ class Settings(BaseSettings):
             raise InsecureConfiguration(
                 "PECR_MASTER_KEY or PECR_MASTER_KEY_FILE must be set to a private value in production"
             )
+        _refuse_open_key_store(self.key_store)
         return self
 
     def master_key_value(self) -> str:

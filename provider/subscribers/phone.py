@@ -9,6 +9,9 @@ drama programmes"). libphonenumber deliberately rejects some of those blocks (07
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
@@ -93,6 +96,34 @@ def normalise_number(text: str, region: str = DEFAULT_REGION) -> str:
     if phonenumbers.is_valid_number(number) or is_drama_number(e164):
         return e164
     raise InvalidNumber(_describe(number, international))
+
+
+_E164_SHAPE = re.compile(r"\+[1-9][0-9]{6,14}")
+_UK_NATIONAL_SHAPE = re.compile(r"0[1-9][0-9]{8,9}")
+
+
+def matching_form(text: str) -> str:
+    """The form a number is matched by (a keyed hash of it finds records): E.164 wherever the number can be
+    read as one, else the text as given with its spaces removed (a leading `00` read as `+`), so a look-up
+    typed the same way still matches. In E.164 or UK national digits (`07700 900123`) it is rewritten by one
+    regular expression, not the normaliser (millions of ingested records), to what the normaliser gives for
+    any valid number; in any other form (brackets, dashes) the normaliser decides."""
+    compact = "".join(text.split())
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if _E164_SHAPE.fullmatch(compact):
+        return compact
+    if _UK_NATIONAL_SHAPE.fullmatch(compact):
+        return "+44" + compact[1:]
+    return _normalised_or_as_given(compact)
+
+
+@lru_cache(maxsize=4096)  # the normaliser takes ~100 µs: a file repeats its odd-looking numbers
+def _normalised_or_as_given(compact: str) -> str:
+    try:
+        return normalise_number(compact)
+    except InvalidNumber:
+        return compact
 
 
 def is_valid(text: str, region: str = DEFAULT_REGION) -> bool:

@@ -125,8 +125,10 @@ def test_required_admin_mfa_opens_nothing_until_it_is_set_up(engine, clock):
         assert auditor.get("/").status_code == 200, "the requirement is for administrators only"
 
 
-def test_admin_mfa_is_required_in_production_by_default():
-    secrets = {"secret_key": "a-private-secret-key-1234", "master_key": "a-private-master-key-1234"}
+def test_admin_mfa_is_required_in_production_by_default(tmp_path):
+    (tmp_path / "keys").mkdir(mode=0o700)
+    secrets = {"secret_key": "a-private-secret-key-1234", "master_key": "a-private-master-key-1234",
+               "key_store": str(tmp_path / "keys")}  # fmt: skip
     production = Settings(env="production", **secrets)
     assert production.admin_mfa_required
     assert not Settings(env="development").admin_mfa_required

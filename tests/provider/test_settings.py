@@ -110,6 +110,7 @@ def test_production_starts_with_private_secrets(clean_environment, tmp_path):
     clean_environment.setenv("PECR_ENV", "production")
     clean_environment.setenv("PECR_SECRET_KEY", PRIVATE_SECRET)
     clean_environment.setenv("PECR_MASTER_KEY_FILE", str(key_file))
+    clean_environment.setenv("PECR_KEY_STORE", str(_private_directory(tmp_path / "keys")))
     settings = Settings()
     assert settings.env == "production"
     assert settings.master_key_value() == PRIVATE_MASTER_KEY
@@ -137,7 +138,36 @@ def test_the_pecr_command_starts_in_production_with_private_secrets(tmp_path):
             "PECR_ENV": "production",
             "PECR_SECRET_KEY": PRIVATE_SECRET,
             "PECR_MASTER_KEY": PRIVATE_MASTER_KEY,
+            "PECR_KEY_STORE": str(_private_directory(tmp_path / "keys")),
         },
     )
     assert result.returncode == 0, result.stderr
     assert database.stat().st_size > 0
+
+
+def _private_directory(path):
+    path.mkdir(mode=0o700)
+    path.chmod(0o700)  # whatever the umask
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "named"),
+    [
+        (lambda _path: None, "does not exist"),  # most likely an unmounted volume: new keys would orphan the records
+        (lambda path: path.write_text("not a directory"), "must be a directory"),
+        (lambda path: (path.mkdir(), path.chmod(0o755)), "private"),  # others could read the wrapped keys
+        (lambda path: (path.mkdir(), path.chmod(0o750)), "private"),
+    ],
+    ids=["missing", "a-file", "world-readable", "group-readable"],
+)
+def test_production_refuses_a_key_store_that_is_missing_not_a_directory_or_not_private(
+    clean_environment, tmp_path, make, named
+):
+    clean_environment.setenv("PECR_ENV", "production")
+    clean_environment.setenv("PECR_SECRET_KEY", PRIVATE_SECRET)
+    clean_environment.setenv("PECR_MASTER_KEY", PRIVATE_MASTER_KEY)
+    clean_environment.setenv("PECR_KEY_STORE", str(tmp_path / "keys"))
+    make(tmp_path / "keys")
+    with pytest.raises(InsecureConfiguration, match=named):
+        Settings()

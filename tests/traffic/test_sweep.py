@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 from tests.conftest import START
 from tests.traffic.conftest import LINE_A, LINE_B, MASTER
 from traffic import keys, service
-from traffic.models import DataKey, ErasureReceipt, HoldBasis, RetentionHold, TrafficAggregate, TrafficRecord
+from traffic.keystore import KeyStore
+from traffic.models import ErasureReceipt, HoldBasis, RetentionHold, TrafficAggregate, TrafficRecord
 from traffic.sweep import sweep
 
 
@@ -41,7 +42,7 @@ def _hold(session: Session, world, **fields) -> RetentionHold:
     return hold
 
 
-def test_sweep_erases_the_expired_and_unheld_and_writes_a_receipt(engine, records):
+def test_sweep_erases_the_expired_and_unheld_and_writes_a_receipt(engine, records, key_store):
     with Session(engine, expire_on_commit=False) as session:
         hold = _hold(session, records)
         erased_one = session.exec(select(TrafficRecord).where(TrafficRecord.source_record_id == "T1")).one()
@@ -60,8 +61,7 @@ def test_sweep_erases_the_expired_and_unheld_and_writes_a_receipt(engine, record
         assert "441632960001" not in receipt.counts
         aggregate = session.exec(select(TrafficAggregate)).one()
         assert (aggregate.day, aggregate.records, aggregate.seconds) == (date(2026, 3, 5), 1, 60)
-        day_key = session.exec(select(DataKey).where(DataKey.day == date(2026, 3, 5))).one()
-        assert day_key.wrapped_key is None and day_key.destroyed_at is not None
+        assert KeyStore(key_store).days() == [date(2026, 3, 6), date(2026, 3, 7)]  # the 5th's file is gone
         with pytest.raises(keys.KeyDestroyed):  # a backup's copy of the row can no longer be read
             service.protected_fields(session, erased_one, MASTER)
     again = sweep(engine, now=START)
