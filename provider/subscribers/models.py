@@ -139,8 +139,8 @@ class Subscriber(SubscriberBase, table=True):
     updated_at: datetime = utc_field()
     # Leaving and erasure (provider.subscribers.leaving): set once, never cleared.
     left_at: datetime | None = utc_field(nullable=True)
-    left_reason: str = Field(default="", max_length=32)
-    left_recorded_by: str = Field(default="", max_length=200)
+    left_reason: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    left_recorded_by: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     erased_at: datetime | None = utc_field(nullable=True)
 
 
@@ -227,8 +227,8 @@ class Line(SQLModel, table=True):
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
     left_at: datetime | None = utc_field(nullable=True)
-    left_reason: str = Field(default="", max_length=32)
-    left_recorded_by: str = Field(default="", max_length=200)
+    left_reason: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    left_recorded_by: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     erased_at: datetime | None = utc_field(nullable=True)
 
 
@@ -271,7 +271,7 @@ class LineUser(LineUserBase, table=True):
     updated_at: datetime = utc_field()
     # A removed user's row stays (its consents and records refer to it by id) until the line is erased.
     removed_at: datetime | None = utc_field(nullable=True)
-    removed_by: str = Field(default="", max_length=200)
+    removed_by: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
 
 
 class LineUserCreate(LineUserBase):
