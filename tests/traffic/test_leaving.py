@@ -186,3 +186,28 @@ def test_erasure_on_request_once_nothing_is_kept_writes_a_receipt_and_the_chain_
         assert verify_chain(session).intact
         assert session.exec(select(RetentionHold)).all() == []
         assert RetentionClass.billing  # the classes are traffic's own (imported only to name them)
+
+
+def test_a_leaver_and_a_removed_user_can_give_no_new_consent_but_the_job_sweeps_them(engine, world, clock):
+    from provider.scheduler.registry import JobContext, get
+    from provider.settings import Settings
+    from traffic.consent import service as consents
+    from traffic.consent.models import ConsentCreate
+
+    wanted = {"data_kind": "traffic", "purpose": "marketing", "version_id": 1, "method": "web"}
+    with Session(engine) as session:
+        service.remove_user(session, actor=ACTOR, now=clock.now(), line_id=world.line_a, user_id=world.user_id)
+        subscriber = session.get(Subscriber, world.subscriber_id)
+        with pytest.raises(Conflict, match="named user was removed"):
+            consents.capture(session, actor=ACTOR, now=clock.now(), subscriber=subscriber,
+                             data=ConsentCreate(**wanted, user_id=world.user_id))  # fmt: skip
+        service.leave_subscriber(session, actor=ACTOR, now=clock.now(), subscriber_id=world.subscriber_id, data=PORTED)
+        with pytest.raises(Conflict, match="subscriber .* left on 10 Mar 2026 \\(ported out\\)"):
+            consents.capture(session, actor=ACTOR, now=clock.now(), subscriber=subscriber,
+                             data=ConsentCreate(**wanted))  # fmt: skip
+        session.commit()
+    import provider.subscribers.leaving.jobs  # noqa: F401  (registers the job, as the scheduler's catalogue does)
+
+    job = get("subscribers.leaver_erasure")
+    context = JobContext(engine=engine, clock=clock, settings=Settings())
+    assert job.func(context) == 1 and job.func(context) == 0
