@@ -211,3 +211,19 @@ def test_a_leaver_and_a_removed_user_can_give_no_new_consent_but_the_job_sweeps_
     job = get("subscribers.leaver_erasure")
     context = JobContext(engine=engine, clock=clock, settings=Settings())
     assert job.func(context) == 1 and job.func(context) == 0
+
+
+def test_a_left_line_takes_no_new_caller_id_settings(engine, world, clock):
+    from provider.line_identification import service as line_identification
+    from provider.line_identification.models import CliSettingsUpdate
+
+    change = CliSettingsUpdate(withhold_all=True, requested_by="Ann Example", channel="phone")
+    with Session(engine) as session:
+        service.leave_line(session, actor=ACTOR, now=clock.now(), line_id=world.line_a, data=PORTED)
+        with pytest.raises(Conflict, match="takes no new consents or changes to its settings"):
+            line_identification.update_settings(
+                session, actor=ACTOR, now=clock.now(), line_id=world.line_a, data=change
+            )
+        assert line_identification.update_settings(
+            session, actor=ACTOR, now=clock.now(), line_id=world.line_b, data=change
+        ).withhold_all
