@@ -39,7 +39,7 @@ MANIFEST = Manifest(
     navigation=(NavLink("Retention", "/traffic/retention", Permission.traffic_read, position=55),),
     model_modules=("traffic.models", "traffic.consent.models"),
     job_modules=("traffic.jobs",),
-    registrations=("traffic.deadlines",),
+    registrations=("traffic.deadlines", "traffic.leavers"),
     templates=("templates", "consent/templates"),
     commands=("traffic.commands:traffic_app", "traffic.commands:retention_app"),
     permissions=(Permission.traffic_read, Permission.traffic_write),

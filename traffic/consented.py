@@ -49,7 +49,9 @@ def current_keys(session: Session, subscriber_ids: Iterable[int]) -> set[Key]:
             .outerjoin(LineUser, and_(ConsentEvent.person_kind == PersonKind.line_user,
                                       LineUser.id == ConsentEvent.person_id))
             .where(ConsentEvent.id.in_(queries.last_ids(ids[start : start + CHUNK])),
-                   ConsentEvent.action == ConsentAction.given)
+                   ConsentEvent.action == ConsentAction.given,
+                   # A removed user's consent no longer counts (provider.subscribers.leaving).
+                   or_(ConsentEvent.person_kind != PersonKind.line_user, LineUser.removed_at.is_(None)))
         )  # fmt: skip
         for subscriber_id, kind, person_id, line_id, data_kind, purpose, name in rows:
             service = MARKETING if purpose == ConsentPurpose.marketing else name

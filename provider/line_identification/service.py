@@ -33,6 +33,7 @@ from provider.security import audit
 from provider.security.actor import Actor
 from provider.settings import Settings
 from provider.subscribers import service as subscribers
+from provider.subscribers.leaving import guard
 from provider.subscribers.models import Line
 
 OPTION_FIELDS = (
@@ -85,8 +86,10 @@ def _options_summary(row: Any) -> dict[str, Any]:
 def update_settings(
     session: Session, *, actor: Actor, now: datetime, line_id: int, data: CliSettingsUpdate
 ) -> LineCliSetting:
-    """Apply the subscriber's choice, keep it in the history, audit it, and invalidate every cache."""
+    """Apply the subscriber's choice, keep it in the history, audit it, and invalidate every cache; a line
+    that has left (ported out, ceased) takes no new settings."""
     line = subscribers.get_line(session, line_id)
+    guard.ensure_line_open(session, line.id)
     if data.requested_at is not None and data.requested_at > now:
         raise invalid("requested_at", "must not be in the future")
     row = setting_of(session, line.id)

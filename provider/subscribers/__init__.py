@@ -12,11 +12,18 @@ from provider.security.roles import Permission
 
 MANIFEST = Manifest(
     package="provider.subscribers",
-    routers=("provider.subscribers.api:router", "provider.subscribers.views:router"),
+    routers=(
+        "provider.subscribers.api:router",
+        "provider.subscribers.leaving.api:router",
+        "provider.subscribers.views:router",
+        "provider.subscribers.leaving.views:router",
+    ),
+    subscriber_panels=("provider.subscribers.leaving.views:PANEL",),
     navigation=(NavLink("Subscribers", "/subscribers", Permission.subscribers_read, position=20),),
     dashboard_panels=(PanelRef("provider.subscribers.dashboard:PANEL", position=30),),
-    model_modules=("provider.subscribers.models",),
-    templates=("templates",),
+    model_modules=("provider.subscribers.models", "provider.subscribers.leaving.models"),
+    job_modules=("provider.subscribers.leaving.jobs",),
+    templates=("templates", "leaving/templates"),
     permissions=(Permission.subscribers_read, Permission.subscribers_write),
     demo="provider.subscribers.demo:load_if_empty",
     benchmarks=(

@@ -137,6 +137,11 @@ class Subscriber(SubscriberBase, table=True):
     name_key: str = Field(max_length=200, sa_type=KEY_TYPE, description="search key: see provider.subscribers.search")
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
+    # Leaving and erasure (provider.subscribers.leaving): set once, never cleared.
+    left_at: datetime | None = utc_field(nullable=True)
+    left_reason: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    left_recorded_by: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    erased_at: datetime | None = utc_field(nullable=True)
 
 
 class SubscriberNameWord(SQLModel, table=True):
@@ -196,6 +201,9 @@ class SubscriberPublic(SubscriberBase):
     id: int
     created_at: datetime
     updated_at: datetime
+    left_at: datetime | None = None
+    left_reason: str = ""
+    erased_at: datetime | None = None
 
 
 class SubscriberPage(SQLModel):
@@ -218,6 +226,10 @@ class Line(SQLModel, table=True):
     service: LineService = Field(sa_type=StrEnumType(LineService, 16))
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
+    left_at: datetime | None = utc_field(nullable=True)
+    left_reason: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    left_recorded_by: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    erased_at: datetime | None = utc_field(nullable=True)
 
 
 class LineUpdate(SQLModel):
@@ -232,6 +244,9 @@ class LinePublic(LineBase):
     subscriber_id: int
     created_at: datetime
     updated_at: datetime
+    left_at: datetime | None = None
+    left_reason: str = ""
+    erased_at: datetime | None = None
 
 
 class SubscriberDetail(SubscriberPublic):
@@ -254,6 +269,9 @@ class LineUser(LineUserBase, table=True):
     line_id: int = Field(sa_type=BIG_INT, foreign_key="subscriber_line.id", index=True)
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
+    # A removed user's row stays (its consents and records refer to it by id) until the line is erased.
+    removed_at: datetime | None = utc_field(nullable=True)
+    removed_by: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
 
 
 class LineUserCreate(LineUserBase):
@@ -264,3 +282,4 @@ class LineUserPublic(LineUserBase):
     id: int
     line_id: int
     created_at: datetime
+    removed_at: datetime | None = None

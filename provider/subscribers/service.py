@@ -23,6 +23,7 @@ from provider.errors import Conflict, FieldError, Forbidden, NotFound, invalid
 from provider.security import audit
 from provider.security.actor import Actor
 from provider.security.roles import Permission
+from provider.subscribers.leaving import guard
 from provider.subscribers.models import (
     Line,
     LineCreate,
@@ -195,6 +196,7 @@ def update_subscriber(
     """Apply the fields that were sent; an update that changes nothing records nothing."""
     _require_write(actor)
     subscriber = get_subscriber(session, subscriber_id)
+    guard.ensure_subscriber_open(session, subscriber_id)
     sent = changes.model_dump(exclude_unset=True, mode="json")
     _reject_nulls(sent)
     sent = {field: ("" if value is None else value) for field, value in sent.items()}
@@ -249,6 +251,7 @@ def _insert_line(session: Session, *, actor: Actor, now: datetime, subscriber: S
 def add_line(session: Session, *, actor: Actor, now: datetime, subscriber_id: int, data: LineCreate) -> Line:
     _require_write(actor)
     subscriber = get_subscriber(session, subscriber_id)
+    guard.ensure_subscriber_open(session, subscriber_id)
     _ensure_number_free(session, data.number, "number")
     line = _insert_line(session, actor=actor, now=now, subscriber=subscriber, data=data)
     subscriber.updated_at = now
@@ -259,6 +262,7 @@ def add_line(session: Session, *, actor: Actor, now: datetime, subscriber_id: in
 def update_line(session: Session, *, actor: Actor, now: datetime, line_id: int, changes: LineUpdate) -> Line:
     _require_write(actor)
     line = get_line(session, line_id)
+    guard.ensure_line_open(session, line_id)
     sent = changes.model_dump(exclude_unset=True, mode="json")
     _reject_nulls(sent)
     changed = sorted(field for field, value in sent.items() if getattr(line, field) != value)
@@ -292,6 +296,7 @@ def add_line_user(session: Session, *, actor: Actor, now: datetime, line_id: int
     """Name a person who uses the line (PECR reg 2 'user'); they need not be the subscriber."""
     _require_write(actor)
     line = get_line(session, line_id)
+    guard.ensure_line_open(session, line_id)
     user = LineUser(
         line_id=line.id,
         name=data.name,

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from provider.errors import Conflict, FieldError, Invalid, NotFound
 from provider.security import audit
 from provider.security.actor import Actor
+from provider.subscribers.leaving import guard
 from provider.subscribers.models import Subscriber
 from traffic import consented
 from traffic import service as retention
@@ -74,8 +75,12 @@ def current_of(
 def capture(
     session: Session, *, actor: Actor, now: datetime, subscriber: Subscriber, data: ConsentCreate
 ) -> ConsentEvent:
-    """A consent given, after the notice its purpose needs was served to this very person."""
+    """A consent given, after the notice its purpose needs was served to this very person; never by a
+    subscriber, line or user that has left (the relationship the consent would serve is over)."""
     person = person_of(session, subscriber, data.user_id)
+    guard.ensure_subscriber_open(session, subscriber.id)
+    if person.is_user:
+        guard.ensure_user_open(session, person.id)
     errors = rules.consent_scope_errors(data.data_kind, data.purpose, data.service_name)
     errors += rules.method_errors(
         data.method,

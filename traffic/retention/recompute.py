@@ -1,5 +1,7 @@
-"""Retention recomputed when a hold ends early: a record that arrived under a hold was given the hold's
-end as its retain-until (class held); released before that end, the hold must not keep it any longer.
+"""Retention recomputed when a hold ends early, or when a named user's consents stop counting.
+
+A record that arrived under a hold was given the hold's end as its retain-until (class held); released
+before that end, the hold must not keep it any longer.
 
 The records of the hold's scope still classed held get what ingest would give them now (`traffic.rules`):
 their own class (billing with the bill's current status, consented while the consent stands, or
@@ -26,7 +28,6 @@ LOCATION = (*COMMON, "observed_at")
 
 def after_release(session: Session, hold: RetentionHold, *, now: datetime, policy: rules.RetentionPolicy) -> int:
     """Move the held records of `hold` (now released) to their own retention; returns how many moved."""
-    others = active_holds(session, now)  # the released hold is no longer among them
     moved = 0
     for model in (TrafficRecord, LocationRecord):
         scope = [model.retention_class == RetentionClass.held]
@@ -38,23 +39,46 @@ def after_release(session: Session, hold: RetentionHold, *, now: datetime, polic
             scope.append(model.day >= hold.date_from)
         if hold.date_to is not None:
             scope.append(model.day <= hold.date_to)
-        columns = [getattr(model, name) for name in (TRAFFIC if model is TrafficRecord else LOCATION)]
-        last = 0
-        while True:
-            page = session.execute(select(*columns).where(*scope, model.id > last).order_by(model.id).limit(PAGE)).all()
-            if not page:
-                break
-            last = page[-1].id
-            moves = _moves(session, model is TrafficRecord, page, others, now, policy)
-            if moves:
-                table = model.__table__
-                session.execute(
-                    update(table).where(table.c.id == bindparam("record_id"))
-                    .values(retention_class=bindparam("cls"), retain_until=bindparam("until")),
-                    moves,
-                )  # fmt: skip
-                moved += len(moves)
+        moved += _recompute(session, model, scope, now=now, policy=policy)
     return moved
+
+
+def after_consent_lapse(
+    session: Session, *, subscriber_id: int, line_id: int, user_id: int, now: datetime, policy: rules.RetentionPolicy
+) -> int:
+    """A named user removed from `line_id`: the consented records their consent may have kept (their traffic,
+    the line's location records) get what the consents still standing give them."""
+    consented_only = (TrafficRecord.retention_class == RetentionClass.consented,)
+    moved = _recompute(
+        session, TrafficRecord, [*consented_only, TrafficRecord.subscriber_id == subscriber_id,
+                                 TrafficRecord.user_id == user_id], now=now, policy=policy,
+    )  # fmt: skip
+    return moved + _recompute(
+        session, LocationRecord, [LocationRecord.retention_class == RetentionClass.consented,
+                                  LocationRecord.subscriber_id == subscriber_id, LocationRecord.line_id == line_id],
+        now=now, policy=policy,
+    )  # fmt: skip
+
+
+def _recompute(session: Session, model, scope: list, *, now: datetime, policy: rules.RetentionPolicy) -> int:
+    """Give each record of `scope` what ingest would give it now, a page of ids at a time."""
+    others = active_holds(session, now)
+    columns = [getattr(model, name) for name in (TRAFFIC if model is TrafficRecord else LOCATION)]
+    last, moved = 0, 0
+    while True:
+        page = session.execute(select(*columns).where(*scope, model.id > last).order_by(model.id).limit(PAGE)).all()
+        if not page:
+            return moved
+        last = page[-1].id
+        moves = _moves(session, model is TrafficRecord, page, others, now, policy)
+        if moves:
+            table = model.__table__
+            session.execute(
+                update(table).where(table.c.id == bindparam("record_id"))
+                .values(retention_class=bindparam("cls"), retain_until=bindparam("until")),
+                moves,
+            )  # fmt: skip
+            moved += len(moves)
 
 
 def _moves(

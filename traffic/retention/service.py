@@ -154,18 +154,22 @@ def set_alert(session: Session, *, alert_ref: str, data: AlertUpdate, actor: Act
     return alert, moved, erase_by
 
 
-def leaving(session: Session, *, subscriber_id: int, actor: Actor, now: datetime) -> dict[str, object]:
-    """A subscriber leaves: consented-service retention ends now (the contract the consent served is over);
-    transmission-only records go at their usual time; billed records stay while their bill can still be
-    challenged (unpaid or disputed: until resolution plus the appeal window); held records while the hold
-    lasts. Returns what is kept, by class, with the last retain-until, so the page can say when the
-    subscriber's records will all be gone (and the subscriber itself can then be erased)."""
+def leaving(
+    session: Session, *, subscriber_id: int, actor: Actor, now: datetime, line_ids: list[int] | None = None
+) -> dict[str, object]:
+    """A subscriber (or only its `line_ids`) leaves: consented-service retention ends now (the contract the
+    consent served is over); transmission-only records go at their usual time; billed records stay while
+    their bill can still be challenged (unpaid or disputed: until resolution plus the appeal window); held
+    records while the hold lasts. Returns what is kept, by class, with the last retain-until, so the page
+    can say when the subscriber's records will all be gone (and the subscriber itself can then be erased)."""
     ended = 0
     for model in (TrafficRecord, LocationRecord):
+        scope = [model.subscriber_id == subscriber_id]
+        if line_ids is not None:
+            scope.append(model.line_id.in_(line_ids))
         ended += session.execute(
             update(model)
-            .where(model.subscriber_id == subscriber_id, model.retention_class == RetentionClass.consented,
-                   model.retain_until > now)
+            .where(*scope, model.retention_class == RetentionClass.consented, model.retain_until > now)
             .values(retain_until=now)
         ).rowcount  # fmt: skip
     kept: dict[str, object] = {}
@@ -178,9 +182,20 @@ def leaving(session: Session, *, subscriber_id: int, actor: Actor, now: datetime
         kept.update({f"{label}.{cls}": {"records": n, "until": until} for cls, n, until in rows})
     audit.record(
         session, actor=actor, action="traffic.subscriber_leaving", entity_type="subscriber", entity_id=subscriber_id,
-        now=now, after={"consented_ended": ended, "classes_kept": sorted(kept)},
+        now=now, after={"consented_ended": ended, "classes_kept": sorted(kept), "lines": line_ids},
     )  # fmt: skip
     return {"consented_ended": ended, "kept": kept}
+
+
+def audit_user_removed(
+    session: Session, *, subscriber_id: int, user_id: int, moved: int, actor: Actor, now: datetime
+) -> dict[str, object]:
+    """Record that a removed user's consents stopped keeping their records."""
+    audit.record(
+        session, actor=actor, action="traffic.user_consents_lapsed", entity_type="line_user", entity_id=user_id,
+        now=now, after={"subscriber_id": subscriber_id, "records": moved},
+    )  # fmt: skip
+    return {"records": moved}
 
 
 def has_records(session: Session, *, subscriber_id: int) -> bool:

@@ -1,0 +1,91 @@
+"""Erasure of subscribers, set-based: the rows are anonymised in place by a few UPDATE and DELETE
+statements per batch of subscribers, never loaded as objects.
+
+What goes: the subscriber's name, address, e-mail, contact phone and account reference (replaced by
+"(erased)", empty, or `erased-<id>`), the words its name was found by, each line's number (replaced by
+`#<id>`), and the named users of its lines (deleted). What stays: the ids, the kind and service, the
+dates of creation, leaving and erasure, and who recorded them (staff, not the subscriber) — so audit
+events and evidence that name a subscriber or line by id still resolve, and the chain is untouched.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import String, cast, delete, insert, literal, or_, update
+from sqlmodel import Session, select
+
+from provider.security import audit
+from provider.security.actor import Actor
+from provider.subscribers.leaving import registry, rules
+from provider.subscribers.leaving.models import ErasureTrigger, SubscriberErasureReceipt
+from provider.subscribers.models import Line, LineUser, Subscriber, SubscriberNameWord
+
+ERASED = "(erased)"
+
+
+def anonymise(session: Session, *, subscriber_ids: list[int], now: datetime, by: str, trigger: ErasureTrigger) -> int:
+    """Erase these subscribers' personal data and write one receipt each; returns how many."""
+    if not subscriber_ids:
+        return 0
+    lines: dict[int, list[int]] = defaultdict(list)
+    for line_id, subscriber_id in session.execute(
+        select(Line.id, Line.subscriber_id).where(Line.subscriber_id.in_(subscriber_ids))
+    ):
+        lines[subscriber_id].append(line_id)
+    users: dict[int, list[int]] = defaultdict(list)
+    of_subscribers = select(Line.id).where(Line.subscriber_id.in_(subscriber_ids))
+    for user_id, subscriber_id in session.execute(
+        select(LineUser.id, Line.subscriber_id).join(Line, Line.id == LineUser.line_id)
+        .where(Line.subscriber_id.in_(subscriber_ids))
+    ):  # fmt: skip
+        users[subscriber_id].append(user_id)
+    words = SubscriberNameWord.__table__  # type: ignore[attr-defined]
+    session.execute(delete(words).where(words.c.subscriber_id.in_(subscriber_ids)))
+    session.execute(delete(LineUser).where(LineUser.line_id.in_(of_subscribers)))
+    session.execute(
+        update(Line).where(Line.subscriber_id.in_(subscriber_ids))
+        .values(number=literal("#") + cast(Line.id, String), erased_at=now, updated_at=now)
+    )  # fmt: skip
+    session.execute(
+        update(Subscriber).where(Subscriber.id.in_(subscriber_ids))
+        .values(name=ERASED, address=ERASED, email="", phone="", name_key="", erased_at=now, updated_at=now,
+                account_reference=literal("erased-") + cast(Subscriber.id, String))
+    )  # fmt: skip
+    receipts = [
+        {"subscriber_id": s, "line_id": None, "trigger": trigger.value, "erased_at": now, "erased_by": by,
+         "lines_erased": len(lines[s]), "users_erased": len(users[s]),
+         "ids_hash": rules.ids_hash(s, lines[s], users[s])}
+        for s in subscriber_ids
+    ]  # fmt: skip
+    session.execute(insert(SubscriberErasureReceipt.__table__), receipts)  # type: ignore[attr-defined]
+    return len(subscriber_ids)
+
+
+def lapsed(now: datetime, limit: int):
+    """The left subscribers, not yet erased, that no keeper still needs: one SELECT of ids."""
+    needed = [keeper.needed(Subscriber.id, now) for keeper in registry.keepers()]
+    query = select(Subscriber.id).where(
+        Subscriber.left_at.is_not(None), Subscriber.left_at <= now, Subscriber.erased_at.is_(None)
+    )
+    if needed:
+        query = query.where(~or_(*needed))
+    return query.order_by(Subscriber.id).limit(limit)
+
+
+def sweep(session: Session, *, actor: Actor, now: datetime, batch: int = 1000, batches: int = 100) -> int:
+    """Erase every left subscriber whose requirements have lapsed, a batch at a time; one audit event per
+    batch with the count and the hash of the batch's receipts. Idempotent: a second run finds none."""
+    erased = 0
+    for _ in range(batches):
+        ids = list(session.exec(lapsed(now, batch)))
+        if not ids:
+            break
+        erased += anonymise(session, subscriber_ids=ids, now=now, by=actor.name, trigger=ErasureTrigger.sweep)
+        audit.record(
+            session, actor=actor, action="subscriber.erasure_sweep", entity_type="subscriber", entity_id="sweep",
+            now=now, after={"subscribers": len(ids), "first_id": ids[0], "last_id": ids[-1]},
+        )  # fmt: skip
+        session.commit()
+    return erased
