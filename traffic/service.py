@@ -18,8 +18,9 @@ from provider.security.actor import Actor
 from traffic import consented, files, keys
 from traffic.consent.models import DataKind
 from traffic.consent.people import Person
-from traffic.ingest import CELL, COORDINATES, OTHER, Ingest, IngestReport
+from traffic.ingest import CELL, COORDINATES, OTHER, Ingest
 from traffic.models import LocationRecord, TrafficRecord
+from traffic.report import IngestReport
 from traffic.rules import RetentionPolicy
 
 Progress = Callable[[int], None]
