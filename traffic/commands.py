@@ -118,7 +118,8 @@ def _write_errors(report: IngestReport, errors_path: Path) -> None:
 def rotate_key_command(
     old_key_file: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="file holding the old master key")],
 ) -> None:
-    """Re-wrap every data key under the current PECR_MASTER_KEY (records are not touched); safe to re-run."""
+    """Re-wrap every traffic data key under the current PECR_MASTER_KEY (records are not touched); safe to
+    re-run. The call list's keys are re-wrapped by `pecr billing rotate-key`."""
     from sqlmodel import Session
 
     from provider.security.actor import system_actor

@@ -132,3 +132,20 @@ def test_the_job_is_registered_through_the_billing_manifest():
 
     assert MANIFEST.job_modules == ("provider.billing.jobs",)
     assert get("billing.call_list_erasure").trigger == "cron"
+
+
+def test_pecr_billing_rotate_key_re_wraps_the_period_keys(imported, engine, settings, monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from provider.billing import commands
+    from provider.console.main import app
+
+    old = tmp_path / "old.key"
+    old.write_text(settings.master_key_value() + "\n")
+    new = Settings(master_key="the-new-master-key")
+    monkeypatch.setattr(commands, "_context", lambda: (new, engine, FrozenClock(datetime(2026, 3, 10, tzinfo=UTC))))
+    result = CliRunner().invoke(app, ["billing", "rotate-key", "--old-key-file", str(old)])
+    assert result.exit_code == 0, result.output
+    assert "2 call-list keys re-wrapped" in result.output
+    with Session(engine) as session:
+        assert keys.PeriodKeys(session, "the-new-master-key").reader("2026-03") is not None
