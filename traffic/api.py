@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from itertools import islice
 from typing import Annotated
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from provider.db.session import SessionDep
@@ -19,6 +23,7 @@ from traffic import service
 from traffic.keystore import KeyStore
 from traffic.models import RecordSearch, RecordSearchPage
 from traffic.policy import TrafficSettings
+from traffic.report import IngestReport, split_reason
 
 router = APIRouter(prefix="/api/v1/traffic", tags=["traffic"])
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -34,7 +39,8 @@ class TooLarge(DomainError):
 
 
 class BadLinePublic(BaseModel):
-    line: int
+    line: int = Field(description="the line's number in the batch, from 1")
+    field: str = Field(description="the field at fault, or `line` when the line itself is (not JSON)")
     reason: str
 
 
@@ -43,7 +49,32 @@ class ImportReportPublic(BaseModel):
     written: int
     already_stored: int
     bad_lines: int
-    errors: list[BadLinePublic]
+    errors: list[BadLinePublic] = Field(
+        description="every bad line, however many, in the order found (a line failing a check that needs the database, "
+        "such as an unknown line number, comes after the lines that fail on their own)",
+    )
+
+
+def _bad_line(line: int, reason: str) -> str:
+    name, words = split_reason(reason)
+    return json.dumps({"line": line, "field": name, "reason": words})
+
+
+def _report_body(report: IngestReport) -> Iterator[bytes]:
+    """The report as JSON, its errors read from the report's spool a thousand at a time: every bad line is
+    sent, and memory stays flat however many there are."""
+    counts = {"lines": report.lines, "written": report.written, "already_stored": report.already_stored,
+              "bad_lines": report.bad_lines}  # fmt: skip
+    yield json.dumps(counts)[:-1].encode() + b', "errors": ['
+    errors, separator = report.every_error(), b""
+    try:
+        while chunk := list(islice(errors, 1000)):
+            items = (_bad_line(line, reason) for line, reason in chunk)
+            yield separator + ",".join(items).encode()
+            separator = b","
+    finally:
+        report.close()
+    yield b"]}"
 
 
 @router.post(
@@ -60,10 +91,11 @@ class ImportReportPublic(BaseModel):
 )
 async def post_records(
     request: Request, actor: Writer, session: SessionDep, settings: SettingsDep, now: NowDep,
-) -> ImportReportPublic:  # fmt: skip
+) -> StreamingResponse:  # fmt: skip
     """Store a batch of traffic and location records, one JSON object a line (the fields of `pecr traffic
-    import`). Every good line is stored; every bad one is listed with its line number and reason and none is
-    stored. Records already stored (same day and source id) are skipped, so a batch can be sent again."""
+    import`). Every good line is stored; every bad one, however many, is listed with its line number, field
+    and reason (streamed, so no cap is needed), and none is stored. Records already stored (same day and
+    source id) are skipped, so a batch can be sent again."""
     body = await request.body()
     if len(body) > MAX_BODY_BYTES:
         raise TooLarge(f"send at most {MAX_BODY_BYTES // (1024 * 1024)} MB a request")
@@ -77,11 +109,7 @@ async def post_records(
             policy=TrafficSettings().policy(), store=KeyStore(settings.key_store),
         )
     )  # fmt: skip
-    errors = [BadLinePublic(line=line, reason=reason) for line, reason in report.errors]
-    return ImportReportPublic(
-        lines=report.lines, written=report.written, already_stored=report.already_stored, bad_lines=report.bad_lines,
-        errors=errors,
-    )  # fmt: skip
+    return StreamingResponse(_report_body(report), media_type="application/json")
 
 
 @router.post("/records/search", response_model=RecordSearchPage)

@@ -7,7 +7,7 @@ imported when a command runs, so `pecr --help` stays quick.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,9 +15,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from provider.db.bulk import BATCH_SIZE
 
+if TYPE_CHECKING:
+    from traffic.report import IngestReport
+
 traffic_app = typer.Typer(name="traffic", help="Traffic and location records.", no_args_is_help=True)
 retention_app = typer.Typer(name="retention", help="Retention and erasure of traffic data.", no_args_is_help=True)
 err, out = Console(stderr=True), Console()
+SHOWN_ON_CONSOLE = 20
 
 IMPORT_HELP = """Import traffic and location records from a CSV or NDJSON file (told apart by .csv).
 
@@ -30,9 +34,11 @@ Location: observed_at, cell_id or latitude+longitude, accuracy_m, source (networ
 emergency_alert), anonymous, alert_ref, consented_service. Times are ISO 8601 with an offset.
 
 \b
-Every good line is committed, batch by batch; bad lines are listed as "line N: field: reason" and
-none is written (exit code 1 if any). Records already stored (same day and source id) are skipped,
-so the same file can be sent again after fixing its bad lines or after an interruption.
+Every good line is committed, batch by batch; no bad line is written (exit code 1 if any). The first
+20 bad lines are shown as "line N: field: reason", and every bad line, however many, is written to
+--errors (CSV: line,field,reason; default FILE.errors.csv beside the file). Records already stored
+(same day and source id) are skipped, so the same file can be sent again after fixing its bad lines or
+after an interruption.
 """
 
 
@@ -50,6 +56,10 @@ def _context():
 def import_command(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV or NDJSON file")],
     batch_size: Annotated[int, typer.Option(min=100, max=100_000, help="records per transaction")] = BATCH_SIZE,
+    errors: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, help="CSV of every bad line (line,field,reason); default FILE.errors.csv"),
+    ] = None,
 ) -> None:
     from provider.security.actor import system_actor
     from traffic import files, service
@@ -65,10 +75,7 @@ def import_command(
             policy=traffic.policy(), batch_size=batch_size, progress=lambda done: progress.update(task, completed=done),
             store=KeyStore(settings.key_store),
         )  # fmt: skip
-    for line_no, reason in report.errors:
-        err.print(f"[red]line {line_no}: {reason}[/red]", highlight=False)
-    if report.bad_lines > len(report.errors):
-        err.print(f"… and {report.bad_lines - len(report.errors):,} more bad lines")
+    _report_bad_lines(report, errors or file.with_name(file.name + ".errors.csv"))
     err.print(
         f"{report.lines:,} lines: {report.written:,} records written, {report.already_stored:,} already stored, "
         f"{report.bad_lines:,} bad (not written)"
@@ -77,12 +84,44 @@ def import_command(
         raise typer.Exit(1)
 
 
+def _report_bad_lines(report: IngestReport, errors_path: Path) -> None:
+    """The first SHOWN_ON_CONSOLE bad lines on the console; every one in the errors file (or, if that cannot
+    be written, on the console), read back from the report's spool, so memory stays flat whatever their number."""
+    if not report.bad_lines:
+        return
+    for line_no, reason in report.errors[:SHOWN_ON_CONSOLE]:
+        err.print(f"line {line_no}: {reason}", style="red", markup=False, highlight=False)
+    try:
+        _write_errors(report, errors_path)
+    except OSError as error:
+        err.print(f"cannot write {errors_path} ({error.strerror}): every bad line follows", markup=False)
+        for line_no, reason in report.every_error():
+            err.print(f"line {line_no}: {reason}", markup=False, highlight=False)
+        return
+    finally:
+        report.close()
+    more = report.bad_lines > SHOWN_ON_CONSOLE
+    shown = f"the first {SHOWN_ON_CONSOLE} above; " if more else ""
+    err.print(f"{report.bad_lines:,} bad lines ({shown}every one in {errors_path})", markup=False, highlight=False)
+
+
+def _write_errors(report: IngestReport, errors_path: Path) -> None:
+    import csv
+
+    from traffic.report import split_reason
+
+    with errors_path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("line", "field", "reason"))
+        writer.writerows((line_no, *split_reason(reason)) for line_no, reason in report.every_error())
+
+
 @traffic_app.command("rotate-key")
 def rotate_key_command(
     old_key_file: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="file holding the old master key")],
 ) -> None:
     """Re-wrap every key file of PECR_KEY_STORE under the current PECR_MASTER_KEY (records are not touched);
-    safe to re-run."""
+    safe to re-run. The call list's keys are re-wrapped by `pecr billing rotate-key`."""
     from sqlmodel import Session
 
     from provider.security.actor import system_actor

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import compress, repeat
 
@@ -40,6 +39,7 @@ from traffic import columns, consented, keys, partitions, rules
 from traffic.keystore import KeyStore
 from traffic.models import Bill, EmergencyAlert, LocationRecord, RetentionHold, TrafficRecord
 from traffic.parsing import BadLine, LocationLine, TrafficLine, parse
+from traffic.report import IngestReport
 from traffic.writer import Writer, chunks
 
 TRAFFIC_COLUMNS = (
@@ -52,23 +52,8 @@ LOCATION_COLUMNS = (
     "accuracy_m", "source", "anonymous", "alert_ref", "consented_service", "retention_class", "retain_until",
     "ingested_at",
 )  # fmt: skip
-MAX_REPORTED = 1000
 COLLECT_EVERY = 100  # batches between two cycle collections while a file import pauses the collector
 OTHER, CELL, COORDINATES = b"other_party", b"cell_id", b"coordinates"
-
-
-@dataclass
-class IngestReport:
-    lines: int = 0
-    written: int = 0
-    already_stored: int = 0
-    bad_lines: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    def bad(self, line_no: int, reason: str) -> None:
-        self.bad_lines += 1
-        if len(self.errors) < MAX_REPORTED:
-            self.errors.append((line_no, reason))
 
 
 def active_holds(session: Session, now: datetime) -> list[rules.HoldScope]:

@@ -18,9 +18,10 @@ from provider.security.actor import Actor
 from traffic import consented, files, keys, lookup
 from traffic.consent.models import DataKind
 from traffic.consent.people import Person
-from traffic.ingest import CELL, COORDINATES, OTHER, Ingest, IngestReport
+from traffic.ingest import CELL, COORDINATES, OTHER, Ingest
 from traffic.keystore import KeyStore
 from traffic.models import LocationRecord, RecordReadability, RecordSearch, RecordSearchPage, TrafficRecord
+from traffic.report import IngestReport
 from traffic.rules import RetentionPolicy
 
 Progress = Callable[[int], None]

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from provider.db.bulk import write_rows
 
 if TYPE_CHECKING:
-    from traffic.ingest import IngestReport
+    from traffic.report import IngestReport
 
 
 class Writer:

@@ -9,6 +9,11 @@ Invariants: the choice is a history (append-only, audited), the current choice i
 a bill is rendered with the choice in force when it is produced, so a request for non-itemised bills
 applies to every bill produced after it; suppression is decided by `rules.py` from a configurable
 list of number prefixes.
+
+The imported call list is traffic data (reg 7): the number called is stored only encrypted, under a key
+per bill period wrapped by the master key (`provider.billing.keys`); each call is kept
+PECR_BILLING_CALL_LIST_MONTHS (default 12, as traffic's billing class) after its bill period and then
+erased by a nightly job, which destroys the period's key with its last call.
 """
 
 from provider.manifest import Manifest
@@ -19,6 +24,8 @@ MANIFEST = Manifest(
     routers=("provider.billing.api:router", "provider.billing.views:router"),
     subscriber_panels=("provider.billing.panel:PANEL",),
     model_modules=("provider.billing.models",),
+    job_modules=("provider.billing.jobs",),
+    commands=("provider.billing.commands:billing_app",),
     templates=("templates",),
     permissions=(Permission.billing_read, Permission.billing_write),
 )

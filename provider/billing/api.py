@@ -47,10 +47,14 @@ def change_billing(
 
 @router.post("/{subscriber_id:int}/calls", response_model=CallImportResult, status_code=201)
 def add_calls(
-    actor: Writer, session: SessionDep, now: NowDep, subscriber: SubscriberPath, body: CallBatch
+    actor: Writer, session: SessionDep, settings: SettingsDep, now: NowDep, subscriber: SubscriberPath, body: CallBatch
 ) -> CallImportResult:
-    """Add calls from the billing system's call list (all or none; a `source_ref` seen before is skipped)."""
-    result = service.import_calls(session, actor=actor, now=now, subscriber=subscriber, calls=body.calls)
+    """Add calls from the billing system's call list (all or none; a `source_ref` seen before is skipped).
+    The numbers called are stored encrypted, and each call is erased PECR_BILLING_CALL_LIST_MONTHS (12 by
+    default) after its bill period; a call already past that is refused."""
+    result = service.import_calls(
+        session, actor=actor, now=now, subscriber=subscriber, calls=body.calls, settings=settings
+    )
     session.commit()
     return result
 

@@ -1,4 +1,4 @@
-"""The itemised-bill choice (a history per subscriber), the imported call list and the bill's schemas."""
+"""The itemised-bill choice (a history per subscriber), the imported call list, its data keys and the bill's schemas."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import StrictBool, StringConstraints, field_validator
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, MAX_ID, StrEnumType, id_field, utc_field
@@ -60,7 +60,12 @@ class ItemisedBillChoice(SQLModel, table=True):
 
 
 class BillCall(SQLModel, table=True):
-    """A call, message or session from the billing system's call list for one of the subscriber's lines."""
+    """A call, message or session from the billing system's call list for one of the subscriber's lines.
+
+    The number called is traffic data (PECR reg 7): stored only sealed under its bill period's data key
+    (`provider.billing.keys`), never in plain text. `period` is the London month the call is billed in (and
+    names that key); `retain_until` is when the call list no longer needs it (`rules.call_list_retain_until`),
+    after which the nightly job erases it."""
 
     __tablename__ = "billing_call"
     __table_args__ = (UniqueConstraint("subscriber_id", "source_ref", name="uq_billing_call_source"),)
@@ -70,11 +75,27 @@ class BillCall(SQLModel, table=True):
     line_number: str = Field(max_length=16, description="the subscriber's line, E.164")
     source_ref: str = Field(max_length=100, description="the billing system's id of the record")
     started_at: datetime = utc_field(index=True)
-    called_number: str = Field(max_length=32)
+    period: str = Field(max_length=7, index=True, description="the bill period, London month YYYY-MM")
+    called_number_enc: bytes = Field(sa_type=LargeBinary, description="AES-GCM under the period's data key")
     duration_seconds: int = Field(sa_type=BIG_INT, default=0)
     charge_pence: int = Field(sa_type=BIG_INT, default=0)
     category: CallCategory = Field(sa_type=StrEnumType(CallCategory, 16))
     free_to_caller: bool = False
+    retain_until: datetime = utc_field(index=True)
+
+
+class BillDataKey(SQLModel, table=True):
+    """The data key of one bill period, stored only wrapped by the master key; deleted once the period's
+    calls are erased, which leaves any copy of their ciphertext unreadable."""
+
+    __tablename__ = "billing_data_key"
+
+    id: int | None = id_field()
+    period: str = Field(max_length=7, unique=True, description="the bill period, London month YYYY-MM")
+    wrapped_key: bytes = Field(sa_type=LargeBinary)
+    master_fingerprint: str = Field(max_length=32, description="which master key wraps it (not the key)")
+    retain_until: datetime = utc_field()  # the period's calls are kept until then, and the key with them
+    created_at: datetime = utc_field()
 
 
 class ChoiceUpdate(SQLModel):

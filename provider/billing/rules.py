@@ -101,6 +101,21 @@ def period_bounds(period: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start, end
 
 
+def period_of(started_at: datetime, zone: ZoneInfo) -> str:
+    """The bill period of a call: the London month it started in ('2026-10' for 00:30 BST on 1 October)."""
+    return f"{started_at.astimezone(zone):%Y-%m}"
+
+
+def call_list_retain_until(period: str, months: int, zone: ZoneInfo) -> datetime:
+    """PECR reg 7(3): billing data is kept only while the bill may still be challenged; the call list
+    keeps a call (policy, PECR_BILLING_CALL_LIST_MONTHS, 12 by default, as traffic's billing class)
+    `months` after its bill period ends, i.e. from the start of the London month that many months after
+    the period's last one. A call of October 2026 with 12 months goes at 00:00 on 1 November 2027."""
+    year, month = parse_period(period)
+    index = year * 12 + month + months  # month index (0-based) of the month after the period, plus `months`
+    return datetime(index // 12, index % 12 + 1, 1, tzinfo=zone).astimezone(UTC)
+
+
 def current_choice(history: Sequence[tuple[datetime, int, bool]], default: bool) -> tuple[bool, bool]:
     """(itemised, is_default) from the (recorded_at, id, itemised) history: the latest request wins."""
     if not history:

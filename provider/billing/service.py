@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 import traffic
-from provider.billing import rules
+from provider.billing import keys, rules
 from provider.billing.models import (
     BillCall,
     BillingPublic,
@@ -32,7 +32,7 @@ from provider.billing.models import (
 from provider.clock import ensure_utc
 from provider.db.bulk import insert_rows
 from provider.errors import invalid
-from provider.security import audit
+from provider.security import audit, envelope
 from provider.security.actor import Actor
 from provider.settings import Settings
 from provider.subscribers.models import Line, Subscriber
@@ -93,14 +93,18 @@ def record_choice(
 
 
 def import_calls(
-    session: Session, *, actor: Actor, now: datetime, subscriber: Subscriber, calls: Sequence[CallCreate]
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    subscriber: Subscriber,
+    calls: Sequence[CallCreate],
+    settings: Settings,
 ) -> CallImportResult:
     """Add the calls not seen before (idempotent on the billing system's `source_ref`); a call on a
-    number that is not one of the subscriber's lines refuses the whole batch, naming it."""
-    numbers = set(session.scalars(select(Line.number).where(Line.subscriber_id == subscriber.id)))
-    for index, call in enumerate(calls):
-        if call.line_number not in numbers:
-            raise invalid(f"calls.{index}.line_number", f"{call.line_number} is not a line of this subscriber")
+    number that is not one of the subscriber's lines, or older than the call list keeps calls, refuses
+    the whole batch, naming it. The number called is stored sealed under its bill period's key."""
+    _check_calls(session, subscriber, calls, now, settings)
     wanted = {call.source_ref: call for call in calls}
     known = set(
         session.scalars(
@@ -109,10 +113,9 @@ def import_calls(
             )
         )
     )
+    period_keys = keys.PeriodKeys(session, settings.master_key_value())
     rows = [
-        {**call.model_dump(), "subscriber_id": subscriber.id, "started_at": ensure_utc(call.started_at)}
-        for ref, call in wanted.items()
-        if ref not in known
+        _sealed_row(call, subscriber.id, period_keys, now, settings) for ref, call in wanted.items() if ref not in known
     ]
     insert_rows(session, BillCall.__table__, rows)
     audit.record(
@@ -125,6 +128,39 @@ def import_calls(
         after={"added": len(rows), "already_present": len(calls) - len(rows)},
     )
     return CallImportResult(added=len(rows), already_present=len(calls) - len(rows))
+
+
+def _check_calls(
+    session: Session, subscriber: Subscriber, calls: Sequence[CallCreate], now: datetime, settings: Settings
+) -> None:
+    numbers = set(session.scalars(select(Line.number).where(Line.subscriber_id == subscriber.id)))
+    months = settings.billing_call_list_months
+    for index, call in enumerate(calls):
+        if call.line_number not in numbers:
+            raise invalid(f"calls.{index}.line_number", f"{call.line_number} is not a line of this subscriber")
+        period = rules.period_of(ensure_utc(call.started_at), settings.zone)
+        if rules.call_list_retain_until(period, months, settings.zone) <= now:
+            raise invalid(
+                f"calls.{index}.started_at",
+                f"its bill period {period} ended more than {months} months ago: the call list no longer keeps it",
+            )
+
+
+def _sealed_row(
+    call: CallCreate, subscriber_id: int, period_keys: keys.PeriodKeys, now: datetime, settings: Settings
+) -> dict:
+    started_at = ensure_utc(call.started_at)
+    period = rules.period_of(started_at, settings.zone)
+    retain_until = rules.call_list_retain_until(period, settings.billing_call_list_months, settings.zone)
+    cipher = period_keys.writer(period, retain_until=retain_until, now=now)
+    return {
+        **call.model_dump(exclude={"called_number"}),
+        "subscriber_id": subscriber_id,
+        "started_at": started_at,
+        "period": period,
+        "called_number_enc": envelope.seal(cipher, keys.CALLED_NUMBER, call.called_number),
+        "retain_until": retain_until,
+    }
 
 
 CATEGORY_OF_KIND = {"call": CallCategory.voice, "sms": CallCategory.sms, "mms": CallCategory.mms,
@@ -160,11 +196,14 @@ def _calls(
     statement = select(BillCall).where(
         BillCall.subscriber_id == subscriber_id, BillCall.started_at >= start, BillCall.started_at < end
     )
+    period_keys = keys.PeriodKeys(session, settings.master_key_value())
     calls = [
         rules.Call(
             started_at=row.started_at,
             line_number=row.line_number,
-            called_number=row.called_number,
+            called_number=envelope.open_sealed(
+                period_keys.reader(row.period), keys.CALLED_NUMBER, row.called_number_enc
+            ),
             category=row.category,
             duration_seconds=row.duration_seconds,
             charge_pence=row.charge_pence,

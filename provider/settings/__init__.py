@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # Itemised bills (reg 9, GC C3): numbers never identifiable on a bill, and the default choice.
     billing_free_number_prefixes: tuple[str, ...] = ("0800", "0808", "116")
     billing_itemised_by_default: bool = True
+    # (policy) Months after its bill period that the imported call list keeps a call (reg 7: only while the
+    # bill may be challenged), then the nightly job erases it; the default is traffic's billing class's.
+    billing_call_list_months: int = Field(default=12, ge=1, le=72)
     # Request limits (provider.web.limits; `pecr serve` sets the server's own, see README "Limits").
     max_body_bytes: int = Field(default=25 * 1024 * 1024, ge=1024, description="larger request bodies get a 413")
     max_json_depth: int = Field(default=32, ge=2, le=1000, description="deeper JSON bodies get a 422")

@@ -9,11 +9,22 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session
 
-from provider.billing.models import BillCall, CallCategory
+from provider.billing import service
+from provider.billing.models import CallCategory, CallCreate
+from provider.security.actor import system_actor
 from provider.subscribers.models import Line, LineService, Subscriber, SubscriberKind
 from tests.e2e.conftest import create_user, sign_in, unique_username
 
 pytestmark = pytest.mark.e2e
+
+
+def _in_period(now: datetime) -> datetime:
+    """The 5th of this month at 10:00 UTC: a bill period the call list still keeps, whenever the test runs."""
+    return now.replace(day=5, hour=10, minute=0, second=0, microsecond=0)
+
+
+def _period(now: datetime) -> str:
+    return f"{_in_period(now):%Y-%m}"
 
 
 def _subscriber_with_calls(live_server) -> int:
@@ -34,27 +45,22 @@ def _subscriber_with_calls(live_server) -> int:
         session.add(
             Line(subscriber_id=subscriber.id, number=number, service=LineService.mobile, created_at=now, updated_at=now)
         )
-        for ref, called, pence in (("a", "+441134960000", 25), ("b", "08001111", 0), ("c", "116123", 0)):
-            session.add(
-                BillCall(
-                    subscriber_id=subscriber.id,
-                    line_number=number,
-                    source_ref=ref,
-                    started_at=datetime(2026, 3, 5, 10, tzinfo=UTC),
-                    called_number=called,
-                    duration_seconds=120,
-                    charge_pence=pence,
-                    category=CallCategory.voice,
-                )
-            )
+        session.flush()
+        calls = [
+            CallCreate(source_ref=ref, line_number=number, started_at=_in_period(now), called_number=called,
+                       duration_seconds=120, charge_pence=pence, category=CallCategory.voice)
+            for ref, called, pence in (("a", "+441134960000", 25), ("b", "08001111", 0), ("c", "116123", 0))
+        ]  # fmt: skip
+        service.import_calls(session, actor=system_actor("e2e"), now=now, subscriber=subscriber, calls=calls,
+                             settings=live_server.settings)  # fmt: skip
         session.commit()
         return subscriber.id
 
 
 def test_an_agent_switches_a_subscriber_to_bills_without_itemisation(page, live_server):
-    subscriber_id = _subscriber_with_calls(live_server)
+    subscriber_id, period = _subscriber_with_calls(live_server), _period(datetime.now(UTC))
     sign_in(page, create_user(live_server, "agent").username)
-    page.goto(f"/subscribers/{subscriber_id}/bills/2026-03")
+    page.goto(f"/subscribers/{subscriber_id}/bills/{period}")
     lines = page.locator("#bill-lines")
     assert lines.get_by_text("+441134960000").is_visible()
     assert lines.get_by_text("08001111").count() == 0 and lines.get_by_text("116123").count() == 0
@@ -65,6 +71,6 @@ def test_an_agent_switches_a_subscriber_to_bills_without_itemisation(page, live_
     page.get_by_role("button", name="Record the choice").click()
     page.wait_for_url(re.compile(rf"/subscribers/{subscriber_id}$"))
     assert page.locator("#billing-choice").get_by_text("Bills without itemisation").is_visible()
-    page.goto(f"/subscribers/{subscriber_id}/bills/2026-03")
+    page.goto(f"/subscribers/{subscriber_id}/bills/{period}")
     assert page.locator("#bill-lines").count() == 0
     assert page.locator("#bill-totals").get_by_text("£0.25").first.is_visible()

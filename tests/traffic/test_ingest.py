@@ -96,8 +96,9 @@ def test_the_api_takes_an_ndjson_batch_with_the_same_checks(api_client, engine, 
     response = client.post("/api/v1/traffic/records", content=body, headers={"Content-Type": "application/x-ndjson"})
     assert response.status_code == 200, response.text
     assert response.json() == {"lines": 2, "written": 1, "already_stored": 0, "bad_lines": 1,
-                               "errors": [{"line": 2, "reason": response.json()["errors"][0]["reason"]}]}  # fmt: skip
-    assert response.json()["errors"][0]["reason"].startswith("kind: must be one of")
+                               "errors": [{"line": 2, "field": "kind",
+                                           "reason": response.json()["errors"][0]["reason"]}]}  # fmt: skip
+    assert response.json()["errors"][0]["reason"].startswith("must be one of")
     again = client.post("/api/v1/traffic/records", content=body, headers={"Content-Type": "application/x-ndjson"})
     assert (again.json()["written"], again.json()["already_stored"]) == (0, 1)
     refused = api_client("compliance_officer", scopes=["traffic:read"]).post(

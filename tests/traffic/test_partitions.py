@@ -11,13 +11,17 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from provider.clock import FrozenClock
 from provider.db.engine import make_engine
 from provider.db.migrate import upgrade_engine
+from provider.scheduler.registry import JobContext, get
 from provider.security.actor import system_actor
+from provider.settings import Settings
 from provider.subscribers import service as subscribers
 from provider.subscribers.models import SubscriberCreate
 from tests.conftest import START
 from traffic import partitions, service
+from traffic.jobs import SETTINGS  # importing the module registers its jobs
 from traffic.rules import RetentionPolicy
 from traffic.sweep import sweep
 
@@ -66,3 +70,24 @@ def test_days_are_partitions_made_ahead_and_dropped_whole(tmp_path, migrated):
         days = [day for _name, day in partitions.partitions(session, "traffic_record")]
         assert date(2026, 3, 1) not in days and date(2026, 3, 2) in days  # the billed day stays
         assert session.execute(text("SELECT count(*) FROM traffic_record")).scalar_one() == 1
+
+
+def _run_partitions_job(engine, now) -> int:
+    return get("traffic.partitions").func(JobContext(engine=engine, clock=FrozenClock(now), settings=Settings()))
+
+
+def test_the_scheduled_job_makes_the_days_ahead_once_and_again_as_days_pass(migrated):
+    ahead = SETTINGS.partitions_ahead_days
+    # 00:30 BST on 1 April is 23:30 UTC on 31 March: partitions are UTC days, so 30 March (yesterday) is made
+    now = START.replace(month=3, day=31, hour=23, minute=30)
+    assert _run_partitions_job(migrated, now) == 2 * (ahead + 2)  # yesterday, today and `ahead` days, both tables
+    assert _run_partitions_job(migrated, now) == 0  # idempotent: a restart or a second scheduler makes nothing
+    with Session(migrated) as session:
+        for table in partitions.TABLES:
+            days = [day for _name, day in partitions.partitions(session, table)]
+            assert days == [date(2026, 3, 30) + timedelta(days=offset) for offset in range(ahead + 2)]
+    assert _run_partitions_job(migrated, now + timedelta(days=1)) == 2  # the next night: one new day per table
+
+
+def test_the_job_is_a_no_op_on_sqlite(sqlite_engine):
+    assert _run_partitions_job(sqlite_engine, START) == 0

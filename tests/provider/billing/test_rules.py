@@ -99,3 +99,16 @@ def test_the_latest_request_wins_and_none_means_the_default():
     history = [(T0, 1, False), (T0 + timedelta(days=1), 2, True)]
     assert rules.current_choice(history, default=False) == (True, False)
     assert rules.current_choice([(T0, 2, False), (T0, 1, True)], default=True) == (False, False)
+
+
+def test_a_call_belongs_to_the_london_month_it_started_in():
+    assert rules.period_of(datetime(2026, 9, 30, 23, 30, tzinfo=UTC), LONDON) == "2026-10"  # 00:30 BST, 1 October
+    assert rules.period_of(datetime(2026, 11, 30, 23, 30, tzinfo=UTC), LONDON) == "2026-11"  # GMT: still November
+
+
+def test_the_call_list_keeps_a_call_the_configured_months_after_its_bill_period_ends():
+    # October 2026 ends at 00:00 GMT on 1 November; twelve months on is 00:00 GMT on 1 November 2027
+    assert rules.call_list_retain_until("2026-10", 12, LONDON) == datetime(2027, 11, 1, tzinfo=UTC)
+    # months counted from the end of the period, not its start or the call: May + 1 -> 1 July (BST)
+    assert rules.call_list_retain_until("2026-05", 1, LONDON) == datetime(2026, 6, 30, 23, tzinfo=UTC)
+    assert rules.call_list_retain_until("2026-12", 18, LONDON) == datetime(2028, 7, 1, tzinfo=LONDON)

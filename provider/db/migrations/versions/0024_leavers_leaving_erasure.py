@@ -1,7 +1,7 @@
 """subscribers and lines record leaving and erasure, named users their removal; erasure receipts
 
-Revision ID: 0023_leavers_leaving_erasure
-Revises: 0022_security_risk_resume
+Revision ID: 0024_leavers_leaving_erasure
+Revises: 0023_keystore_key_files
 Create Date: 2026-12-07 17:10:00.000000
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlmodel
 import provider.db.types
 
 
-revision = '0023_leavers_leaving_erasure'
-down_revision = '0022_security_risk_resume'
+revision = '0024_leavers_leaving_erasure'
+down_revision = '0023_keystore_key_files'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,56 @@
+"""Erasing the expired part of the imported call list: set-based, in batches by id range.
+
+A call is erased once its `retain_until` has come (PECR reg 7(3); `rules.call_list_retain_until`). Each
+batch of `batch` ids is one DELETE and one transaction, with an audit event counting what it erased (never
+what the rows held), so an interrupted run leaves every erased row on record and the next run goes on
+from there. Then the key of each period whose calls are all gone is destroyed, with its own audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, delete, func, select
+from sqlmodel import Session
+
+from provider.billing import keys
+from provider.billing.models import BillCall
+from provider.security import audit
+from provider.security.actor import Actor
+
+BATCH_IDS = 20_000
+
+
+@dataclass(frozen=True)
+class Erased:
+    rows: int
+    keys: int
+
+
+def _audit(session: Session, actor: Actor, now: datetime, after: dict) -> None:
+    audit.record(
+        session, actor=actor, action="billing.call_list_erased", entity_type="billing_call", entity_id="expired",
+        now=now, after={**after, "cutoff": now.isoformat()},
+    )  # fmt: skip
+
+
+def erase_expired_calls(engine: Engine, *, actor: Actor, now: datetime, batch: int = BATCH_IDS) -> Erased:
+    """Erase every call of the call list whose retain-until has come, then the keys left with no call."""
+    expired = BillCall.retain_until <= now
+    erased = 0
+    with Session(engine) as session:
+        low, high = session.execute(select(func.min(BillCall.id), func.max(BillCall.id)).where(expired)).one()
+        session.rollback()
+        for start in range(low or 0, (high or -1) + 1, batch):
+            statement = delete(BillCall).where(BillCall.id >= start, BillCall.id < start + batch, expired)
+            rows = session.execute(statement).rowcount
+            if rows:
+                _audit(session, actor, now, {"rows_erased": rows})
+            session.commit()
+            erased += rows
+        destroyed = keys.destroy_expired(session, now)
+        if destroyed:
+            _audit(session, actor, now, {"keys_destroyed": destroyed})
+        session.commit()
+    return Erased(rows=erased, keys=destroyed)

@@ -1,0 +1,151 @@
+"""The imported call list is traffic data (PECR reg 7): the number called is stored only encrypted, under a
+key per bill period, and each call is erased PECR_BILLING_CALL_LIST_MONTHS after its bill period, the
+period's key with its last call; bills made from the list still show the numbers."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, text
+from sqlmodel import Session, select
+
+import provider.billing.jobs  # noqa: F401 - registers the erasure job
+from provider.billing import bulk, keys
+from provider.billing.models import BillCall, BillDataKey
+from provider.clock import FrozenClock
+from provider.scheduler.registry import JobContext, get
+from provider.security.actor import system_actor
+from provider.security.models import AuditEvent
+from provider.settings import Settings
+from tests.provider.billing.test_api import CALLS, add_subscriber
+
+NUMBERS = [call["called_number"] for call in CALLS]
+
+
+@pytest.fixture
+def imported(api_client):
+    subscriber = add_subscriber(api_client)
+    client = api_client("agent")
+    assert client.post(f"/api/v1/subscribers/{subscriber}/calls", json={"calls": CALLS}).status_code == 201
+    return subscriber, client
+
+
+def test_the_number_called_is_stored_sealed_and_the_bill_still_shows_it(imported, engine):
+    subscriber, client = imported
+    with engine.connect() as connection:
+        columns = connection.execute(text("SELECT * FROM billing_call")).keys()
+        assert "called_number" not in columns  # no plain-text column left to fill by mistake
+        stored = connection.execute(text("SELECT called_number_enc, period FROM billing_call")).all()
+    assert len(stored) == 4
+    for sealed, _period in stored:
+        blob = bytes(sealed)
+        assert all(number.encode() not in blob and number[-7:].encode() not in blob for number in NUMBERS)
+    assert sorted(period for _sealed, period in stored) == ["2026-02", "2026-03", "2026-03", "2026-03"]
+    bill = client.get(f"/api/v1/subscribers/{subscriber}/bills/2026-03").json()
+    assert [line["called_number"] for line in bill["lines"]] == ["+441134960001"]
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(BillDataKey)).one() == 2  # one key per bill period
+
+
+def test_a_sealed_number_cannot_be_moved_to_another_period_or_read_with_another_master_key(imported, engine, settings):
+    with Session(engine) as session:
+        february, march = (
+            session.exec(select(BillCall).where(BillCall.source_ref == ref)).one() for ref in ("c1", "c2")
+        )
+        period_keys = keys.PeriodKeys(session, settings.master_key_value())
+        with pytest.raises(ValueError, match="cannot decrypt"):
+            keys.envelope.open_sealed(period_keys.reader(march.period), keys.CALLED_NUMBER, february.called_number_enc)
+        with pytest.raises(ValueError, match="wrong master key"):
+            keys.PeriodKeys(session, "another-master-key").reader("2026-03")
+
+
+def test_each_call_is_kept_twelve_months_after_its_london_bill_period(imported, engine):
+    with Session(engine) as session:
+        until = {row.source_ref: row.retain_until for row in session.exec(select(BillCall))}
+    # c1 started at 23:30 UTC on 28 February: still February in London (GMT), so February's period
+    assert until["c1"] == datetime(2027, 3, 1, tzinfo=UTC)
+    assert until["c2"] == datetime(2027, 3, 31, 23, tzinfo=UTC)  # 00:00 BST on 1 April 2027
+
+
+def test_a_call_the_list_no_longer_keeps_is_refused_naming_it(imported, api_client):
+    subscriber, client = imported
+    old = {**CALLS[1], "source_ref": "old", "started_at": "2025-02-27T10:00:00+00:00"}
+    refused = client.post(f"/api/v1/subscribers/{subscriber}/calls", json={"calls": [CALLS[1], old]})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "calls.1.started_at"
+    assert "2025-02" in refused.json()["errors"][0]["reason"]
+
+
+def _run_job(engine, now: datetime) -> int:
+    context = JobContext(engine=engine, clock=FrozenClock(now), settings=Settings())
+    return get("billing.call_list_erasure").func(context)
+
+
+def _erasures(engine) -> list[dict]:
+    with Session(engine) as session:
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "billing.call_list_erased")).all()
+        return [json.loads(event.after) for event in events]
+
+
+def test_the_nightly_job_erases_expired_calls_and_their_periods_key_and_records_the_count(imported, engine):
+    subscriber, client = imported
+    assert _run_job(engine, datetime(2027, 2, 28, 23, 59, tzinfo=UTC)) == 0  # February's calls are not due yet
+    assert _run_job(engine, datetime(2027, 3, 1, tzinfo=UTC)) == 1  # February 2026's one call goes
+    with Session(engine) as session:
+        assert sorted(row.source_ref for row in session.exec(select(BillCall))) == ["c2", "c3", "c4"]
+        assert [key.period for key in session.exec(select(BillDataKey))] == ["2026-03"]
+    logged = _erasures(engine)
+    assert [entry.get("rows_erased") for entry in logged if "rows_erased" in entry] == [1]
+    assert [entry.get("keys_destroyed") for entry in logged if "keys_destroyed" in entry] == [1]
+    assert all("441134960000" not in str(entry) for entry in logged)  # counts, never what the rows held
+    assert _run_job(engine, datetime(2027, 3, 1, tzinfo=UTC)) == 0  # idempotent
+    march = client.get(f"/api/v1/subscribers/{subscriber}/bills/2026-03").json()
+    assert [line["called_number"] for line in march["lines"]] == ["+441134960001"]
+
+
+def test_the_erasure_deletes_in_batches_and_counts_each(imported, engine):
+    result = bulk.erase_expired_calls(
+        engine, actor=system_actor("tests"), now=datetime(2027, 4, 1, tzinfo=UTC), batch=2
+    )
+    assert (result.rows, result.keys) == (4, 2)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(BillCall)).one() == 0
+        assert session.exec(select(func.count()).select_from(BillDataKey)).one() == 0
+    counted = [entry["rows_erased"] for entry in _erasures(engine) if "rows_erased" in entry]
+    assert sum(counted) == 4 and len(counted) >= 2  # one event per batch that erased rows
+
+
+def test_rotating_the_master_key_keeps_the_call_list_readable(imported, engine, settings):
+    with Session(engine) as session:
+        old = settings.master_key_value()
+        assert keys.rotate_master_key(session, old_master_key=old, new_master_key="the-new-master-key") == 2
+        assert keys.rotate_master_key(session, old_master_key=old, new_master_key="the-new-master-key") == 0
+        row = session.exec(select(BillCall).where(BillCall.source_ref == "c2")).one()
+        cipher = keys.PeriodKeys(session, "the-new-master-key").reader(row.period)
+        assert keys.envelope.open_sealed(cipher, keys.CALLED_NUMBER, row.called_number_enc) == "+441134960001"
+
+
+def test_the_job_is_registered_through_the_billing_manifest():
+    from provider.billing import MANIFEST
+
+    assert MANIFEST.job_modules == ("provider.billing.jobs",)
+    assert get("billing.call_list_erasure").trigger == "cron"
+
+
+def test_pecr_billing_rotate_key_re_wraps_the_period_keys(imported, engine, settings, monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from provider.billing import commands
+    from provider.console.main import app
+
+    old = tmp_path / "old.key"
+    old.write_text(settings.master_key_value() + "\n")
+    new = Settings(master_key="the-new-master-key")
+    monkeypatch.setattr(commands, "_context", lambda: (new, engine, FrozenClock(datetime(2026, 3, 10, tzinfo=UTC))))
+    result = CliRunner().invoke(app, ["billing", "rotate-key", "--old-key-file", str(old)])
+    assert result.exit_code == 0, result.output
+    assert "2 call-list keys re-wrapped" in result.output
+    with Session(engine) as session:
+        assert keys.PeriodKeys(session, "the-new-master-key").reader("2026-03") is not None
