@@ -5,9 +5,10 @@ is the model's own, naming the item and the field (`calls.3.origin`).
 
 What it accepts, all from parsed JSON: an object with `calls`, a list of at most MAX_BATCH objects, each
 with the text fields as strings within their lengths, `origin` and `privacy` as values of their enums,
-`uk_origin_shown` as true or false; other keys are ignored, as the models ignore them. The text fields'
-"no control characters" rule (`provider.text.Line`) is checked per field only when the raw body holds a
-backslash or a byte that could begin one of them (JSON strings cannot hold raw control characters).
+`uk_origin_shown` as true or false, `roaming` as true, false or null (or left out); other keys are
+ignored, as the models ignore them. The text fields' "no control characters" rule (`provider.text.Line`)
+is checked per field only when the raw body holds a backslash or a byte that could begin one of them
+(JSON strings cannot hold raw control characters).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def fast_calls(value: Any, *, check_text: bool) -> list[Call] | None:
         except (KeyError, TypeError):
             return None
         presentation, called = item.get("presentation_number"), item.get("called")
-        shown = item.get("uk_origin_shown", False)
+        shown, roaming = item.get("uk_origin_shown", False), item.get("roaming")
         if (
             type(network) is not text
             or not low_network <= size(network) <= high_network
@@ -74,6 +75,7 @@ def fast_calls(value: Any, *, check_text: bool) -> list[Call] | None:
             or (presentation is not None and (type(presentation) is not text or size(presentation) > PRESENTATION_MAX))
             or (called is not None and (type(called) is not text or size(called) > CALLED_MAX))
             or (shown is not True and shown is not False)
+            or (roaming is not None and roaming is not True and roaming is not False)
         ):
             return None
         if check_text and any(
@@ -81,5 +83,5 @@ def fast_calls(value: Any, *, check_text: bool) -> list[Call] | None:
         ):
             return None
         # tuple.__new__ makes the same Call as Call(...) without its Python-level constructor.
-        append(new(Call, (network, origin, dialled, privacy, presentation, called, shown)))
+        append(new(Call, (network, origin, dialled, privacy, presentation, called, shown, roaming)))
     return calls

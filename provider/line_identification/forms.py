@@ -33,9 +33,13 @@ DECIDE_FORM = PageForm(
         "dialled": "Digits dialled",
         "called": "Called number",
         "uk_origin_shown": "A UK customer is shown to have originated it",
+        "roaming": "A UK mobile (+447) from abroad is roaming",
     },
-    choices=("privacy", "origin"),
+    choices=("privacy", "origin", "roaming"),
 )
+# The switch's roaming indicator: sent as true or false, or not sent (the provider's setting decides).
+ROAMING_OPTIONS = [("", "Not said (the provider's setting decides)"), ("yes", "Yes, verified roaming"), ("no", "No")]
+ROAMING_VALUES = {"": None, "yes": True, "no": False}
 TRACE_FORM = PageForm(
     labels={"requested_by": "Who asked", "channel": "How they asked", "description": "The calls complained of"},
     choices=("channel",),
@@ -84,4 +88,6 @@ def decide_input(values: Mapping[str, Any]) -> dict[str, Any]:
     data["origin"] = data["origin"] or "own_subscriber"
     data["privacy"] = data["privacy"] or "allowed"
     data["uk_origin_shown"] = bool(values.get("uk_origin_shown"))
+    roaming = data["roaming"]
+    data["roaming"] = ROAMING_VALUES.get(roaming, roaming) if isinstance(roaming, str) else roaming
     return data

@@ -196,6 +196,11 @@ class CallIn(BaseModel):
     uk_origin_shown: StrictBool = PydanticField(
         default=False, description="a UK customer is shown to have originated it"
     )
+    roaming: StrictBool | None = PydanticField(
+        default=None,
+        description="on a call from abroad presenting a UK mobile number (+447): true if the caller is verified"
+        " roaming, false if not; left out, the provider's setting decides (cli_unverified_uk_mobile_roaming)",
+    )
 
 
 class ReasonOut(SQLModel):

@@ -52,6 +52,16 @@ def settings_words(row: Any) -> list[str]:
     return words
 
 
+ROAMING_SETTING_LABEL = "Calls from abroad showing a UK mobile number (+447) whose roaming is not verified"
+
+
+def roaming_setting_words(settings: Settings) -> str:
+    """What the provider's roaming setting does (PECR_CLI_UNVERIFIED_UK_MOBILE_ROAMING), in words."""
+    if settings.cli_unverified_uk_mobile_roaming:
+        return "Carried as roaming (the switch did not say whether the caller roams)"
+    return "Blocked, as Ofcom expects a UK mobile's roaming to be verified (the default)"
+
+
 def public_services(settings: Settings) -> list[dict[str, str]]:
     """The CLI services offered (reg 12), how to use them and what they cost, from the configuration."""
     withhold, hours = settings.cli_withhold_prefix, settings.call_forwarding_target_hours

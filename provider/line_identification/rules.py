@@ -13,8 +13,11 @@ Order of the rules, and why:
 3. Ofcom GC C6: the network number and any presentation number must be valid, dialable numbers (UK
    numbers 10 or 11 digits in national form), not 09, not on the Do Not Originate list and allocated in
    Ofcom's numbering data (once it is imported). A call from abroad presenting a UK number is blocked
-   unless it is a UK mobile (+447, roaming) or the provider has shown a UK customer originated it.
-   Invalid CLI blocks the call.
+   unless it is a UK mobile (+447) roaming, or the provider has shown a UK customer originated it.
+   Whether a +447 caller is roaming is the switch's `roaming` (true or false) when it sends one; when it
+   does not, the provider's setting decides (`Context.unverified_roaming`, by default false: blocked,
+   because a +447 number from abroad is a favourite of spoofers and Ofcom expects the roaming to be
+   verified). Invalid CLI blocks the call.
 4. Withholding (reg 10): the privacy marking is always respected; on our own lines the line's
    withhold-every-call option applies unless 1470 releases it for the call, and 141 withholds.
 5. The called line (reg 11): anonymous-call rejection blocks a withheld call; display suppression hides
@@ -28,8 +31,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from functools import lru_cache
 from typing import NamedTuple
+
+from provider.line_identification.prefixes import Prefixes, strip_prefix
 
 EMERGENCY_NUMBERS = frozenset({"999", "112"})
 UK_COUNTRY = "+44"
@@ -50,6 +54,7 @@ C6_09 = "Ofcom GC C6.3 (09 numbers may not be presented)"
 C6_DNO = "Ofcom GC C6.6 (Do Not Originate list)"
 C6_UNALLOCATED = "Ofcom GC C6.6 (not allocated in the numbering data)"
 C6_INTERNATIONAL = "Ofcom GC C6.6 (UK CLI on a call from abroad)"
+C6_ROAMING = "Ofcom GC C6.6 (UK mobile CLI from abroad: roaming)"
 C6_PRIVACY = "Ofcom GC C6.4 (privacy marking respected)"
 
 
@@ -72,23 +77,6 @@ class NumberStatus(StrEnum):
     allocated = "allocated"
     unallocated = "unallocated"
     dno = "dno"
-
-
-@dataclass(frozen=True, slots=True)
-class Prefixes:
-    withhold: str = "141"
-    release: str = "1470"
-
-    @property
-    def ordered(self) -> tuple[tuple[str, str], ...]:
-        """The codes longest first, so codes that share a beginning are told apart."""
-        return _ordered(self.withhold, self.release)
-
-
-@lru_cache(maxsize=64)
-def _ordered(withhold: str, release: str) -> tuple[tuple[str, str], ...]:
-    codes = ((withhold, "withhold"), (release, "release"))
-    return tuple(sorted((code for code in codes if code[0]), key=lambda code: -len(code[0])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +156,7 @@ class Call(NamedTuple):
     presentation_number: str | None = None
     called: str | None = None
     uk_origin_shown: bool = False  # the provider has shown that a UK customer originated the call
+    roaming: bool | None = None  # a +447 caller from abroad is (True) or is not (False) roaming; None: unknown
 
 
 class Reason(NamedTuple):
@@ -187,6 +176,11 @@ CONNECTED_WITHHELD = Reason(REG_11_CONNECTED, "the called line withholds its num
 TRACED = Reason(REG_15, "an active trace on the called line records the caller's identity, unshown")
 PRESENTED = Reason(C6_VALID, "the caller's number is valid and presented")
 PREFIX_IGNORED = Reason(REG_16, "the withholding prefix is ignored on an emergency call")
+ROAMING = Reason(C6_ROAMING, "a UK mobile number roaming abroad: its call from abroad is carried")
+ROAMING_ASSUMED = Reason(
+    C6_ROAMING,
+    "a UK mobile number from abroad whose roaming was not verified: carried as roaming by the provider's setting",
+)
 
 
 class Decision(NamedTuple):
@@ -211,6 +205,9 @@ class Context(NamedTuple):
     numbering: Numbering
     prefixes: Prefixes
     now: datetime
+    # The provider's setting for a +447 call from abroad that says nothing of roaming: True carries it as
+    # roaming, False (the default) blocks it as an unverified UK number from abroad.
+    unverified_roaming: bool = False
 
 
 def e164(number: str) -> str | None:
@@ -273,15 +270,6 @@ def _validity(number: str, numbering: Numbering) -> Reason | None:
     return None
 
 
-def strip_prefix(dialled: str, prefixes: Prefixes) -> tuple[str, str | None]:
-    """The digits without a per-call prefix, and which prefix it was ("withhold", "release" or None).
-    The longer code is tried first, so codes that share a beginning are told apart."""
-    for code, kind in prefixes.ordered:
-        if dialled.startswith(code) and len(dialled) > len(code):
-            return dialled[len(code) :], kind
-    return dialled, None
-
-
 def called_digits(call: Call, prefixes: Prefixes) -> str:
     """The number the call is for: `called` when the switch sends it, else the digits dialled, without
     a per-call prefix on our own subscribers' calls (the digits `decide` routes). Without this fallback
@@ -294,14 +282,28 @@ def called_digits(call: Call, prefixes: Prefixes) -> str:
     return call.dialled
 
 
-def _international_block(call: Call, numbers: list[str]) -> Reason | None:
-    if call.origin is not Origin.international or call.uk_origin_shown:
-        return None
+def _international(call: Call, numbers: list[str], unverified_roaming: bool) -> tuple[bool, Reason] | None:
+    """A call from abroad presenting a UK number (Ofcom GC C6): (blocked, why), or None when no UK
+    number is presented. A UK mobile number is carried when it roams: as the switch says, or, when it
+    says nothing, as the provider's setting says."""
+    allowed = None
     for number in numbers:
         full = e164(number) or ""
-        if full.startswith(UK_COUNTRY) and not full.startswith(UK_MOBILE):
-            return Reason(C6_INTERNATIONAL, f"a call from abroad presenting the UK number {national(full)}")
-    return None
+        if not full.startswith(UK_COUNTRY):
+            continue
+        uk = national(full)
+        if not full.startswith(UK_MOBILE):
+            return True, Reason(C6_INTERNATIONAL, f"a call from abroad presenting the UK number {uk}")
+        if call.roaming is None and not unverified_roaming:
+            return True, Reason(
+                C6_ROAMING,
+                f"a call from abroad presenting the UK mobile number {uk} whose roaming was not verified"
+                " (Ofcom expects a UK mobile's roaming to be verified before its call from abroad is carried)",
+            )
+        if call.roaming is False:
+            return True, Reason(C6_ROAMING, f"a call from abroad presenting the UK mobile number {uk}, not roaming")
+        allowed = ROAMING if call.roaming else ROAMING_ASSUMED
+    return None if allowed is None else (False, allowed)
 
 
 def _emergency(call: Call, dialled: str, prefix: str | None) -> Decision:
@@ -334,14 +336,21 @@ def _withheld(call: Call, caller: LineOptions | None, prefix: str | None, reason
     return withheld
 
 
-def _cli_problem(call: Call, numbering: Numbering) -> Reason | None:
-    """Ofcom GC C6: the first reason the call's CLI data may not be carried, or None."""
+def _cli_problem(call: Call, context: Context, reasons: list[Reason]) -> Reason | None:
+    """Ofcom GC C6: the first reason the call's CLI data may not be carried, or None (a UK mobile
+    carried from abroad as roaming adds the reason why to `reasons`)."""
+    numbering = context.numbering
     problem = validity(call.network_number, numbering)
     if problem is None and call.presentation_number:
         problem = validity(call.presentation_number, numbering)
     if problem is None and call.origin is Origin.international and not call.uk_origin_shown:
         numbers = [call.network_number] + ([call.presentation_number] if call.presentation_number else [])
-        problem = _international_block(call, numbers)
+        found = _international(call, numbers, context.unverified_roaming)
+        if found is not None:
+            blocked, why = found
+            if blocked:
+                return why
+            reasons.append(why)
     return problem
 
 
@@ -381,7 +390,7 @@ def decide(call: Call, context: Context) -> Decision:
         dialled, prefix = strip_prefix(call.dialled, context.prefixes)
     if dialled in EMERGENCY_NUMBERS:
         return _emergency(call, dialled, prefix)
-    problem = _cli_problem(call, context.numbering)
+    problem = _cli_problem(call, context, reasons)
     if problem is not None:
         return _blocked(dialled, reasons, problem)
     caller = context.caller if call.origin is Origin.own_subscriber else None

@@ -132,6 +132,7 @@ def call_of(data: CallIn) -> Call:
         data.presentation_number,
         data.called,
         data.uk_origin_shown,
+        data.roaming,
     )
 
 
@@ -140,7 +141,9 @@ def _key(number: str) -> str:
     return number if number[:1] == "+" else (rules.e164(number) or number)
 
 
-def _decide_all(snapshot: cache.Snapshot, calls: Iterable[Call], prefixes: Prefixes, now: datetime) -> list[Decision]:
+def _decide_all(
+    snapshot: cache.Snapshot, calls: Iterable[Call], prefixes: Prefixes, now: datetime, unverified_roaming: bool
+) -> list[Decision]:
     """`rules.decide` for each call against one snapshot; the loop binds its lookups once, as a batch
     runs it a hundred thousand times."""
     lines, traces, numbering = snapshot.lines.get, snapshot.traces.get, snapshot.numbering
@@ -156,7 +159,10 @@ def _decide_all(snapshot: cache.Snapshot, calls: Iterable[Call], prefixes: Prefi
             caller = lines(network if network[:1] == "+" else key(network)) if call.origin is own else None
             called_key = called if called[:1] == "+" else key(called)
             # tuple.__new__ makes the same Context as Context(...) without its Python-level constructor.
-            context = new(Context, (caller, lines(called_key), traces(called_key), numbering, prefixes, now))
+            context = new(
+                Context,
+                (caller, lines(called_key), traces(called_key), numbering, prefixes, now, unverified_roaming),
+            )
             append(decide(call, context))
     return decisions
 
@@ -184,14 +190,21 @@ def decide_checked(
 ) -> list[Decision]:
     """`decide_calls` for calls already checked against `CallIn` (a batch read by `batch_in`)."""
     snapshot = cache.for_engine(session.get_bind()).current(session)
-    decisions = _decide_all(snapshot, calls, prefixes_of(settings), now)
+    decisions = _decide_all(snapshot, calls, prefixes_of(settings), now, settings.cli_unverified_uk_mobile_roaming)
     captured = _captures(calls, decisions, now) if record else []
     if captured:
         insert_rows(session, TraceCapture.__table__, captured)
     return decisions
 
 
-def decide_plain(session: Session, *, prefixes: Prefixes, now: datetime, calls: Sequence[Call]) -> list[Decision]:
+def decide_plain(
+    session: Session,
+    *,
+    prefixes: Prefixes,
+    now: datetime,
+    calls: Sequence[Call],
+    unverified_roaming: bool = False,
+) -> list[Decision]:
     """The benchmark's way in: plain calls, no schema parsing, nothing recorded."""
     snapshot = cache.for_engine(session.get_bind()).current(session)
-    return _decide_all(snapshot, calls, prefixes, now)
+    return _decide_all(snapshot, calls, prefixes, now, unverified_roaming)

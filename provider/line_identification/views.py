@@ -152,6 +152,8 @@ def overview(
             "answer": answer,
             "origins": forms.ORIGIN_OPTIONS,
             "privacies": forms.PRIVACY_OPTIONS,
+            "roaming_options": forms.ROAMING_OPTIONS,
+            "roaming_setting": (presenters.ROAMING_SETTING_LABEL, presenters.roaming_setting_words(settings)),
         },
         status_code=422 if errors else 200,
     )
@@ -160,7 +162,11 @@ def overview(
 @public.get("/caller-id")
 def public_page(request: Request, settings: SettingsDep) -> Response:
     """Reg 12: the CLI services we offer, how to use them and what they cost. Open to everyone."""
-    return render(request, "line_identification/public.html", {"services": presenters.public_services(settings)})
+    context = {
+        "services": presenters.public_services(settings),
+        "roaming_carried": settings.cli_unverified_uk_mobile_roaming,
+    }
+    return render(request, "line_identification/public.html", context)
 
 
 router = APIRouter(include_in_schema=False)

@@ -11,11 +11,12 @@ from sqlalchemy import select
 from provider.db.session import SessionDep
 from provider.security.actor import Actor
 from provider.security.roles import Permission
-from provider.security_risks import archive, service
+from provider.security_risks import archive, posting, service
 from provider.security_risks.models import (
     Delivery,
     NoticeCreate,
     NoticePublic,
+    PostedRequest,
     RecipientPublic,
     RiskNotice,
     RiskRecipient,
@@ -87,10 +88,29 @@ def send_notice(
 
 
 @router.post("/{notice_id:int}/letters-posted", response_model=NoticePublic)
-def letters_posted(actor: Writer, session: SessionDep, now: NowDep, notice: NoticePath) -> NoticePublic:
-    """Confirm the letters to those whose e-mail failed were posted: they are recorded as served by post
-    and no longer retried by e-mail (409 for a notice not yet sent)."""
-    service.record_posted(session, actor=actor, now=now, notice=notice)
+def letters_posted(
+    actor: Writer,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    notice: NoticePath,
+    body: PostedRequest | None = None,
+) -> NoticePublic:
+    """Confirm the letters to post went in the post: those without an e-mail address, those whose
+    e-mail failed its last attempt, and failed e-mails still due a retry (no longer retried). Each is
+    recorded as served by post on `posted_on` (today, UK, by default; never in the future nor before
+    the letters were made). With `letters`, refused (409) if that many are no longer waiting; 409 too
+    for a notice not yet sent. Confirming again finds none left and serves nobody twice."""
+    body = body or PostedRequest()
+    posting.record_posted(
+        session,
+        actor=actor,
+        now=now,
+        notice=notice,
+        zone=settings.zone,
+        posted_on=body.posted_on,
+        expected=body.letters,
+    )
     session.commit()
     return service.public(session, notice)
 
@@ -120,9 +140,7 @@ def download_letters(
     notice: NoticePath,
     everyone: Annotated[bool, Query(description="every recipient's letter, not only those to post")] = False,
 ) -> StreamingResponse:
-    deliveries = (
-        (Delivery.letter, Delivery.emailed, Delivery.failed) if everyone else (Delivery.letter, Delivery.failed)
-    )
+    deliveries = (*posting.TO_POST, Delivery.emailed, Delivery.posted) if everyone else posting.TO_POST
     session.commit()  # the stream reads on sessions of its own
     stream = archive.letters_zip(request.app.state.engine, notice.id, settings.zone, deliveries)
     headers = {"Content-Disposition": f'attachment; filename="security-risk-{notice.id}-letters.zip"'}

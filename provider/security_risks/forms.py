@@ -18,3 +18,8 @@ NOTICE_FORM = PageForm(
     choices=("audience", "services"),
     missing={"likely_cost": 'Enter what it may cost subscribers, e.g. "Nothing: the update is free"'},
 )
+
+POSTED_FORM = PageForm(
+    labels={"letters": "Letters to post", "posted_on": "Date posted"},
+    missing={"posted_on": "Enter the date the letters were posted"},
+)

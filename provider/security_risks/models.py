@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -30,8 +30,11 @@ class NoticeStatus(StrEnum):
 class Delivery(StrEnum):
     pending = "pending"
     emailed = "emailed"
-    letter = "letter"  # no e-mail address, or no mail server: a letter to post
-    failed = "failed"
+    # A letter to post: no e-mail address, no mail server, or an e-mail that failed its last attempt.
+    # Not yet served: a letter generated and never posted reached nobody.
+    letter = "letter"
+    failed = "failed"  # an e-mail refused; tried again later, or posted as a letter instead
+    posted = "posted"  # staff recorded the letter as posted: served by post then
 
 
 class RiskNotice(SQLModel, table=True):
@@ -100,7 +103,8 @@ class NoticePublic(SQLModel):
     sent_at: datetime | None
     recipients: int = 0
     emailed: int = 0
-    letters: int = 0
+    letters: int = Field(default=0, description="letters waiting to be posted (not yet served)")
+    posted: int = Field(default=0, description="letters staff recorded as posted (served by post)")
     failed: int = 0
     pending: int = 0
 
@@ -118,3 +122,12 @@ class RecipientPublic(SQLModel):
 class SendRequest(SQLModel):
     batch_size: StrictInt = Field(default=500, ge=1, le=5000)
     limit: StrictInt | None = Field(default=None, ge=1, le=MAX_ID, description="stop after this many (then resume)")
+
+
+class PostedRequest(SQLModel):
+    """Staff confirm the letters to post went in the post (letters and failed e-mails alike)."""
+
+    posted_on: date | None = Field(default=None, description="the day they were posted; today (UK) when left out")
+    letters: StrictInt | None = Field(
+        default=None, ge=0, le=MAX_ID, description="how many the confirmation showed: refused if that has changed"
+    )

@@ -65,6 +65,7 @@ def public(session: Session, notice: RiskNotice) -> NoticePublic:
         recipients=sum(counts.values()),
         emailed=counts.get(Delivery.emailed, 0),
         letters=counts.get(Delivery.letter, 0),
+        posted=counts.get(Delivery.posted, 0),
         failed=counts.get(Delivery.failed, 0),
         pending=counts.get(Delivery.pending, 0),
     )
@@ -190,23 +191,25 @@ def _send_batch(
         outcomes = error.delivered + [f"not sent: {error.reason}"[:300]] * (len(to_mail) - len(error.delivered))
     for (recipient, _), outcome in zip(to_mail, outcomes, strict=True):
         if outcome:
-            recipient.delivery, recipient.failure = Delivery.failed, outcome[:300]
+            recipient.failure = outcome[:300]
+            recipient.delivery = rules.after_refusal(
+                recipient.attempts, max_attempts=settings.security_risk_email_attempts
+            )
     session.add_all(batch)
-    for delivery, channel in ((Delivery.emailed, ServedChannel.email), (Delivery.letter, ServedChannel.post)):
-        people = [
+    # Only e-mails are served now; a letter is served when staff record it posted (`posting`).
+    served.record_served(
+        session,
+        version_id=notice.wording_version_id,
+        channel=ServedChannel.email,
+        served_at=now,
+        people=[
             served.Person(PersonKind.subscriber, r.subscriber_id, f"risk-{notice.id}")
             for r in batch
-            if r.delivery is delivery
-        ]
-        served.record_served(
-            session,
-            version_id=notice.wording_version_id,
-            channel=channel,
-            served_at=now,
-            people=people,
-            served_in="security_risk_notice",
-            served_in_id=notice.id,
-        )
+            if r.delivery is Delivery.emailed
+        ],
+        served_in="security_risk_notice",
+        served_in_id=notice.id,
+    )
 
 
 def send(
@@ -252,50 +255,6 @@ def send(
             session.commit()
             done += len(batch)
     return done
-
-
-POST_CHUNK = 1000
-
-
-def record_posted(session: Session, *, actor: Actor, now: datetime, notice: RiskNotice) -> int:
-    """Staff confirm that the letters to those whose e-mail failed went in the post (the caller commits).
-
-    Each becomes a letter, recorded as served by post (provider.wording) now, when it was posted, and is
-    no longer retried by e-mail; returns how many. Chunk by chunk, so a large notice's failures never
-    sit in memory at once. (Subscribers without an address get a letter when sending reaches them and
-    are recorded served then.)"""
-    if notice.status is NoticeStatus.draft:
-        raise Conflict("the notice has not been sent: there are no letters to post")
-    posted = after_id = 0
-    failed = (RiskRecipient.notice_id == notice.id) & (RiskRecipient.delivery == Delivery.failed)
-    while rows := session.execute(
-        select(RiskRecipient.id, RiskRecipient.subscriber_id)
-        .where(failed, RiskRecipient.id > after_id)
-        .order_by(RiskRecipient.id)
-        .limit(POST_CHUNK)
-    ).all():
-        ids = [row.id for row in rows]
-        session.execute(update(RiskRecipient).where(RiskRecipient.id.in_(ids)).values(delivery=Delivery.letter))
-        served.record_served(
-            session,
-            version_id=notice.wording_version_id,
-            channel=ServedChannel.post,
-            served_at=now,
-            people=[served.Person(PersonKind.subscriber, row.subscriber_id, f"risk-{notice.id}") for row in rows],
-            served_in="security_risk_notice",
-            served_in_id=notice.id,
-        )
-        posted, after_id = posted + len(rows), ids[-1]
-    audit.record(
-        session,
-        actor=actor,
-        action="security_risk.letters_posted",
-        entity_type="security_risk_notice",
-        entity_id=notice.id,
-        now=now,
-        after={"letters": posted},
-    )
-    return posted
 
 
 def _finish(session: Session, actor: Actor, now: datetime, notice: RiskNotice) -> None:

@@ -8,15 +8,17 @@ from typing import Annotated, Any
 from fastapi import BackgroundTasks, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 
+from provider.clock import london
 from provider.db.session import SessionDep
 from provider.security.actor import Actor
 from provider.security.roles import Permission
-from provider.security_risks import archive, service
+from provider.security_risks import archive, posting, service
 from provider.security_risks.api import NoticePath
-from provider.security_risks.forms import NOTICE_FORM
-from provider.security_risks.models import Audience, Delivery, NoticeCreate, NoticeStatus
+from provider.security_risks.forms import NOTICE_FORM, POSTED_FORM
+from provider.security_risks.models import Audience, NoticeCreate, NoticeStatus
 from provider.subscribers.models import LineService
 from provider.web.csrf import html_router
+from provider.web.dates import date_values
 from provider.web.deps import ClockDep, NowDep, SettingsDep, page_permission
 from provider.web.forms import FormError, Values, submit
 from provider.web.rendering import redirect, render
@@ -25,6 +27,7 @@ router = html_router()
 Reader = Annotated[Actor, page_permission(Permission.risks_read)]
 Writer = Annotated[Actor, page_permission(Permission.risks_write)]
 NoticeValues = Annotated[Values, Depends(NOTICE_FORM.submitted)]
+PostedValues = Annotated[Values, Depends(POSTED_FORM.submitted)]
 AUDIENCES = [
     ("all", "Every subscriber"),
     ("service", "Subscribers with a line of these services"),
@@ -137,6 +140,64 @@ def letters_page(
 ) -> Response:
     """The letters to post (subscribers without an e-mail address, and e-mails that failed)."""
     session.commit()  # the stream reads on sessions of its own
-    stream = archive.letters_zip(request.app.state.engine, notice.id, settings.zone, (Delivery.letter, Delivery.failed))
+    stream = archive.letters_zip(request.app.state.engine, notice.id, settings.zone, posting.TO_POST)
     headers = {"Content-Disposition": f'attachment; filename="security-risk-{notice.id}-letters.zip"'}
     return StreamingResponse(stream, media_type="application/zip", headers=headers)
+
+
+def _posted_page(
+    request: Request, session: SessionDep, notice: NoticePath, values: Values, errors: list[FormError], status: int
+) -> Response:
+    context = {"notice": service.public(session, notice), "waiting": posting.waiting(session, notice)}
+    context |= {"values": values, "errors": errors}
+    return render(request, "security_risks/posted.html", context, status_code=status)
+
+
+@router.get("/security-risks/{notice_id:int}/letters-posted")
+def posted_page(
+    request: Request, _actor: Writer, session: SessionDep, settings: SettingsDep, now: NowDep, notice: NoticePath
+) -> Response:
+    """The confirmation step: how many letters are waiting, and the day they were posted (today)."""
+    found = posting.waiting(session, notice)
+    values = {"letters": str(found.letters), **date_values("posted_on", london(now, settings.zone).date())}
+    return _posted_page(request, session, notice, values, [], 200)
+
+
+@router.post("/security-risks/{notice_id:int}/letters-posted")
+def record_posted(
+    request: Request,
+    actor: Writer,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    notice: NoticePath,
+    values: PostedValues,
+) -> Response:
+    """Record the letters confirmed as posted: served by post on that day (provider.security_risks.posting)."""
+
+    def post() -> int:
+        reading = POSTED_FORM.read(values)
+        posted_on = reading.date("posted_on", required=True)
+        expected = reading.text("letters").strip()
+        if not expected.isdigit() or len(expected) > 18:
+            reading.fail("letters", "Letters to post must be the number the page showed: open the page again")
+        reading.done()
+        return posting.record_posted(
+            session,
+            actor=actor,
+            now=now,
+            notice=notice,
+            zone=settings.zone,
+            posted_on=posted_on,
+            expected=int(expected),
+        )
+
+    return submit(
+        session,
+        POSTED_FORM,
+        action=post,
+        on_error=lambda errors, status: _posted_page(request, session, notice, values, errors, status),
+        success=lambda posted: redirect(
+            request, f"/security-risks/{notice.id}", f"{posted} letters recorded as posted: each is served now."
+        ),
+    )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from provider.db.engine import make_engine
-from provider.line_identification import cache, service
+from provider.line_identification import cache, rules, service
 from provider.line_identification.rules import Call, Origin, Prefixes
 from provider.security.actor import system_actor
 from provider.security.models import AuditEvent
@@ -131,11 +131,16 @@ def test_batch_answers_in_order_and_checks_its_input(agent, lines):
         {"network_number": "+449012345678", "origin": "uk_interconnect", "dialled": "02079460002"},
         {"network_number": "+442079460001", "origin": "international", "dialled": "02079460002"},
         {"network_number": "+447700900123", "origin": "international", "dialled": "02079460002"},
+        {"network_number": "+447700900123", "origin": "international", "dialled": "02079460002", "roaming": True},
+        {"network_number": "+447700900123", "origin": "international", "dialled": "02079460002", "roaming": False},
     ]
     answer = agent.post("/api/v1/cli/decide/batch", json={"calls": calls})
     assert answer.status_code == 200
     decisions = answer.json()["decisions"]
-    assert [d["blocked"] for d in decisions] == [False, True, True, False]
+    # A +447 caller from abroad is blocked unless roaming: unverified (no `roaming`) blocks by default.
+    assert [d["blocked"] for d in decisions] == [False, True, True, True, False, True]
+    assert "not verified" in decisions[3]["block_reason"]
+    assert rules.C6_ROAMING in [r["rule"] for r in decisions[4]["reasons"]]
     assert decisions[0]["withheld"] and decisions[0]["dialled_number"] == "02079460002"
     bad = agent.post("/api/v1/cli/decide/batch", json={"calls": [{"origin": "mars", "dialled": "1"}]})
     assert bad.status_code == 422
@@ -229,3 +234,22 @@ def test_batch_and_single_decisions_agree_with_and_without_called(agent, lines):
     singles = [agent.post("/api/v1/cli/decide", json=call).json() for call in calls]
     assert batch.json()["decisions"] == singles
     assert [d["blocked"] for d in singles] == [True, True, False, False, True, False]
+
+
+def test_a_uk_mobile_from_abroad_is_carried_as_roaming_as_the_switch_or_the_setting_says(agent, lines, settings):
+    abroad = {"network_number": "+447700900123", "origin": "international"}
+    assert _decide(agent, **abroad, roaming=True)["blocked"] is False
+    assert _decide(agent, **abroad, roaming=False)["blocked"] is True
+    unverified = _decide(agent, **abroad)
+    assert unverified["blocked"] is True and "not verified" in unverified["block_reason"]
+    assert _decide(agent, **abroad, roaming=None)["blocked"] is True
+    settings.cli_unverified_uk_mobile_roaming = True  # the provider carries unverified +447 as roaming
+    assumed = _decide(agent, **abroad)
+    assert assumed["blocked"] is False and "provider's setting" in assumed["reasons"][0]["text"]
+    assert _decide(agent, **abroad, roaming=False)["blocked"] is True  # the switch's word wins
+    batch = agent.post("/api/v1/cli/decide/batch", json={"calls": [{**abroad, "dialled": "02079460002"}]})
+    assert batch.json()["decisions"][0]["blocked"] is False
+    bad = agent.post("/api/v1/cli/decide", json={**abroad, "dialled": "02079460002", "roaming": "yes"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "roaming"
+    bad_batch = agent.post("/api/v1/cli/decide/batch", json={"calls": [{**abroad, "dialled": "1", "roaming": 1}]})
+    assert bad_batch.status_code == 422 and bad_batch.json()["errors"][0]["field"] == "calls.0.roaming"

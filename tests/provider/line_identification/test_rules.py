@@ -98,8 +98,9 @@ ORIGIN_MATRIX = list(
 def test_c6_validity_by_origin(origin, network, uk_shown):
     decision = decide(call(origin=origin, network=network, uk_origin_shown=uk_shown), context())
     invalid = network in ("+441632961000", "+441632960666", "+449012345678")
-    uk_fixed = network.startswith("+44") and not network.startswith("+447")
-    foreign_uk = origin is Origin.international and uk_fixed and not uk_shown
+    # By default a UK mobile from abroad whose switch says nothing of roaming is blocked too (the
+    # provider's setting, cli_unverified_uk_mobile_roaming): any UK number, not only a fixed one.
+    foreign_uk = origin is Origin.international and network.startswith("+44") and not uk_shown
     assert decision.blocked is (invalid or foreign_uk)
     if network == "+441632961000":
         assert rules.C6_UNALLOCATED in rules_of(decision)
@@ -108,7 +109,39 @@ def test_c6_validity_by_origin(origin, network, uk_shown):
     if network == "+449012345678":
         assert rules.C6_09 in rules_of(decision)
     if foreign_uk and not invalid:
-        assert rules_of(decision) == {rules.C6_INTERNATIONAL}
+        expected = rules.C6_ROAMING if network.startswith("+447") else rules.C6_INTERNATIONAL
+        assert rules_of(decision) == {expected}
+
+
+ROAMING_CASES = [
+    # (the switch's roaming indicator, the provider's setting) -> blocked, and the words that say why
+    (True, False, False, "roaming abroad"),
+    (True, True, False, "roaming abroad"),
+    (False, False, True, "not roaming"),
+    (False, True, True, "not roaming"),
+    (None, False, True, "not verified"),
+    (None, True, False, "by the provider's setting"),
+]
+
+
+@pytest.mark.parametrize(("roaming", "setting", "blocked", "words"), ROAMING_CASES)
+def test_a_uk_mobile_from_abroad_is_carried_only_as_roaming(roaming, setting, blocked, words):
+    from_abroad = call(origin=Origin.international, network="+447700900123", roaming=roaming)
+    decision = decide(from_abroad, context()._replace(unverified_roaming=setting))
+    assert decision.blocked is blocked
+    roaming_reasons = [r.text for r in decision.reasons if r.rule == rules.C6_ROAMING]
+    assert len(roaming_reasons) == 1 and words in roaming_reasons[0]
+    assert (decision.block_reason == roaming_reasons[0]) is blocked
+
+
+def test_a_uk_customer_shown_to_originate_it_is_carried_even_when_not_roaming():
+    shown = call(origin=Origin.international, network="+447700900123", roaming=False, uk_origin_shown=True)
+    assert not decide(shown, context()).blocked
+
+
+def test_roaming_says_nothing_of_a_uk_fixed_number_from_abroad():
+    fixed = call(origin=Origin.international, network="+441632960001", roaming=True)
+    assert decide(fixed, context()._replace(unverified_roaming=True)).block_reason.startswith("a call from abroad")
 
 
 @pytest.mark.parametrize("origin", list(Origin))

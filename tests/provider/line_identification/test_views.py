@@ -86,3 +86,19 @@ def test_the_public_page_is_made_from_the_settings(app, client, settings):
     settings.cli_withhold_prefix, settings.cli_rejection_charge = "*67", "£1 a month"
     page = client.get("/caller-id")
     assert page.status_code == 200 and "Dial *67 before the number" in page.text and "£1 a month" in page.text
+
+
+def test_the_roaming_setting_is_shown_and_the_overview_takes_the_roaming_indicator(signed_in, line, client, settings):
+    agent = signed_in("agent")
+    abroad = {"network_number": "+447700900123", "origin": "international", "dialled": "02079460002"}
+    page = agent.get("/line-identification", params=abroad)
+    assert "whose roaming is not verified" in page.text and "Blocked, as Ofcom expects" in page.text
+    assert "Blocked" in page.text and "not verified" in page.text
+    roaming = agent.get("/line-identification", params={**abroad, "roaming": "yes"})
+    assert "Connected" in roaming.text and "roaming abroad" in roaming.text
+    bad = agent.get("/line-identification", params={**abroad, "roaming": "perhaps"})
+    assert bad.status_code == 422 and "roaming" in bad.text
+    assert "whose roaming is verified" in client.get("/caller-id").text
+    settings.cli_unverified_uk_mobile_roaming = True
+    assert "Carried as roaming" in agent.get("/line-identification").text
+    assert "whose roaming is verified" not in client.get("/caller-id").text

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from provider.scheduler import registry
 from provider.scheduler.catalogue import load_jobs
 from provider.scheduler.registry import JobContext
-from provider.security_risks import jobs, rules, service
+from provider.security_risks import jobs, posting, rules, service
 from provider.security_risks.models import Delivery, NoticeStatus, RiskRecipient
 from provider.wording.models import PersonKind, WordingServed
 from tests.breach.log.factories import add_profile
@@ -71,7 +71,7 @@ def test_a_failed_email_is_tried_again_and_served_when_it_goes(engine, clock, se
     sink.refuse.add("ana@example.org")
     service.send(engine, actor=ACTOR, now=clock.now(), settings=mail, notice_id=notice_id)
     assert _recipients(engine, notice_id)["Ana Wiśniewska"] == (Delivery.failed, 1)
-    assert _served(engine) == 1  # Bryn's letter
+    assert _served(engine) == 0  # Bryn's letter waits to be posted: not served yet
     context = JobContext(engine=engine, clock=clock, settings=mail)
     clock.advance(rules.RETRY_AFTER - timedelta(minutes=1))
     assert jobs.resume_sending(context) == 0  # too soon to try again
@@ -82,7 +82,7 @@ def test_a_failed_email_is_tried_again_and_served_when_it_goes(engine, clock, se
         "Ana Wiśniewska": (Delivery.emailed, 2),
         "Bryn ap Dafydd": (Delivery.letter, 0),
     }
-    assert _served(engine) == 2
+    assert _served(engine) == 1
     assert [r for m in sink.messages for r in m.recipients] == ["ana@example.org"]
     clock.advance(rules.RETRY_AFTER * 2)
     assert jobs.resume_sending(context) == 0
@@ -100,7 +100,8 @@ def test_retries_stop_after_the_configured_number_of_attempts(engine, clock, set
         clock.advance(rules.RETRY_AFTER + timedelta(minutes=1))
         tried.append(jobs.resume_sending(context))
     assert tried == [1, 0, 0, 0]
-    assert _recipients(engine, notice_id)["Chen Wei 陈伟"] == (Delivery.failed, 2)
+    # Refused on its last attempt: a letter to post instead, not served until it is posted.
+    assert _recipients(engine, notice_id)["Chen Wei 陈伟"] == (Delivery.letter, 2)
     assert _served(engine) == 0
 
 
@@ -110,14 +111,15 @@ def test_letters_posted_for_failed_emails_are_recorded_served_and_not_retried(en
     notice_id = create(engine, clock.now())
     mail = _mail(settings, sink)
     service.send(engine, actor=ACTOR, now=clock.now(), settings=mail, notice_id=notice_id)
-    assert _served(engine) == 2  # Ana's e-mail and Bryn's letter; Chen's e-mail bounced
+    assert _served(engine) == 1  # Ana's e-mail; Bryn's letter is not posted yet and Chen's e-mail bounced
     with Session(engine, expire_on_commit=False) as session:
         notice = service.get_notice(session, notice_id)
-        assert service.record_posted(session, actor=ACTOR, now=clock.now(), notice=notice) == 1
+        assert posting.record_posted(session, actor=ACTOR, now=clock.now(), notice=notice, zone=settings.zone) == 2
         session.commit()
-        assert service.record_posted(session, actor=ACTOR, now=clock.now(), notice=notice) == 0
+        assert posting.record_posted(session, actor=ACTOR, now=clock.now(), notice=notice, zone=settings.zone) == 0
         session.commit()
-    assert _recipients(engine, notice_id)["Chen Wei 陈伟"] == (Delivery.letter, 1)
+    assert _recipients(engine, notice_id)["Chen Wei 陈伟"] == (Delivery.posted, 1)
+    assert _recipients(engine, notice_id)["Bryn ap Dafydd"] == (Delivery.posted, 0)
     assert _served(engine) == 3
     clock.advance(rules.RETRY_AFTER * 2)
     assert jobs.resume_sending(JobContext(engine=engine, clock=clock, settings=mail)) == 0
