@@ -6,15 +6,15 @@ every recipient whose delivery is 'letter' already has its served record: it is 
 from now on 'letter' means a letter waiting to be posted, not yet served. Data only (the column is a
 VARCHAR: provider.db.types.StrEnumType).
 
-Revision ID: 0023_cligaps_risk_posted
-Revises: 0022_security_risk_resume
+Revision ID: 0026_cligaps_risk_posted
+Revises: 0025_gaps_call_list_sealed
 Create Date: 2026-12-07 17:10:00.000000
 """
 from alembic import op
 
 
-revision = '0023_cligaps_risk_posted'
-down_revision = '0022_security_risk_resume'
+revision = '0026_cligaps_risk_posted'
+down_revision = '0025_gaps_call_list_sealed'
 branch_labels = None
 depends_on = None
 
