@@ -59,7 +59,10 @@ def roaming_setting_words(settings: Settings) -> str:
     """What the provider's roaming setting does (PECR_CLI_UNVERIFIED_UK_MOBILE_ROAMING), in words."""
     if settings.cli_unverified_uk_mobile_roaming:
         return "Carried as roaming (the switch did not say whether the caller roams)"
-    return "Blocked, as Ofcom expects a UK mobile's roaming to be verified (the default)"
+    return (
+        "Blocked unless the switch says the call is roaming (the default): C6 carries a UK number from abroad"
+        " only for a roaming UK mobile"
+    )
 
 
 def public_services(settings: Settings) -> list[dict[str, str]]:

@@ -16,8 +16,8 @@ Order of the rules, and why:
    unless it is a UK mobile (+447) roaming, or the provider has shown a UK customer originated it.
    Whether a +447 caller is roaming is the switch's `roaming` (true or false) when it sends one; when it
    does not, the provider's setting decides (`Context.unverified_roaming`, by default false: blocked,
-   because a +447 number from abroad is a favourite of spoofers and Ofcom expects the roaming to be
-   verified). Invalid CLI blocks the call.
+   because C6 carries a UK number from abroad only for a UK mobile that is roaming, and a +447 number
+   from abroad is a favourite of spoofers). Invalid CLI blocks the call.
 4. Withholding (reg 10): the privacy marking is always respected; on our own lines the line's
    withhold-every-call option applies unless 1470 releases it for the call, and 141 withholds.
 5. The called line (reg 11): anonymous-call rejection blocks a withheld call; display suppression hides
@@ -298,7 +298,7 @@ def _international(call: Call, numbers: list[str], unverified_roaming: bool) -> 
             return True, Reason(
                 C6_ROAMING,
                 f"a call from abroad presenting the UK mobile number {uk} whose roaming was not verified"
-                " (Ofcom expects a UK mobile's roaming to be verified before its call from abroad is carried)",
+                " (a UK number from abroad is carried only for a UK mobile that is roaming)",
             )
         if call.roaming is False:
             return True, Reason(C6_ROAMING, f"a call from abroad presenting the UK mobile number {uk}, not roaming")

@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     cli_rejection_network: bool = True  # anonymous-call rejection is offered in the network (else a device option)
     cli_rejection_charge: str = "free of charge"
     # A call from abroad presenting a UK mobile number (+447) whose switch says nothing of roaming: True
-    # carries it as a roaming UK mobile; False (the default) blocks it, as Ofcom expects roaming verified.
+    # carries it as a roaming UK mobile; False (the default) blocks it: C6 lets only a roaming UK mobile through.
     cli_unverified_uk_mobile_roaming: bool = False
     call_forwarding_target_hours: int = Field(default=24, ge=1, le=720)
     # (policy) Days a trace's captured callers are kept once its active period has ended, for the

@@ -57,7 +57,7 @@ def erasure_refusals(
 def erased_when(kept: Sequence[Kept], zone: ZoneInfo = LONDON) -> str:
     """When the erasure sweep can erase, as far as is known now."""
     if not kept:
-        return "nothing is kept: it can be erased now"
+        return "as soon as it has left, since nothing is kept"
     if any(item.until is None for item in kept):
         return "not known yet: something is kept until an event that has not happened (a bill, a resolution)"
     last = max(item.until for item in kept if item.until is not None)
