@@ -2,9 +2,10 @@
 100,000 subscribers), and for one, on the same path.
 
 A chunk of questions is answered with a fixed number of statements, whatever its size: the lines
-named by number, the named users, the subscribers, the services, every current consent of every
-subscriber in the chunk (one query, `queries.current_statement`), and the active privacy switches
-of the lines concerned. The decision itself is `rules.decide`, a pure function.
+named by number, the named users, the subscribers (each with whether it has left or was removed:
+consent ends with the relationship), the services, every current consent of every subscriber in the
+chunk (one query, `queries.current_statement`), and the active privacy switches of the lines concerned.
+The decision itself is `rules.decide`, a pure function.
 """
 
 from __future__ import annotations
