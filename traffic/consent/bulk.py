@@ -2,9 +2,10 @@
 100,000 subscribers), and for one, on the same path.
 
 A chunk of questions is answered with a fixed number of statements, whatever its size: the lines
-named by number, the named users, the subscribers, the services, every current consent of every
-subscriber in the chunk (one query, `queries.current_statement`), and the active privacy switches
-of the lines concerned. The decision itself is `rules.decide`, a pure function.
+named by number, the named users, the subscribers (each with whether it has left or was removed:
+consent ends with the relationship), the services, every current consent of every subscriber in the
+chunk (one query, `queries.current_statement`), and the active privacy switches of the lines concerned.
+The decision itself is `rules.decide`, a pure function.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlmodel import Session
 
 from provider.batching import no_cycle_collection
 from provider.subscribers import phone
-from provider.subscribers.models import Line, LineUser
+from provider.subscribers.models import Line, LineUser, Subscriber
 from provider.wording.models import PersonKind
 from traffic.consent import plain, switches
 from traffic.consent.decided import (
@@ -54,6 +55,7 @@ CURRENT_SQL_POSTGRES = (
     f"SELECT DISTINCT ON ({KEY_COLUMNS}) {KEY_COLUMNS}, action, occurred_at FROM traffic_consent "
     f"WHERE {{subscriber_in}} ORDER BY {KEY_COLUMNS}, id DESC"
 )
+MISSING = object()
 CONSENT_PURPOSE = {ProcessingPurpose.marketing: ConsentPurpose.marketing, ProcessingPurpose.vas: ConsentPurpose.vas}
 
 
@@ -90,17 +92,24 @@ class _Chunk:
         self.session, self.now = session, now
         numbers = {a.line_number: _number(a.line_number) for a in asks if a.line_number}
         self.numbers = numbers
-        self.lines = self._rows(select(Line.number, Line.id, Line.subscriber_id), Line.number, set(numbers.values()))
+        # With each line, user and subscriber, whether it has left (or was removed): consent ends with it.
+        owner, left = Subscriber.id == Line.subscriber_id, (Line.left_at, Subscriber.left_at)
+        statement = select(Line.number, Line.id, Line.subscriber_id, *left).join(Subscriber, owner)
+        self.lines = self._rows(statement, Line.number, set(numbers.values()))
         user_ids = {a.user_id for a in asks if a.user_id}
-        statement = select(LineUser.id, LineUser.line_id, Line.subscriber_id).join(Line, Line.id == LineUser.line_id)
+        statement = (
+            select(LineUser.id, LineUser.line_id, Line.subscriber_id, LineUser.removed_at, *left)
+            .join(Line, Line.id == LineUser.line_id)
+            .join(Subscriber, owner)
+        )
         self.users = self._rows(statement, LineUser.id, user_ids)
         direct = {a.subscriber_id for a in asks if a.subscriber_id}
-        self.subscribers: set[int] = set()
+        self.subscribers: dict[int, object] = {}  # id: when it left, or None
         connection = session.connection()
         for part in _in_chunks(direct):
             condition, parameters = _ids_in(connection, "id", part)
-            rows = connection.exec_driver_sql(f"SELECT id FROM subscriber WHERE {condition}", parameters)
-            self.subscribers.update(rows.scalars().all())
+            rows = connection.exec_driver_sql(f"SELECT id, left_at FROM subscriber WHERE {condition}", parameters)
+            self.subscribers.update(rows.all())
         names = {a.service_name.strip() for a in asks if a.service_name.strip()}
         rows = self._rows(select(ValueAddedService.name, ValueAddedService.id), ValueAddedService.name, names)
         self.services = {name: row[0] for name, row in rows.items()}
@@ -121,17 +130,21 @@ class _Chunk:
                 return NO_LINE
             if subscriber_id not in (None, line[1]):
                 return NOT_THEIR_LINE
-            line_id, subscriber_id = line
+            line_id, subscriber_id, line_left, subscriber_left = line
+            ended = _ended(subscriber_left, line_left)
         elif subscriber_id is None:
             return NOBODY_NAMED
-        elif subscriber_id not in self.subscribers:
-            return NO_SUBSCRIBER
+        else:
+            subscriber_left = self.subscribers.get(subscriber_id, MISSING)
+            if subscriber_left is MISSING:
+                return NO_SUBSCRIBER
+            ended = None if subscriber_left is None else ("subscriber", subscriber_left)
         if not ask.user_id:
-            return Who(subscriber_id, line_id, PersonKind.subscriber, subscriber_id)
+            return Who(subscriber_id, line_id, PersonKind.subscriber, subscriber_id, None, ended)
         user = self.users.get(ask.user_id)
         if user is None or user[1] != subscriber_id or line_id not in (None, user[0]):
             return NOT_THEIR_USER
-        return Who(subscriber_id, user[0], PersonKind.line_user, ask.user_id)
+        return Who(subscriber_id, user[0], PersonKind.line_user, ask.user_id, None, _ended(user[4], user[3], user[2]))
 
     def consents(self, subscriber_ids: set[int]) -> dict[tuple, tuple]:
         """Every current consent of these subscribers: one statement per 30,000 subscribers, written as
@@ -162,6 +175,15 @@ class _Chunk:
                 subscriber_id = lines[line_id]
                 by_subscriber[subscriber_id] = max(by_subscriber.get(subscriber_id, end), end)
         return by_line, by_subscriber
+
+
+def _ended(subscriber_left, line_left=None, user_removed=None) -> tuple | None:
+    """What has gone of whom the data is about, the widest first; None while all stand."""
+    if subscriber_left is not None:
+        return ("subscriber", subscriber_left)
+    if line_left is not None:
+        return ("line", line_left)
+    return None if user_removed is None else ("user", user_removed)
 
 
 def answer_chunk(session: Session, asks: Sequence[AuthoriseRequest], now: datetime) -> list[Answer]:
@@ -211,9 +233,10 @@ def _general(session: Session, asks: Sequence[AuthoriseRequest], now: datetime) 
     entries: list[Decided] = []
     moments: list[str] = []
     entry_of, moment_of = entries.append, moments.append
-    # `rules.decide` is a pure function of the question, the consent's action and the switch, the consent's
-    # moment appearing only in its words: a list of a hundred thousand people asks a handful of distinct
-    # questions, so each is decided once per chunk and its words take each person's own moment.
+    # `rules.decide` is a pure function of the question, the consent's action, the switch and whether the
+    # relationship has ended (`who.ended`), the consent's moment appearing only in its words: a list of a
+    # hundred thousand people asks a handful of distinct questions, so each is decided once per chunk and
+    # its words take each person's own moment.
     decided: dict[tuple, Decided] = {}
     problems: dict[Answer, Decided] = {}
     for ask, who in zip(asks, whos, strict=True):
@@ -237,6 +260,7 @@ def _general(session: Session, asks: Sequence[AuthoriseRequest], now: datetime) 
             who.person_kind,
             action,
             switch,
+            who.ended,
         )
         entry = decided.get(key)
         if entry is None:

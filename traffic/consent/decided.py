@@ -30,6 +30,9 @@ class Who(NamedTuple):
     person_kind: PersonKind = PersonKind.subscriber
     person_id: int | None = None
     problem: Answer | None = None
+    # ("subscriber" | "line" | "user", the moment as stored) when the relationship is over; else None.
+    # Raw from the driver: a batch keys its decisions by it, and only `decide` reads it as a time.
+    ended: tuple[str, datetime | str] | None = None
 
 
 NO_LINE = Who(problem=Answer(False, "no line has this number", "", "not_found"))
@@ -80,7 +83,8 @@ def question(ask: AuthoriseRequest, who: Who) -> rules.Question:
 
 def decide(ask: AuthoriseRequest, who: Who, action: str | None, switch: datetime | None) -> Decided:
     consent = None if action is None else rules.ConsentState(ConsentAction(action), PLACEHOLDER)
-    decision = rules.decide(question(ask, who), consent, switch_until=switch)
+    ended = None if who.ended is None else rules.Ended(who.ended[0], aware(who.ended[1]))
+    decision = rules.decide(question(ask, who), consent, switch_until=switch, ended=ended)
     answer = Answer(decision.allowed, decision.reason, decision.basis)
     before, marked, after = decision.reason.partition(PLACEHOLDER_TEXT)
     return Decided(answer, before, after) if marked else Decided(answer)

@@ -1,7 +1,8 @@
 """The question a marketing list asks a hundred thousand times, answered by PostgreSQL in two
 statements per chunk: traffic data about a subscriber named by id (no line, no named user, no
-value-added service). One gives which of the subscribers exist, the other the action and moment of
-each one's newest consent of that kind and purpose; each distinct action is decided once through
+value-added service). One gives which of the subscribers exist and when each left (if it has), the
+other the action and moment of each one's newest consent of that kind and purpose; each distinct
+action (with, for a subscriber who has left, the moment it left) is decided once through
 `decided.decide`, the same decision the general path (`bulk`) makes, and a test holds the two paths
 to the same answers.
 
@@ -20,7 +21,7 @@ from traffic.consent.decided import NO_SUBSCRIBER, Decided, Who, aware, decide
 from traffic.consent.models import AuthoriseRequest, ConsentPurpose, DataKind, ProcessingPurpose
 
 CONSENTED = {ProcessingPurpose.marketing: ConsentPurpose.marketing}
-EXISTS_SQL = "SELECT id FROM subscriber WHERE id = ANY(%(ids)s::bigint[])"
+EXISTS_SQL = "SELECT id, left_at FROM subscriber WHERE id = ANY(%(ids)s::bigint[])"
 # The newest event of the key per subscriber, in one ordered pass over ix_traffic_consent_key. Joined to
 # the questions here rather than in SQL: with the array's size unknown to the planner, and no statistics
 # yet on a fresh table, PostgreSQL chose a nested loop over 10,000 x 5,000 rows (7 s a chunk).
@@ -32,6 +33,7 @@ CONSENT_SQL = (
 )
 NO_ONE = Decided(NO_SUBSCRIBER.problem)  # type: ignore[arg-type]
 NEVER = (None, None)
+MISSING = object()
 
 
 def shape(ask: AuthoriseRequest) -> tuple | None:
@@ -47,24 +49,28 @@ def answer(connection: Connection, asks: Sequence[AuthoriseRequest]) -> list[tup
     """Per question (all of one `shape`), its decision and the moment its words name ("" for none)."""
     first = asks[0]
     ids = "{" + ",".join(str(ask.subscriber_id) for ask in asks) + "}"
-    existing = set(connection.exec_driver_sql(EXISTS_SQL, {"ids": ids}).scalars())
+    existing = dict(connection.exec_driver_sql(EXISTS_SQL, {"ids": ids}).all())  # id: when it left, or None
     purpose = CONSENTED.get(first.purpose)
     states: dict[int, tuple] = {}
     if purpose is not None:
         parameters = {"ids": ids, "data_kind": DataKind.traffic.value, "purpose": purpose.value}
         states = {row[0]: row[1:] for row in connection.exec_driver_sql(CONSENT_SQL, parameters)}
     who = Who(first.subscriber_id, None, PersonKind.subscriber, first.subscriber_id)
-    decided: dict[str | None, Decided] = {}
+    # Keyed by the action alone while the subscriber stands, by (action, when it left) once it has left.
+    decided: dict[object, Decided] = {}
     out = []
-    append, state_of = out.append, states.get
+    append, state_of, left_of = out.append, states.get, existing.get
     for ask in asks:
         subscriber_id = ask.subscriber_id
-        if subscriber_id not in existing:
+        left = left_of(subscriber_id, MISSING)
+        if left is MISSING:
             append((NO_ONE, ""))
             continue
         action, moment = state_of(subscriber_id, NEVER)
-        entry = decided.get(action)
+        key = action if left is None else (action, left)
+        entry = decided.get(key)
         if entry is None:
-            entry = decided[action] = decide(first, who, action, None)
+            ended = None if left is None else ("subscriber", left)
+            entry = decided[key] = decide(first, who._replace(ended=ended), action, None)
         append((entry, "" if entry.after is None else aware(moment).isoformat()))
     return out

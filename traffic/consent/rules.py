@@ -8,7 +8,9 @@ reg 16 (calls to 999 and 112). A blanket line in a bill or privacy policy is nev
 
 Invariants: a decision takes values and `now` and does no I/O; consent is one person's own (a
 subscriber's consent never covers a named user's data); a withdrawal counts from the moment it is
-recorded; an active privacy switch refuses location processing even where consent stands.
+recorded; an active privacy switch refuses location processing even where consent stands; consent
+ends with the relationship it was given in (rules.md §3, issue 9): once the subscriber or the line has
+left, or the named user was removed, every purpose needing consent is refused, whatever was consented.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from provider.errors import FieldError
+from provider.subscribers.leaving.rules import left_on
 from traffic.consent.models import ConsentAction, ConsentMethod, ConsentPurpose, DataKind, NoticeKind
 from traffic.consent.models import ProcessingPurpose as Purpose
 
@@ -38,6 +41,12 @@ LOCATION_BASIS = "PECR reg 14(2): location data only anonymous, or with consent 
 ANONYMOUS_BASIS = "PECR reg 14(2)(a): the user or subscriber cannot be identified"
 EMERGENCY_BASIS = "PECR reg 16: calls to 999 and 112 override the location restriction"
 SWITCH_BASIS = "PECR reg 14(3)-(4): the temporary refusal on each connection"
+ENDED_BASIS = "policy (rules.md §3): consent cannot outlive the relationship it was given in"
+ENDED_WORDS = {
+    "subscriber": "the subscriber left on {on}: their consent no longer applies",
+    "line": "the line left on {on}: consent no longer applies to its data",
+    "user": "the named user was removed from the line on {on}: their consent no longer applies",
+}
 NEVER_CONSENT = {"bill", "privacy_policy", "privacy policy", "terms", "terms_and_conditions"}
 
 
@@ -54,6 +63,15 @@ class ConsentState:
 
     action: ConsentAction
     occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class Ended:
+    """The relationship a consent served is over: `what` ("subscriber", "line" or "user") left, or was
+    removed, at `at`."""
+
+    what: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -143,16 +161,20 @@ def switch_active(*, starts_at: datetime, ends_at: datetime, ended_at: datetime 
 # --- may this data be used for this purpose? ------------------------------------------------------
 
 
-def decide(question: Question, consent: ConsentState | None, *, switch_until: datetime | None) -> Decision:
+def decide(
+    question: Question, consent: ConsentState | None, *, switch_until: datetime | None, ended: Ended | None = None
+) -> Decision:
     """The answer of `POST /api/v1/traffic/authorise`. `consent` is the person's own state for exactly
-    this data kind, purpose and service; `switch_until` the end of an active privacy switch, if any."""
+    this data kind, purpose and service; `switch_until` the end of an active privacy switch, if any;
+    `ended` whether the subscriber, line or named user the data is about has gone (purposes needing no
+    consent, billing of the final bill among them, are unchanged by it)."""
     if question.purpose is Purpose.emergency:
         return _emergency(question)
     if question.data_kind is DataKind.location:
-        return _location(question, consent, switch_until)
+        return _location(question, consent, switch_until, ended)
     if question.purpose in NO_CONSENT_PURPOSES:
         return Decision(True, "no consent is needed for this purpose", NO_CONSENT_PURPOSES[question.purpose])
-    return _consented(question, consent)
+    return _consented(question, consent, ended)
 
 
 def _emergency(question: Question) -> Decision:
@@ -161,20 +183,25 @@ def _emergency(question: Question) -> Decision:
     return Decision(False, "only a call to 999 or 112 is an emergency call", EMERGENCY_BASIS)
 
 
-def _location(question: Question, consent: ConsentState | None, switch_until: datetime | None) -> Decision:
+def _location(
+    question: Question, consent: ConsentState | None, switch_until: datetime | None, ended: Ended | None
+) -> Decision:
     if question.anonymous:
         return Decision(True, "the location data is anonymous", ANONYMOUS_BASIS)
     if question.purpose is not Purpose.vas:
         return Decision(False, "identifiable location data is only for a consented value-added service", LOCATION_BASIS)
-    if switch_until is not None:
+    if switch_until is not None and ended is None:
         return Decision(False, f"the line's privacy switch is on until {switch_until.isoformat()}", SWITCH_BASIS)
-    return _consented(question, consent)
+    return _consented(question, consent, ended)
 
 
-def _consented(question: Question, consent: ConsentState | None) -> Decision:
+def _consented(question: Question, consent: ConsentState | None, ended: Ended | None) -> Decision:
     basis = CONSENT_BASIS[(question.data_kind, question.purpose)]
     if question.purpose is Purpose.vas and not question.service_name.strip():
         return Decision(False, "name the value-added service", basis)
+    if ended is not None:
+        words = ENDED_WORDS[ended.what].format(on=left_on(ended.at))
+        return Decision(False, words, f"{basis}; {ENDED_BASIS}")
     subject = "marketing" if question.purpose is Purpose.marketing else f"the service {question.service_name!r}"
     if consent is None:
         return Decision(False, f"{question.person} has not consented to {subject}", basis)

@@ -12,6 +12,8 @@ from sqlmodel import select
 
 from provider.db.bulk import insert_rows
 from provider.subscribers import service as subscribers
+from provider.subscribers.leaving import service as leaving
+from provider.subscribers.leaving.models import LeaveCreate
 from provider.subscribers.models import LineCreate, LineService, SubscriberCreate, SubscriberKind
 from provider.wording.models import PersonKind, WordingVersion
 from tests.traffic.consent.support import ACTOR, build_world
@@ -122,8 +124,13 @@ def agent(api_client):
 
 def test_one_statement_path_gives_the_general_paths_answers(session, histories, clock):
     """On PostgreSQL the common question is answered by one statement per shape (`plain`); every
-    answer, problems, repeats and purposes needing no consent included, must be the general path's."""
+    answer, problems, repeats, purposes needing no consent and subscribers who have left included, must be
+    the general path's."""
     ids = list(histories)
+    ported = LeaveCreate(reason="ported_out")
+    for left in (ids[1], ids[3]):  # one who consented, one never asked
+        leaving.leave_subscriber(session, actor=ACTOR, now=clock.now(), subscriber_id=left, data=ported)
+    session.commit()
     people = [*ids, ids[0], ids[3], 10**12, ids[1]]
     asks = [
         AuthoriseRequest(subscriber_id=i, data_kind=kind, purpose=purpose, called_number=called, anonymous=anonymous)
@@ -142,4 +149,8 @@ def test_one_statement_path_gives_the_general_paths_answers(session, histories, 
     as_answers = [[e.for_moment(m) for e, m in zip(*side, strict=True)] for side in (general, chosen)]
     assert as_answers[0] == as_answers[1]
     assert as_answers[0][len(ids) * 5 + 10].problem == "not_found"  # the made-up subscriber
+    marketing, billing = as_answers[0][5], as_answers[0][6]  # of ids[1], who consented, then left
+    assert (marketing.allowed, billing.allowed) == (False, True) and "subscriber left on" in marketing.reason
+    assert as_answers[0][(len(ids) + 3) * 5] == marketing  # ids[1] asked again
+    assert as_answers[0][15].reason == marketing.reason  # ids[3], never asked, left too
     assert {a.allowed for a in as_answers[0]} == {True, False}
