@@ -56,6 +56,10 @@ def fast_ask(item: Any) -> Ask | None:
         kind, purpose = DATA_KINDS[item["data_kind"]], PURPOSES[item["purpose"]]
     except (KeyError, TypeError):  # missing, or no value of the enum (TypeError: a list or an object)
         return None
+    if len(item) == 3:  # the marketing list's question: a subscriber, a kind, a purpose and nothing else
+        subscriber_id = get("subscriber_id")
+        if type(subscriber_id) is int and 1 <= subscriber_id <= MAX_ID:
+            return tuple.__new__(Ask, (subscriber_id, None, None, kind, purpose, "", False, ""))
     subscriber_id, user_id, line_number = get("subscriber_id"), get("user_id"), get("line_number")
     service_name, called_number, anonymous = get("service_name", ""), get("called_number", ""), get("anonymous", False)
     # Each check only for a value other than its default: most questions name just a subscriber.
