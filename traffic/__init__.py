@@ -75,8 +75,8 @@ def billable_records(
     """Traffic's public answer for bills (a domain asks another through its `__init__`); see
     `traffic.billable`; `key_store` is the PECR_KEY_STORE directory. Imported on call, so reading the manifest
     stays light."""
+    from provider.security.keystore import KeyStore
     from traffic.billable import billable_records as records
-    from traffic.keystore import KeyStore
 
     store = None if key_store is None else KeyStore(key_store)
     return records(session, subscriber_id=subscriber_id, start=start, end=end, master_key=master_key, store=store)

@@ -16,11 +16,11 @@ from starlette.concurrency import run_in_threadpool
 from provider.db.session import SessionDep
 from provider.errors import DomainError
 from provider.security.actor import Actor
+from provider.security.keystore import KeyStore
 from provider.security.roles import Permission
 from provider.text import LINES_PATTERN
 from provider.web.deps import NowDep, SettingsDep, api_permission
 from traffic import service
-from traffic.keystore import KeyStore
 from traffic.models import RecordSearch, RecordSearchPage
 from traffic.policy import TrafficSettings
 from traffic.report import IngestReport, split_reason

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
+from provider.security.keystore import KeyStore
 from provider.subscribers.models import Line
 from traffic import keys
 from traffic.ingest import OTHER
-from traffic.keystore import KeyStore
 from traffic.models import Direction, TrafficRecord
 from traffic.rules import utc_day
 

@@ -62,8 +62,8 @@ def import_command(
     ] = None,
 ) -> None:
     from provider.security.actor import system_actor
+    from provider.security.keystore import KeyStore
     from traffic import files, service
-    from traffic.keystore import KeyStore
 
     settings, engine, clock, traffic = _context()
     total = files.count_lines(file) - (1 if files.is_csv(file.name) else 0)
@@ -125,8 +125,8 @@ def rotate_key_command(
     from sqlmodel import Session
 
     from provider.security.actor import system_actor
+    from provider.security.keystore import KeyStore
     from traffic import service
-    from traffic.keystore import KeyStore
 
     settings, engine, clock, _traffic = _context()
     with Session(engine) as session:
@@ -143,7 +143,7 @@ def sweep_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="only count what a sweep now would erase")] = False,
 ) -> None:
     """Erase everything past its retain-until that no hold covers, and write an erasure receipt."""
-    from traffic.keystore import KeyStore
+    from provider.security.keystore import KeyStore
     from traffic.sweep import sweep
 
     settings, engine, clock, traffic = _context()

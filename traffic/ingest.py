@@ -33,10 +33,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from provider.db.bulk import driver_row, is_postgres
+from provider.security.keystore import KeyStore
 from provider.subscribers.models import Line, LineUser
 from provider.subscribers.phone import InvalidNumber, normalise_number
 from traffic import columns, consented, keys, partitions, rules
-from traffic.keystore import KeyStore
 from traffic.models import Bill, EmergencyAlert, LocationRecord, RetentionHold, TrafficRecord
 from traffic.parsing import BadLine, LocationLine, TrafficLine, parse
 from traffic.report import IngestReport

@@ -19,8 +19,8 @@ from sqlmodel import Session
 
 from provider.scheduler.registry import JobContext, JobSpec, register
 from provider.security.actor import system_actor
+from provider.security.keystore import KeyStore
 from traffic import partitions, rules
-from traffic.keystore import KeyStore
 from traffic.models import RetentionClass
 from traffic.policy import TrafficSettings
 from traffic.retention import service

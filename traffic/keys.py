@@ -2,7 +2,7 @@
 
 Each day's data key is random, stored only wrapped (AES-GCM under a key derived from PECR_MASTER_KEY with
 HKDF, `provider.security.crypto.derive_key`, the key's name as associated data), in the key store: files
-outside the database (`traffic.keystore`, PECR_KEY_STORE). A field is encrypted as nonce (12 bytes) ‖
+outside the database (`provider.security.keystore`, PECR_KEY_STORE). A field is encrypted as nonce (12 bytes) ‖
 ciphertext ‖ tag, with the field's name as associated data, so a value cannot be moved to another field
 unnoticed. The keyed hash of a number (HMAC-SHA256) uses one more random key, "lookup", wrapped and stored
 the same way (never destroyed), so rotating the master key changes neither ciphertext nor hashes.
@@ -27,9 +27,9 @@ from sqlalchemy import select, text
 from sqlmodel import Session
 
 from provider.security.crypto import derive_key
+from provider.security.keystore import DAY_PREFIX, KeyStore, StoredKey, stamp
 from provider.settings import get_settings
 from provider.subscribers.phone import matching_form
-from traffic.keystore import KeyStore, StoredKey, stamp
 from traffic.models import LocationRecord, TrafficRecord
 
 LOOKUP = "lookup"
@@ -219,6 +219,8 @@ def rotate_master_key(*, old_master_key: str, new_master_key: str, store: KeySto
     new_fingerprint, old_fingerprint = fingerprint(new_master_key), fingerprint(old_master_key)
     rewrapped = 0
     for name in store.names():
+        if name != LOOKUP and not name.startswith(DAY_PREFIX):
+            continue  # another domain's key (the call list's bill periods): re-wrapped by its own command
         stored = store.read(name)
         if stored is None or stored.master_fingerprint != old_fingerprint:
             continue

@@ -20,9 +20,9 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from provider.errors import invalid
+from provider.security.keystore import KeyStore
 from traffic import keys
 from traffic.ingest import CELL, OTHER
-from traffic.keystore import KeyStore
 from traffic.models import MAX_SEARCH_DAYS, RecordFound, RecordReadability, RecordSearch, RecordSearchPage
 from traffic.models import TrafficRecord as Record
 

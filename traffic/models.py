@@ -1,4 +1,5 @@
-"""Traffic and location records (PECR regs 7, 8, 14); their day keys live outside the database (`traffic.keystore`).
+"""Traffic and location records (PECR regs 7, 8, 14); their day keys live outside the database
+(`provider.security.keystore`).
 
 A record carries the subscriber's and line's ids (no foreign key: a record outlives nothing it names, and
 a check per row would halve ingest), its retention class and `retain_until`, computed at ingest by

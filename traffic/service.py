@@ -15,11 +15,11 @@ from provider.batching import no_cycle_collection
 from provider.db.bulk import BATCH_SIZE
 from provider.security import audit
 from provider.security.actor import Actor
+from provider.security.keystore import KeyStore
 from traffic import consented, files, keys, lookup
 from traffic.consent.models import DataKind
 from traffic.consent.people import Person
 from traffic.ingest import CELL, COORDINATES, OTHER, Ingest
-from traffic.keystore import KeyStore
 from traffic.models import LocationRecord, RecordReadability, RecordSearch, RecordSearchPage, TrafficRecord
 from traffic.report import IngestReport
 from traffic.rules import RetentionPolicy

@@ -34,8 +34,8 @@ from sqlmodel import Session, select
 from provider.db.bulk import driver_value, is_postgres
 from provider.security import audit
 from provider.security.actor import Actor, system_actor
+from provider.security.keystore import KeyStore
 from traffic import keys, partitions, rules
-from traffic.keystore import KeyStore
 from traffic.models import ErasureReceipt, RetentionClass, RetentionHold
 from traffic.sweep_parallel import Parallel
 

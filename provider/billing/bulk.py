@@ -3,7 +3,8 @@
 A call is erased once its `retain_until` has come (PECR reg 7(3); `rules.call_list_retain_until`). Each
 batch of `batch` ids is one DELETE and one transaction, with an audit event counting what it erased (never
 what the rows held), so an interrupted run leaves every erased row on record and the next run goes on
-from there. Then the key of each period whose calls are all gone is destroyed, with its own audit event.
+from there. Then the key file of each period whose calls are all gone is deleted (`keys.destroy_expired`),
+with its own audit event.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from provider.billing import keys
 from provider.billing.models import BillCall
 from provider.security import audit
 from provider.security.actor import Actor
+from provider.security.keystore import KeyStore
+from provider.settings import Settings, get_settings
 
 BATCH_IDS = 20_000
 
@@ -35,8 +38,12 @@ def _audit(session: Session, actor: Actor, now: datetime, after: dict) -> None:
     )  # fmt: skip
 
 
-def erase_expired_calls(engine: Engine, *, actor: Actor, now: datetime, batch: int = BATCH_IDS) -> Erased:
-    """Erase every call of the call list whose retain-until has come, then the keys left with no call."""
+def erase_expired_calls(
+    engine: Engine, *, actor: Actor, now: datetime, batch: int = BATCH_IDS, settings: Settings | None = None
+) -> Erased:
+    """Erase every call of the call list whose retain-until has come, then the key files of the periods left
+    with no call (PECR_KEY_STORE of `settings`, the configured settings by default)."""
+    settings = settings or get_settings()
     expired = BillCall.retain_until <= now
     erased = 0
     with Session(engine) as session:
@@ -49,7 +56,10 @@ def erase_expired_calls(engine: Engine, *, actor: Actor, now: datetime, batch: i
                 _audit(session, actor, now, {"rows_erased": rows})
             session.commit()
             erased += rows
-        destroyed = keys.destroy_expired(session, now)
+        destroyed = keys.destroy_expired(
+            session, now, store=KeyStore(settings.key_store), months=settings.billing_call_list_months,
+            zone=settings.zone,
+        )  # fmt: skip
         if destroyed:
             _audit(session, actor, now, {"keys_destroyed": destroyed})
         session.commit()

@@ -29,21 +29,24 @@ def _context():
 def rotate_key_command(
     old_key_file: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="file holding the old master key")],
 ) -> None:
-    """Re-wrap the call list's period keys under the current PECR_MASTER_KEY (calls are not touched);
-    safe to re-run."""
+    """Re-wrap the call list's period key files (PECR_KEY_STORE) under the current PECR_MASTER_KEY (calls are
+    not touched); safe to re-run."""
     from sqlmodel import Session
 
     from provider.billing import keys
     from provider.security import audit
     from provider.security.actor import system_actor
+    from provider.security.keystore import KeyStore
 
     settings, engine, clock = _context()
     with Session(engine) as session:
         count = keys.rotate_master_key(
-            session, old_master_key=old_key_file.read_text().strip(), new_master_key=settings.master_key_value()
-        )
+            store=KeyStore(settings.key_store), old_master_key=old_key_file.read_text().strip(),
+            new_master_key=settings.master_key_value(),
+        )  # fmt: skip
         audit.record(
-            session, actor=system_actor("console"), action="billing.master_key_rotated", entity_type="billing_data_key",
+            session, actor=system_actor("console"), action="billing.master_key_rotated",
+            entity_type="billing_key_store",
             entity_id="all", now=clock.now(), after={"keys_rewrapped": count},
         )  # fmt: skip
         session.commit()

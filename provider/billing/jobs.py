@@ -17,7 +17,9 @@ ACTOR = system_actor(f"scheduler:{JOB_ID}")
 
 def erase_call_list(context: JobContext) -> int:
     """Returns the number of calls erased."""
-    return bulk.erase_expired_calls(context.engine, actor=ACTOR, now=context.clock.now()).rows
+    return bulk.erase_expired_calls(
+        context.engine, actor=ACTOR, now=context.clock.now(), settings=context.settings
+    ).rows
 
 
 register(

@@ -84,20 +84,6 @@ class BillCall(SQLModel, table=True):
     retain_until: datetime = utc_field(index=True)
 
 
-class BillDataKey(SQLModel, table=True):
-    """The data key of one bill period, stored only wrapped by the master key; deleted once the period's
-    calls are erased, which leaves any copy of their ciphertext unreadable."""
-
-    __tablename__ = "billing_data_key"
-
-    id: int | None = id_field()
-    period: str = Field(max_length=7, unique=True, description="the bill period, London month YYYY-MM")
-    wrapped_key: bytes = Field(sa_type=LargeBinary)
-    master_fingerprint: str = Field(max_length=32, description="which master key wraps it (not the key)")
-    retain_until: datetime = utc_field()  # the period's calls are kept until then, and the key with them
-    created_at: datetime = utc_field()
-
-
 class ChoiceUpdate(SQLModel):
     itemised: StrictBool = Field(description="true: itemised bills; false: totals only")
     channel: RequestChannel = RequestChannel.api

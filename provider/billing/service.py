@@ -34,6 +34,7 @@ from provider.db.bulk import insert_rows
 from provider.errors import invalid
 from provider.security import audit, envelope
 from provider.security.actor import Actor
+from provider.security.keystore import KeyStore
 from provider.settings import Settings
 from provider.subscribers.models import Line, Subscriber
 
@@ -113,7 +114,7 @@ def import_calls(
             )
         )
     )
-    period_keys = keys.PeriodKeys(session, settings.master_key_value())
+    period_keys = keys.PeriodKeys(settings.master_key_value(), KeyStore(settings.key_store))
     rows = [
         _sealed_row(call, subscriber.id, period_keys, now, settings) for ref, call in wanted.items() if ref not in known
     ]
@@ -152,7 +153,7 @@ def _sealed_row(
     started_at = ensure_utc(call.started_at)
     period = rules.period_of(started_at, settings.zone)
     retain_until = rules.call_list_retain_until(period, settings.billing_call_list_months, settings.zone)
-    cipher = period_keys.writer(period, retain_until=retain_until, now=now)
+    cipher = period_keys.writer(period, now=now)
     return {
         **call.model_dump(exclude={"called_number"}),
         "subscriber_id": subscriber_id,
@@ -196,7 +197,7 @@ def _calls(
     statement = select(BillCall).where(
         BillCall.subscriber_id == subscriber_id, BillCall.started_at >= start, BillCall.started_at < end
     )
-    period_keys = keys.PeriodKeys(session, settings.master_key_value())
+    period_keys = keys.PeriodKeys(settings.master_key_value(), KeyStore(settings.key_store))
     calls = [
         rules.Call(
             started_at=row.started_at,

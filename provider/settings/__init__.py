@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     master_key: SecretStr | None = None
     master_key_file: str | None = None
-    # The directory of wrapped data keys (traffic.keystore): outside the database, so a database backup
+    # The directory of wrapped data keys (provider.security.keystore): outside the database, so a database backup
     # never holds the keys that read it. In production it must exist, be a directory and be private (0700).
     key_store: str = "./keys"
     timezone: str = "Europe/London"

@@ -7,10 +7,10 @@ import json
 import pytest
 from sqlmodel import Session, select
 
+from provider.security.keystore import KeyStore
 from tests.conftest import START
 from tests.traffic.conftest import ACTOR, LINE_A, MASTER
 from traffic import keys, service
-from traffic.keystore import KeyStore
 from traffic.models import TrafficRecord
 
 NEW_MASTER = "test-master-key-two"

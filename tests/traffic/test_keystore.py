@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from provider.db.engine import make_engine
+from provider.security.keystore import KeyStore, StoredKey
 from tests.conftest import START
 from tests.traffic.conftest import LINE_A, MASTER
 from traffic import keys, service
-from traffic.keystore import KeyStore, StoredKey
 from traffic.models import TrafficRecord
 from traffic.sweep import sweep
 

@@ -10,10 +10,10 @@ from sqlalchemy import LargeBinary, bindparam, inspect, text
 from provider.db.engine import make_engine
 from provider.db.migrate import upgrade_engine
 from provider.db.types import UTCDateTime
+from provider.security.keystore import KeyStore
 from tests.conftest import START
 from tests.traffic.conftest import MASTER
 from traffic import keys
-from traffic.keystore import KeyStore
 
 KEY = bytes(range(32))
 

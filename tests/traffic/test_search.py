@@ -10,13 +10,13 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
+from provider.security.keystore import KeyStore
 from provider.security.models import AuditEvent
 from provider.subscribers.phone import matching_form, normalise_number
 from tests.conftest import START
 from tests.traffic.conftest import ACTOR, LINE_A
 from traffic import service
 from traffic.keys import Keyring
-from traffic.keystore import KeyStore
 from traffic.models import TrafficRecord
 from traffic.rules import RetentionPolicy
 

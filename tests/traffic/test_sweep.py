@@ -10,10 +10,10 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from provider.security.keystore import KeyStore
 from tests.conftest import START
 from tests.traffic.conftest import LINE_A, LINE_B, MASTER
 from traffic import keys, service
-from traffic.keystore import KeyStore
 from traffic.models import ErasureReceipt, HoldBasis, RetentionHold, TrafficAggregate, TrafficRecord
 from traffic.sweep import sweep
 

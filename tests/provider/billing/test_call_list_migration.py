@@ -1,5 +1,6 @@
 """Migration 0025_gaps: a call list imported before it, numbers in plain text, is sealed under period keys
-wrapped by the master key `pecr migrate` runs with, given its retain-until, and the plain-text column goes;
+wrapped by the master key `pecr migrate` runs with, each in its file of the key store (not the database),
+given its retain-until, and the plain-text column goes;
 downgrading brings the numbers back."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, select
 
 from provider.billing import keys
@@ -17,6 +18,7 @@ from provider.billing.models import BillCall
 from provider.db.engine import make_engine
 from provider.db.migrate import alembic_config, upgrade_engine
 from provider.db.types import UTCDateTime
+from provider.security.keystore import KeyStore
 from tests.support.scratch import scratch_postgres
 
 BEFORE = "0024_leavers_leaving_erasure"
@@ -50,15 +52,20 @@ def _seed(engine: Engine) -> None:
             ))  # fmt: skip
 
 
-def _check(engine: Engine, monkeypatch) -> None:
+def _check(engine: Engine, monkeypatch, key_store) -> None:
     monkeypatch.setenv("PECR_MASTER_KEY", MASTER)
     _seed(engine)
     upgrade_engine(engine)
     with engine.connect() as connection:
         assert "called_number" not in connection.execute(text("SELECT * FROM billing_call")).keys()
+        assert "billing_data_key" not in inspect(connection).get_table_names()  # the keys are not in the database
+    store = KeyStore(key_store)
+    assert store.names() == ["billing-period:2024-01", "billing-period:2026-03", "billing-period:2026-04"]
+    assert not [p for p in key_store.iterdir() if p.name.endswith(".tmp")]
+    assert {p.stat().st_mode & 0o777 for p in key_store.iterdir()} == {0o600}  # private, as the store's own
     with Session(engine) as session:
         rows = {row.source_ref: row for row in session.exec(select(BillCall))}
-        period_keys = keys.PeriodKeys(session, MASTER)
+        period_keys = keys.PeriodKeys(MASTER, store)
         for ref, _started_at, number in CALLS:
             row = rows[ref]
             assert number.encode() not in bytes(row.called_number_enc)
@@ -73,24 +80,31 @@ def _check(engine: Engine, monkeypatch) -> None:
     with engine.connect() as connection:
         plain = dict(connection.execute(text("SELECT source_ref, called_number FROM billing_call")).all())
     assert plain == {ref: number for ref, _started_at, number in CALLS}
-    upgrade_engine(engine)  # and up again
+    wrapped = {name: store.read(name).wrapped for name in store.names()}
+    upgrade_engine(engine)  # and up again, with the key files already there: they are used, not replaced
+    assert {name: store.read(name).wrapped for name in store.names()} == wrapped
+    with Session(engine) as session:
+        row = session.exec(select(BillCall).where(BillCall.source_ref == "r2")).one()
+        opened = keys.envelope.open_sealed(keys.PeriodKeys(MASTER, store).reader("2026-03"), keys.CALLED_NUMBER,
+                                           row.called_number_enc)  # fmt: skip
+        assert opened == "08081570000"
 
 
 def _config(engine: Engine):
     return alembic_config(engine.url.render_as_string(hide_password=False))
 
 
-def test_the_migration_seals_a_plain_text_call_list_on_sqlite(tmp_path, monkeypatch):
+def test_the_migration_seals_a_plain_text_call_list_on_sqlite(tmp_path, monkeypatch, key_store):
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     try:
-        _check(engine, monkeypatch)
+        _check(engine, monkeypatch, key_store)
     finally:
         engine.dispose()
 
 
-def test_the_migration_seals_a_plain_text_call_list_on_postgresql(postgres_engine, monkeypatch):
+def test_the_migration_seals_a_plain_text_call_list_on_postgresql(postgres_engine, monkeypatch, key_store):
     with scratch_postgres(postgres_engine, "billing_migration") as engine:
-        _check(engine, monkeypatch)
+        _check(engine, monkeypatch, key_store)
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,8 @@ from pathlib import Path
 
 SUFFIX = ".key"
 DAY_PREFIX = "day:"
+PERIOD_PREFIX = "billing-period:"  # the call list's bill-period keys (provider.billing.keys)
+PREFIXES = (DAY_PREFIX, PERIOD_PREFIX)  # the names with a colon, which `file_name` writes as a dash
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,18 @@ class StoredKey:
 
 
 def file_name(name: str) -> str:
-    """`day:2026-03-05` → `day-2026-03-05.key` (no colon: some file systems refuse it)."""
+    """`day:2026-03-05` → `day-2026-03-05.key`, `billing-period:2026-11` → `billing-period-2026-11.key` (no
+    colon: some file systems refuse it)."""
     return name.replace(":", "-") + SUFFIX
+
+
+def name_of(file: str) -> str:
+    """The key name of a file of the store: `file_name` undone."""
+    stem = file.removesuffix(SUFFIX)
+    for prefix in PREFIXES:
+        if stem.startswith(written := prefix.replace(":", "-")):
+            return prefix + stem.removeprefix(written)
+    return stem
 
 
 def day_of(file: str) -> date | None:
@@ -124,12 +136,14 @@ class KeyStore:
         _fsync_directory(self.path)
         return True
 
-    def names(self) -> list[str]:
-        """Every stored key's name, days in order, then the others."""
+    def names(self, prefix: str | None = None) -> list[str]:
+        """Every stored key's name in order of its file, or only those starting with `prefix` (one of
+        PREFIXES, or a name without a colon)."""
         if not self.path.is_dir():
             return []
         files = sorted(p.name for p in self.path.iterdir() if p.name.endswith(SUFFIX) and not p.name.startswith("."))
-        return [file.removesuffix(SUFFIX).replace("day-", DAY_PREFIX, 1) for file in files]
+        names = [name_of(file) for file in files]
+        return names if prefix is None else [name for name in names if name.startswith(prefix)]
 
     def days(self) -> list[date]:
         if not self.path.is_dir():
