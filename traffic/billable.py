@@ -8,7 +8,7 @@ period's days bound the query, so on PostgreSQL only those daily partitions are 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -25,7 +25,7 @@ from traffic.rules import utc_day
 class BillableRecord:
     started_at: datetime
     line_number: str
-    other_party: str  # empty for a data session, which has none
+    other_party: str | None  # empty for a data session, which has none; None when its day's key is gone
     kind: str  # a traffic.models.RecordKind value
     duration_seconds: int
     charge_pence: int
@@ -37,6 +37,15 @@ def _duration(start_at: datetime, end_at: datetime | None, seconds: int | None) 
     return int((end_at - start_at).total_seconds()) if end_at is not None else 0
 
 
+def _other_party(keyring: keys.Keyring, day: date, blob: bytes | None) -> str | None:
+    if blob is None:
+        return ""
+    try:
+        return keys.decrypt(keyring.reader(day), OTHER, blob)
+    except keys.KeyDestroyed:
+        return None
+
+
 def billable_records(
     session: Session,
     *,
@@ -46,7 +55,9 @@ def billable_records(
     master_key: str,
     store: KeyStore | None = None,
 ) -> list[BillableRecord]:
-    """Every outgoing record of the subscriber that started in [start, end), oldest first."""
+    """Every outgoing record of the subscriber that started in [start, end), oldest first. A record whose
+    day key is missing from the key store (a store not restored, or not the one it was written with) is
+    still billed, its other party None: the charge stands although the number cannot be shown."""
     record = TrafficRecord
     statement = (
         select(record.day, record.start_at, record.end_at, record.duration_seconds, record.other_party_enc,
@@ -60,7 +71,7 @@ def billable_records(
     keyring = keys.Keyring(session, master_key, store=store)
     found = []
     for day, start_at, end_at, seconds, other_enc, kind, charge, number in session.execute(statement):
-        other = keys.decrypt(keyring.reader(day), OTHER, other_enc) if other_enc is not None else ""
+        other = _other_party(keyring, day, other_enc)
         found.append(
             BillableRecord(start_at, number, other, str(kind), _duration(start_at, end_at, seconds), charge or 0)
         )

@@ -55,6 +55,7 @@ def bill_pdf(bill: BillPublic, *, provider: Mapping[str, Any], subscriber_name: 
         story += [
             pdf.heading("Itemised calls, messages and sessions"),
             pdf.text("Calls free to you, such as 0800 and 0808 numbers and 116 helplines, are not listed.", "small"),
+            *_unreadable_note(bill.unreadable_calls),
             pdf.grid(
                 ["When", "From", "To", "Service", "Duration", "Charge"],
                 [
@@ -74,3 +75,11 @@ def bill_pdf(bill: BillPublic, *, provider: Mapping[str, Any], subscriber_name: 
     return pdf.build(
         story, document_title=f"Bill {bill.period}", reference=reference, author=provider.get("legal_name", "")
     )
+
+
+def _unreadable_note(count: int) -> list:
+    if not count:
+        return []
+    plural = "s" if count != 1 else ""
+    words = f"{count} call{plural} counted in the totals could not be listed: the number is no longer readable."
+    return [pdf.text(words, "small")]

@@ -153,6 +153,9 @@ class BillPublic(SQLModel):
     lines: list[BillLine] = Field(description="empty when the subscriber asked for bills without itemisation")
     totals: list[BillTotal]
     total_charge_pence: int
+    unreadable_calls: int = Field(
+        0, description="calls counted in the totals but not listed: their number's key is gone from the key store"
+    )
     source: BillSource = Field(
         description="traffic_records when the traffic module holds the period's records, else call_list"
     )

@@ -30,6 +30,9 @@ class Call:
     duration_seconds: int
     charge_pence: int
     free_to_caller: bool = False
+    # The number cannot be read (its key is gone from the key store): it may have been a free number,
+    # so the call is counted in the totals and never listed.
+    unreadable: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Bill:
     itemised: bool
     lines: list[Call]
     totals: list[Total]
+    unreadable: int = 0  # itemisable calls left out because their number could not be read
 
     @property
     def total_charge_pence(self) -> int:
@@ -69,16 +73,21 @@ def compose_bill(calls: Iterable[Call], *, itemised: bool, prefixes: Sequence[st
     """Every call counts in its category's total; only calls not free to the caller, and only on an
     itemised bill, appear as lines."""
     lines: list[Call] = []
+    unreadable = 0
     sums: dict[CallCategory, list[int]] = {}
     for call in sorted(calls, key=lambda call: call.started_at):
         total = sums.setdefault(call.category, [0, 0, 0])
         total[0] += 1
         total[1] += call.duration_seconds
         total[2] += call.charge_pence
-        if itemised and not is_free_to_caller(call, prefixes):
+        if not itemised or is_free_to_caller(call, prefixes):
+            continue
+        if call.unreadable:
+            unreadable += 1
+        else:
             lines.append(call)
     totals = [Total(category, *sums[category]) for category in CallCategory if category in sums]
-    return Bill(itemised=itemised, lines=lines, totals=totals)
+    return Bill(itemised=itemised, lines=lines, totals=totals, unreadable=unreadable)
 
 
 def parse_period(period: str) -> tuple[int, int]:

@@ -179,13 +179,31 @@ def _from_traffic(
         rules.Call(
             started_at=record.started_at,
             line_number=record.line_number,
-            called_number=record.other_party,
+            called_number=record.other_party or "",
+            unreadable=record.other_party is None,
             category=CATEGORY_OF_KIND.get(record.kind, CallCategory.other),
             duration_seconds=record.duration_seconds,
             charge_pence=record.charge_pence,
         )
         for record in records
     ]
+
+
+def _listed_call(row: BillCall, period_keys: keys.PeriodKeys) -> rules.Call:
+    try:
+        called = envelope.open_sealed(period_keys.reader(row.period), keys.CALLED_NUMBER, row.called_number_enc)
+    except keys.KeyDestroyed:  # a key store not restored: the charge stands, the number cannot be shown
+        called = None
+    return rules.Call(
+        started_at=row.started_at,
+        line_number=row.line_number,
+        called_number=called or "",
+        unreadable=called is None,
+        category=row.category,
+        duration_seconds=row.duration_seconds,
+        charge_pence=row.charge_pence,
+        free_to_caller=row.free_to_caller,
+    )
 
 
 def _calls(
@@ -198,20 +216,7 @@ def _calls(
         BillCall.subscriber_id == subscriber_id, BillCall.started_at >= start, BillCall.started_at < end
     )
     period_keys = keys.PeriodKeys(settings.master_key_value(), KeyStore(settings.key_store))
-    calls = [
-        rules.Call(
-            started_at=row.started_at,
-            line_number=row.line_number,
-            called_number=envelope.open_sealed(
-                period_keys.reader(row.period), keys.CALLED_NUMBER, row.called_number_enc
-            ),
-            category=row.category,
-            duration_seconds=row.duration_seconds,
-            charge_pence=row.charge_pence,
-            free_to_caller=row.free_to_caller,
-        )
-        for row in session.scalars(statement)
-    ]
+    calls = [_listed_call(row, period_keys) for row in session.scalars(statement)]
     return calls, BillSource.call_list
 
 
@@ -240,6 +245,7 @@ def bill_for(session: Session, *, subscriber: Subscriber, period: str, now: date
         lines=[BillLine.model_validate(line, from_attributes=True) for line in bill.lines],
         totals=[BillTotal.model_validate(total, from_attributes=True) for total in bill.totals],
         total_charge_pence=bill.total_charge_pence,
+        unreadable_calls=bill.unreadable,
         source=source,
         produced_at=now,
     )

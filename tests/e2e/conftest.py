@@ -91,6 +91,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     settings = Settings(
         env="test",
         database_url=f"sqlite:///{path}",
+        # The server's own key store: the autouse per-test store changes with each test, this one must not.
+        key_store=str(path.parent / "keys"),
         secret_key="e2e-secret-key-for-pecr",
         master_key="e2e-master-key-for-pecr",
     )

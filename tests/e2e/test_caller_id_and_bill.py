@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import Session
 
 from provider.security.actor import system_actor
+from provider.security.keystore import KeyStore
 from provider.subscribers import service as subscribers
 from provider.subscribers.models import SubscriberCreate
 from tests.e2e.conftest import create_user, sign_in
@@ -41,6 +42,7 @@ def _subscriber_with_traffic(live_server) -> tuple[int, str]:
         report = traffic.import_batch(
             session, body="".join(json.dumps(row) + "\n" for row in rows), actor=system_actor("e2e"), now=now,
             master_key=live_server.settings.master_key_value(), policy=RetentionPolicy(),
+            store=KeyStore(live_server.settings.key_store),
         )  # fmt: skip
         assert not report.errors, report.errors
         session.commit()

@@ -57,6 +57,15 @@ def test_the_number_called_is_stored_sealed_and_the_bill_still_shows_it(imported
         assert not [name for name in inspect(connection).get_table_names() if "key" in name]
 
 
+def test_a_period_whose_key_is_missing_bills_its_calls_unlisted_never_an_error(imported, key_store):
+    subscriber, client = imported
+    (key_store / "billing-period-2026-03.key").unlink()  # a key store not restored from backup
+    bill = client.get(f"/api/v1/subscribers/{subscriber}/bills/2026-03")
+    assert bill.status_code == 200, bill.text
+    assert bill.json()["lines"] == [] and bill.json()["unreadable_calls"] == 3  # free or not, none can be told
+    assert bill.json()["totals"] == [{"category": "voice", "count": 3, "duration_seconds": 2825, "charge_pence": 20}]
+
+
 def test_a_sealed_number_cannot_be_moved_to_another_period_or_read_with_another_master_key(
     imported, engine, settings, key_store
 ):

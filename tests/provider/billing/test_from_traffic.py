@@ -92,3 +92,18 @@ def test_the_pdfs_total_row_adds_up_every_column_and_never_says_not_yet_known(ap
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Total 6 16:00 £1.10" in " ".join(text.split())  # 4 calls of 1:30, a text, a 10-minute session
     assert "Not yet known" not in text.split("Totals", 1)[1]
+
+
+def test_a_day_whose_key_is_missing_is_billed_unlisted_and_said_so_never_an_error(api_client, signed_in, key_store):
+    subscriber = _load(api_client)
+    (key_store / "day-2026-10-08.key").unlink()  # the text's day: a key store not restored from backup
+    bill = api_client("agent").get(f"/api/v1/subscribers/{subscriber}/bills/2026-10").json()
+    assert [line["called_number"] for line in bill["lines"]] == ["+441134960101", "", "+441134960103"]
+    assert bill["unreadable_calls"] == 1
+    assert {total["category"]: total["count"] for total in bill["totals"]}["sms"] == 1  # still charged
+    assert bill["total_charge_pence"] == 110
+    page = signed_in("agent").get(f"/subscribers/{subscriber}/bills/2026-10")
+    assert page.status_code == 200 and "1 call counted in the totals cannot be listed" in page.text
+    pdf = api_client("agent").get(f"/api/v1/subscribers/{subscriber}/bills/2026-10", params={"format": "pdf"})
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert "1 call counted in the totals could not be listed" in text and "+447700900555" not in text
