@@ -92,7 +92,10 @@ def test_the_roaming_setting_is_shown_and_the_overview_takes_the_roaming_indicat
     agent = signed_in("agent")
     abroad = {"network_number": "+447700900123", "origin": "international", "dialled": "02079460002"}
     page = agent.get("/line-identification", params=abroad)
-    assert "whose roaming is not verified" in page.text and "Blocked unless the switch says the call is roaming" in page.text
+    assert (
+        "whose roaming is not verified" in page.text
+        and "Blocked unless the switch says the call is roaming" in page.text
+    )
     assert "Blocked" in page.text and "not verified" in page.text
     roaming = agent.get("/line-identification", params={**abroad, "roaming": "yes"})
     assert "Connected" in roaming.text and "roaming abroad" in roaming.text
