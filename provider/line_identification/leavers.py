@@ -9,8 +9,8 @@ stays as the provider's own (decision, reasons, disclosures), its captures go by
 On erasure the lines' CLI settings and their history of changes go (a preference for lines that no longer
 exist), and the name of whoever asked for a trace or a forwarding stop is replaced by "(erased)", with the
 description of the calls complained of, which is the subscriber's account of its own calls. An erasure
-that deleted settings renews the decision cache's epoch, so every replica reloads without the lines. Importing this module
-registers the keeper.
+that deleted settings renews the decision cache's epoch, so every replica reloads without the lines.
+Importing this module registers the keeper.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def kept(session: Session, *, subscriber_id: int, line_ids: Collection[int] | No
     if line_ids is not None:
         lines = lines.where(Line.id.in_(line_ids))
     rows = session.execute(
-        select(TraceRequest.status, func.count(), func.max(TraceRequest.active_until), func.count(TraceRequest.active_until))
+        select(TraceRequest.status, func.count(), func.max(TraceRequest.active_until),
+               func.count(TraceRequest.active_until))
         .where(TraceRequest.line_id.in_(lines), _open(now))
         .group_by(TraceRequest.status).order_by(TraceRequest.status)
     ).all()  # fmt: skip
