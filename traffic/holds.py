@@ -47,7 +47,8 @@ def covered(
     `line_number` (E.164) that started at `started_at`."""
     hold = RetentionHold
     day = utc_day(started_at)
-    line = select(Line.id).where(Line.number == line_number, Line.id == hold.line_id)
+    # Correlated to the caller's table (and the hold) however deep it sits: only Line is this query's own.
+    line = select(Line.id).where(Line.number == line_number, Line.id == hold.line_id).correlate_except(Line)
     return exists().where(
         hold.released_at.is_(None), hold.starts_at <= now, hold.ends_at > now,
         or_(hold.subscriber_id.is_(None), hold.subscriber_id == subscriber_id),

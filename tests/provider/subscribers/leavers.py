@@ -36,7 +36,8 @@ def make_subscriber(session: Session, now: datetime, kind: str = "individual") -
     """A committed subscriber with two lines, not yet left."""
     numbers = [f"+4477009{next(_numbers):05d}" for _ in range(2)]
     data = SubscriberCreate(
-        kind=kind, name="Ann Example", address="1 High Street, Leeds LS1 1AA", account_reference=f"ACC-{numbers[0][1:]}",
+        kind=kind, name="Ann Example", address="1 High Street, Leeds LS1 1AA",
+        account_reference=f"ACC-{numbers[0][1:]}",
         lines=[{"number": number, "service": "mobile"} for number in numbers],
     )  # fmt: skip
     subscriber = subscribers.create_subscriber(session, actor=ACTOR, now=now, data=data)
