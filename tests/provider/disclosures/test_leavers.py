@@ -19,7 +19,9 @@ REQUEST = {
 WHY = "a request naming the subscriber is still being decided (ask a compliance officer)"
 
 
-def test_an_undecided_request_keeps_a_leaver_and_the_register_entry_outlives_its_erasure(engine, api_client, clock):
+def test_an_undecided_request_keeps_a_leaver_and_the_register_entry_outlives_its_erasure(
+    engine, api_client, signed_in, clock
+):
     with Session(engine) as session:
         leaver = make_subscriber(session, clock.now())
     officer = api_client("compliance_officer")
@@ -34,6 +36,8 @@ def test_an_undecided_request_keeps_a_leaver_and_the_register_entry_outlives_its
     assert summary["can_be_erased"] is False and "West Yorkshire" not in str(summary)
     refused = officer.post(f"/api/v1/subscribers/{leaver.subscriber_id}/erase")
     assert refused.status_code == 409 and "compliance request (1) kept" in refused.text
+    page = signed_in("compliance_officer").get(f"/subscribers/{leaver.subscriber_id}/erase")
+    assert page.status_code == 200 and "compliance request (1) kept: a request naming the subscriber" in page.text
 
     request_id = created.json()["id"]
     decided = officer.post(
