@@ -6,7 +6,9 @@ opt-out period (PECR_DIRECTORY_NOTICE_WAIT_DAYS) pass; reverse search needs an i
 opt-in, recorded with the notice version; corporate subscribers are listed and reverse-searchable
 unless they opt out. Eligibility is one SQL statement (directories.queries) read by editions, deltas
 and look-ups, so a correction or withdrawal reaches look-ups the moment it commits and every later
-edition; an edition's stored entries never change. Every choice keeps its notice version, channel and
+edition; an edition's stored entries never change, but for the erasure of a subscriber, which keeps its
+rows without its number, name and address (`directories.leavers`); a line that has left is in no edition
+or look-up after its leave. Every choice keeps its notice version, channel and
 moment in an append-only history.
 """
 
@@ -26,7 +28,7 @@ MANIFEST = Manifest(
     model_modules=("directories.models",),
     templates=("templates",),
     permissions=(Permission.directories_read, Permission.directories_write),
-    registrations=("directories.deadlines",),
+    registrations=("directories.deadlines", "directories.leavers"),
     demo="directories.demo:load_if_empty",
     benchmarks=(
         Benchmark(

@@ -1,7 +1,7 @@
 """Eligibility in SQL: the directory entry of every line, decided by the database in one statement.
 
 `entries(cutoff)` is a SELECT of (line_id, number, listing, name, address, reverse_search) over every
-line that directories.rules lists, with what each subscriber chose to show; editions, deltas and
+open line (not left) that directories.rules lists, with what each subscriber chose to show; editions, deltas and
 look-ups all read it, so a correction reaches them the moment it commits. `cutoff` is
 rules.informed_cutoff(now, wait_days): individuals first informed at or before it have had their
 chance to opt out. The text functions (`last_part`) compile per dialect so SQLite and PostgreSQL
@@ -117,7 +117,9 @@ def _listed(informed_at: Any, cutoff: datetime, listing: Any) -> Any:
         informed_at.is_not(None),
         or_(CHOICE.c.notice_version_id.is_not(None), informed_at <= cutoff),
     )
+    # A line that has left is no longer the subscriber's: it leaves the directory with its leave.
     return and_(
+        LINE.c.left_at.is_(None),
         listing != Listing.ex_directory.value,
         or_(SUBSCRIBER.c.kind != rules.INDIVIDUAL, individual_listed),
     )

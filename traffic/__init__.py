@@ -21,7 +21,9 @@ from provider.security.roles import Permission
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from typing import Any
 
+    from sqlalchemy import ColumnElement
     from sqlmodel import Session
 
     from traffic.billable import BillableRecord
@@ -80,3 +82,15 @@ def billable_records(
 
     store = None if key_store is None else KeyStore(key_store)
     return records(session, subscriber_id=subscriber_id, start=start, end=end, master_key=master_key, store=store)
+
+
+def retention_hold_covers(
+    *, subscriber_id: ColumnElement[Any], line_number: ColumnElement[Any], started_at: ColumnElement[Any],
+    now: datetime,
+) -> ColumnElement[bool]:  # fmt: skip
+    """Traffic's public answer for erasures of traffic data kept elsewhere (the imported call list): a SQL
+    condition, true where an active retention hold covers the communication (`traffic.holds`). Imported on
+    call, so reading the manifest stays light."""
+    from traffic.holds import covered
+
+    return covered(subscriber_id=subscriber_id, line_number=line_number, started_at=started_at, now=now)

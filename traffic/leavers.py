@@ -7,6 +7,14 @@ hold lasts (`traffic.rules`, unchanged by a leave). When a named user is removed
 counting (`traffic.consented.current_keys` leaves removed users out) and the records those consents kept
 are recomputed (`traffic.retention.recompute`). The subscriber is needed while any traffic or location
 record names it, or an active hold names it or one of its lines. Importing this module registers it.
+
+On final erasure (`on_erase`) the consent history of the subscriber and of its named users, and the
+privacy switches of its lines, are deleted. Consent is evidence that processing was lawful; by the time
+the subscriber can be erased nothing is processed on it any more (`needed` holds erasure back while any
+traffic or location record or active hold remains), so the evidence has nothing left to justify, and
+keeping who agreed to what would outlive the erasure (rules.md §3). The records of notices served stay,
+without the person (the core's erasure unnames them); retention holds stay, as the provider's record of
+a legal duty, naming only ids.
 """
 
 from __future__ import annotations
@@ -15,12 +23,13 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
 from sqlmodel import Session
 
 from provider.security.actor import Actor
 from provider.subscribers.leaving.registry import Keeper, Kept, register
 from provider.subscribers.models import Line
+from traffic.consent.models import ConsentEvent, PrivacySwitch
 from traffic.models import Bill, LocationRecord, RetentionClass, RetentionHold, TrafficRecord
 from traffic.policy import TrafficSettings
 from traffic.retention import recompute, service
@@ -105,4 +114,12 @@ def on_user_removed(session: Session, *, subscriber_id: int, line_id: int, user_
                                       now=now)  # fmt: skip
 
 
-KEEPER = register(Keeper("traffic", kept=kept, needed=needed, on_leave=on_leave, on_user_removed=on_user_removed))
+def on_erase(session: Session, *, subscriber_ids: list[int], line_ids: list[int], now: datetime) -> dict[str, int]:  # noqa: ARG001
+    consents = session.execute(delete(ConsentEvent).where(ConsentEvent.subscriber_id.in_(subscriber_ids)))
+    switches = session.execute(delete(PrivacySwitch).where(PrivacySwitch.line_id.in_(line_ids)))
+    return {"consents": consents.rowcount, "privacy_switches": switches.rowcount}
+
+
+KEEPER = register(
+    Keeper("traffic", kept=kept, needed=needed, on_leave=on_leave, on_user_removed=on_user_removed, on_erase=on_erase)
+)

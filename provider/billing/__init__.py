@@ -25,6 +25,7 @@ MANIFEST = Manifest(
     subscriber_panels=("provider.billing.panel:PANEL",),
     model_modules=("provider.billing.models",),
     job_modules=("provider.billing.jobs",),
+    registrations=("provider.billing.leavers",),
     commands=("provider.billing.commands:billing_app",),
     templates=("templates",),
     permissions=(Permission.billing_read, Permission.billing_write),

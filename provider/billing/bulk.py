@@ -3,8 +3,10 @@
 A call is erased once its `retain_until` has come (PECR reg 7(3); `rules.call_list_retain_until`). Each
 batch of `batch` ids is one DELETE and one transaction, with an audit event counting what it erased (never
 what the rows held), so an interrupted run leaves every erased row on record and the next run goes on
-from there. Then the key file of each period whose calls are all gone is deleted (`keys.destroy_expired`),
-with its own audit event.
+from there. A call an active traffic retention hold covers (its subscriber, line, day; traffic's public
+`retention_hold_covers`, one NOT EXISTS) is not erased while the hold lasts, as traffic's own sweep
+spares held records. Then the key file of each period whose calls are all gone is deleted
+(`keys.destroy_expired`), with its own audit event.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, and_, delete, func, select
 from sqlmodel import Session
 
+import traffic
 from provider.billing import keys
 from provider.billing.models import BillCall
 from provider.security import audit
@@ -44,7 +47,10 @@ def erase_expired_calls(
     """Erase every call of the call list whose retain-until has come, then the key files of the periods left
     with no call (PECR_KEY_STORE of `settings`, the configured settings by default)."""
     settings = settings or get_settings()
-    expired = BillCall.retain_until <= now
+    held = traffic.retention_hold_covers(
+        subscriber_id=BillCall.subscriber_id, line_number=BillCall.line_number, started_at=BillCall.started_at, now=now
+    )
+    expired = and_(BillCall.retain_until <= now, ~held)
     erased = 0
     with Session(engine) as session:
         low, high = session.execute(select(func.min(BillCall.id), func.max(BillCall.id)).where(expired)).one()

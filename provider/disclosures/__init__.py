@@ -22,6 +22,7 @@ MANIFEST = Manifest(
     routers=("provider.disclosures.api:router", "provider.disclosures.views:router"),
     navigation=(NavLink("Disclosure requests", "/disclosures", Permission.disclosures_read, position=67),),
     model_modules=("provider.disclosures.models",),
+    registrations=("provider.disclosures.leavers",),
     templates=("templates",),
     permissions=(Permission.disclosures_read, Permission.disclosures_write),
 )

@@ -27,7 +27,7 @@ MANIFEST = Manifest(
     job_modules=("provider.line_identification.jobs",),
     templates=("templates",),
     permissions=(Permission.lines_read, Permission.lines_write),
-    registrations=("provider.line_identification.deadlines",),
+    registrations=("provider.line_identification.deadlines", "provider.line_identification.leavers"),
     benchmarks=(
         Benchmark(
             name="cli",

@@ -65,6 +65,15 @@ def bump(session: Session, now: datetime) -> int:
     return int(version)
 
 
+def renew(session: Session, now: datetime) -> None:
+    """Make every replica reload in full: settings were deleted (a line erased), which an incremental load,
+    reading only rows changed since its version, would never see (the caller commits)."""
+    bump(session, now)
+    session.execute(
+        update(LineIdentificationState).where(LineIdentificationState.id == STATE_ID).values(epoch=uuid.uuid4().hex)
+    )
+
+
 STATE_QUERY = f"SELECT epoch, version FROM line_identification_state WHERE id = {STATE_ID}"
 
 

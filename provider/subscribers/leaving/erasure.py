@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import String, cast, delete, insert, literal, or_, update
+from sqlalchemy import String, and_, cast, delete, insert, literal, or_, update
 from sqlmodel import Session, select
 
 from provider.security import audit
@@ -21,29 +21,51 @@ from provider.security.actor import Actor
 from provider.subscribers.leaving import registry, rules
 from provider.subscribers.leaving.models import ErasureTrigger, SubscriberErasureReceipt
 from provider.subscribers.models import Line, LineUser, Subscriber, SubscriberNameWord
+from provider.wording.models import PersonKind, WordingServed
 
 ERASED = "(erased)"
 
 
-def anonymise(session: Session, *, subscriber_ids: list[int], now: datetime, by: str, trigger: ErasureTrigger) -> int:
-    """Erase these subscribers' personal data and write one receipt each; returns how many."""
-    if not subscriber_ids:
-        return 0
+def _ids_by_subscriber(session: Session, subscriber_ids: list[int]) -> tuple[dict, dict]:
     lines: dict[int, list[int]] = defaultdict(list)
     for line_id, subscriber_id in session.execute(
         select(Line.id, Line.subscriber_id).where(Line.subscriber_id.in_(subscriber_ids))
     ):
         lines[subscriber_id].append(line_id)
     users: dict[int, list[int]] = defaultdict(list)
-    of_subscribers = select(Line.id).where(Line.subscriber_id.in_(subscriber_ids))
     for user_id, subscriber_id in session.execute(
         select(LineUser.id, Line.subscriber_id).join(Line, Line.id == LineUser.line_id)
         .where(Line.subscriber_id.in_(subscriber_ids))
     ):  # fmt: skip
         users[subscriber_id].append(user_id)
+    return lines, users
+
+
+def _unname_served(session: Session, subscriber_ids: list[int], user_ids: list[int]) -> int:
+    """The records of notices served stay (a notice was served, which version, when) without whom."""
+    served = WordingServed.__table__  # type: ignore[attr-defined]
+    whom = or_(
+        and_(served.c.person_kind == PersonKind.subscriber.value, served.c.person_id.in_(subscriber_ids)),
+        and_(served.c.person_kind == PersonKind.line_user.value, served.c.person_id.in_(user_ids)),
+    )
+    return session.execute(update(served).where(whom).values(person_id=None)).rowcount
+
+
+def anonymise(
+    session: Session, *, subscriber_ids: list[int], now: datetime, by: str, trigger: ErasureTrigger
+) -> dict[str, int]:
+    """Erase these subscribers' personal data, the domains' first (`registry.erase_of`), and write one
+    receipt each; returns the counts of what went, for the batch (every receipt of the batch carries them)."""
+    if not subscriber_ids:
+        return {}
+    lines, users = _ids_by_subscriber(session, subscriber_ids)
+    all_lines = sorted(line for ids in lines.values() for line in ids)
+    all_users = [user for ids in users.values() for user in ids]
+    counts = registry.erase_of(session, subscriber_ids=subscriber_ids, line_ids=all_lines, now=now)
+    counts["subscribers.wording_served_unnamed"] = _unname_served(session, subscriber_ids, all_users)
     words = SubscriberNameWord.__table__  # type: ignore[attr-defined]
     session.execute(delete(words).where(words.c.subscriber_id.in_(subscriber_ids)))
-    session.execute(delete(LineUser).where(LineUser.line_id.in_(of_subscribers)))
+    session.execute(delete(LineUser).where(LineUser.line_id.in_(all_lines)))
     session.execute(
         update(Line).where(Line.subscriber_id.in_(subscriber_ids))
         .values(number=literal("#") + cast(Line.id, String), erased_at=now, updated_at=now)
@@ -53,14 +75,15 @@ def anonymise(session: Session, *, subscriber_ids: list[int], now: datetime, by:
         .values(name=ERASED, address=ERASED, email="", phone="", name_key="", erased_at=now, updated_at=now,
                 account_reference=literal("erased-") + cast(Subscriber.id, String))
     )  # fmt: skip
+    batch_counts = {**counts, "subscribers_in_batch": len(subscriber_ids)}
     receipts = [
         {"subscriber_id": s, "line_id": None, "trigger": trigger.value, "erased_at": now, "erased_by": by,
-         "lines_erased": len(lines[s]), "users_erased": len(users[s]),
+         "lines_erased": len(lines[s]), "users_erased": len(users[s]), "counts": batch_counts,
          "ids_hash": rules.ids_hash(s, lines[s], users[s])}
         for s in subscriber_ids
     ]  # fmt: skip
     session.execute(insert(SubscriberErasureReceipt.__table__), receipts)  # type: ignore[attr-defined]
-    return len(subscriber_ids)
+    return counts
 
 
 def lapsed(now: datetime, limit: int):
@@ -82,10 +105,11 @@ def sweep(session: Session, *, actor: Actor, now: datetime, batch: int = 1000, b
         ids = list(session.exec(lapsed(now, batch)))
         if not ids:
             break
-        erased += anonymise(session, subscriber_ids=ids, now=now, by=actor.name, trigger=ErasureTrigger.sweep)
+        counts = anonymise(session, subscriber_ids=ids, now=now, by=actor.name, trigger=ErasureTrigger.sweep)
+        erased += len(ids)
         audit.record(
             session, actor=actor, action="subscriber.erasure_sweep", entity_type="subscriber", entity_id="sweep",
-            now=now, after={"subscribers": len(ids), "first_id": ids[0], "last_id": ids[-1]},
+            now=now, after={"subscribers": len(ids), "first_id": ids[0], "last_id": ids[-1], "counts": counts},
         )  # fmt: skip
         session.commit()
     return erased

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from provider.db.types import BIG_INT, StrEnumType, id_field, utc_field
@@ -43,6 +44,10 @@ class SubscriberErasureReceipt(SQLModel, table=True):
     lines_erased: int = Field(default=0, sa_type=BIG_INT)
     users_erased: int = Field(default=0, sa_type=BIG_INT)
     ids_hash: str = Field(max_length=64)
+    counts: dict[str, int] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"),
+        description="rows each domain erased, `<domain>.<what>`, for the batch this erasure was part of",
+    )  # fmt: skip
 
 
 class ReceiptPublic(SQLModel):
@@ -55,6 +60,7 @@ class ReceiptPublic(SQLModel):
     lines_erased: int
     users_erased: int
     ids_hash: str
+    counts: dict[str, int] = Field(default_factory=dict, description="rows each domain erased, for the batch")
 
 
 class KeptPublic(SQLModel):

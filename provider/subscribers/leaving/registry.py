@@ -34,13 +34,17 @@ class Keeper:
     only, when given); `needed(subscriber_id_column, now)` is a SQL condition, true for a subscriber the
     domain still needs, so the erasure sweep is one statement; `on_leave(session, subscriber_id=,
     line_ids=, actor=, now=)` and `on_user_removed(session, subscriber_id=, line_id=, user_id=, actor=,
-    now=)` let the domain end what the leave ends (each returns a summary for the audit event)."""
+    now=)` let the domain end what the leave ends (each returns a summary for the audit event);
+    `on_erase(session, subscriber_ids=, line_ids=, now=)` erases the domain's personal data of a batch of
+    subscribers being erased, in the erasure's transaction, by a few set-based statements for the whole
+    batch, and returns how many rows of each kind went (for the receipt and the audit event)."""
 
     name: str
     kept: Callable[..., Sequence[Kept]]
     needed: Callable[[ColumnElement[Any], datetime], ColumnElement[bool]]
     on_leave: Callable[..., dict[str, Any]] | None = None
     on_user_removed: Callable[..., dict[str, Any]] | None = None
+    on_erase: Callable[..., dict[str, int]] | None = None
 
 
 _KEEPERS: dict[str, Keeper] = {}
@@ -62,3 +66,13 @@ def kept_of(session: Session, *, subscriber_id: int, line_ids: Collection[int] |
         for keeper in keepers()
         for item in keeper.kept(session, subscriber_id=subscriber_id, line_ids=line_ids, now=now)
     ]
+
+
+def erase_of(session: Session, *, subscriber_ids: list[int], line_ids: list[int], now: datetime) -> dict[str, int]:
+    """Every keeper's erasure of the batch, in keeper order; counts named `<keeper>.<what>`."""
+    counts: dict[str, int] = {}
+    for keeper in keepers():
+        if keeper.on_erase is not None:
+            erased = keeper.on_erase(session, subscriber_ids=subscriber_ids, line_ids=line_ids, now=now)
+            counts |= {f"{keeper.name}.{what}": int(rows) for what, rows in erased.items()}
+    return counts

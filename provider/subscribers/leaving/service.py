@@ -186,6 +186,6 @@ def erase_subscriber(session: Session, *, actor: Actor, now: datetime, subscribe
     audit.record(
         session, actor=actor, action="subscriber.erased", entity_type="subscriber", entity_id=subscriber_id, now=now,
         after={"receipt_id": receipt.id, "lines": receipt.lines_erased, "users": receipt.users_erased,
-               "ids_hash": receipt.ids_hash},
+               "ids_hash": receipt.ids_hash, "counts": receipt.counts},
     )  # fmt: skip
     return receipt
