@@ -13,7 +13,9 @@ Order of work, each step in its own transaction so a kill at any moment leaves w
 Holds: a row is covered by an active hold naming its subscriber or line (or neither) and whose date range
 (if any) includes the row's day; an IPA retention notice covers a communication only for 12 months from
 it. Emergency-alert data (reg 16A) is never held. Traffic rows erased leave only anonymous counts per
-day, kind and direction (`traffic_aggregate`); the receipt's `rows_anonymised` counts them.
+day, kind and direction (`traffic_aggregate`), which the import adds as it writes the rows (`traffic.writer`),
+so erasing a row has nothing left to count but its class; the receipt's `rows_anonymised` counts the
+traffic rows so reduced to the counts.
 
 The id hash chains one link per batch or partition: link = SHA-256 of the ids in order joined by commas,
 hash = SHA-256(previous hash ‖ table ‖ link). It proves which rows a receipt covers without naming them.
@@ -39,11 +41,8 @@ from traffic import keys, partitions, rules
 from traffic.models import ErasureReceipt, RetentionClass, RetentionHold
 from traffic.sweep_parallel import Parallel
 
-UPSERT = (
-    "ON CONFLICT (day, kind, direction) DO UPDATE SET records = traffic_aggregate.records + excluded.records, "
-    "seconds = traffic_aggregate.seconds + excluded.seconds, "
-    "volume_bytes = traffic_aggregate.volume_bytes + excluded.volume_bytes"
-)
+CLASS_COUNTS = ", ".join(f"count(*) FILTER (WHERE retention_class = '{cls.value}')" for cls in RetentionClass)
+ID_HASH = "encode(sha256(convert_to(string_agg(id::text, ',' ORDER BY id), 'UTF8')), 'hex')"
 SWEEPER = system_actor("traffic.erasure_sweep")
 TABLES = {"traffic_record": ("traffic", "start_at"), "location_record": ("location", "observed_at")}
 
@@ -187,14 +186,6 @@ class Sweeper:
             text(f"SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, ',' ORDER BY id), ''), 'UTF8')), "
                  f"'hex') FROM {name}")
         ).scalar_one()  # fmt: skip
-        if table == "traffic_record":
-            self.session.execute(
-                text(
-                    "INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
-                    f"SELECT day, kind, direction, count(*), coalesce(sum(duration_seconds), 0), "
-                    f"coalesce(sum(volume_bytes), 0) FROM {name} GROUP BY day, kind, direction {UPSERT}"
-                )
-            )
         partitions.drop(self.session, name)
         erased = sum(n for _cls, n in counts)
         self.result.counts.update({f"{label}.{cls}": n for cls, n in counts})
@@ -255,63 +246,32 @@ class Sweeper:
             self.progress(table, sum(counts.values()))
 
     def _range_delete(self, table: str) -> str:
-        extra = ", day, kind, direction, duration_seconds, volume_bytes" if table == "traffic_record" else ""
         return (
             f"DELETE FROM {table} AS t WHERE t.id >= :start AND t.id < :end AND {self._condition(table)} "
-            f"RETURNING id, retention_class{extra}"
+            "RETURNING id, retention_class"
         )
 
-    def _delete_range_server(self, table: str, start: int, end: int) -> tuple[dict[str, int], str] | None:
-        """PostgreSQL: delete, aggregate, count and hash in one statement; no row leaves the server."""
-        aggregate = ""
-        if table == "traffic_record":
-            aggregate = (
-                ", kept AS (INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
-                "SELECT day, kind, direction, count(*), coalesce(sum(duration_seconds), 0), "
-                f"coalesce(sum(volume_bytes), 0) FROM gone GROUP BY day, kind, direction {UPSERT} RETURNING 1)"
-            )
-        row = self.session.execute(
-            text(
-                f"WITH gone AS ({self._range_delete(table)}){aggregate} "
-                "SELECT (SELECT json_object_agg(retention_class, n) FROM "
-                "(SELECT retention_class, count(*) AS n FROM gone GROUP BY retention_class) c), "
-                "(SELECT encode(sha256(convert_to(string_agg(id::text, ',' ORDER BY id), 'UTF8')), 'hex') FROM gone)"
-                + (", (SELECT count(*) FROM kept)" if aggregate else "")
-            ),
+    def erased_in_range(self, session: Session, table: str, start: int, end: int) -> tuple[dict[str, int], str] | None:
+        """PostgreSQL: delete the range, counting per class and hashing the ids in the same statement (one
+        pass over the rows returned; no row leaves the server); None when nothing went."""
+        row = session.execute(
+            text(f"WITH gone AS ({self._range_delete(table)}) SELECT count(*), {CLASS_COUNTS}, {ID_HASH} FROM gone"),
             {**self.params, "start": start, "end": end},
         ).one()
-        return None if row[0] is None else (dict(row[0]), row[1])
+        if not row[0]:
+            return None
+        counts = {cls.value: n for cls, n in zip(RetentionClass, row[1:-1], strict=True) if n}
+        return counts, row[-1]
+
+    def _delete_range_server(self, table: str, start: int, end: int) -> tuple[dict[str, int], str] | None:
+        return self.erased_in_range(self.session, table, start, end)
 
     def _delete_range_client(self, table: str, start: int, end: int) -> tuple[dict[str, int], str] | None:
         rows = self.session.execute(text(self._range_delete(table)), {**self.params, "start": start, "end": end}).all()
         if not rows:
             return None
-        if table == "traffic_record":
-            self._aggregate(rows)
         digest = hashlib.sha256(",".join(str(row[0]) for row in sorted(rows)).encode()).hexdigest()
         return dict(Counter(row[1] for row in rows)), digest
-
-    def _aggregate(self, rows: list, session: Session | None = None) -> None:
-        self._aggregate_groups([(*row, 1) for row in rows], session)
-
-    def _aggregate_groups(self, rows: list, session: Session | None = None) -> None:
-        """Add (_, _, day, kind, direction, seconds, volume, records) to the anonymous counts."""
-        totals: dict[tuple, list[int]] = {}
-        for _id, _cls, day, kind, direction, seconds, volume, records in rows:
-            total = totals.setdefault((day, kind, direction), [0, 0, 0])
-            total[0] += records
-            total[1] += seconds or 0
-            total[2] += volume or 0
-        (session or self.session).execute(
-            text(
-                "INSERT INTO traffic_aggregate (day, kind, direction, records, seconds, volume_bytes) "
-                f"VALUES (:day, :kind, :direction, :records, :seconds, :volume) {UPSERT}"
-            ),
-            [
-                {"day": d, "kind": k, "direction": r, "records": n, "seconds": s, "volume": v}
-                for (d, k, r), (n, s, v) in totals.items()
-            ],
-        )
 
     def destroy_keys(self, store: KeyStore | None) -> None:
         self.result.keys_destroyed = keys.destroy_unused_keys(self.session, rules.utc_day(self.now), store)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
 from sqlmodel import Session
 
 if TYPE_CHECKING:
@@ -18,13 +15,13 @@ WORKERS = 2  # connections deleting at once (the machine this was tuned on has t
 
 
 class Parallel:
-    """PostgreSQL, one table's id ranges on `WORKERS` connections: each batch's DELETE (with its counts, groups
-    and id hash, computed in the statement) runs beside the next one's, while adding to the aggregates and
-    the receipt and committing stay in range order, one batch at a time. So the receipt, its id hash and an
-    interruption read exactly as a sweep on one connection's: each batch commits with its receipt, in order,
-    and a batch only commits after the one before it (none after a failure). The aggregate upserts, which
-    two batches could both want, are made in that ordered step, so two batches never wait on each other
-    inside the database while one also waits on the other here."""
+    """PostgreSQL, one table's id ranges on `WORKERS` connections: each batch's DELETE (with its counts and id
+    hash, computed in the statement) runs beside the next one's, while adding to the receipt and committing
+    stay in range order, one batch at a time. So the receipt, its id hash and an interruption read exactly
+    as a sweep on one connection's: each batch commits with its receipt, in order, and a batch only commits
+    after the one before it (none after a failure). The receipt row, which every batch updates, is written
+    in that ordered step, so two batches never wait on each other inside the database while one also waits
+    on the other here."""
 
     def __init__(self, sweeper: Sweeper, table: str) -> None:
         self.sweeper, self.table = sweeper, table
@@ -72,41 +69,17 @@ class Parallel:
                 self._next = max(self._next, k + 1)
                 self._turn.notify_all()
 
-    def _delete(self, session: Session, start: int, end: int) -> tuple[list, str] | None:
-        """Delete the range; (groups per day, kind, direction and class, id hash), or None if nothing went."""
-        sweeper, table = self.sweeper, self.table
-        traffic = table == "traffic_record"
-        keys_ = "day, kind, direction, retention_class" if traffic else "retention_class"
-        sums = ", coalesce(sum(duration_seconds), 0) AS s, coalesce(sum(volume_bytes), 0) AS v" if traffic else ""
-        fields = f"{keys_}, n, s, v" if traffic else f"{keys_}, n"
-        row = session.execute(
-            text(
-                f"WITH gone AS ({sweeper._range_delete(table)}), "
-                f"groups AS (SELECT {keys_}, count(*) AS n{sums} FROM gone GROUP BY {keys_}) "
-                f"SELECT (SELECT json_agg(json_build_array({fields})) FROM groups), "
-                "(SELECT encode(sha256(convert_to(string_agg(id::text, ',' ORDER BY id), 'UTF8')), 'hex') FROM gone)"
-            ),
-            {**sweeper.params, "start": start, "end": end},
-        ).one()
-        return None if row[0] is None else (row[0], row[1])
+    def _delete(self, session: Session, start: int, end: int) -> tuple[dict[str, int], str] | None:
+        """Delete the range; (counts per class, id hash), or None if nothing went."""
+        return self.sweeper.erased_in_range(session, self.table, start, end)
 
-    def _commit(self, session: Session, found: tuple[list, str] | None) -> None:
+    def _commit(self, session: Session, found: tuple[dict[str, int], str] | None) -> None:
         sweeper = self.sweeper
         if found is None:
             session.commit()
             return
-        groups, digest = found
-        counts: Counter[str] = Counter()
-        if self.table == "traffic_record":
-            rows = []
-            for day, kind, direction, retention_class, n, seconds, volume in groups:
-                counts[retention_class] += n
-                rows.append((None, None, date.fromisoformat(day), kind, direction, seconds, volume, n))
-            sweeper._aggregate_groups(rows, session)
-        else:
-            for retention_class, n in groups:
-                counts[retention_class] += n
-        sweeper.account(self.table, dict(counts), digest)
+        counts, digest = found
+        sweeper.account(self.table, counts, digest)
         sweeper._save(session)
         if sweeper.progress:
             sweeper.progress(self.table, sum(counts.values()))

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from provider.db.bulk import write_rows
+from traffic import aggregates
 
 if TYPE_CHECKING:
     from traffic.report import IngestReport
@@ -72,6 +73,8 @@ class Writer:
                 raise
             rows = self._not_stored(table, _unique_in_batch(rows, self.report))
             write_rows(self.session, table, columns, rows, binary=True)
+        if table.name == "traffic_record":
+            aggregates.add_written(self.session, columns, rows)
         self.report.written += len(rows)
 
     def _not_stored(self, table, rows: list[tuple]) -> list[tuple]:
