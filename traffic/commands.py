@@ -63,18 +63,23 @@ def import_command(
 ) -> None:
     from provider.security.actor import system_actor
     from provider.security.keystore import KeyStore
-    from traffic import files, service
+    from traffic import files, key_locks, service
 
     settings, engine, clock, traffic = _context()
     total = files.count_lines(file) - (1 if files.is_csv(file.name) else 0)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err) as progress:
         task = progress.add_task("importing", total=total)
-        report = service.import_file(
-            engine, path=file, actor=system_actor("console"), now=clock.now(), master_key=settings.master_key_value(),
-            policy=traffic.policy(), batch_size=batch_size, progress=lambda done: progress.update(task, completed=done),
-            store=KeyStore(settings.key_store),
-        )  # fmt: skip
+        try:
+            report = service.import_file(
+                engine, path=file, actor=system_actor("console"), now=clock.now(),
+                master_key=settings.master_key_value(), policy=traffic.policy(), batch_size=batch_size,
+                progress=lambda done: progress.update(task, completed=done), store=KeyStore(settings.key_store),
+            )  # fmt: skip
+        except key_locks.KeyGone as error:  # the sweep destroyed a day's key mid-import: a re-run is safe
+            progress.stop()
+            err.print(f"import stopped: {error.detail}", style="red", markup=False, highlight=False)
+            raise typer.Exit(1) from None
     _report_bad_lines(report, errors or file.with_name(file.name + ".errors.csv"))
     err.print(
         f"{report.lines:,} lines: {report.written:,} records written, {report.already_stored:,} already stored, "
