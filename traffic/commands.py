@@ -97,7 +97,7 @@ def _report_bad_lines(report: IngestReport, errors_path: Path) -> None:
     for line_no, reason in report.errors[:SHOWN_ON_CONSOLE]:
         err.print(f"line {line_no}: {reason}", style="red", markup=False, highlight=False)
     try:
-        _write_errors(report, errors_path)
+        report.write_errors(errors_path)
     except OSError as error:
         err.print(f"cannot write {errors_path} ({error.strerror}): every bad line follows", markup=False)
         for line_no, reason in report.every_error():
@@ -108,17 +108,6 @@ def _report_bad_lines(report: IngestReport, errors_path: Path) -> None:
     more = report.bad_lines > SHOWN_ON_CONSOLE
     shown = f"the first {SHOWN_ON_CONSOLE} above; " if more else ""
     err.print(f"{report.bad_lines:,} bad lines ({shown}every one in {errors_path})", markup=False, highlight=False)
-
-
-def _write_errors(report: IngestReport, errors_path: Path) -> None:
-    import csv
-
-    from traffic.report import split_reason
-
-    with errors_path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(("line", "field", "reason"))
-        writer.writerows((line_no, *split_reason(reason)) for line_no, reason in report.every_error())
 
 
 @traffic_app.command("rotate-key")
