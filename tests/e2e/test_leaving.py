@@ -66,7 +66,8 @@ def test_a_line_then_the_subscriber_leave_and_the_summary_says_what_is_kept_and_
     page.wait_for_url(re.compile(rf"/subscribers/{subscriber_id}#leaving$"))
     assert "Left" in page.locator(f"#line-{other_line}").inner_text()
     leaving = page.locator("#leaving")
-    assert re.search(rf"Lines that left: line {other_line} on .+ \(ceased\)", leaving.inner_text())
+    other_number = page.locator(f"#line-{other_line} .number").first.inner_text()
+    assert re.search(rf"Lines that left: line {other_number} on .+ \(ceased\)", leaving.inner_text())
     assert page.locator(f"#line-{billed_line}").get_by_role("link", name="Record that it leaves").is_visible()
 
     record_leave(page, "Record that the subscriber leaves")
