@@ -59,10 +59,12 @@ def hold_days(session: Session, store: KeyStore, keys_used: Mapping[date, bytes]
             connection.execute(text("SELECT pg_advisory_xact_lock_shared(:id)"), {"id": lock_id(day)})
         stored = store.read(day_name(day))
         if stored is None or stored.wrapped != keys_used[day]:
+            what = "was destroyed by the erasure sweep"
+            if stored is not None:
+                what = "was replaced (destroyed by the erasure sweep and made anew, or re-wrapped by a key rotation)"
             raise KeyGone(
-                f"the data key of {day} was destroyed by the erasure sweep while this import was writing records "
-                "of that day, so this batch was not written (earlier batches were): run the import again; records "
-                "already stored are skipped"
+                f"the data key of {day} {what} while this import was writing records of that day, so this batch "
+                "was not written (earlier batches were): run the import again; records already stored are skipped"
             )
 
 

@@ -154,7 +154,7 @@ def test_an_import_that_finds_its_key_made_anew_writes_nothing_and_a_rerun_write
             _ingest(other, store).keyring.cipher(DAY)  # another import makes the day's key again
             other.commit()
         ingest.feed(1, _line("T1"))
-        with pytest.raises(key_locks.KeyGone, match="was destroyed by the erasure sweep"):
+        with pytest.raises(key_locks.KeyGone, match="was replaced"):
             ingest.flush()
         importing.rollback()
     assert _records(engine) == 0
