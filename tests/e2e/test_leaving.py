@@ -24,12 +24,12 @@ pytestmark = pytest.mark.e2e
 LONG_NAME = "Αλέξανδρος-Κωνσταντίνος Παπαδόπουλος-Χατζηγεωργίου και Συνεργάτες Τηλεπικοινωνιών"
 
 
-def subscriber_with_a_billed_call(live_server) -> tuple[int, list[int]]:
+def subscriber_with_a_billed_call(live_server, name: str = LONG_NAME) -> tuple[int, list[int]]:
     """A subscriber with two lines, the first with an unbilled call (kept for its bill)."""
     suffix = uuid.uuid4().int % 10_000
     numbers = [f"+44113496{suffix:04d}", f"+44207946{suffix:04d}"]
     data = SubscriberCreate(
-        kind="individual", name=LONG_NAME, address="Flat 12, Πολυκατοικία Ακρόπολις, 3 Park Row, Leeds LS1 5HD",
+        kind="individual", name=name, address="Flat 12, Πολυκατοικία Ακρόπολις, 3 Park Row, Leeds LS1 5HD",
         account_reference=f"E2E-LV-{suffix}", lines=[{"number": n, "service": "fixed"} for n in numbers],
     )  # fmt: skip
     now = datetime.now(UTC)

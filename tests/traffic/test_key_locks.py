@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine, event, func
@@ -173,3 +173,42 @@ def test_the_day_lock_number_is_a_stable_signed_64_bit_integer():
 
 def _json(line: dict[str, str]) -> str:
     return json.dumps(line) + "\n"
+
+
+def test_imports_and_sweeps_running_together_never_leave_a_record_without_its_key(engine, world, key_store, tmp_path):
+    """The file import as operators run it (on PostgreSQL its batches written by a background thread on a
+    connection of its own) against a sweep destroying unused keys over and over: an import the sweep beat
+    fails with KeyGone and is run again, as the error says; in the end every record reads."""
+    _postgres_only(engine)
+    store, stop, destroyed = KeyStore(key_store), threading.Event(), []
+
+    def sweep_until_stopped() -> None:
+        with Session(engine) as sweeping:
+            while not stop.is_set():
+                destroyed.append(key_locks.destroy_unused_keys(sweeping, LATER, store))
+
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(12)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sweeper = pool.submit(sweep_until_stopped)
+        try:
+            for day in days:
+                path = tmp_path / f"{day}.ndjson"
+                path.write_text(_json({**_line(f"T-{day}"), "start_at": f"{day}T10:00:00Z"}))
+                for _attempt in range(20):
+                    try:
+                        service.import_file(engine, path=path, actor=ACTOR, now=START, master_key=MASTER,
+                                            policy=RetentionPolicy(), store=store)  # fmt: skip
+                        break
+                    except key_locks.KeyGone:
+                        continue
+                else:
+                    pytest.fail(f"the import of {day} never got past the sweep")
+        finally:
+            stop.set()
+            sweeper.result(timeout=30)
+    with Session(engine) as session:
+        records = session.exec(select(TrafficRecord)).all()
+        assert sorted(record.day for record in records) == days
+        for record in records:
+            assert service.protected_fields(session, record, MASTER, store=store)["other_party"] == "+441632960001"
+    assert len(destroyed) > 1  # the sweep ran all along
