@@ -38,11 +38,11 @@ def add_written(session: Session, columns: Sequence[str], rows: Sequence[tuple])
         total[0] += 1
         total[1] += row[seconds] or 0
         total[2] += row[volume] or 0
-    if totals:
+    if totals:  # in key order: two imports at once lock the rows they share in the same order, so never deadlock
         session.execute(
             UPSERT,
             [
                 {"day": d, "kind": k, "direction": r, "records": n, "seconds": s, "volume": v}
-                for (d, k, r), (n, s, v) in totals.items()
+                for (d, k, r), (n, s, v) in sorted(totals.items())
             ],
         )

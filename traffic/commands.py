@@ -63,18 +63,23 @@ def import_command(
 ) -> None:
     from provider.security.actor import system_actor
     from provider.security.keystore import KeyStore
-    from traffic import files, service
+    from traffic import files, key_locks, service
 
     settings, engine, clock, traffic = _context()
     total = files.count_lines(file) - (1 if files.is_csv(file.name) else 0)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err) as progress:
         task = progress.add_task("importing", total=total)
-        report = service.import_file(
-            engine, path=file, actor=system_actor("console"), now=clock.now(), master_key=settings.master_key_value(),
-            policy=traffic.policy(), batch_size=batch_size, progress=lambda done: progress.update(task, completed=done),
-            store=KeyStore(settings.key_store),
-        )  # fmt: skip
+        try:
+            report = service.import_file(
+                engine, path=file, actor=system_actor("console"), now=clock.now(),
+                master_key=settings.master_key_value(), policy=traffic.policy(), batch_size=batch_size,
+                progress=lambda done: progress.update(task, completed=done), store=KeyStore(settings.key_store),
+            )  # fmt: skip
+        except key_locks.KeyGone as error:  # the sweep destroyed a day's key mid-import: a re-run is safe
+            progress.stop()
+            err.print(f"import stopped: {error.detail}", style="red", markup=False, highlight=False)
+            raise typer.Exit(1) from None
     _report_bad_lines(report, errors or file.with_name(file.name + ".errors.csv"))
     err.print(
         f"{report.lines:,} lines: {report.written:,} records written, {report.already_stored:,} already stored, "
@@ -92,7 +97,7 @@ def _report_bad_lines(report: IngestReport, errors_path: Path) -> None:
     for line_no, reason in report.errors[:SHOWN_ON_CONSOLE]:
         err.print(f"line {line_no}: {reason}", style="red", markup=False, highlight=False)
     try:
-        _write_errors(report, errors_path)
+        report.write_errors(errors_path)
     except OSError as error:
         err.print(f"cannot write {errors_path} ({error.strerror}): every bad line follows", markup=False)
         for line_no, reason in report.every_error():
@@ -103,17 +108,6 @@ def _report_bad_lines(report: IngestReport, errors_path: Path) -> None:
     more = report.bad_lines > SHOWN_ON_CONSOLE
     shown = f"the first {SHOWN_ON_CONSOLE} above; " if more else ""
     err.print(f"{report.bad_lines:,} bad lines ({shown}every one in {errors_path})", markup=False, highlight=False)
-
-
-def _write_errors(report: IngestReport, errors_path: Path) -> None:
-    import csv
-
-    from traffic.report import split_reason
-
-    with errors_path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(("line", "field", "reason"))
-        writer.writerows((line_no, *split_reason(reason)) for line_no, reason in report.every_error())
 
 
 @traffic_app.command("rotate-key")

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import compress, repeat
 
 from sqlalchemy import select
@@ -102,7 +102,9 @@ class Ingest:
         else:
             self._traffic_row = driver_row(session, TrafficRecord.__table__, TRAFFIC_COLUMNS)
             self._location_row = driver_row(session, LocationRecord.__table__, LOCATION_COLUMNS)
-        self.writer = Writer(session, self.report, background=background and is_postgres(session))
+        self.writer = Writer(
+            session, self.report, background=background and is_postgres(session), store=self.keyring.store
+        )
 
     def feed(self, line_no: int, row: object) -> None:
         self.report.lines += 1
@@ -202,10 +204,13 @@ class Ingest:
             (TrafficRecord.__table__, TRAFFIC_COLUMNS, traffic),
             (LocationRecord.__table__, LOCATION_COLUMNS, location),
         ]
+        days: set = set()
         for table, _columns, rows in batch:
             if rows:
-                partitions.ensure(self.session, table.name, {row[0] for row in rows})
-        self.writer.submit(batch)
+                table_days = {row[0] for row in rows}
+                partitions.ensure(self.session, table.name, table_days)
+                days |= table_days
+        self.writer.submit(batch, self.keyring.wrapped_keys({_as_date(day) for day in days}))
         self._flushes += 1
         if self._flushes % COLLECT_EVERY == 0 and not gc.isenabled():
             # the records are plain values freed by reference counting, but the session's own objects may
@@ -377,6 +382,11 @@ class Ingest:
 
 def _as_is(values: tuple) -> tuple:
     return values
+
+
+def _as_date(day: date | str) -> date:
+    """A row's day as a date: on SQLite the row holds it in the driver's form, ISO text."""
+    return day if isinstance(day, date) else date.fromisoformat(day)
 
 
 ProgressFn = Callable[[int], None]

@@ -9,7 +9,8 @@ the same way (never destroyed), so rotating the master key changes neither ciphe
 
 Destroying a day's key (once no record of that day remains) deletes its file: every copy of that day's
 ciphertext, database backups included, is then unreadable, and a day with records but no key file reads
-as destroyed (`KeyDestroyed`). Rotating the master key re-wraps each key file in place: records are not
+as destroyed (`KeyDestroyed`); `traffic.key_locks` keeps the sweep from destroying a key an import is
+still writing with. Rotating the master key re-wraps each key file in place: records are not
 touched. A Keyring reads each key once, so an import touches the store once per day, not per row.
 """
 
@@ -18,21 +19,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import exists, select, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from provider.security.crypto import derive_key
 from provider.security.keystore import DAY_PREFIX, KeyStore, StoredKey, stamp
 from provider.settings import get_settings
 from provider.subscribers.phone import matching_form
-from traffic import partitions
-from traffic.models import LocationRecord, TrafficRecord
 
 LOOKUP = "lookup"
 NONCE_BYTES = 12
@@ -118,23 +116,32 @@ class Keyring:
         self.store = store or configured_store()
         self._fingerprint = fingerprint(master_key)
         self._ciphers: dict[date, AESGCM] = {}
+        self._wrapped: dict[str, bytes] = {}  # each key as wrapped in its file when first used, by name
         self._lookup: bytes | None = None
         self._hasher: tuple[Any, Any] | None = None
 
     def _ensure(self, name: str) -> bytes:
         stored = self.store.read(name)
-        if stored is not None:
-            return unwrap(self.master_key, name, stored.wrapped)
-        # A day whose key was destroyed and of which a record arrived later gets a new key, never the old.
-        key = AESGCM.generate_key(bit_length=256)
-        wanted = StoredKey(name, wrap(self.master_key, name, key), self._fingerprint, stamp(self.now))
-        stored = self.store.create(wanted)
-        return key if stored is wanted else unwrap(self.master_key, name, stored.wrapped)  # another made it first
+        if stored is None:
+            # A day whose key was destroyed and of which a record arrived later gets a new key, never the old.
+            key = AESGCM.generate_key(bit_length=256)
+            wanted = StoredKey(name, wrap(self.master_key, name, key), self._fingerprint, stamp(self.now))
+            stored = self.store.create(wanted)  # another process's key, if it made the day's first
+            if stored is wanted:
+                self._wrapped[name] = stored.wrapped
+                return key
+        self._wrapped[name] = stored.wrapped
+        return unwrap(self.master_key, name, stored.wrapped)
 
     def cipher(self, day: date) -> AESGCM:
         if day not in self._ciphers:
             self._ciphers[day] = AESGCM(self._ensure(day_name(day)))
         return self._ciphers[day]
+
+    def wrapped_keys(self, days: set[date]) -> dict[date, bytes]:
+        """The wrapped bytes of each day's key this keyring encrypted with, for the writer to check that
+        each is still its day's key (`traffic.key_locks.hold_days`)."""
+        return {day: self._wrapped[day_name(day)] for day in days}
 
     def lookup_key(self) -> bytes:
         if self._lookup is None:
@@ -189,6 +196,7 @@ class Keyring:
             stored = self.store.read(day_name(day))
             if stored is None:
                 raise KeyDestroyed(f"the data key of {day} was destroyed")
+            self._wrapped[stored.name] = stored.wrapped
             self._ciphers[day] = AESGCM(unwrap(self.master_key, stored.name, stored.wrapped))
         return self._ciphers[day]
 
@@ -197,37 +205,6 @@ def _hashed_records(session: Session) -> bool:
     return (
         session.execute(text("SELECT 1 FROM traffic_record WHERE other_party_hash IS NOT NULL LIMIT 1")).first()
         is not None
-    )
-
-
-def destroy_unused_keys(session: Session, before: date, store: KeyStore | None = None) -> int:
-    """Destroy the key of every day before `before` of which no traffic or location record remains: its
-    file is deleted. On PostgreSQL each day is its own partition, asked for one live row (a scan that stops
-    at the first, whatever the statistics say); a day with no partition has no record. Elsewhere each day
-    is asked by one EXISTS on the (day, source id) key. A single statement over every day read every row
-    still kept (DISTINCT), or planned over every partition."""
-    store = store or configured_store()
-    tables = (TrafficRecord.__tablename__, LocationRecord.__tablename__)
-    by_day: dict[date, list[str]] | None = None
-    if partitions.is_partitioned(session, tables[0]):
-        by_day = defaultdict(list)
-        for table in tables:
-            for name, day in partitions.partitions(session, table):
-                by_day[day].append(name)
-    destroyed = 0
-    for day in store.days():
-        if day < before and not _day_in_use(session, day, by_day):
-            destroyed += store.delete(day_name(day))
-    return destroyed
-
-
-def _day_in_use(session: Session, day: date, by_day: dict[date, list[str]] | None) -> bool:
-    if by_day is not None:
-        names = by_day.get(day, [])
-        return any(session.execute(text(f"SELECT 1 FROM {name} LIMIT 1")).first() for name in names)
-    return any(
-        session.execute(select(exists().where(model.day == day))).scalar_one()
-        for model in (TrafficRecord, LocationRecord)
     )
 
 

@@ -37,7 +37,7 @@ from provider.db.bulk import driver_value, is_postgres
 from provider.security import audit
 from provider.security.actor import Actor, system_actor
 from provider.security.keystore import KeyStore
-from traffic import keys, partitions, rules
+from traffic import key_locks, partitions, rules
 from traffic.models import ErasureReceipt, RetentionClass, RetentionHold
 from traffic.sweep_parallel import Parallel
 
@@ -274,7 +274,7 @@ class Sweeper:
         return dict(Counter(row[1] for row in rows)), digest
 
     def destroy_keys(self, store: KeyStore | None) -> None:
-        self.result.keys_destroyed = keys.destroy_unused_keys(self.session, rules.utc_day(self.now), store)
+        self.result.keys_destroyed = key_locks.destroy_unused_keys(self.session, rules.utc_day(self.now), store)
         self._save()
 
 

@@ -1,9 +1,12 @@
-"""Writing an import's checked batches: savepoint, COPY (executemany on SQLite), the re-run fallback, commit
-— in the caller's session, or in a background thread on a connection of its own (see `traffic.ingest`)."""
+"""Writing an import's checked batches: the day locks and key check (`traffic.key_locks`), savepoint, COPY
+(executemany on SQLite), the re-run fallback, commit — in the caller's session, or in a background thread
+on a connection of its own (see `traffic.ingest`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, tuple_
@@ -11,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from provider.db.bulk import write_rows
-from traffic import aggregates
+from provider.security.keystore import KeyStore
+from traffic import aggregates, key_locks
 
 if TYPE_CHECKING:
     from traffic.report import IngestReport
@@ -21,8 +25,8 @@ class Writer:
     """Writes each batch (savepoint, COPY, the re-run fallback) and commits it: in the caller's session, or
     (`background`) in a thread on a session of its own, one batch in flight at a time."""
 
-    def __init__(self, session: Session, report: IngestReport, *, background: bool) -> None:
-        self.report, self.background = report, background
+    def __init__(self, session: Session, report: IngestReport, *, background: bool, store: KeyStore) -> None:
+        self.report, self.background, self.store = report, background, store
         self._future: Future | None = None
         self._caller = session
         if background:
@@ -31,13 +35,15 @@ class Writer:
         else:
             self.session = session
 
-    def submit(self, batch: list[tuple]) -> None:
+    def submit(self, batch: list[tuple], keys_used: Mapping[date, bytes]) -> None:
+        """Write `batch` ((table, columns, rows) each), whose rows were encrypted with `keys_used` (each
+        day's key, wrapped as in its file)."""
         if not self.background:
-            self._write_batch(batch)
+            self._write_batch(batch, keys_used)
             return
-        self._caller.commit()  # the batch's new day keys and partitions, before any record that needs them
+        self._caller.commit()  # the batch's partitions, before any record that needs them
         self.wait()
-        self._future = self._pool.submit(self._write_batch, batch)
+        self._future = self._pool.submit(self._write_batch, batch, keys_used)
 
     def wait(self) -> None:
         future, self._future = self._future, None
@@ -53,8 +59,9 @@ class Writer:
             self._pool.shutdown(wait=True)
             self.session.close()
 
-    def _write_batch(self, batch: list[tuple]) -> None:
+    def _write_batch(self, batch: list[tuple], keys_used: Mapping[date, bytes]) -> None:
         try:
+            key_locks.hold_days(self.session, self.store, keys_used)
             for table, columns, rows in batch:
                 self._write(table, columns, rows)
             self.session.commit()

@@ -17,7 +17,11 @@ subscriber columns; a row with no line_number creates the subscriber without a l
 
 Every row is validated before anything is written. A bad row is reported with its line number in
 the file, the column and the reason ("line 17: line_number: not a valid UK number"); if any row is
-bad nothing is written. Policy for existing data: the import only creates. An account reference or
+bad nothing is written. Every bad row is reported, however many (reports used to stop at 1,000): the
+first `SHOWN` errors are kept in memory for a console to show, every one is spooled
+(`provider.error_spool`, on disk past a megabyte) and read back in file order by `every_error()`.
+
+Policy for existing data: the import only creates. An account reference or
 line number that already exists in the database is a bad row (update existing subscribers through
 the API or the forms, which audit each change). Good files are written in one transaction, in
 batches, set-based (provider.subscribers.writer), with one audit event for the whole import naming
@@ -39,6 +43,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from provider.db.bulk import BATCH_SIZE
+from provider.error_spool import ErrorSpool
 from provider.evidence import file_sha256
 from provider.security import audit
 from provider.security.actor import Actor
@@ -48,7 +53,7 @@ from provider.subscribers.writer import SubscriberWriter
 COLUMNS = ("account_reference", "kind", "name", "address", "email", "phone", "line_number", "line_service")
 REQUIRED_COLUMNS = ("account_reference", "kind", "name", "address")
 SUBSCRIBER_FIELDS = ("kind", "name", "address", "email", "phone", "account_reference")
-MAX_REPORTED_ERRORS = 1000
+SHOWN = 1000  # errors kept in memory for a console to show; every one is in the report's spool
 LOOKUP_CHUNK = 500
 Progress = Callable[[str, int], None]  # (stage, rows just done): "validating" then "writing"
 
@@ -71,12 +76,33 @@ class ImportReport:
     subscribers: int = 0
     lines: int = 0
     batches: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first SHOWN
     bad_rows: int = 0
+    error_count: int = 0  # a bad row may have several
+    _spool: ErrorSpool = field(default_factory=ErrorSpool, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return self.bad_rows == 0
+
+    def add(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < SHOWN:
+            self.errors.append(error)
+        self._spool.add(error.line, error.column, error.reason)
+
+    def every_error(self) -> Iterator[RowError]:
+        """Every error, in file order (a row's own errors before any found against the database: those are
+        looked for only when every row is good on its own)."""
+        for line, column, reason in self._spool.rows():
+            yield RowError(int(line), column, reason)
+
+    def write_errors(self, path: Path) -> None:
+        """Every error to a CSV file at `path`: line, column, reason."""
+        self._spool.write_csv(path, ("line", "column", "reason"))
+
+    def close(self) -> None:
+        self._spool.close()
 
 
 @dataclass
@@ -195,8 +221,8 @@ def _rows(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, str] | None, li
 
 def _add_errors(report: ImportReport, errors: list[RowError]) -> None:
     report.bad_rows += 1
-    room = MAX_REPORTED_ERRORS - len(report.errors)
-    report.errors.extend(errors[: max(room, 0)])
+    for error in errors:
+        report.add(error)
 
 
 def _spool_row(spool: Any, number: int, subscriber: SubscriberCreate, seen: _Seen) -> None:
@@ -305,7 +331,6 @@ def import_file(
         if report.ok:
             _check_database(session, seen, report)
         if not report.ok:
-            report.errors.sort(key=lambda e: e.line)
             return report
         del seen
         spool.seek(0)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from provider.db.session import SessionDep
 from provider.errors import NotFound
@@ -35,7 +35,10 @@ ConfirmValues = Annotated[Values, Depends(CONFIRM_FORM.submitted)]
 
 
 def build(*, session: Session, subscriber: Subscriber, now: Any, settings: Settings, **_: Any) -> dict[str, Any]:
-    return {"summary": service.summary(session, subscriber_id=subscriber.id, now=now, zone=settings.zone)}
+    summary = service.summary(session, subscriber_id=subscriber.id, now=now, zone=settings.zone)
+    # a line that left is named by its number, as the page's lines table shows it, not by its id
+    lines = session.exec(select(Line.id, Line.number).where(Line.subscriber_id == subscriber.id)).all()
+    return {"summary": summary, "numbers": {line_id: display_number(number) for line_id, number in lines}}
 
 
 PANEL = SubscriberPanel("Leaving and erasure", "leaving/panel.html", build, Permission.subscribers_read)

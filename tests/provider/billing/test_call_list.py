@@ -25,6 +25,7 @@ from provider.security.keystore import KeyStore, StoredKey
 from provider.security.models import AuditEvent
 from provider.settings import Settings
 from tests.provider.billing.test_api import CALLS, add_subscriber
+from traffic import key_locks as traffic_key_locks
 from traffic import keys as traffic_keys
 
 NUMBERS = [call["called_number"] for call in CALLS]
@@ -211,7 +212,7 @@ def test_traffic_and_the_call_list_share_the_key_store_each_minding_only_its_own
     assert traffic_keys.rotate_master_key(old_master_key=old, new_master_key=new, store=store) == 1
     assert keys.rotate_master_key(store=store, old_master_key=old, new_master_key=new) == 1
     with Session(engine) as session:
-        assert traffic_keys.destroy_unused_keys(session, date(2030, 1, 1), store=store) == 1  # the day only
+        assert traffic_key_locks.destroy_unused_keys(session, date(2030, 1, 1), store=store) == 1  # the day only
         assert keys.periods(store) == ["2026-03"]
         assert store.create(StoredKey("day:2026-03-06", b"w", "f", "")).name == "day:2026-03-06"
         assert keys.destroy_expired(session, datetime(2030, 1, 1, tzinfo=UTC), store=store, months=12,

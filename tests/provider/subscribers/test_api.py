@@ -171,3 +171,40 @@ def test_bad_input_is_a_problem_never_a_500(api_client):
     assert client.patch(f"/api/v1/subscribers/{created['id']}", json={"name": None}).status_code == 422
     assert client.patch(f"/api/v1/subscribers/{created['id']}", json={"address": "x\u0000"}).status_code == 422
     assert client.get("/api/v1/lines/424242/users").status_code == 404
+
+
+CSV_HEADER = "account_reference,kind,name,address,email,phone,line_number,line_service\n"
+
+
+def _import_csv(client, text: str):
+    return client.post("/api/v1/subscribers/import", content=text.encode(), headers={"Content-Type": "text/csv"})
+
+
+def test_a_good_csv_file_is_imported_through_the_api(api_client):
+    client = api_client("agent")
+    rows = "A-1,individual,Ann,1 Road,,,07700 900001,mobile\nA-2,corporate,B Ltd,2 Road,,,,\n"
+    answer = _import_csv(client, CSV_HEADER + rows)
+    assert answer.status_code == 201, answer.text
+    assert {k: answer.json()[k] for k in ("rows", "subscribers", "lines")} == {"rows": 2, "subscribers": 2, "lines": 1}
+    assert client.get("/api/v1/subscribers", params={"q": "A-1"}).json()["items"][0]["name"] == "Ann"
+
+
+def test_a_refused_csv_file_lists_every_bad_row_past_a_thousand_and_writes_nothing(api_client):
+    client = api_client("agent")
+    rows = "".join(f"B-{i},individual,Bad,1 Road,,,0770,mobile\n" for i in range(1500))
+    answer = _import_csv(client, CSV_HEADER + "A-1,individual,Ann,1 Road,,,,\n" + rows)
+    assert answer.status_code == 422 and answer.headers["content-type"].startswith("application/problem+json")
+    problem = answer.json()
+    assert problem["detail"] == "1500 bad rows of 1501: nothing was imported" and problem["bad_rows"] == 1500
+    assert [error["line"] for error in problem["errors"]] == list(range(3, 1503))
+    assert problem["errors"][-1] == {"line": 1502, "field": "line_number", "reason": "not a valid UK number"}
+    assert client.get("/api/v1/subscribers").json()["items"] == []
+
+
+def test_an_import_body_that_is_not_a_csv_file_is_a_problem_not_a_500(api_client):
+    client = api_client("agent")
+    for body in ("", "\xff\xfe", "no,header\n1,2\n"):
+        answer = _import_csv(client, body)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0]["line"] == 1
+    assert api_client("auditor").post("/api/v1/subscribers/import", content=b"").status_code == 403

@@ -191,3 +191,35 @@ def test_bulk_rows_store_times_exactly_as_the_orm_does(sqlite_engine, clock, tmp
     with Session(sqlite_engine) as session:
         stored = set(session.execute(text("SELECT created_at FROM subscriber")).scalars())
     assert len(stored) == 1
+
+
+def test_every_bad_row_of_a_file_with_more_than_a_thousand_is_reported_in_file_order(
+    sqlite_engine, clock, tmp_path, monkeypatch
+):
+    """Reports used to stop at 1,000: now every bad row is read back from a spool that goes to disk."""
+    monkeypatch.setattr("provider.error_spool.SPOOL_MEMORY_BYTES", 4096)  # on disk well before the end
+    rows = "".join(f"B-{i},alien,Bad {i},{i} Road,,,,\n" for i in range(1, 1501))
+    report = _import(sqlite_engine, clock, _file(tmp_path, HEADER + "A-0,individual,Ann,1 Road,,,,\n" + rows))
+    assert (report.bad_rows, report.error_count, report.rows) == (1500, 1500, 1501)
+    assert len(report.errors) == bulk.SHOWN == 1000  # held in memory for a console
+    assert report._spool._file._rolled  # the rest of them are on disk, not in memory
+    every = list(report.every_error())
+    assert [error.line for error in every] == list(range(3, 1503))
+    assert {error.column for error in every} == {"kind"} and every[-1].line == 1502
+    report.close()
+    assert _count(sqlite_engine, Subscriber) == 0
+
+
+def test_more_than_a_thousand_rows_already_in_the_database_are_each_reported(engine, clock, tmp_path):
+    """The database check's errors too: two per row (the reference and the number), in file order."""
+    numbers = [f"07700 900{i:03d}" if i < 1000 else f"0113 496 0{i - 1000:03d}" for i in range(1200)]  # drama ranges
+    path = _file(
+        tmp_path, HEADER + "".join(f"A-{i},individual,Ann {i},1 Road,,,{n},mobile\n" for i, n in enumerate(numbers))
+    )
+    assert _import(engine, clock, path).ok
+    report = _import(engine, clock, path)
+    assert (report.bad_rows, report.error_count) == (1200, 2400)
+    every = list(report.every_error())
+    assert [error.line for error in every] == [line for line in range(2, 1202) for _ in range(2)]
+    assert [error.column for error in every[:2]] == ["account_reference", "line_number"]
+    assert every[-1].reason.startswith("already a line of subscriber")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -97,3 +99,38 @@ def test_a_name_over_its_limit_names_its_line(pecr, tmp_path):
     result = pecr("subscribers", "import", str(path))
     assert "line 3: name:" in result.output
     assert "1 bad rows of 2: nothing was imported" in result.output
+
+
+def _bad_file(tmp_path, count):
+    path = tmp_path / "many.csv"
+    path.write_text(HEADER + "".join(f"B-{i},individual,Bad,1 Road,,,0770,mobile\n" for i in range(count)))
+    return path
+
+
+def test_every_problem_of_more_than_a_thousand_goes_to_the_errors_file_and_the_first_to_the_console(
+    pecr, sqlite_engine, tmp_path
+):
+    path = _bad_file(tmp_path, 1500)
+    result = pecr("subscribers", "import", str(path))
+    assert result.exit_code == 1
+    assert "line 21: line_number: not a valid UK number" in result.output  # the 20th problem
+    assert "line 22:" not in result.output
+    errors_file = tmp_path / "many.csv.errors.csv"
+    assert f"1,500 problems (the first 20 above; every one in {errors_file})" in result.output.replace("\n", "")
+    assert "1,500 bad rows of 1,500: nothing was imported" in result.output
+    with errors_file.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["line", "column", "reason"] and len(rows) == 1501
+    assert rows[-1] == ["1501", "line_number", "not a valid UK number"]
+    assert [int(row[0]) for row in rows[1:]] == list(range(2, 1502))
+    assert _subscribers(sqlite_engine) == 0
+
+
+def test_the_errors_option_names_the_file_and_an_unwritable_one_sends_every_problem_to_the_console(pecr, tmp_path):
+    path = _bad_file(tmp_path, 30)
+    chosen = tmp_path / "problems.csv"
+    assert pecr("subscribers", "import", str(path), "--errors", str(chosen)).exit_code == 1
+    assert len(chosen.read_text().splitlines()) == 31 and not (tmp_path / "many.csv.errors.csv").exists()
+    result = pecr("subscribers", "import", str(path), "--errors", str(tmp_path / "missing" / "problems.csv"))
+    assert result.exit_code == 1
+    assert "cannot write" in result.output and "line 31: line_number: not a valid UK number" in result.output
