@@ -90,6 +90,8 @@ class Ingest:
         self.holds = active_holds(session, now)
         self.alerts = {a.alert_ref: (a.period_end, a.test) for a in session.execute(select(EmergencyAlert)).scalars()}
         self._numbers: dict[str, str | None] = {}
+        self._partitioned: dict[str, bool] = {}  # a table's layout does not change during an import
+        self._asked: set[str] = set()  # line numbers as written in the file, already looked up
         self._lines: dict[str, tuple[int, int]] = {}
         self._bills: dict[str, rules.BillState | None] = {}
         self._pending: list[tuple[int, TrafficLine | LocationLine]] = []
@@ -152,7 +154,9 @@ class Ingest:
         )
 
     def _resolve_values(self, numbers: set[str], refs: set[str]) -> None:
-        wanted = {e164 for number in numbers if (e164 := self._e164(number)) and e164 not in self._lines}
+        fresh = numbers - self._asked  # a file names the same lines over and over: each is asked once
+        self._asked |= fresh
+        wanted = {e164 for number in fresh if (e164 := self._e164(number)) and e164 not in self._lines}
         for chunk in chunks(sorted(wanted), 1000):
             for line_id, subscriber_id, number in self.session.execute(
                 select(Line.id, Line.subscriber_id, Line.number).where(Line.number.in_(chunk))

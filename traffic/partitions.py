@@ -35,6 +35,11 @@ def ensure(session: Session, table: str, days: Iterable[date]) -> int:
     """Create the partitions of `days` that do not exist yet; returns how many were made."""
     if not is_partitioned(session, table):
         return 0
+    return ensure_on_partitioned(session, table, days)
+
+
+def ensure_on_partitioned(session: Session, table: str, days: Iterable[date]) -> int:
+    """`ensure` for a table the caller knows is partitioned."""
     existing = {day for _name, day in partitions(session, table)}
     made = 0
     for day in sorted(set(days) - existing):

@@ -25,6 +25,9 @@ from traffic.report import IngestReport
 from traffic.rules import RetentionPolicy
 
 Progress = Callable[[int], None]
+# A file's batch (one transaction each): each costs a few fixed statements (savepoint, partitions, the
+# key-lock check, the counts, commit), which at 5,000 rows took a tenth of an import's time.
+FILE_BATCH = 20_000
 BLOCK_ROWS = 5000  # rows checked together by column: long enough for C-level passes, short for flat memory
 
 
@@ -76,12 +79,14 @@ def import_file(
     now: datetime,
     master_key: str,
     policy: RetentionPolicy,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int = FILE_BATCH,
     progress: Progress | None = None,
     store: KeyStore | None = None,
 ) -> IngestReport:
     """Import a CSV or NDJSON file: good lines committed batch by batch, bad ones reported (see traffic.ingest)."""
-    with Session(engine, expire_on_commit=False) as session:
+    # One connection held for the import: a session on the engine returns it at each batch's commit and
+    # takes it again with the pool's ping.
+    with engine.connect() as connection, Session(bind=connection, expire_on_commit=False) as session:
         ingest = Ingest(
             session, master_key=master_key, now=now, policy=policy, batch_size=batch_size, background=True, store=store
         )

@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Connection, Engine, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -29,8 +29,13 @@ class Writer:
         self.report, self.background, self.store = report, background, store
         self._future: Future | None = None
         self._caller = session
+        self._types: dict = {}  # the COPY's column types, read once per import
+        self._connection: Connection | None = None
         if background:
-            self.session = Session(session.get_bind())
+            # A connection held for the whole import: a session on the engine gave its connection back at
+            # each commit and took it again, with the pool's ping, twice a batch.
+            self._connection = engine_of(session).connect()
+            self.session = Session(bind=self._connection)
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="traffic-writer")
         else:
             self.session = session
@@ -58,6 +63,8 @@ class Writer:
         finally:
             self._pool.shutdown(wait=True)
             self.session.close()
+            if self._connection is not None:
+                self._connection.close()
 
     def _write_batch(self, batch: list[tuple], keys_used: Mapping[date, bytes]) -> None:
         try:
@@ -74,12 +81,12 @@ class Writer:
             return
         try:
             with self.session.begin_nested():
-                write_rows(self.session, table, columns, rows, binary=True)
+                write_rows(self.session, table, columns, rows, binary=True, types=self._types)
         except Exception as error:  # COPY raises the driver's own error, not SQLAlchemy's
             if not _is_unique_violation(error):
                 raise
             rows = self._not_stored(table, _unique_in_batch(rows, self.report))
-            write_rows(self.session, table, columns, rows, binary=True)
+            write_rows(self.session, table, columns, rows, binary=True, types=self._types)
         if table.name == "traffic_record":
             aggregates.add_written(self.session, columns, rows)
         self.report.written += len(rows)
@@ -100,6 +107,11 @@ class Writer:
         fresh = [row for row in rows if (_day_key(row[0]), row[1]) not in known]
         self.report.already_stored += len(rows) - len(fresh)
         return fresh
+
+
+def engine_of(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind.engine if isinstance(bind, Connection) else bind
 
 
 def _is_unique_violation(error: Exception) -> bool:

@@ -56,20 +56,34 @@ def _column_oids(cursor: Any, table: str, columns: Sequence[str]) -> list[int]:
 
 
 def write_rows(
-    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Row], *, binary: bool = False
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    *,
+    binary: bool = False,
+    types: dict[tuple[str, tuple[str, ...]], list[int]] | None = None,
 ) -> None:
     """Write rows whose values are already in the driver's form (see `driver_row`).
 
     `binary` (PostgreSQL): COPY in binary format with each column's type given up front, so neither
     psycopg (no dumper looked up per value) nor the server (no text to parse: bytea is not hex-decoded,
     times are not parsed) spends work per value; it needs each value of the column's exact Python type
-    (int for bigint, bytes for bytea, aware datetime for timestamptz)."""
+    (int for bigint, bytes for bytea, aware datetime for timestamptz). `types`, a dict the caller keeps for
+    one job, holds the column types once read, so a job of many batches asks the catalogue once."""
     if not rows:
         return
     if is_postgres(session):
         cursor = session.connection().connection.driver_connection.cursor()
         options = " (FORMAT BINARY)" if binary else ""
-        oids = _column_oids(cursor, table.name, columns) if binary else None
+        oids = None
+        if binary:
+            key = (table.name, tuple(columns))
+            oids = types.get(key) if types is not None else None
+            if oids is None:
+                oids = _column_oids(cursor, table.name, columns)
+                if types is not None:
+                    types[key] = oids
         with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN{options}") as copy:
             if oids is not None:
                 copy.set_types(oids)
