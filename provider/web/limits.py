@@ -29,6 +29,7 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from provider.batching import no_cycle_collection
 from provider.web.problems import problem
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
@@ -40,6 +41,7 @@ BOM = b"\xef\xbb\xbf"
 DIGITS = bytes(49 if 48 <= byte <= 57 else 48 for byte in range(256))
 LONG_RUN = b"1" * 20
 CONTAINERS = (dict, list)
+LARGE_BODY = 1 << 20  # bytes: about 8,000 calls of a batch
 
 
 class BodyTooLarge(Exception):
@@ -161,6 +163,21 @@ class RequestLimits:
             reason = f"the body did not arrive within {self.body_timeout:g} seconds"
             await self._refuse(scope, send, 408, "Request timeout", reason)
             return
+        if len(body) < LARGE_BODY:
+            await self._hand_on(scope, body, more, receive, send)
+            return
+        # A large batch: its parsed body and its answers are hundreds of thousands of acyclic values, each
+        # of which counts towards the cyclic collector's next pass, and such passes walked the heap (a
+        # million-line cache) during the parse and again when a route resumed the collector (about a fifth
+        # of a 100,000-call batch's time over HTTP). Paused for the whole request, and resumed once the
+        # parsed body is let go, the collector finds those values freed, not pending.
+        with no_cycle_collection():
+            try:
+                await self._hand_on(scope, body, more, receive, send)
+            finally:
+                scope.pop(PARSED_KEY, None)
+
+    async def _hand_on(self, scope: Scope, body: bytes, more: list[Message], receive: Receive, send: Send) -> None:
         reason = self._unreadable(scope, body)
         if reason:
             await self._refuse(scope, send, 422, "Unreadable body", reason)

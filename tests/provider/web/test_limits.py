@@ -137,3 +137,27 @@ def test_the_fast_reading_agrees_with_the_checks_in_words(body):
     assert problem == json_problem(body, 3)
     if problem is None:
         assert value == json.loads(body)
+
+
+def test_a_large_body_pauses_the_cyclic_collector_for_its_request_only(manager):
+    """The collector is paused while a large batch is handled (the route sees it paused) and running again
+    after, whether the request was answered, refused as unreadable, or refused by its schema."""
+    import gc
+
+    from provider.web.limits import LARGE_BODY
+
+    padding = "x" * LARGE_BODY
+    assert gc.isenabled()
+    refused_by_schema = _post(manager, json.dumps({"title": padding}).encode())
+    assert refused_by_schema.status_code == 422 and gc.isenabled()
+    unreadable = _post(manager, b'{"title": "' + padding.encode() + b'", oops}')
+    assert "not valid JSON" in _problem(unreadable) and gc.isenabled()
+    body = json.dumps({"title": padding, "items": [{"n": i} for i in range(50_000)]}).encode()
+    seen = []
+    gc.callbacks.append(lambda phase, _info: seen.append(phase))
+    try:
+        _post(manager, body)
+    finally:
+        gc.callbacks.pop()
+    assert seen == []  # 50,000 objects parsed and freed, and not one collection while they lived
+    assert gc.isenabled()
