@@ -9,10 +9,10 @@ and expired by the sweep's time, spread over ten days):
 2. plain COPY: the table emptied and the same stored rows COPYed back from that file on one connection, in
    one statement (indexes and partitions the same);
 3. raw batched DELETE of the expired half by id range (one connection, `batch` ids a statement and a commit),
-   against the sweep of the same rows (reloaded), same batches: the sweep's DELETE also returns the rows into
-   counts per class and per day, kind and direction, and an id hash, then upserts the aggregates and updates
-   its receipt in the batch's transaction; it runs two batches' DELETEs at once on two connections
-   (`traffic.sweep_parallel`), committing in range order;
+   against the sweep of the same rows (reloaded), same batches: the sweep's DELETE also returns each row's
+   id and class, counted per class and hashed in the same statement, and the batch's receipt is updated in
+   its transaction (the anonymous counts were added at import); it runs two batches' DELETEs at once on two
+   connections (`traffic.sweep_parallel`), committing in range order;
 4. the sweep again at a time when every row has expired: whole-day partitions dropped (PostgreSQL).
 Peak RSS is the process's high-water mark at the end (`resource.getrusage`).
 
@@ -20,23 +20,25 @@ Both COPYs use the binary format: the import writes binary COPY (no text for the
 the plain COPY is exported and re-imported in binary too; in text it ran about 35% slower (35,000 against
 56,000 rows/s at 200,000), which would have flattered the import.
 
-Measured on 2 Dec 2026 (2-core machine, load average under 1; the issue's quiet figures were taken
-with no one else on it), before the column checks and the background writer:
+Measured on 8 Dec 2026 (2-core machine, quiet: nothing else running), on a fresh scratch database each:
   pecr bench traffic --count 1000000 --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_traffic
-  ingest 14,064/s vs plain COPY 48,710/s = 0.29; sweep 143,315/s vs raw DELETE 294,020/s = 0.49;
-  --count 5000000: ingest 0.36, sweep 0.30; 10 partitions (2,500,000 rows) dropped in 9.2 s; peak RSS 136 MiB.
-Measured on 3 Dec 2026 with other benchmarks running (load average 5 to 11 on 2 cores, so only the ratios of
-one run mean anything, and they still swing), at 1,000,000: before, ingest 0.19 and sweep 0.61 (peak RSS
-140 MiB); after, in three runs, ingest 0.56, 0.45, 0.46 and sweep 0.71, 0.84, 0.41 (peak RSS 147 MiB). On
-the way: column checks and the background writer alone 0.35; with the collector paused 0.46, the sweep on
-one connection then 0.63 and 0.73 — two connections have not shown a gain on a machine this loaded.
---count 5000000 once (load 9 to 14): ingest 0.65, sweep 0.40, 10 partitions (2,500,000 rows) dropped in
-14.7 s, peak RSS 147 MiB (flat from 1,000,000).
-The import's CPU per record fell from about 39 µs to 16 µs (200,000 rows): the
-column checks (~5), the CSV reader (~3), retention (~2), two AES-GCM fields (~2) and an HMAC (~1) are
-what is left, besides COPY. Pausing the cyclic collector during the import halved it (its rows are acyclic,
-yet they set off collections walking every row held). On a loaded machine the overlap of our work with
-the server's buys little: no core is idle.
+  ingest 61,763/s vs plain COPY 97,601/s = 0.63; sweep 401,729/s vs raw DELETE 430,720/s = 0.93; 10
+  partitions (500,000 rows) dropped in 0.9 s; peak RSS 184.5 MiB.
+  --count 5000000: ingest 58,064 vs 79,826 = 0.73; sweep 390,227 vs 418,559 = 0.93; 10 partitions
+  (2,500,000 rows) dropped in 4.5 s; peak RSS 185.0 MiB (flat from 1,000,000).
+Before that day's changes (2 to 7 Dec) ingest stood at 0.29 to 0.40 and the sweep at 0.47 to 0.68. What
+moved them, each found with py-spy or the server backend's CPU time per batch:
+- the import held neither connection: each batch of 5,000 gave both back to the pool at commit and took
+  them again with its ping; it also asked each batch whether the table is partitioned and read the COPY's
+  column types. Connections held, answers kept, 20,000 rows a batch: 44,680 to 68,412 rows/s;
+- the sweep found days whose key can go by a DISTINCT over every row still kept (0.6 to 0.9 s of a 3 s
+  sweep); it now asks each day's partition for one row (3.5 ms for ten days);
+- the sweep's DELETE returned and grouped day, kind, direction, duration and volume into the anonymous
+  counts: 30 ms of server CPU a batch against 15 for the raw DELETE; the counts are now added at import,
+  and the DELETE returns id and class only (23 ms).
+The import's CPU per record is about 13 µs (1,000,000 rows): the column checks, the CSV reader,
+retention, two AES-GCM fields and an HMAC, besides COPY. Pausing the cyclic collector during the import
+halved it once (its rows are acyclic, yet they set off collections walking every row held).
 """
 
 from __future__ import annotations
