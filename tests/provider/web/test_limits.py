@@ -161,3 +161,14 @@ def test_a_large_body_pauses_the_cyclic_collector_for_its_request_only(manager):
         gc.callbacks.pop()
     assert seen == []  # 50,000 objects parsed and freed, and not one collection while they lived
     assert gc.isenabled()
+
+
+def test_the_depth_of_parsed_json_is_counted_through_mixed_and_uniform_levels():
+    from provider.web.limits import _deeper_than
+
+    assert _deeper_than([[[[1]]]], 3) and not _deeper_than([[[1]]], 3)
+    assert _deeper_than({"a": [{"b": [{}]}]}, 4) and not _deeper_than({"a": [{"b": [{}]}]}, 5)
+    assert not _deeper_than({"a": 1}, 1) and _deeper_than({"a": {}}, 1)
+    batch = {"calls": [{"n": "1"}] * 1000 + [{"n": ["deeper"]}]}  # one item deeper than the rest
+    assert _deeper_than(batch, 3) and not _deeper_than(batch, 4)
+    assert _deeper_than([[1], {"a": [[]]}], 3) and not _deeper_than([[1], {"a": [[]]}], 4)
