@@ -28,7 +28,8 @@ from sqlmodel import Session
 
 from provider.security.actor import Actor
 from provider.subscribers.leaving.registry import Keeper, Kept, register
-from provider.subscribers.models import Line
+from provider.subscribers.models import Line, LineUser
+from provider.wording.models import PersonKind
 from traffic.consent.models import ConsentEvent, PrivacySwitch
 from traffic.models import Bill, LocationRecord, RetentionClass, RetentionHold, TrafficRecord
 from traffic.policy import TrafficSettings
@@ -115,7 +116,13 @@ def on_user_removed(session: Session, *, subscriber_id: int, line_id: int, user_
 
 
 def on_erase(session: Session, *, subscriber_ids: list[int], line_ids: list[int], now: datetime) -> dict[str, int]:  # noqa: ARG001
-    consents = session.execute(delete(ConsentEvent).where(ConsentEvent.subscriber_id.in_(subscriber_ids)))
+    # The subscriber's and its users' consents by subscriber; a line erased alone takes its users' consents.
+    users = select(LineUser.id).where(LineUser.line_id.in_(line_ids))
+    whose = or_(
+        ConsentEvent.subscriber_id.in_(subscriber_ids),
+        and_(ConsentEvent.person_kind == PersonKind.line_user, ConsentEvent.person_id.in_(users)),
+    )
+    consents = session.execute(delete(ConsentEvent).where(whose))
     switches = session.execute(delete(PrivacySwitch).where(PrivacySwitch.line_id.in_(line_ids)))
     return {"consents": consents.rowcount, "privacy_switches": switches.rowcount}
 

@@ -51,7 +51,9 @@ def needed(subscriber_id: ColumnElement[Any], now: datetime) -> ColumnElement[bo
 
 
 def on_erase(session: Session, *, subscriber_ids: list[int], line_ids: list[int], now: datetime) -> dict[str, int]:  # noqa: ARG001
-    calls = session.execute(delete(BillCall).where(BillCall.subscriber_id.in_(subscriber_ids)))
+    # A line erased on its own (its subscriber stays) takes the calls made from it.
+    of_lines = BillCall.line_number.in_(select(Line.number).where(Line.id.in_(line_ids)))
+    calls = session.execute(delete(BillCall).where(or_(BillCall.subscriber_id.in_(subscriber_ids), of_lines)))
     choices = session.execute(delete(ItemisedBillChoice).where(ItemisedBillChoice.subscriber_id.in_(subscriber_ids)))
     return {"calls": calls.rowcount, "itemised_choices": choices.rowcount}
 

@@ -62,3 +62,13 @@ def erase_subscriber(subscriber_id: IdPath, session: SessionDep, actor: Writer, 
     receipt = service.erase_subscriber(session, actor=actor, now=now, subscriber_id=subscriber_id)
     session.commit()
     return ReceiptPublic.model_validate(receipt, from_attributes=True)
+
+
+@router.post("/lines/{line_id:int}/erase", response_model=ReceiptPublic)
+def erase_line(line_id: IdPath, session: SessionDep, actor: Writer, now: NowDep) -> ReceiptPublic:
+    """Erase a left line whose subscriber stays, once nothing is kept of it; 409 with every reason while
+    something is (the line's traffic, its calls within retention, an open trace, a directory entry still
+    delivered)."""
+    receipt = service.erase_line(session, actor=actor, now=now, line_id=line_id)
+    session.commit()
+    return ReceiptPublic.model_validate(receipt, from_attributes=True)

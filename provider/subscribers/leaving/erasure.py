@@ -86,6 +86,29 @@ def anonymise(
     return counts
 
 
+def anonymise_line(session: Session, *, line: Line, now: datetime, by: str) -> SubscriberErasureReceipt:
+    """Erase one line whose subscriber stays: the domains' data of the line first (`registry.erase_of` with
+    no subscriber), its named users and the records of notices served to them unnamed, its number
+    replaced by `#<id>`; one receipt naming the line. The subscriber's own data is left as it is."""
+    users = list(session.execute(select(LineUser.id).where(LineUser.line_id == line.id)).scalars())
+    counts = registry.erase_of(session, subscriber_ids=[], line_ids=[line.id], now=now)
+    counts["subscribers.wording_served_unnamed"] = _unname_served(session, [], users)
+    session.execute(delete(LineUser).where(LineUser.line_id == line.id))
+    session.execute(
+        update(Line).where(Line.id == line.id)
+        .values(number=literal("#") + cast(Line.id, String), erased_at=now, updated_at=now)
+    )  # fmt: skip
+    receipt = SubscriberErasureReceipt(
+        subscriber_id=line.subscriber_id, line_id=line.id, trigger=ErasureTrigger.request, erased_at=now, erased_by=by,
+        lines_erased=1, users_erased=len(users), counts=counts,
+        ids_hash=rules.ids_hash(line.subscriber_id, [line.id], users),
+    )  # fmt: skip
+    session.add(receipt)
+    session.flush()
+    session.refresh(line)
+    return receipt
+
+
 def lapsed(now: datetime, limit: int):
     """The left subscribers, not yet erased, that no keeper still needs: one SELECT of ids."""
     needed = [keeper.needed(Subscriber.id, now) for keeper in registry.keepers()]

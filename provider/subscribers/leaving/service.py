@@ -189,3 +189,24 @@ def erase_subscriber(session: Session, *, actor: Actor, now: datetime, subscribe
                "ids_hash": receipt.ids_hash, "counts": receipt.counts},
     )  # fmt: skip
     return receipt
+
+
+def erase_line(session: Session, *, actor: Actor, now: datetime, line_id: int) -> SubscriberErasureReceipt:
+    """Erase a left line of a subscriber that stays, once nothing is kept of it; refused (409) with every
+    reason otherwise. A subscriber that leaves altogether is erased whole (`erase_subscriber`)."""
+    _require_write(actor)
+    line = subscribers.get_line(session, line_id)
+    kept = registry.kept_of(session, subscriber_id=line.subscriber_id, line_ids=[line.id], now=now)
+    refusals = rules.erasure_refusals(left_at=line.left_at, erased_at=line.erased_at, kept=kept)
+    if refusals:
+        raise Conflict(
+            f"line {line_id} cannot be erased yet: " + "; ".join(refusals),
+            errors=[FieldError("line_id", reason) for reason in refusals],
+        )
+    receipt = erasure.anonymise_line(session, line=line, now=now, by=actor.name)
+    audit.record(
+        session, actor=actor, action="line.erased", entity_type="line", entity_id=line_id, now=now,
+        after={"receipt_id": receipt.id, "subscriber_id": line.subscriber_id, "users": receipt.users_erased,
+               "ids_hash": receipt.ids_hash, "counts": receipt.counts},
+    )  # fmt: skip
+    return receipt
