@@ -15,7 +15,7 @@ from provider.errors import NotFound
 from provider.security.actor import Actor
 from provider.security.roles import Permission
 from provider.settings import Settings
-from provider.subscribers.leaving import service
+from provider.subscribers.leaving import registry, rules, service
 from provider.subscribers.leaving.forms import CONFIRM_FORM, LEAVE_FORM, REASON_OPTIONS
 from provider.subscribers.leaving.models import LeaveCreate
 from provider.subscribers.models import Line, LineUser, Subscriber
@@ -159,4 +159,33 @@ def erase(request: Request, session: SessionDep, actor: Writer, now: NowDep, sub
         session, CONFIRM_FORM, action=act,
         on_error=lambda errors, status: _erase_page(request, session, subscriber, now, errors, status),
         success=lambda _: redirect(request, f"/subscribers/{subscriber.id}#leaving", "Subscriber erased."),
+    )  # fmt: skip
+
+
+def _erase_line_page(request: Request, session: Session, subscriber: Subscriber, line: Line, now: Any,
+                     errors: list[FormError], status_code: int = 200) -> Response:  # fmt: skip
+    zone = request.app.state.settings.zone
+    kept = registry.kept_of(session, subscriber_id=subscriber.id, line_ids=[line.id], now=now)
+    refusals = rules.erasure_refusals(left_at=line.left_at, erased_at=line.erased_at, kept=kept, zone=zone)
+    context = {"subscriber": subscriber, "line": line, "refusals": refusals, "errors": errors}
+    return render(request, "leaving/erase_line.html", context, status_code=status_code)
+
+
+@router.get("/subscribers/{subscriber_id:int}/lines/{line_id:int}/erase")
+def erase_line_page(request: Request, session: SessionDep, _actor: Writer, now: NowDep, subscriber: SubscriberPath,
+                    line: OwnedLinePath) -> Response:  # fmt: skip
+    return _erase_line_page(request, session, subscriber, line, now, [])
+
+
+@router.post("/subscribers/{subscriber_id:int}/lines/{line_id:int}/erase")
+def erase_line(request: Request, session: SessionDep, actor: Writer, now: NowDep, subscriber: SubscriberPath,
+               line: OwnedLinePath, values: ConfirmValues) -> Response:  # fmt: skip
+    def act() -> Any:
+        _confirmed(values)
+        return service.erase_line(session, actor=actor, now=now, line_id=line.id)
+
+    return submit(
+        session, CONFIRM_FORM, action=act,
+        on_error=lambda errors, status: _erase_line_page(request, session, subscriber, line, now, errors, status),
+        success=lambda _: redirect(request, f"/subscribers/{subscriber.id}#leaving", "Line erased."),
     )  # fmt: skip

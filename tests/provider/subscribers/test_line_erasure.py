@@ -72,3 +72,27 @@ def test_a_left_line_whose_traffic_is_kept_is_refused_with_the_reason(engine, ap
     assert refused.status_code == 409 and "traffic records, billing (1) kept" in refused.text
     with Session(engine) as session:
         assert session.get(Line, leaver.line_b).number == leaver.number_b
+
+
+def test_a_line_is_erased_through_its_web_page_after_confirming(engine, api_client, signed_in, clock):
+    from tests.conftest import csrf_from
+
+    with Session(engine) as session:
+        leaver = make_subscriber(session, clock.now())
+    officer = signed_in("compliance_officer")
+    detail = officer.get(f"/subscribers/{leaver.subscriber_id}")
+    assert f"/lines/{leaver.line_a}/erase" not in detail.text  # not offered before the line leaves
+    assert api_client("compliance_officer").post(
+        f"/api/v1/lines/{leaver.line_a}/leave", json={"reason": "ported_out"}
+    ).status_code == 200  # fmt: skip
+    assert f"/lines/{leaver.line_a}/erase" in officer.get(f"/subscribers/{leaver.subscriber_id}").text
+    url = f"/subscribers/{leaver.subscriber_id}/lines/{leaver.line_a}/erase"
+    page = officer.get(url)
+    assert page.status_code == 200 and "Nothing is kept of this line any more" in page.text
+    unconfirmed = officer.post(url, data={"csrf_token": csrf_from(page.text)})
+    assert unconfirmed.status_code == 422
+    done = officer.post(url, data={"csrf_token": csrf_from(page.text), "confirm": "on"})
+    assert done.status_code == 303, done.text
+    with Session(engine) as session:
+        assert session.get(Line, leaver.line_a).number == f"#{leaver.line_a}"
+    assert signed_in("auditor").get(url).status_code == 403  # a read-only role may not erase
