@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy import BigInteger, Date, Engine, String, bindparam, column, func, select, update, values
 from sqlmodel import Session
 
+from provider.db.bulk import is_postgres
 from provider.security import audit
 from provider.security.actor import Actor
 from provider.security.keystore import KeyStore
@@ -66,9 +67,10 @@ def _changes(keyring: keys.Keyring, rows, result: RehashResult) -> list[dict]:
 
 
 def _write(session: Session, changes: list[dict]) -> None:
-    """One UPDATE joined to a VALUES list on PostgreSQL (the day in the join keeps it to the batch's
-    partitions); executemany of one keyed UPDATE on SQLite, which has no UPDATE ... FROM (VALUES) binding."""
-    if session.get_bind().dialect.name == "postgresql":
+    """One UPDATE joined to a VALUES list on PostgreSQL, matched on (id, day): the primary key of every
+    daily partition, so each row is found by index in its own partition. On SQLite, executemany of one
+    keyed UPDATE, as its other bulk paths do: one prepared statement, no round trip to a server."""
+    if is_postgres(session):
         given = values(column("id", BigInteger), column("day", Date), column("hash", String), name="given").data(
             [(change["b_id"], change["b_day"], change["b_hash"]) for change in changes]
         )
