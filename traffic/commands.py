@@ -141,16 +141,21 @@ def rehash_command(
     before that change are found by a search in any form of the number; batch by batch, safe to re-run."""
     from provider.security.actor import system_actor
     from provider.security.keystore import KeyStore
-    from traffic import rehash
+    from traffic import keys, rehash
 
     settings, engine, clock, _traffic = _context()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err) as progress:
         task = progress.add_task("re-hashing", total=rehash.count_rows(engine))
-        result = rehash.rehash(
-            engine, master_key=settings.master_key_value(), store=KeyStore(settings.key_store), batch=batch,
-            dry_run=dry_run, progress=lambda done: progress.update(task, completed=done),
-        )  # fmt: skip
+        try:
+            result = rehash.rehash(
+                engine, master_key=settings.master_key_value(), store=KeyStore(settings.key_store), batch=batch,
+                dry_run=dry_run, progress=lambda done: progress.update(task, completed=done),
+            )  # fmt: skip
+        except (keys.KeyStoreMissing, ValueError) as error:  # not this deployment's key store or master key
+            progress.stop()
+            err.print(f"rehash stopped, batches done so far are kept: {error}", style="red", markup=False)
+            raise typer.Exit(1) from None
     if not dry_run:
         rehash.audit_run(engine, actor=system_actor("console"), now=clock.now(), result=result)
     verb = "would re-hash" if dry_run else "re-hashed"

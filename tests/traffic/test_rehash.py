@@ -123,3 +123,16 @@ def test_the_command_prints_its_counts_and_audits_the_run_without_a_number(
     assert "7700" not in events[0].after + (events[0].before or "")
     again = runner.invoke(app, ["traffic", "rehash"])
     assert "re-hashed 0, 4 unchanged, 1 unreadable" in again.output
+
+
+def test_without_the_look_up_key_the_command_stops_plainly_and_changes_nothing(
+    monkeypatch, old_records, engine, settings, clock, key_store
+):
+    console_settings = Settings(master_key=settings.master_key_value())
+    monkeypatch.setattr(commands, "_context", lambda: (console_settings, engine, clock, TrafficSettings()))
+    before = _hashes(engine)
+    assert KeyStore(key_store).delete("lookup")  # a key store that is not the one the records were written with
+    result = CliRunner().invoke(app, ["traffic", "rehash"])
+    assert result.exit_code == 1
+    assert "rehash stopped" in result.output and "look-up key is missing" in result.output
+    assert _hashes(engine) == before
