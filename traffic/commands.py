@@ -1,4 +1,4 @@
-"""`pecr traffic import FILE`, `pecr traffic rotate-key` and `pecr retention sweep [--dry-run]`.
+"""`pecr traffic import FILE`, `pecr traffic rotate-key`, `pecr traffic rehash` and `pecr retention sweep [--dry-run]`.
 
 Argument parsing and display only: the work is `traffic.service` and `traffic.sweep`. Heavy modules are
 imported when a command runs, so `pecr --help` stays quick.
@@ -130,6 +130,39 @@ def rotate_key_command(
         )  # fmt: skip
         session.commit()
     err.print(f"{count:,} data keys re-wrapped under the current master key")
+
+
+@traffic_app.command("rehash")
+def rehash_command(
+    batch: Annotated[int, typer.Option(min=100, max=100_000, help="records per transaction")] = 5000,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only count the hashes a run now would change")] = False,
+) -> None:
+    """Re-hash each record's other party over its matching form (E.164 where readable), so records imported
+    before that change are found by a search in any form of the number; batch by batch, safe to re-run."""
+    from provider.security.actor import system_actor
+    from provider.security.keystore import KeyStore
+    from traffic import keys, rehash
+
+    settings, engine, clock, _traffic = _context()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err) as progress:
+        task = progress.add_task("re-hashing", total=rehash.count_rows(engine))
+        try:
+            result = rehash.rehash(
+                engine, master_key=settings.master_key_value(), store=KeyStore(settings.key_store), batch=batch,
+                dry_run=dry_run, progress=lambda done: progress.update(task, completed=done),
+            )  # fmt: skip
+        except (keys.KeyStoreMissing, ValueError) as error:  # not this deployment's key store or master key
+            progress.stop()
+            err.print(f"rehash stopped, batches done so far are kept: {error}", style="red", markup=False)
+            raise typer.Exit(1) from None
+    if not dry_run:
+        rehash.audit_run(engine, actor=system_actor("console"), now=clock.now(), result=result)
+    verb = "would re-hash" if dry_run else "re-hashed"
+    out.print(
+        f"{result.read:,} records read: {verb} {result.rehashed:,}, {result.unchanged:,} unchanged, "
+        f"{result.unreadable:,} unreadable (key destroyed, left as they are)"
+    )
 
 
 @retention_app.command("sweep")
