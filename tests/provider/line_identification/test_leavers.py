@@ -12,6 +12,7 @@ from provider.line_identification import cache, requests
 from provider.line_identification import service as cli
 from provider.line_identification.models import (
     CliSettingsUpdate,
+    ForwardingComplete,
     ForwardingCreate,
     LineCliChange,
     LineCliSetting,
@@ -61,6 +62,12 @@ def test_an_open_trace_keeps_a_leaver_and_once_ended_erasure_takes_its_cli_setti
     assert (why, records, until) == ("a malicious or nuisance call trace on its line is still active", 1, ends)
     assert "still active, until" in refusal(session, now, leaver)
 
+    [forwarding] = requests.forwarding_of(session, [leaver.line_b])
+    assert "not done yet" in refusal(session, ends, leaver)  # the trace is over, the forwarding stop is not
+    requests.complete_forwarding_stop(
+        session, actor=ACTOR, now=now, request_id=forwarding.id, data=ForwardingComplete()
+    )
+    session.commit()
     epoch = cache.read_state(session)[0]
     receipt = erase(session, ends, leaver)
     counts = {key: value for key, value in receipt.counts.items() if key.startswith("line_identification.")}
@@ -88,6 +95,10 @@ def test_a_refused_trace_keeps_nothing(session, clock):
         session, actor=ACTOR, now=now, trace_id=trace_id,
         data=TraceDecision(necessary_and_expedient=False, reasons="a single call"),
     )  # fmt: skip
+    [forwarding] = requests.forwarding_of(session, [leaver.line_b])
+    requests.complete_forwarding_stop(
+        session, actor=ACTOR, now=now, request_id=forwarding.id, data=ForwardingComplete()
+    )
     session.commit()
     leave(session, now, leaver)
     assert "call trace requests" not in kept(session, now, leaver)
