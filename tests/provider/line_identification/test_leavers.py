@@ -20,6 +20,8 @@ from provider.line_identification.models import (
     TraceDecision,
     TraceRequest,
 )
+from provider.subscribers.leaving import erasure
+from provider.subscribers.models import Subscriber
 from tests.provider.subscribers.leavers import ACTOR, erase, kept, leave, make_subscriber, refusal
 
 UNDECIDED = "call trace requests (1) kept: a malicious or nuisance call trace asked for on its line is not decided yet"
@@ -103,3 +105,25 @@ def test_a_refused_trace_keeps_nothing(session, clock):
     leave(session, now, leaver)
     assert "call trace requests" not in kept(session, now, leaver)
     assert erase(session, now, leaver).counts["line_identification.cli_settings"] == 1
+
+
+def test_the_erasure_sweep_passes_over_a_leaver_whose_forwarding_stop_is_not_done(session, clock):
+    now = clock.now()
+    leaver = make_subscriber(session, now)
+    forwarding = requests.request_forwarding_stop(
+        session, actor=ACTOR, now=now, line_id=leaver.line_a, target_hours=24,
+        data=ForwardingCreate(forwarded_from="+441134960999", requested_by="Ann Example", channel="phone"),
+    )  # fmt: skip
+    session.commit()
+    leave(session, now, leaver)
+    later = now + timedelta(days=30)
+    erasure.sweep(session, actor=ACTOR, now=later)
+    assert session.get(Subscriber, leaver.subscriber_id).erased_at is None
+
+    requests.complete_forwarding_stop(
+        session, actor=ACTOR, now=later, request_id=forwarding.id, data=ForwardingComplete()
+    )
+    session.commit()
+    erasure.sweep(session, actor=ACTOR, now=later)
+    session.expire_all()
+    assert session.get(Subscriber, leaver.subscriber_id).erased_at == later
