@@ -1,6 +1,6 @@
 """An open request to stop call forwarding (reg 17) keeps a leaver: the leaving summary shows it with its
 due time and erasure is refused; once the forwarding is stopped, erasure goes ahead and the request's
-deadline is met, so the reminder sweep says nothing more about it."""
+deadline is met, so the reminder sweep says nothing more about it; the erased line takes no new request."""
 
 from __future__ import annotations
 
@@ -64,3 +64,8 @@ def test_an_open_forwarding_request_keeps_a_leaver_until_the_forwarding_is_stopp
     assert _obligation_status(engine, request_id) is ObligationStatus.met
     assert not _reminded(engine, settings, later, request_id)
     assert officer.get(f"/api/v1/forwarding-requests/{request_id}").json()["requested_by"] == "(erased)"
+
+    again = officer.post(f"/api/v1/lines/{leaver.line_b}/forwarding-requests", json=FORWARDING)
+    assert again.status_code == 409 and "the line was erased: no request can be recorded for it" in again.text
+    trace = {"requested_by": "Ann Example", "channel": "phone", "description": "silent calls"}
+    assert officer.post(f"/api/v1/lines/{leaver.line_b}/traces", json=trace).status_code == 409
