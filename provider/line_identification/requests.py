@@ -8,6 +8,10 @@ its recipient, their legitimate interest, what was disclosed, when and by whom. 
 captured are erased once its period has ended plus PECR_CLI_TRACE_CAPTURE_RETENTION_DAYS (the daily job
 in `jobs`); the record of disclosures stays. A forwarding request
 owns a deadline on the core (target hours from the settings), met when the forwarding is stopped.
+
+A line that has left may still get a request (the subscriber may have asked before leaving, or the
+forwarding goes on after): the open request then keeps the leaver (`leavers`). An erased line gets none:
+nobody is left to act for, and its deadline would remind staff about a line that no longer exists.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from provider.deadlines import service as deadlines
-from provider.errors import Conflict, NotFound, invalid
+from provider.errors import Conflict, FieldError, NotFound, invalid
 from provider.line_identification import cache
 from provider.line_identification.deadlines import BASIS, CALL_FORWARDING, FORWARDING_STOPPED
 from provider.line_identification.models import (
@@ -36,6 +40,9 @@ from provider.line_identification.models import (
 from provider.security import audit
 from provider.security.actor import Actor
 from provider.subscribers import service as subscribers
+from provider.subscribers.models import Line
+
+ERASED_LINE = "the line was erased: no request can be recorded for it"
 
 
 def _audit(
@@ -50,6 +57,13 @@ def _audit(
         now=now,
         after=after,
     )
+
+
+def _requestable_line(session: Session, line_id: int) -> Line:
+    line = subscribers.get_line(session, line_id)
+    if line.erased_at is not None:
+        raise Conflict(f"line_id: {ERASED_LINE}", errors=[FieldError("line_id", ERASED_LINE)])
+    return line
 
 
 # --- tracing (reg 15) -----------------------------------------------------------------------------
@@ -85,7 +99,7 @@ def captures_of(session: Session, trace_id: int, limit: int = 200) -> list[Trace
 
 
 def request_trace(session: Session, *, actor: Actor, now: datetime, line_id: int, data: TraceCreate) -> TraceRequest:
-    line = subscribers.get_line(session, line_id)
+    line = _requestable_line(session, line_id)
     trace = TraceRequest(
         line_id=line.id,
         requested_by=data.requested_by,
@@ -198,7 +212,7 @@ def open_forwarding(session: Session, limit: int = 200) -> list[ForwardingReques
 def request_forwarding_stop(
     session: Session, *, actor: Actor, now: datetime, line_id: int, data: ForwardingCreate, target_hours: int
 ) -> ForwardingRequest:
-    line = subscribers.get_line(session, line_id)
+    line = _requestable_line(session, line_id)
     asked = data.requested_at or now
     request = ForwardingRequest(
         line_id=line.id,

@@ -12,6 +12,7 @@ from provider.line_identification import cache, requests
 from provider.line_identification import service as cli
 from provider.line_identification.models import (
     CliSettingsUpdate,
+    ForwardingComplete,
     ForwardingCreate,
     LineCliChange,
     LineCliSetting,
@@ -19,6 +20,8 @@ from provider.line_identification.models import (
     TraceDecision,
     TraceRequest,
 )
+from provider.subscribers.leaving import erasure
+from provider.subscribers.models import Subscriber
 from tests.provider.subscribers.leavers import ACTOR, erase, kept, leave, make_subscriber, refusal
 
 UNDECIDED = "call trace requests (1) kept: a malicious or nuisance call trace asked for on its line is not decided yet"
@@ -61,6 +64,12 @@ def test_an_open_trace_keeps_a_leaver_and_once_ended_erasure_takes_its_cli_setti
     assert (why, records, until) == ("a malicious or nuisance call trace on its line is still active", 1, ends)
     assert "still active, until" in refusal(session, now, leaver)
 
+    [forwarding] = requests.forwarding_of(session, [leaver.line_b])
+    assert "not done yet" in refusal(session, ends, leaver)  # the trace is over, the forwarding stop is not
+    requests.complete_forwarding_stop(
+        session, actor=ACTOR, now=now, request_id=forwarding.id, data=ForwardingComplete()
+    )
+    session.commit()
     epoch = cache.read_state(session)[0]
     receipt = erase(session, ends, leaver)
     counts = {key: value for key, value in receipt.counts.items() if key.startswith("line_identification.")}
@@ -88,7 +97,33 @@ def test_a_refused_trace_keeps_nothing(session, clock):
         session, actor=ACTOR, now=now, trace_id=trace_id,
         data=TraceDecision(necessary_and_expedient=False, reasons="a single call"),
     )  # fmt: skip
+    [forwarding] = requests.forwarding_of(session, [leaver.line_b])
+    requests.complete_forwarding_stop(
+        session, actor=ACTOR, now=now, request_id=forwarding.id, data=ForwardingComplete()
+    )
     session.commit()
     leave(session, now, leaver)
     assert "call trace requests" not in kept(session, now, leaver)
     assert erase(session, now, leaver).counts["line_identification.cli_settings"] == 1
+
+
+def test_the_erasure_sweep_passes_over_a_leaver_whose_forwarding_stop_is_not_done(session, clock):
+    now = clock.now()
+    leaver = make_subscriber(session, now)
+    forwarding = requests.request_forwarding_stop(
+        session, actor=ACTOR, now=now, line_id=leaver.line_a, target_hours=24,
+        data=ForwardingCreate(forwarded_from="+441134960999", requested_by="Ann Example", channel="phone"),
+    )  # fmt: skip
+    session.commit()
+    leave(session, now, leaver)
+    later = now + timedelta(days=30)
+    erasure.sweep(session, actor=ACTOR, now=later)
+    assert session.get(Subscriber, leaver.subscriber_id).erased_at is None
+
+    requests.complete_forwarding_stop(
+        session, actor=ACTOR, now=later, request_id=forwarding.id, data=ForwardingComplete()
+    )
+    session.commit()
+    erasure.sweep(session, actor=ACTOR, now=later)
+    session.expire_all()
+    assert session.get(Subscriber, leaver.subscriber_id).erased_at == later
