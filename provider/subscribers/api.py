@@ -51,7 +51,9 @@ Reader = Annotated[Actor, api_permission(Permission.subscribers_read)]
 Writer = Annotated[Actor, api_permission(Permission.subscribers_write)]
 AfterQuery = Annotated[OneLine | None, Query(max_length=CURSOR_MAX_LENGTH, description="next_cursor of the last page")]
 LimitQuery = Annotated[int, Query(ge=1, le=200, description="items per page")]
-MAX_IMPORT_BYTES = 64 * 1024 * 1024  # larger files through `pecr subscribers import`
+# The route's own bound; the request limit (PECR_MAX_BODY_BYTES, 25 MB by default) applies first, with a
+# 413. Larger files go through `pecr subscribers import`.
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
 CSV_BODY = {"content": {"text/csv": {"schema": {"type": "string", "maxLength": MAX_IMPORT_BYTES}}}, "required": True}
 
 
