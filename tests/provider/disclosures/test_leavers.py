@@ -7,15 +7,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from provider.disclosures.models import DisclosureRequest
+from tests.provider.disclosures.test_api import REQUEST
 from tests.provider.subscribers.leavers import make_subscriber
 
-REQUEST = {
-    "received_at": "2026-03-09T09:00:00+00:00",
-    "requesting_body": "West Yorkshire Police",
-    "legal_basis": "ipa_authorisation",
-    "legal_reference": "IPA/2026/0042",
-    "data_requested": "Subscriber details for +447700900123",
-}
 WHY = "a request naming the subscriber is still being decided (ask a compliance officer)"
 
 
