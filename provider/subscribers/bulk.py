@@ -198,7 +198,12 @@ def _decoded(handle: IO[bytes]) -> Iterator[str]:
 def _rows(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, str] | None, list[RowError]]]:
     """(line number, row or None, header or shape errors) for each data row."""
     reader = csv.DictReader(lines, restkey="\x00extra")
-    header = _header_errors(reader.fieldnames)
+    try:
+        names = reader.fieldnames  # reads the header row, which can itself be unreadable (a bare carriage return)
+    except csv.Error as error:
+        yield 1, None, [RowError(1, "file", f"not readable as CSV ({error})")]
+        return
+    header = _header_errors(names)
     if header:
         yield 1, None, header
         return

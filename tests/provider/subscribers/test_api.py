@@ -208,3 +208,15 @@ def test_an_import_body_that_is_not_a_csv_file_is_a_problem_not_a_500(api_client
         assert answer.status_code == 422, answer.text
         assert answer.json()["errors"][0]["line"] == 1
     assert api_client("auditor").post("/api/v1/subscribers/import", content=b"").status_code == 403
+
+
+def test_an_import_whose_header_cannot_be_read_as_csv_is_a_422_naming_the_file(api_client):
+    """A bare carriage return inside the header row (found by the API fuzzer) made the CSV reader raise
+    before any row was checked."""
+    client = api_client("compliance_officer")
+    response = client.post(
+        "/api/v1/subscribers/import", content=b"\x05#\xc2\x86q\r\xc2\x82", headers={"Content-Type": "text/csv"}
+    )
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["errors"]
+    assert (error["line"], error["field"]) == (1, "file") and error["reason"].startswith("not readable as CSV")
